@@ -1,0 +1,103 @@
+package dev.keel.cli;
+
+import dev.keel.emulator.Emulator;
+import dev.keel.emulator.EmulatorConfig;
+import dev.keel.emulator.RateLimits;
+import dev.keel.emulator.fault.FaultPlan;
+import dev.keel.emulator.fault.FaultRule;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code keel emulator}: runs the OpenAI-compatible emulator in the foreground until interrupted. */
+@Command(
+        name = "emulator",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the local OpenAI-compatible emulator (HTTP/1.1 and h2c) until Ctrl-C.",
+            "Routes: /v1/responses, /v1/chat/completions, /v1/embeddings, /v1/files, /v1/batches,",
+            "/v1/realtime/client_secrets. Any 'Authorization: Bearer <key>' is accepted unless --require-key.",
+            "Per-request faults: header 'x-keel-fault: status:503' (see --fault for the forms)."
+        })
+final class EmulatorCommand implements Callable<Integer> {
+
+    @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port = 0;
+
+    @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(
+            names = "--require-key",
+            description = "Accept only this bearer key (default: read from KEEL_EMULATOR_KEY; unset accepts any).",
+            defaultValue = "${env:KEEL_EMULATOR_KEY}")
+    String requiredKey;
+
+    @Option(
+            names = "--batch-speed",
+            description = "Emulated seconds per real second for batches; 3600 runs a 24 h window in 24 s"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double batchSpeed = 60;
+
+    @Option(names = "--faults", paramLabel = "FILE", description = "Fault rules file (YAML): seed and rules.")
+    Path faultsFile;
+
+    @Option(
+            names = "--fault",
+            paramLabel = "ROUTE=FAULT[@P]",
+            description = {
+                "Add a fault rule, e.g. 'POST /v1/responses=status:503@0.2'. FAULT is one of: ok,",
+                "status:CODE[,retry-after:S][,retry-after-ms:MS][,code:ERROR_CODE], latency:MS[..MS], stall,",
+                "reset, malformed, cut-stream:N, bad-sample:(missing-field|unknown-enum|wrong-type|",
+                "invalid-json|refusal|incomplete), batch:(failed|expired|partial|error-only)."
+            })
+    List<String> faults = new ArrayList<>();
+
+    @Option(names = "--seed", description = "Seed for probabilistic faults (default: the file's, else 0).")
+    Long seed;
+
+    @Option(
+            names = "--rate-limit",
+            paramLabel = "RPM:TPM",
+            description =
+                    "Enforce per-minute request and token limits, e.g. 60:100000 (default: reported, not enforced).")
+    String rateLimit;
+
+    @Override
+    public Integer call() throws Exception {
+        EmulatorConfig config = config();
+        try (var emulator = Emulator.start(config)) {
+            System.out.println("keel emulator listening on " + emulator.baseUrl() + " (HTTP/1.1 and h2c; batch speed "
+                    + config.batchSpeed() + "x; " + config.faults().rules().size() + " fault rules). Ctrl-C stops it.");
+            System.out.flush();
+            var stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return ExitCodes.OK;
+    }
+
+    EmulatorConfig config() {
+        FaultPlan plan = faultsFile == null ? FaultPlan.NONE : FaultPlan.load(faultsFile);
+        var rules = faults.stream().map(FaultRule::parseFlag).toList();
+        plan = new FaultPlan(seed != null ? seed : plan.seed(), plan.rules()).plus(rules);
+        var b = EmulatorConfig.builder()
+                .host(host)
+                .port(port)
+                .requiredKey(requiredKey == null || requiredKey.isBlank() ? null : requiredKey)
+                .batchSpeed(batchSpeed)
+                .faults(plan);
+        if (rateLimit != null) {
+            String[] parts = rateLimit.split(":");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("--rate-limit '" + rateLimit + "' must be RPM:TPM, e.g. 60:100000");
+            }
+            b.rateLimits(RateLimits.enforced(Long.parseLong(parts[0].strip()), Long.parseLong(parts[1].strip())));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.keel.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code keel} command: production rails for calling the OpenAI API from the JVM.
+ *
+ * <p>Exit codes, shared by every subcommand: 0 ok; 1 the job finished with failures; 2 bad usage or
+ * input; 3 upstream unavailable; 4 a cost ceiling was reached; 130 interrupted.
+ */
+@Command(
+        name = "keel",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Production rails for calling the OpenAI API from the JVM.%n"
+                + "With no OPENAI_API_KEY and no --base-url, commands run against the embedded emulator.",
+        subcommands = {EmulatorCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0  ok",
+            "  1  the job finished with failures",
+            "  2  bad usage or input",
+            "  3  upstream unavailable",
+            "  4  a cost ceiling was reached",
+            "130  interrupted",
+            "",
+            "Run 'keel help COMMAND' for a command's options."
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line in-process and returns its exit code (the tests call this). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, for tests that capture its output. */
+    public static CommandLine commandLine() {
+        var cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(new ErrorHandler());
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,85 @@
+package dev.keel.emulator;
+
+import dev.keel.emulator.internal.EmulatorServer;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * A local OpenAI-compatible server with fault injection: the upstream of every keel test and the
+ * sandbox of the CLI when no API key is set.
+ *
+ * <pre>{@code
+ * try (var emulator = Emulator.start(EmulatorConfig.ofDefaults())) {
+ *     URI base = emulator.baseUrl();            // http://127.0.0.1:<port>/v1
+ *     ... call it ...
+ *     emulator.requests();                      // what it received, in order
+ * }
+ * }</pre>
+ *
+ * Speaks HTTP/1.1 and prior-knowledge h2c on one port. Serves {@code /v1/responses}, {@code
+ * /v1/chat/completions}, {@code /v1/embeddings}, {@code /v1/files}, {@code /v1/batches} and {@code
+ * /v1/realtime/client_secrets}; faults come from {@link EmulatorConfig#faults()} or per request
+ * from the {@code x-keel-fault} header. Thread-safe; {@link #close()} stops it and drops any open
+ * connection.
+ */
+public final class Emulator implements AutoCloseable {
+
+    /** The request header that injects one fault into one request, e.g. {@code x-keel-fault: status:503}. */
+    public static final String FAULT_HEADER = EmulatorServer.FAULT_HEADER;
+
+    private final EmulatorServer server;
+    private final EmulatorConfig config;
+
+    private Emulator(EmulatorServer server, EmulatorConfig config) {
+        this.server = server;
+        this.config = config;
+    }
+
+    /** Starts an emulator and returns once it listens. */
+    public static Emulator start(EmulatorConfig config) {
+        return new Emulator(EmulatorServer.start(config), config);
+    }
+
+    /** Starts an emulator with default settings on a free port. */
+    public static Emulator start() {
+        return start(EmulatorConfig.ofDefaults());
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The API base URL, {@code http://<host>:<port>/v1}, as {@code OPENAI_BASE_URL} expects it. */
+    public URI baseUrl() {
+        return URI.create("http://" + config.host() + ":" + port() + "/v1");
+    }
+
+    /** The configuration it runs with. */
+    public EmulatorConfig config() {
+        return config;
+    }
+
+    /** The requests received so far, oldest first (at most the configured capacity). */
+    public List<RecordedRequest> requests() {
+        return server.requests();
+    }
+
+    /** The received requests with this method and path, oldest first. */
+    public List<RecordedRequest> requests(String method, String path) {
+        return requests().stream()
+                .filter(r -> r.method().equalsIgnoreCase(method) && r.path().equals(path))
+                .toList();
+    }
+
+    /** Forgets the recorded requests. */
+    public void clearRequests() {
+        server.clearRequests();
+    }
+
+    /** Stops the server. */
+    @Override
+    public void close() {
+        server.close();
+    }
+}

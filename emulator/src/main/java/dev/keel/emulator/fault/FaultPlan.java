@@ -1,0 +1,146 @@
+package dev.keel.emulator.fault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The emulator's fault rules with their seeded random source: for each request, the first rule
+ * that matches and fires decides its fault.
+ *
+ * <p>Same seed, same rules and same request order give the same faults. Thread-safe: the random
+ * draw and each script's position are updated atomically. A fault file looks like:
+ *
+ * <pre>
+ * seed: 42
+ * rules:
+ *   - route: POST /v1/responses
+ *     probability: 0.1
+ *     fault: "status:503"
+ *   - route: POST /v1/chat/completions
+ *     script: ["status:429,retry-after:1", "ok", "reset"]
+ * </pre>
+ */
+public final class FaultPlan {
+
+    /** A plan with no rules: every request is answered normally. */
+    public static final FaultPlan NONE = new FaultPlan(0, List.of());
+
+    private final long seed;
+    private final List<FaultRule> rules;
+    private final SplittableRandom random;
+    private final AtomicIntegerArray scriptPositions;
+
+    public FaultPlan(long seed, List<FaultRule> rules) {
+        this.seed = seed;
+        this.rules = List.copyOf(rules);
+        this.random = new SplittableRandom(seed);
+        this.scriptPositions = new AtomicIntegerArray(this.rules.size());
+    }
+
+    /** The rules in the order they are tried. */
+    public List<FaultRule> rules() {
+        return rules;
+    }
+
+    /** The seed of the random source. */
+    public long seed() {
+        return seed;
+    }
+
+    /** A plan with the same seed and {@code more} rules tried after these. */
+    public FaultPlan plus(List<FaultRule> more) {
+        var all = new ArrayList<>(rules);
+        all.addAll(more);
+        return new FaultPlan(seed, all);
+    }
+
+    /** The fault for the next request on this route, if a rule fires. */
+    public Optional<FaultEffect> pick(String method, String path) {
+        for (int i = 0; i < rules.size(); i++) {
+            FaultRule rule = rules.get(i);
+            if (!rule.matches(method, path)) {
+                continue;
+            }
+            Optional<FaultEffect> fired = rule.script().isEmpty() ? draw(rule) : nextScripted(i, rule);
+            if (fired.isPresent()) {
+                return fired;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A uniform draw in [0, 1) from the plan's seeded source, for seeded latency ranges. */
+    public double nextDouble() {
+        synchronized (random) {
+            return random.nextDouble();
+        }
+    }
+
+    private Optional<FaultEffect> draw(FaultRule rule) {
+        return nextDouble() < rule.probability() ? Optional.of(rule.effect()) : Optional.empty();
+    }
+
+    private Optional<FaultEffect> nextScripted(int index, FaultRule rule) {
+        int pos = scriptPositions.getAndUpdate(
+                index, p -> Math.min(p + 1, rule.script().size()));
+        return pos < rule.script().size() ? Optional.of(rule.script().get(pos)) : Optional.empty();
+    }
+
+    /**
+     * Reads a fault file (YAML or JSON) of the form shown in the class comment.
+     *
+     * @throws IllegalArgumentException when the file cannot be read or a rule is wrong; the message
+     *     names the file, the rule ({@code rules[2]}) and the field
+     */
+    public static FaultPlan load(Path file) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read fault file: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(file + ": a fault file is a mapping with 'seed' and 'rules'");
+        }
+        long seed = root.path("seed").asLong(0);
+        var rules = new ArrayList<FaultRule>();
+        JsonNode list = root.path("rules");
+        if (!list.isArray()) {
+            throw new IllegalArgumentException(file + ": 'rules' must be a list of rules");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            try {
+                rules.add(rule(list.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": rules[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return new FaultPlan(seed, rules);
+    }
+
+    private static FaultRule rule(JsonNode node) {
+        String route = node.path("route").asText("");
+        if (route.isBlank()) {
+            throw new IllegalArgumentException("'route' is required, e.g. 'POST /v1/responses'");
+        }
+        if (node.has("script")) {
+            var script = new ArrayList<FaultEffect>();
+            node.get("script").forEach(step -> script.add(FaultSpec.parse(step.asText())));
+            return FaultRule.scripted(route, script);
+        }
+        if (!node.has("fault")) {
+            throw new IllegalArgumentException("needs 'fault' (with optional 'probability') or 'script'");
+        }
+        double p = node.path("probability").asDouble(1.0);
+        return FaultRule.withProbability(
+                route, p, FaultSpec.parse(node.get("fault").asText()));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.keel.emulator.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A map that forgets its oldest entries past a capacity, so a long benchmark cannot fill the heap. Thread-safe. */
+final class BoundedStore<V> {
+
+    private final Map<String, V> map;
+
+    BoundedStore(int capacity) {
+        this.map = new LinkedHashMap<>(16, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    synchronized void put(String id, V value) {
+        map.put(id, value);
+    }
+
+    synchronized V get(String id) {
+        return map.get(id);
+    }
+}

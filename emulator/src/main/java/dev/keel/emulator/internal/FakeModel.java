@@ -1,0 +1,192 @@
+package dev.keel.emulator.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.IntArrayList;
+import dev.keel.core.cost.TokenCounter;
+import dev.keel.core.json.Json;
+import dev.keel.emulator.fault.FaultEffect.SampleDefect;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The emulator's model: deterministic answers from the request alone, so a test can predict them.
+ *
+ * <p>Rules, in order:
+ *
+ * <ol>
+ *   <li>Function tools defined, {@code tool_choice} not {@code none}, and no tool output in the
+ *       input: call one tool — the one named by {@code tool_choice}, else the first whose name
+ *       appears in the input text, else the first defined — with arguments generated from its
+ *       {@code parameters} schema.
+ *   <li>Tool outputs in the input: a final text answer that quotes each output.
+ *   <li>A JSON schema requested: an instance that validates against it.
+ *   <li>Otherwise: {@code Emulated reply to "<start of the last input>": } and 8–31 seeded words.
+ * </ol>
+ *
+ * Everything is seeded by a hash of model, instructions and input. Usage counts the instructions
+ * and input text (not per-message overhead) and the output with the model's real tokenizer. An
+ * output longer than {@code max_output_tokens} is cut there and marked incomplete. Stateless and
+ * thread-safe.
+ */
+public final class FakeModel {
+
+    static final String REFUSAL_TEXT = "I'm sorry, but I can't assist with that request.";
+    private static final String[] WORDS = {
+        "the", "keel", "steady", "harbor", "signal", "tide", "north", "ledger", "calm", "bright", "anchor", "route",
+        "window", "course", "clear", "measure", "bound", "swift", "careful", "light"
+    };
+
+    private FakeModel() {}
+
+    /** A function tool the request defines. */
+    public record Tool(String name, JsonNode parameters) {}
+
+    /** A tool result the caller sent back. */
+    public record ToolOutput(String callId, String name, String output) {}
+
+    /** What the model is asked. {@code schema} is null for plain text; {@code maxOutputTokens} null for no cap. */
+    public record Prompt(
+            String model,
+            String instructions,
+            String inputText,
+            String lastUserText,
+            JsonNode schema,
+            List<Tool> tools,
+            String toolChoice,
+            List<ToolOutput> toolOutputs,
+            Integer maxOutputTokens) {}
+
+    /** A tool call the model makes. */
+    public record Call(String callId, String name, String arguments) {}
+
+    /** The model's answer. Exactly one of text, refusal or calls is set. */
+    public record Answer(
+            String text, String refusal, List<Call> calls, boolean incomplete, int inputTokens, int outputTokens) {
+
+        public boolean isToolCall() {
+            return !calls.isEmpty();
+        }
+    }
+
+    /** Thrown when a requested defect cannot apply to this prompt (e.g. a missing field without a schema). */
+    public static final class DefectNotApplicable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DefectNotApplicable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Answers {@code prompt}, with {@code defect} (nullable) applied.
+     *
+     * @throws DefectNotApplicable when the defect needs a JSON schema the prompt lacks
+     */
+    public static Answer answer(Prompt prompt, SampleDefect defect) {
+        long seed = seed(prompt);
+        int inputTokens = TokenCounter.count(prompt.model(), prompt.instructions())
+                + TokenCounter.count(prompt.model(), prompt.inputText());
+        if (wantsToolCall(prompt) && defect == null) {
+            List<Call> calls = List.of(call(prompt, seed));
+            int out = calls.stream()
+                    .mapToInt(c -> TokenCounter.count(prompt.model(), c.name() + c.arguments()))
+                    .sum();
+            return new Answer(null, null, calls, false, inputTokens, out);
+        }
+        if (defect == SampleDefect.REFUSAL) {
+            return new Answer(
+                    null,
+                    REFUSAL_TEXT,
+                    List.of(),
+                    false,
+                    inputTokens,
+                    TokenCounter.count(prompt.model(), REFUSAL_TEXT));
+        }
+        String text = text(prompt, seed, defect);
+        return capped(prompt, text, defect == SampleDefect.INCOMPLETE, inputTokens);
+    }
+
+    private static boolean wantsToolCall(Prompt p) {
+        return !p.tools().isEmpty()
+                && !"none".equals(p.toolChoice())
+                && p.toolOutputs().isEmpty();
+    }
+
+    private static Call call(Prompt p, long seed) {
+        Tool tool = p.tools().stream()
+                .filter(t -> t.name().equals(p.toolChoice()))
+                .findFirst()
+                .or(() -> p.tools().stream()
+                        .filter(t -> p.inputText().contains(t.name()))
+                        .findFirst())
+                .orElse(p.tools().get(0));
+        JsonNode params = tool.parameters() == null ? Json.object() : tool.parameters();
+        String args = Json.write(SchemaInstances.generate(params, seed));
+        return new Call("call_" + Long.toHexString(seed ^ tool.name().hashCode()), tool.name(), args);
+    }
+
+    private static String text(Prompt p, long seed, SampleDefect defect) {
+        if (!p.toolOutputs().isEmpty()) {
+            var b = new StringBuilder("Done. Tool results:");
+            for (ToolOutput o : p.toolOutputs()) {
+                b.append(' ')
+                        .append(o.name() == null ? o.callId() : o.name())
+                        .append(" -> ")
+                        .append(snippet(o.output(), 200))
+                        .append(';');
+            }
+            return b.toString();
+        }
+        if (p.schema() != null) {
+            return SampleDefects.apply(p.schema(), SchemaInstances.generate(p.schema(), seed), defect);
+        }
+        if (defect != null && defect != SampleDefect.INCOMPLETE) {
+            throw new DefectNotApplicable(
+                    "bad-sample:" + defect.token() + " needs a request with a json_schema format");
+        }
+        var rnd = new SplittableRandom(seed);
+        var b = new StringBuilder("Emulated reply to \"")
+                .append(snippet(p.lastUserText(), 48))
+                .append("\":");
+        int n = 8 + rnd.nextInt(24);
+        for (int i = 0; i < n; i++) {
+            b.append(' ').append(WORDS[rnd.nextInt(WORDS.length)]);
+        }
+        return b.append('.').toString();
+    }
+
+    private static Answer capped(Prompt p, String text, boolean forceIncomplete, int inputTokens) {
+        Encoding enc = TokenCounter.encodingFor(p.model());
+        IntArrayList tokens = enc.encodeOrdinary(text);
+        int cap = p.maxOutputTokens() == null ? Integer.MAX_VALUE : p.maxOutputTokens();
+        if (forceIncomplete) {
+            cap = Math.min(cap, Math.max(1, tokens.size() / 2));
+        }
+        if (tokens.size() <= cap) {
+            return new Answer(text, null, List.of(), false, inputTokens, tokens.size());
+        }
+        IntArrayList kept = new IntArrayList(cap);
+        for (int i = 0; i < cap; i++) {
+            kept.add(tokens.get(i));
+        }
+        return new Answer(enc.decode(kept), null, List.of(), true, inputTokens, cap);
+    }
+
+    static String snippet(String s, int max) {
+        String flat = s == null ? "" : s.replaceAll("\\s+", " ").strip();
+        return flat.length() <= max ? flat : flat.substring(0, max) + "…";
+    }
+
+    private static long seed(Prompt p) {
+        long h = 0xcbf29ce484222325L;
+        for (String part : new String[] {p.model(), p.instructions(), p.inputText(), Json.write(p.schema())}) {
+            byte[] bytes = String.valueOf(part).getBytes(StandardCharsets.UTF_8);
+            for (byte x : bytes) {
+                h = (h ^ x) * 0x100000001b3L;
+            }
+        }
+        return h;
+    }
+}

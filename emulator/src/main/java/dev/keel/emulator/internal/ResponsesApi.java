@@ -1,0 +1,309 @@
+package dev.keel.emulator.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.json.Json;
+import dev.keel.emulator.fault.FaultEffect.SampleDefect;
+import dev.keel.emulator.internal.FakeModel.Answer;
+import dev.keel.emulator.internal.FakeModel.Call;
+import dev.keel.emulator.internal.FakeModel.Prompt;
+import dev.keel.emulator.internal.FakeModel.Tool;
+import dev.keel.emulator.internal.FakeModel.ToolOutput;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/responses} and {@code GET /v1/responses/{id}}: validates the request as the API
+ * does, asks the {@link FakeModel}, and builds the {@code Response} object or its stream of events.
+ * Thread-safe.
+ */
+public final class ResponsesApi {
+
+    private final InstantSource clock;
+    private final BoundedStore<ObjectNode> stored = new BoundedStore<>(20_000);
+
+    public ResponsesApi(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a response; stores it unless {@code store} is false.
+     *
+     * @throws ApiException for an invalid request
+     * @throws FakeModel.DefectNotApplicable when {@code defect} cannot apply to this request
+     */
+    public ObjectNode create(JsonNode body, SampleDefect defect) {
+        Fields.object(body);
+        String model = Fields.requiredString(body, "model");
+        Integer maxOutput = Fields.optionalInt(body, "max_output_tokens", 16);
+        Fields.optionalNumberIn(body, "temperature", 0, 2);
+        Fields.optionalNumberIn(body, "top_p", 0, 1);
+        JsonNode format = body.path("text").path("format");
+        JsonNode schema = schemaOf(format);
+        var input = Input.parse(body.get("input"));
+        var prompt = new Prompt(
+                model,
+                body.path("instructions").asText(""),
+                input.text,
+                input.lastUser,
+                schema,
+                tools(body.get("tools")),
+                toolChoice(body.get("tool_choice")),
+                input.toolOutputs,
+                maxOutput);
+        Answer answer = FakeModel.answer(prompt, defect);
+        ObjectNode response = response(body, model, answer, format);
+        if (body.path("store").asBoolean(true)) {
+            stored.put(response.get("id").asText(), response);
+        }
+        return response;
+    }
+
+    /** A stored response. @throws ApiException 404 when there is none with that id */
+    public ObjectNode retrieve(String id) {
+        ObjectNode r = stored.get(id);
+        if (r == null) {
+            throw ApiException.notFound("Response with id '" + id + "' not found.", "response_id");
+        }
+        return r;
+    }
+
+    /** The SSE events of a finished response, in order, with {@code sequence_number}s from 0. */
+    public List<ObjectNode> events(ObjectNode response) {
+        return new ResponseEvents(response).all();
+    }
+
+    private static JsonNode schemaOf(JsonNode format) {
+        String type = format.path("type").asText("text");
+        switch (type) {
+            case "text" -> {
+                return null;
+            }
+            case "json_object" -> {
+                return JSON_OBJECT;
+            }
+            case "json_schema" -> {
+                String name = format.path("name").asText("");
+                if (!name.matches("[a-zA-Z0-9_-]{1,64}")) {
+                    throw name.isEmpty()
+                            ? ApiException.missing("text.format.name")
+                            : ApiException.invalid(
+                                    "Invalid 'text.format.name': must match ^[a-zA-Z0-9_-]{1,64}$.",
+                                    "text.format.name",
+                                    "invalid_value");
+                }
+                JsonNode schema = format.get("schema");
+                if (schema == null || !schema.isObject()) {
+                    throw ApiException.missing("text.format.schema");
+                }
+                if (format.path("strict").asBoolean(false)) {
+                    StrictSchemaCheck.check(name, schema, "text.format.schema");
+                }
+                return schema;
+            }
+            default ->
+                throw ApiException.invalid(
+                        "Invalid value: '" + type + "'. Supported values are: 'text', 'json_object' and 'json_schema'.",
+                        "text.format.type",
+                        "invalid_value");
+        }
+    }
+
+    static final JsonNode JSON_OBJECT = Json.parse(
+            "{\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"}},\"required\":[\"message\"],"
+                    + "\"additionalProperties\":false}");
+
+    static List<Tool> tools(JsonNode tools) {
+        var out = new ArrayList<Tool>();
+        if (tools == null || tools.isNull()) {
+            return out;
+        }
+        if (!tools.isArray()) {
+            throw Fields.typeError("tools", "an array", tools);
+        }
+        for (int i = 0; i < tools.size(); i++) {
+            JsonNode t = tools.get(i);
+            JsonNode fn = t.has("function") ? t.get("function") : t; // chat nests the definition
+            if (!"function".equals(t.path("type").asText())) {
+                continue;
+            }
+            if (!fn.path("name").isTextual()) {
+                throw ApiException.missing("tools[" + i + "].name");
+            }
+            out.add(new Tool(fn.get("name").asText(), fn.get("parameters")));
+        }
+        return out;
+    }
+
+    static String toolChoice(JsonNode choice) {
+        if (choice == null || choice.isNull()) {
+            return "auto";
+        }
+        if (choice.isTextual()) {
+            return choice.asText();
+        }
+        JsonNode name = choice.has("function") ? choice.get("function").get("name") : choice.get("name");
+        return name == null ? "auto" : name.asText();
+    }
+
+    private ObjectNode response(JsonNode req, String model, Answer answer, JsonNode format) {
+        long now = clock.instant().getEpochSecond();
+        ObjectNode r = Json.object();
+        r.put("id", Ids.hex("resp_"));
+        r.put("object", "response");
+        r.put("created_at", now);
+        r.put("status", answer.incomplete() ? "incomplete" : "completed");
+        if (!answer.incomplete()) {
+            r.put("completed_at", now);
+        }
+        r.putNull("error");
+        if (answer.incomplete()) {
+            r.putObject("incomplete_details").put("reason", "max_output_tokens");
+        } else {
+            r.putNull("incomplete_details");
+        }
+        r.set(
+                "instructions",
+                req.has("instructions")
+                        ? req.get("instructions")
+                        : Json.mapper().nullNode());
+        r.set("max_output_tokens", req.path("max_output_tokens").isNumber() ? req.get("max_output_tokens") : null);
+        r.put("model", model);
+        r.set("output", output(answer));
+        r.put("parallel_tool_calls", req.path("parallel_tool_calls").asBoolean(true));
+        r.set("previous_response_id", req.hasNonNull("previous_response_id") ? req.get("previous_response_id") : null);
+        ObjectNode reasoning = r.putObject("reasoning");
+        reasoning.putNull("effort");
+        reasoning.putNull("summary");
+        r.put("service_tier", "default");
+        r.put("store", req.path("store").asBoolean(true));
+        r.put("temperature", req.path("temperature").asDouble(1.0));
+        ObjectNode text = r.putObject("text");
+        text.set("format", format.isMissingNode() ? Json.object().put("type", "text") : format);
+        text.put("verbosity", "medium");
+        r.set(
+                "tool_choice",
+                req.has("tool_choice")
+                        ? req.get("tool_choice")
+                        : Json.mapper().getNodeFactory().textNode("auto"));
+        r.set("tools", req.has("tools") ? req.get("tools") : Json.array());
+        r.put("top_p", req.path("top_p").asDouble(1.0));
+        r.put("truncation", req.path("truncation").asText("disabled"));
+        r.set("usage", usage(answer));
+        r.set("user", req.hasNonNull("user") ? req.get("user") : null);
+        r.set("metadata", req.path("metadata").isObject() ? req.get("metadata") : Json.object());
+        return r;
+    }
+
+    private static ArrayNode output(Answer answer) {
+        ArrayNode out = Json.array();
+        for (Call c : answer.calls()) {
+            ObjectNode fc = out.addObject();
+            fc.put("id", Ids.hex("fc_"));
+            fc.put("type", "function_call");
+            fc.put("status", "completed");
+            fc.put("arguments", c.arguments());
+            fc.put("call_id", c.callId());
+            fc.put("name", c.name());
+        }
+        if (answer.isToolCall()) {
+            return out;
+        }
+        ObjectNode msg = out.addObject();
+        msg.put("id", Ids.hex("msg_"));
+        msg.put("type", "message");
+        msg.put("status", answer.incomplete() ? "incomplete" : "completed");
+        msg.put("role", "assistant");
+        ObjectNode part = msg.putArray("content").addObject();
+        if (answer.refusal() != null) {
+            part.put("type", "refusal");
+            part.put("refusal", answer.refusal());
+        } else {
+            part.put("type", "output_text");
+            part.putArray("annotations");
+            part.putArray("logprobs");
+            part.put("text", answer.text());
+        }
+        return out;
+    }
+
+    private static ObjectNode usage(Answer a) {
+        ObjectNode u = Json.object();
+        u.put("input_tokens", a.inputTokens());
+        u.putObject("input_tokens_details").put("cached_tokens", 0);
+        u.put("output_tokens", a.outputTokens());
+        u.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        u.put("total_tokens", a.inputTokens() + a.outputTokens());
+        return u;
+    }
+
+    /** The text a request's {@code input} carries, and the tool results in it. */
+    private static final class Input {
+        String text = "";
+        String lastUser = "";
+        final List<ToolOutput> toolOutputs = new ArrayList<>();
+
+        static Input parse(JsonNode input) {
+            var in = new Input();
+            if (input == null || input.isNull()) {
+                return in;
+            }
+            if (input.isTextual()) {
+                in.text = input.asText();
+                in.lastUser = in.text;
+                return in;
+            }
+            if (!input.isArray()) {
+                throw Fields.typeError("input", "a string or an array of input items", input);
+            }
+            var b = new StringBuilder();
+            Map<String, String> callNames = new HashMap<>();
+            for (JsonNode item : input) {
+                String type = item.path("type").asText("message");
+                switch (type) {
+                    case "function_call" ->
+                        callNames.put(
+                                item.path("call_id").asText(), item.path("name").asText());
+                    case "function_call_output" -> {
+                        String callId = item.path("call_id").asText();
+                        String output = item.path("output").isTextual()
+                                ? item.get("output").asText()
+                                : Json.write(item.path("output"));
+                        in.toolOutputs.add(new ToolOutput(callId, callNames.get(callId), output));
+                        b.append(output).append('\n');
+                    }
+                    case "message" -> {
+                        String t = messageText(item.get("content"));
+                        b.append(t).append('\n');
+                        if ("user".equals(item.path("role").asText())) {
+                            in.lastUser = t;
+                        }
+                    }
+                    default -> {}
+                }
+            }
+            in.text = b.toString();
+            return in;
+        }
+
+        static String messageText(JsonNode content) {
+            if (content == null || content.isNull()) {
+                return "";
+            }
+            if (content.isTextual()) {
+                return content.asText();
+            }
+            var b = new StringBuilder();
+            content.forEach(part -> {
+                if (part.has("text")) {
+                    b.append(part.get("text").asText());
+                }
+            });
+            return b.toString();
+        }
+    }
+}
