@@ -358,10 +358,8 @@ public final class BatchEngine {
         j.put("id", b.id);
         j.put("object", "batch");
         j.put("endpoint", b.endpoint);
-        j.put("model", b.model);
-        if (b.errors == null || b.errors.isEmpty()) {
-            j.putNull("errors");
-        } else {
+        putPresent(j, "model", b.model);
+        if (b.errors != null && !b.errors.isEmpty()) {
             ObjectNode errors = j.putObject("errors");
             errors.put("object", "list");
             ArrayNode data = errors.putArray("data");
@@ -370,17 +368,17 @@ public final class BatchEngine {
         j.put("input_file_id", b.inputFileId);
         j.put("completion_window", "24h");
         j.put("status", s.status);
-        j.put("output_file_id", b.outputFileId);
-        j.put("error_file_id", b.errorFileId);
+        putPresent(j, "output_file_id", b.outputFileId);
+        putPresent(j, "error_file_id", b.errorFileId);
         j.put("created_at", c);
-        j.put("in_progress_at", at(c, s.inProgressAt));
+        putPresent(j, "in_progress_at", at(c, s.inProgressAt));
         j.put("expires_at", c + timings.completionWindow().toSeconds());
-        j.put("finalizing_at", at(c, s.finalizingAt));
-        j.put("completed_at", at(c, s.completedAt));
-        j.put("failed_at", at(c, s.failedAt));
-        j.put("expired_at", at(c, s.expiredAt));
-        j.put("cancelling_at", at(c, s.cancellingAt));
-        j.put("cancelled_at", at(c, s.cancelledAt));
+        putPresent(j, "finalizing_at", at(c, s.finalizingAt));
+        putPresent(j, "completed_at", at(c, s.completedAt));
+        putPresent(j, "failed_at", at(c, s.failedAt));
+        putPresent(j, "expired_at", at(c, s.expiredAt));
+        putPresent(j, "cancelling_at", at(c, s.cancellingAt));
+        putPresent(j, "cancelled_at", at(c, s.cancelledAt));
         ObjectNode counts = j.putObject("request_counts");
         int total = b.lines == null || !b.errors.isEmpty() ? 0 : b.lines.size();
         int failed = 0;
@@ -393,6 +391,19 @@ public final class BatchEngine {
         j.set("usage", usage(b, s.done));
         j.set("metadata", b.metadata);
         return j;
+    }
+
+    /**
+     * Sets a field only when it has a value: the spec declares these fields non-nullable, so the
+     * emulator leaves them out until they are set (the real API sends explicit nulls; see
+     * docs/decisions.md — clients must treat missing and null alike).
+     */
+    private static void putPresent(ObjectNode j, String field, Object value) {
+        if (value instanceof String str) {
+            j.put(field, str);
+        } else if (value instanceof Long l) {
+            j.put(field, l);
+        }
     }
 
     private static Long at(long createdAt, Double offset) {

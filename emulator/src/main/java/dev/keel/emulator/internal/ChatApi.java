@@ -57,39 +57,31 @@ public final class ChatApi {
     public List<ObjectNode> chunks(ObjectNode completion, boolean includeUsage) {
         var out = new ArrayList<ObjectNode>();
         JsonNode msg = completion.at("/choices/0/message");
-        ObjectNode first = chunk(completion, out);
-        first.with("choices")
-                .get(0)
-                .withObject("delta")
-                .put("role", "assistant")
-                .put("content", "");
+        delta(chunk(completion, out)).put("role", "assistant").put("content", "");
         if (msg.has("tool_calls")) {
-            ObjectNode c = chunk(completion, out);
-            ArrayNode calls = c.with("choices").get(0).withObject("delta").putArray("tool_calls");
-            msg.get("tool_calls")
-                    .forEach(tc ->
-                            calls.addObject().put("index", calls.size() - 1).setAll((ObjectNode) tc));
+            ArrayNode calls = delta(chunk(completion, out)).putArray("tool_calls");
+            for (JsonNode tc : msg.get("tool_calls")) {
+                calls.addObject().put("index", calls.size() - 1).setAll((ObjectNode) tc);
+            }
         }
-        String content = msg.path("content").isTextual() ? msg.get("content").asText() : "";
         String field = msg.path("refusal").isTextual() ? "refusal" : "content";
-        String text = field.equals("refusal") ? msg.get("refusal").asText() : content;
-        for (String piece : ResponseEvents.wordChunks(text)) {
+        for (String piece : ResponseEvents.wordChunks(msg.path(field).asText(""))) {
             if (!piece.isEmpty()) {
-                chunk(completion, out)
-                        .with("choices")
-                        .get(0)
-                        .withObject("delta")
-                        .put(field, piece);
+                delta(chunk(completion, out)).put(field, piece);
             }
         }
         ObjectNode last = chunk(completion, out);
         ((ObjectNode) last.get("choices").get(0)).set("finish_reason", completion.at("/choices/0/finish_reason"));
         if (includeUsage) {
-            ObjectNode u = chunk(completion, out);
-            u.putArray("choices");
-            u.set("usage", completion.get("usage"));
+            ObjectNode usage = chunk(completion, out);
+            usage.putArray("choices");
+            usage.set("usage", completion.get("usage"));
         }
         return out;
+    }
+
+    private static ObjectNode delta(ObjectNode chunk) {
+        return (ObjectNode) chunk.get("choices").get(0).get("delta");
     }
 
     private static ObjectNode chunk(ObjectNode completion, List<ObjectNode> out) {

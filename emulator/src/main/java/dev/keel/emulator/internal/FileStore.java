@@ -33,7 +33,6 @@ public final class FileStore {
             f.put("filename", filename);
             f.put("purpose", purpose);
             f.put("status", "processed");
-            f.putNull("status_details");
             return f;
         }
     }

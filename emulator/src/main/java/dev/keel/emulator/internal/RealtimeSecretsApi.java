@@ -90,8 +90,6 @@ public final class RealtimeSecretsApi {
         ObjectNode audio = s.putObject("audio");
         ObjectNode in = audio.putObject("input");
         in.putObject("format").put("type", "audio/pcm").put("rate", 24000);
-        in.putNull("transcription");
-        in.putNull("noise_reduction");
         ObjectNode td = in.putObject("turn_detection");
         td.put("type", "server_vad");
         td.put("threshold", 0.5);
@@ -104,7 +102,6 @@ public final class RealtimeSecretsApi {
         out.putObject("format").put("type", "audio/pcm").put("rate", 24000);
         out.put("voice", requested.path("audio").path("output").path("voice").asText("alloy"));
         out.put("speed", 1.0);
-        s.putNull("include");
         return s;
     }
 }

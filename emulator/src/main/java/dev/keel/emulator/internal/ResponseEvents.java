@@ -30,7 +30,7 @@ final class ResponseEvents {
         pending.remove("completed_at");
         pending.putNull("incomplete_details");
         pending.putArray("output");
-        pending.putNull("usage");
+        pending.remove("usage");
         add("response.created").set("response", pending);
         add("response.in_progress").set("response", pending);
         JsonNode output = response.get("output");
@@ -79,6 +79,7 @@ final class ResponseEvents {
         ObjectNode d = add("response.function_call_arguments.done");
         d.put("item_id", item.get("id").asText());
         d.put("output_index", index);
+        d.put("name", item.get("name").asText());
         d.put("arguments", args);
     }
 

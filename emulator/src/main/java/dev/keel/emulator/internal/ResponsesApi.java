@@ -194,7 +194,9 @@ public final class ResponsesApi {
         r.put("top_p", req.path("top_p").asDouble(1.0));
         r.put("truncation", req.path("truncation").asText("disabled"));
         r.set("usage", usage(answer));
-        r.set("user", req.hasNonNull("user") ? req.get("user") : null);
+        if (req.hasNonNull("user")) {
+            r.set("user", req.get("user"));
+        }
         r.set("metadata", req.path("metadata").isObject() ? req.get("metadata") : Json.object());
         return r;
     }
@@ -234,7 +236,7 @@ public final class ResponsesApi {
     private static ObjectNode usage(Answer a) {
         ObjectNode u = Json.object();
         u.put("input_tokens", a.inputTokens());
-        u.putObject("input_tokens_details").put("cached_tokens", 0);
+        u.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
         u.put("output_tokens", a.outputTokens());
         u.putObject("output_tokens_details").put("reasoning_tokens", 0);
         u.put("total_tokens", a.inputTokens() + a.outputTokens());
