@@ -252,9 +252,12 @@ public final class BatchEngine {
         return s;
     }
 
+    /** Requests finished by emulated time {@code t} (seconds), counted in whole nanoseconds so no rounding loses one. */
     private int doneBy(Batch b, double t, double v, double per) {
         int n = b.lines.size();
-        int done = per <= 0 ? n : (int) Math.min(n, Math.floor((t - v) / per));
+        long elapsed = Math.round(t * 1e9) - Math.round(v * 1e9);
+        long perNanos = Math.round(per * 1e9);
+        int done = perNanos <= 0 ? n : (int) Math.min(n, Math.floorDiv(elapsed, perNanos));
         if (b.defect == BatchDefect.EXPIRED) {
             done = Math.min(done, (n + 1) / 2);
         }

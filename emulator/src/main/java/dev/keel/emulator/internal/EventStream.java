@@ -27,7 +27,7 @@ final class EventStream {
         ctx.status(200);
         ctx.contentType("text/event-stream; charset=utf-8");
         ctx.header("Cache-Control", "no-cache");
-        OutputStream out = ctx.outputStream();
+        OutputStream out = ctx.res().getOutputStream();
         for (int i = 0; i < events.size(); i++) {
             if (i == cutAfter) {
                 out.flush();
