@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code keel emulator}: runs the OpenAI-compatible emulator in the foreground until interrupted. */
 @Command(
@@ -67,18 +69,34 @@ final class EmulatorCommand implements Callable<Integer> {
                     "Enforce per-minute request and token limits, e.g. 60:100000 (default: reported, not enforced).")
     String rateLimit;
 
+    @Spec
+    CommandSpec spec;
+
+    /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the emulator. */
+    final CountDownLatch stop = new CountDownLatch(1);
+
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws InterruptedException {
         EmulatorConfig config = config();
         try (var emulator = Emulator.start(config)) {
-            System.out.println("keel emulator listening on " + emulator.baseUrl() + " (HTTP/1.1 and h2c; batch speed "
+            var out = spec.commandLine().getOut();
+            out.println("keel emulator listening on " + emulator.baseUrl() + " (HTTP/1.1 and h2c; batch speed "
                     + config.batchSpeed() + "x; " + config.faults().rules().size() + " fault rules). Ctrl-C stops it.");
-            System.out.flush();
-            var stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            out.flush();
+            Thread hook = new Thread(stop::countDown, "keel-emulator-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
+            removeHook(hook);
         }
         return ExitCodes.OK;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already exiting: the hook has run
+        }
     }
 
     EmulatorConfig config() {
