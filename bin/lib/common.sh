@@ -8,15 +8,20 @@ java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
 }
 
-# find_jdk -> prints a JAVA_HOME with java and javac >= 21: $JAVA_HOME, then java on PATH, then /usr/lib/jvm/*.
+# find_jdk -> prints a JAVA_HOME with java and javac >= 21: $JAVA_HOME, then java on PATH, then
+# ${KEEL_JVM_DIR:-/usr/lib/jvm}/* (newest first).
 find_jdk() {
   local candidates=() home v
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
   if command -v java >/dev/null 2>&1; then
     candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
   fi
-  for home in /usr/lib/jvm/*/; do candidates+=("${home%/}"); done
-  # Prefer the newest JDK among the /usr/lib/jvm ones, but honour JAVA_HOME and PATH first when they qualify.
+  local jvm_dir=${KEEL_JVM_DIR:-/usr/lib/jvm}
+  # JAVA_HOME and PATH first when they qualify; then the JVM folder's JDKs, newest version first.
+  while IFS= read -r home; do candidates+=("$home"); done < <(
+    for home in "$jvm_dir"/*/; do
+      [ -x "$home/bin/java" ] && printf '%s %s\n' "$(java_major "$home/bin/java")" "${home%/}"
+    done | sort -rn | cut -d' ' -f2-)
   for home in "${candidates[@]}"; do
     [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || continue
     v=$(java_major "$home/bin/java")
@@ -26,7 +31,7 @@ find_jdk() {
     fi
   done
   {
-    echo "keel: no JDK $KEEL_MIN_JAVA or newer found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm/*)."
+    echo "keel: no JDK $KEEL_MIN_JAVA or newer found (looked at \$JAVA_HOME, java on PATH, $jvm_dir/*)."
     echo "      Install one (e.g. a Temurin 21 or 25 JDK) and set JAVA_HOME to it."
   } >&2
   return 1
