@@ -1,19 +1,22 @@
 package dev.keel.core.testing;
 
+import dev.keel.core.policy.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 
 /**
- * A clock for tests that moves only when told to, so timing rules are tested without waiting.
+ * A clock and ticker for tests that move only when told to, so timing rules are tested without waiting.
  * Thread-safe.
  */
-public final class FakeClock implements InstantSource {
+public final class FakeClock implements InstantSource, Ticker {
 
+    private final Instant start;
     private Instant now;
 
     /** A clock at {@code start}. */
     public FakeClock(Instant start) {
+        this.start = start;
         this.now = start;
     }
 
@@ -25,6 +28,12 @@ public final class FakeClock implements InstantSource {
     @Override
     public synchronized Instant instant() {
         return now;
+    }
+
+    /** Nanoseconds since the clock's start: the same time as {@link #instant()}, as a monotonic ticker. */
+    @Override
+    public synchronized long read() {
+        return java.time.Duration.between(start, now).toNanos();
     }
 
     /** Moves the clock forward. @throws IllegalArgumentException for a negative step */

@@ -1,0 +1,199 @@
+package dev.keel.core;
+
+import dev.keel.core.api.Batches;
+import dev.keel.core.api.Files;
+import dev.keel.core.api.RealtimeSecrets;
+import dev.keel.core.api.Responses;
+import dev.keel.core.http.HttpCall;
+import dev.keel.core.http.HttpResult;
+import dev.keel.core.http.JettyTransport;
+import dev.keel.core.pipeline.EventListener;
+import dev.keel.core.pipeline.Pipeline;
+import dev.keel.core.policy.DegradeSignal;
+import dev.keel.core.policy.InFlightLimit;
+import dev.keel.core.policy.Ticker;
+import dev.keel.core.slo.ErrorBudget;
+import dev.keel.core.slo.OutcomeRecorder;
+import dev.keel.core.slo.TransportMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one client a service keeps per upstream and traffic class: pooled HTTP/2, the call pipeline
+ * with its budgets and limits, metrics, the degrade signal and the error budget. Endpoints are thin
+ * JSON-in/JSON-out views over it.
+ *
+ * <pre>{@code
+ * try (var client = KeelClient.builder(KeelClientConfig.fromEnvironment(System.getenv()).build()).build()) {
+ *     JsonNode r = client.responses().create(Json.parse("{\"model\":\"gpt-4.1-mini\",\"input\":\"Hi\"}"),
+ *             CallOptions.defaults()).json();
+ * }
+ * }</pre>
+ *
+ * Thread-safe; share one instance. {@link #close()} closes its connections.
+ */
+public final class KeelClient implements AutoCloseable {
+
+    private final KeelClientConfig config;
+    private final JettyTransport transport;
+    private final Pipeline pipeline;
+    private final InFlightLimit inFlight;
+    private final DegradeSignal degrade;
+    private final ErrorBudget errorBudget;
+    private final MeterRegistry registry;
+
+    private KeelClient(Builder b) {
+        this.config = b.config;
+        this.registry = b.registry;
+        this.inFlight = new InFlightLimit(config.inFlightLimit());
+        this.degrade = new DegradeSignal(config.degrade(), b.ticker);
+        this.errorBudget = new ErrorBudget(config.slo(), b.ticker);
+        this.transport = new JettyTransport(config.baseUrl(), config.pool(), b.ticker);
+        String traffic = config.trafficClass().name().toLowerCase(java.util.Locale.ROOT);
+        var listeners = new ArrayList<EventListener>();
+        listeners.add(new OutcomeRecorder(degrade, errorBudget));
+        listeners.add(new TransportMetrics(registry, traffic, inFlight, errorBudget, degrade));
+        listeners.addAll(b.listeners);
+        EventListener listener = EventListener.of(listeners);
+        degrade.onChange(state -> reactToDegrade(state, listener));
+        this.pipeline = Pipeline.builtIn(new Pipeline.Parts(
+                transport,
+                identityHeaders(config),
+                config.businessTimeout(),
+                config.perCallTimeout(),
+                inFlight,
+                degrade,
+                listener,
+                b.ticker));
+    }
+
+    public static Builder builder(KeelClientConfig config) {
+        return new Builder(config);
+    }
+
+    private static Map<String, String> identityHeaders(KeelClientConfig c) {
+        var h = new LinkedHashMap<String, String>();
+        h.put("Authorization", "Bearer " + c.apiKey());
+        if (c.organization() != null) {
+            h.put("OpenAI-Organization", c.organization());
+        }
+        if (c.project() != null) {
+            h.put("OpenAI-Project", c.project());
+        }
+        return h;
+    }
+
+    private void reactToDegrade(DegradeSignal.State state, EventListener listener) {
+        int limit = state == DegradeSignal.State.DEGRADED
+                ? Math.max(1, (int)
+                        Math.floor(inFlight.configured() * config.degrade().concurrencyFactor()))
+                : inFlight.configured();
+        inFlight.setLimit(limit);
+        listener.degradeChanged(state);
+    }
+
+    /**
+     * Runs one call through the pipeline: the low-level door the endpoint views use.
+     *
+     * @throws IllegalArgumentException when the call's traffic class is not this client's
+     * @throws dev.keel.core.error.KeelException for every failure
+     */
+    public HttpResult execute(HttpCall call, CallOptions options) {
+        if (options.trafficClass() != config.trafficClass()) {
+            throw new IllegalArgumentException(
+                    "this client carries " + config.trafficClass() + " traffic; use a separate" + " client for "
+                            + options.trafficClass() + " calls so they never share limits or quota");
+        }
+        return pipeline.execute(call, options);
+    }
+
+    /** A successful buffered call as a {@link KeelResponse}. */
+    public KeelResponse send(HttpCall call, CallOptions options) {
+        return KeelResponse.of(execute(call, options));
+    }
+
+    public Responses responses() {
+        return new Responses(this);
+    }
+
+    public Files files() {
+        return new Files(this);
+    }
+
+    public Batches batches() {
+        return new Batches(this);
+    }
+
+    public RealtimeSecrets realtimeClientSecrets() {
+        return new RealtimeSecrets(this);
+    }
+
+    public KeelClientConfig config() {
+        return config;
+    }
+
+    /** The degrade signal: read {@code state()} or subscribe with {@code onChange}. */
+    public DegradeSignal degrade() {
+        return degrade;
+    }
+
+    public ErrorBudget errorBudget() {
+        return errorBudget;
+    }
+
+    public InFlightLimit inFlight() {
+        return inFlight;
+    }
+
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** Connections open to the upstream now. */
+    public int openConnections() {
+        return transport.openConnections();
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    /** Builder for {@link KeelClient}; not thread-safe. */
+    public static final class Builder {
+        private final KeelClientConfig config;
+        private MeterRegistry registry = new SimpleMeterRegistry();
+        private Ticker ticker = Ticker.SYSTEM;
+        private final List<EventListener> listeners = new ArrayList<>();
+
+        private Builder(KeelClientConfig config) {
+            this.config = config;
+        }
+
+        /** Where the metrics go (e.g. a {@code PrometheusMeterRegistry}); default an in-memory registry. */
+        public Builder meterRegistry(MeterRegistry r) {
+            registry = r;
+            return this;
+        }
+
+        /** The monotonic clock for deadlines and windows (tests pass a fake one). */
+        public Builder ticker(Ticker t) {
+            ticker = t;
+            return this;
+        }
+
+        /** Adds a listener after the built-in ones. */
+        public Builder listener(EventListener l) {
+            listeners.add(l);
+            return this;
+        }
+
+        public KeelClient build() {
+            return new KeelClient(this);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.keel.core.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.core.CallOptions;
+import dev.keel.core.KeelClient;
+import dev.keel.core.KeelResponse;
+import dev.keel.core.http.HttpCall;
+import dev.keel.core.json.Json;
+
+/** {@code POST /v1/realtime/client_secrets} (GA): ephemeral {@code ek_…} keys for realtime sessions. Thread-safe. */
+public final class RealtimeSecrets {
+
+    private final KeelClient client;
+
+    public RealtimeSecrets(KeelClient client) {
+        this.client = client;
+    }
+
+    public KeelResponse create(JsonNode body, CallOptions options) {
+        return client.send(HttpCall.postJson("/realtime/client_secrets", Json.writeBytes(body)), options);
+    }
+}

@@ -1,0 +1,2 @@
+/** keel's errors: the {@link dev.keel.core.error.KeelException} root, its rejection subtypes and {@link dev.keel.core.error.ErrorKind}. */
+package dev.keel.core.error;

@@ -1,0 +1,82 @@
+package dev.keel.core.http;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The upstream's answer to one attempt: status, headers, the body (or, for a stream, the body's
+ * input stream), the protocol spoken and where the time went. Immutable, except that a streaming
+ * body is consumed once; {@link #close()} ends a stream and runs any release hooks.
+ *
+ * @param headers header names in lower case
+ * @param body the whole body; empty for a stream
+ * @param stream the body as it arrives, for streams; null otherwise
+ * @param protocol {@code HTTP/1.1} or {@code HTTP/2.0}
+ * @param attempts how many upstream attempts the call made (filled in by the pipeline)
+ */
+public record HttpResult(
+        int status,
+        Map<String, List<String>> headers,
+        byte[] body,
+        InputStream stream,
+        String protocol,
+        PhaseTimings timings,
+        int attempts,
+        AutoCloseable onClose)
+        implements AutoCloseable {
+
+    public HttpResult {
+        headers = Map.copyOf(headers);
+    }
+
+    /** The first value of a header (name in any case), or null. */
+    public String header(String name) {
+        List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    /** The upstream's {@code x-request-id}, or null. */
+    public String requestId() {
+        return header("x-request-id");
+    }
+
+    public boolean isSuccess() {
+        return status >= 200 && status < 300;
+    }
+
+    /** A copy that also runs {@code hook} on close (after the existing hooks). */
+    public HttpResult withCloseHook(AutoCloseable hook) {
+        AutoCloseable previous = onClose;
+        AutoCloseable both = () -> {
+            try {
+                if (previous != null) {
+                    previous.close();
+                }
+            } finally {
+                hook.close();
+            }
+        };
+        return new HttpResult(status, headers, body, stream, protocol, timings, attempts, both);
+    }
+
+    /** A copy that records the call's attempt count. */
+    public HttpResult withAttempts(int n) {
+        return new HttpResult(status, headers, body, stream, protocol, timings, n, onClose);
+    }
+
+    /** Ends a stream and runs the release hooks; harmless for buffered answers. */
+    @Override
+    public void close() {
+        try {
+            if (stream != null) {
+                stream.close();
+            }
+            if (onClose != null) {
+                onClose.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the response failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package dev.keel.core.http;
+
+import dev.keel.core.error.ErrorClassifier;
+import dev.keel.core.error.ErrorKind;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.policy.Ticker;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.Connection;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
+import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
+import org.eclipse.jetty.io.ClientConnectionFactory;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.Promise;
+
+/**
+ * The one HTTP client of a keel client: Jetty 12 {@link HttpClient} with one pool per destination,
+ * HTTP/2 preferred (h2 by ALPN over TLS, prior-knowledge h2c over {@code http://}), and phase
+ * timings for every attempt. It runs one attempt with the timeout it is given and never retries.
+ * {@link java.io.IOException}s stay inside: failures leave as {@link KeelException} of kind {@link
+ * ErrorKind#TIMEOUT} or {@link ErrorKind#NETWORK}. Thread-safe.
+ */
+public final class JettyTransport implements AutoCloseable {
+
+    private final URI baseUrl;
+    private final PoolConfig pool;
+    private final Ticker ticker;
+    private final HttpClient client;
+    /** Connect durations of connections no attempt has used yet; the first attempt on one reports it. */
+    private final Map<Connection, Duration> freshConnections = new ConcurrentHashMap<>();
+
+    /** @throws IllegalStateException when Jetty cannot start */
+    public JettyTransport(URI baseUrl, PoolConfig pool, Ticker ticker) {
+        this.baseUrl = baseUrl;
+        this.pool = pool;
+        this.ticker = ticker;
+        this.client = new HttpClient(new TimedTransport(connector(pool), protocols(pool)));
+        client.setMaxConnectionsPerDestination(pool.maxConnectionsPerDestination());
+        client.setMaxRequestsQueuedPerDestination(Math.max(1024, pool.maxConnectionsPerDestination() * 16));
+        client.setIdleTimeout(pool.idleTimeout().toMillis());
+        client.setConnectTimeout(pool.connectTimeout().toMillis());
+        client.setFollowRedirects(false);
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "keel/" + version()));
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the HTTP client: " + e.getMessage(), e);
+        }
+    }
+
+    private static ClientConnector connector(PoolConfig pool) {
+        var connector = new ClientConnector();
+        connector.setConnectTimeout(pool.connectTimeout());
+        connector.setIdleTimeout(pool.idleTimeout());
+        return connector;
+    }
+
+    private static ClientConnectionFactory.Info[] protocols(PoolConfig pool) {
+        if (!pool.http2()) {
+            return new ClientConnectionFactory.Info[] {HttpClientConnectionFactory.HTTP11};
+        }
+        var h2 = new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(new ClientConnector()));
+        return new ClientConnectionFactory.Info[] {h2, HttpClientConnectionFactory.HTTP11};
+    }
+
+    /**
+     * Runs one buffered exchange.
+     *
+     * @return the answer, whatever its status
+     * @throws KeelException of kind TIMEOUT when no full answer came within {@code timeout}, NETWORK
+     *     when the connection failed
+     */
+    public HttpResult execute(HttpCall call, Duration timeout) {
+        var timing = new Timing();
+        Request request = newRequest(call, timeout, timing);
+        try {
+            ContentResponse r = new CompletableResponseListener(request, pool.maxResponseBytes())
+                    .send()
+                    .get();
+            return new HttpResult(
+                    r.getStatus(),
+                    headers(r),
+                    r.getContent(),
+                    null,
+                    r.getVersion().asString(),
+                    timing.done(),
+                    1,
+                    null);
+        } catch (ExecutionException e) {
+            throw failure(call, timeout, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            request.abort(e);
+            throw failure(call, timeout, e);
+        }
+    }
+
+    /**
+     * Opens a stream: returns once the response headers arrived; the body is read from {@link
+     * HttpResult#stream()} and ends (or fails) within {@code timeout} of the start.
+     *
+     * @throws KeelException as {@link #execute}, for failures before the headers
+     */
+    public HttpResult open(HttpCall call, Duration timeout) {
+        var timing = new Timing();
+        Request request = newRequest(call, timeout, timing);
+        var listener = new InputStreamResponseListener();
+        request.send(listener);
+        try {
+            Response r = listener.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            AutoCloseable abort = () -> request.abort(new java.io.IOException("stream closed by the caller"));
+            return new HttpResult(
+                    r.getStatus(),
+                    headers(r),
+                    new byte[0],
+                    listener.getInputStream(),
+                    r.getVersion().asString(),
+                    timing.done(),
+                    1,
+                    abort);
+        } catch (ExecutionException e) {
+            throw failure(call, timeout, e.getCause());
+        } catch (TimeoutException e) {
+            request.abort(e);
+            throw failure(call, timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            request.abort(e);
+            throw failure(call, timeout, e);
+        }
+    }
+
+    private Request newRequest(HttpCall call, Duration timeout, Timing timing) {
+        Request r = client.newRequest(baseUrl.toString() + call.path())
+                .method(call.method())
+                .timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        call.headers().forEach((k, v) -> r.headers(h -> h.put(k, v)));
+        if (call.body() != null) {
+            r.body(new BytesRequestContent(call.contentType(), call.body()));
+        }
+        r.onRequestBegin(req -> timing.begin(req.getConnection()));
+        r.onRequestSuccess(req -> timing.sent = timing.since());
+        r.onResponseHeaders(resp -> timing.headers = timing.since());
+        r.onResponseContent((resp, buf) -> {
+            if (timing.firstByte == null) {
+                timing.firstByte = timing.since();
+            }
+        });
+        return r;
+    }
+
+    private static KeelException failure(HttpCall call, Duration timeout, Throwable cause) {
+        ErrorKind kind = cause instanceof TimeoutException ? ErrorKind.TIMEOUT : ErrorClassifier.ofFailure(cause);
+        String what = kind == ErrorKind.TIMEOUT
+                ? "no answer within the attempt timeout of " + timeout.toMillis() + " ms"
+                : "the connection failed: " + cause;
+        return new KeelException(kind, call.describe() + ": " + what, 0, null, null, 1, cause);
+    }
+
+    private static Map<String, List<String>> headers(Response r) {
+        Map<String, List<String>> out = new HashMap<>();
+        for (HttpField f : r.getHeaders()) {
+            out.computeIfAbsent(f.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .add(f.getValue());
+        }
+        return out;
+    }
+
+    /** Connections open to the base URL's destination now (for tests and diagnostics). */
+    public int openConnections() {
+        return client.getDestinations().stream()
+                .mapToInt(d -> d.getConnectionPool() instanceof org.eclipse.jetty.client.AbstractConnectionPool p
+                        ? p.getConnectionCount()
+                        : 0)
+                .sum();
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop the HTTP client: " + e.getMessage(), e);
+        }
+    }
+
+    private static String version() {
+        String v = JettyTransport.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** One attempt's clock: phases in nanoseconds from its start. Written by Jetty's threads in order. */
+    private final class Timing {
+        private final long start = ticker.read();
+        volatile Duration queued;
+        volatile Duration connect;
+        volatile Duration sent;
+        volatile Duration headers;
+        volatile Duration firstByte;
+
+        Duration since() {
+            return Duration.ofNanos(ticker.read() - start);
+        }
+
+        void begin(Connection connection) {
+            queued = since();
+            connect = connection == null ? null : freshConnections.remove(connection);
+        }
+
+        PhaseTimings done() {
+            return new PhaseTimings(queued, connect, sent, headers, firstByte, since());
+        }
+    }
+
+    /** The dynamic transport, also timing each new connection from connect start until it is usable. */
+    private final class TimedTransport extends HttpClientTransportDynamic {
+        TimedTransport(ClientConnector connector, ClientConnectionFactory.Info... infos) {
+            super(connector, infos);
+        }
+
+        @Override
+        public void connect(SocketAddress address, Map<String, Object> context) {
+            long start = ticker.read();
+            @SuppressWarnings("unchecked")
+            Promise<Connection> promise = (Promise<Connection>) context.get(Connection.PROMISE_CONTEXT_KEY);
+            if (promise != null) {
+                context.put(Connection.PROMISE_CONTEXT_KEY, new Promise<Connection>() {
+                    @Override
+                    public void succeeded(Connection c) {
+                        freshConnections.put(c, Duration.ofNanos(ticker.read() - start));
+                        promise.succeeded(c);
+                    }
+
+                    @Override
+                    public void failed(Throwable x) {
+                        promise.failed(x);
+                    }
+                });
+            }
+            super.connect(address, context);
+        }
+    }
+}

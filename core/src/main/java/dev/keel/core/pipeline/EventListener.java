@@ -1,0 +1,77 @@
+package dev.keel.core.pipeline;
+
+import dev.keel.core.error.KeelException;
+import dev.keel.core.http.HttpResult;
+import dev.keel.core.http.PhaseTimings;
+import dev.keel.core.policy.DegradeSignal;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Hears what the pipeline does, in start/end pairs: a call, and each attempt within it. Metrics are
+ * one listener among others; tests use a recording one. Every method has a no-op default, so a
+ * listener overrides only what it needs. Implementations must be thread-safe and fast (they run on
+ * the calling thread).
+ */
+public interface EventListener {
+
+    /** Hears nothing. */
+    EventListener NONE = new EventListener() {};
+
+    /** A logical call started. */
+    default void callStart(CallContext call) {}
+
+    /** A logical call succeeded. */
+    default void callEnd(CallContext call, HttpResult result, Duration elapsed) {}
+
+    /** A logical call failed; {@code error} says why and after how many attempts. */
+    default void callFailed(CallContext call, KeelException error, Duration elapsed) {}
+
+    /** An attempt is about to go upstream with this timeout. */
+    default void attemptStart(CallContext call, Duration timeout) {}
+
+    /**
+     * An attempt ended: with an answer ({@code status} > 0, any status) or without one ({@code
+     * status} 0 and {@code error} set); {@code timings} is null when no request was sent.
+     */
+    default void attemptEnd(CallContext call, int status, KeelException error, PhaseTimings timings, String protocol) {}
+
+    /** The degrade signal changed state. */
+    default void degradeChanged(DegradeSignal.State state) {}
+
+    /** Several listeners as one, called in order. */
+    static EventListener of(List<EventListener> listeners) {
+        List<EventListener> all = List.copyOf(listeners);
+        return new EventListener() {
+            @Override
+            public void callStart(CallContext c) {
+                all.forEach(l -> l.callStart(c));
+            }
+
+            @Override
+            public void callEnd(CallContext c, HttpResult r, Duration e) {
+                all.forEach(l -> l.callEnd(c, r, e));
+            }
+
+            @Override
+            public void callFailed(CallContext c, KeelException x, Duration e) {
+                all.forEach(l -> l.callFailed(c, x, e));
+            }
+
+            @Override
+            public void attemptStart(CallContext c, Duration t) {
+                all.forEach(l -> l.attemptStart(c, t));
+            }
+
+            @Override
+            public void attemptEnd(CallContext c, int s, KeelException x, PhaseTimings t, String p) {
+                all.forEach(l -> l.attemptEnd(c, s, x, t, p));
+            }
+
+            @Override
+            public void degradeChanged(DegradeSignal.State s) {
+                all.forEach(l -> l.degradeChanged(s));
+            }
+        };
+    }
+}

@@ -1,0 +1,82 @@
+package dev.keel.core.pipeline;
+
+import dev.keel.core.CallOptions;
+import dev.keel.core.http.HttpCall;
+import dev.keel.core.http.HttpResult;
+import dev.keel.core.http.JettyTransport;
+import dev.keel.core.policy.Deadline;
+import dev.keel.core.policy.DegradeSignal;
+import dev.keel.core.policy.InFlightLimit;
+import dev.keel.core.policy.Ticker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one call pipeline every upstream call of every keel module goes through. Its built-in stack,
+ * outermost first:
+ *
+ * <pre>
+ * Observe        callStart / callEnd / callFailed events
+ *  → Deadline    the business budget (default 30 s): refuse when none is left
+ *   → InFlight   one of N permits (default 64), waiting at most the time left
+ *    → Degrade   while DEGRADED, the fallback model (when configured)
+ *     → Attempt  timeout = min(per-call 25 s, time left); non-2xx → KeelException
+ *      → Transport  identity headers, Idempotency-Key, Jetty HTTP/2
+ * </pre>
+ *
+ * The retry and circuit-breaker layers join between Degrade and Attempt. Thread-safe.
+ */
+public final class Pipeline {
+
+    private static final AtomicLong CALL_IDS = new AtomicLong();
+
+    private final List<Interceptor> stack;
+    private final Duration businessTimeout;
+    private final Ticker ticker;
+
+    /** The parts the built-in stack is assembled from. */
+    public record Parts(
+            JettyTransport transport,
+            Map<String, String> identityHeaders,
+            Duration businessTimeout,
+            Duration perCallTimeout,
+            InFlightLimit inFlight,
+            DegradeSignal degrade,
+            EventListener listener,
+            Ticker ticker) {}
+
+    private Pipeline(List<Interceptor> stack, Duration businessTimeout, Ticker ticker) {
+        this.stack = List.copyOf(stack);
+        this.businessTimeout = businessTimeout;
+        this.ticker = ticker;
+    }
+
+    /** The built-in stack, in the order of the class comment. */
+    public static Pipeline builtIn(Parts p) {
+        return new Pipeline(
+                List.of(
+                        new ObserveInterceptor(p.listener(), p.ticker()),
+                        new DeadlineInterceptor(),
+                        new InFlightInterceptor(p.inFlight()),
+                        new DegradeInterceptor(p.degrade()),
+                        new AttemptInterceptor(p.perCallTimeout(), p.listener()),
+                        new TransportInterceptor(p.transport(), p.identityHeaders(), p.perCallTimeout())),
+                p.businessTimeout(),
+                p.ticker());
+    }
+
+    /**
+     * Runs one logical call.
+     *
+     * @return a 2xx answer; for a stream, close it when done
+     * @throws dev.keel.core.error.KeelException for every failure, with its kind
+     */
+    public HttpResult execute(HttpCall call, CallOptions options) {
+        Duration budget = options.budget() != null ? options.budget() : businessTimeout;
+        var context =
+                new CallContext(CALL_IDS.incrementAndGet(), call, options, Deadline.after(budget, ticker), budget, 0);
+        return new RealChain(stack, 0, call, context).proceed(call);
+    }
+}

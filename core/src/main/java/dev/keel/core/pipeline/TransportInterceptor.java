@@ -1,0 +1,38 @@
+package dev.keel.core.pipeline;
+
+import dev.keel.core.http.HttpCall;
+import dev.keel.core.http.HttpResult;
+import dev.keel.core.http.JettyTransport;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Bottom of the stack: adds the identity headers (auth, organization, project, idempotency key) and
+ * runs the attempt on the transport with the attempt's timeout.
+ */
+final class TransportInterceptor implements Interceptor {
+
+    private final JettyTransport transport;
+    private final Map<String, String> identity;
+    private final Duration perCall;
+
+    TransportInterceptor(JettyTransport transport, Map<String, String> identity, Duration perCall) {
+        this.transport = transport;
+        this.identity = Map.copyOf(identity);
+        this.perCall = perCall;
+    }
+
+    @Override
+    public HttpResult intercept(Chain chain) {
+        HttpCall call = chain.request();
+        for (var h : identity.entrySet()) {
+            call = call.withHeader(h.getKey(), h.getValue());
+        }
+        String key = chain.context().options().idempotencyKey();
+        if (key != null) {
+            call = call.withHeader("Idempotency-Key", key);
+        }
+        Duration timeout = chain.context().deadline().attemptTimeout(perCall);
+        return call.streaming() ? transport.open(call, timeout) : transport.execute(call, timeout);
+    }
+}

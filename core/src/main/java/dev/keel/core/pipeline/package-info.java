@@ -1,0 +1,7 @@
+/**
+ * The call pipeline: an immutable chain of {@link dev.keel.core.pipeline.Interceptor}s assembled in
+ * {@link dev.keel.core.pipeline.Pipeline#builtIn}, the per-call {@link
+ * dev.keel.core.pipeline.CallContext}, and the {@link dev.keel.core.pipeline.EventListener} that
+ * observes it.
+ */
+package dev.keel.core.pipeline;

@@ -1,0 +1,25 @@
+package dev.keel.core.slo;
+
+/**
+ * The Prometheus names keel exports (Micrometer appends {@code _total} to counters, so a counter
+ * registered as {@code openai_requests} is scraped as {@code openai_requests_total}).
+ */
+public final class MetricNames {
+
+    /** Counter per attempt answered or failed, tag {@code status_code} (HTTP status, or {@code timeout}/{@code network}). */
+    public static final String REQUESTS = "openai_requests";
+    /** Distribution of attempt latency in ms, with p50/p95/p99. */
+    public static final String LATENCY_MS = "openai_request_latency_ms";
+    /** Counter of retries (the retry layer adds to it). */
+    public static final String RETRIES = "openai_retries";
+    /** Counter of attempts that timed out and calls refused for a spent budget. */
+    public static final String TIMEOUTS = "openai_timeout";
+    /** Gauge of calls holding an in-flight permit. */
+    public static final String INFLIGHT = "openai_inflight";
+    /** Gauge per {@code window} (5m, 30m, 1h, 6h) of the error-budget burn rate. */
+    public static final String BURN_RATE = "openai_error_budget_burn_rate";
+    /** Gauge: 1 while the client is DEGRADED. */
+    public static final String DEGRADED = "openai_degraded";
+
+    private MetricNames() {}
+}

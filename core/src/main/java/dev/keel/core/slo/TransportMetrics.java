@@ -1,0 +1,85 @@
+package dev.keel.core.slo;
+
+import dev.keel.core.error.ErrorKind;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.http.PhaseTimings;
+import dev.keel.core.pipeline.CallContext;
+import dev.keel.core.pipeline.EventListener;
+import dev.keel.core.policy.DegradeSignal;
+import dev.keel.core.policy.InFlightLimit;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The six transport metrics of the recipe (plus the degrade gauge) as an {@link EventListener}:
+ * {@code openai_requests_total{status_code}}, {@code openai_request_latency_ms} (p50/p95/p99),
+ * {@code openai_retries_total}, {@code openai_timeout_total}, {@code openai_inflight} and {@code
+ * openai_error_budget_burn_rate{window}}. Every meter carries the client's {@code traffic_class}.
+ * Thread-safe.
+ */
+public final class TransportMetrics implements EventListener {
+
+    private final MeterRegistry registry;
+    private final String trafficClass;
+    private final DistributionSummary latency;
+    private final Counter timeouts;
+
+    public TransportMetrics(
+            MeterRegistry registry,
+            String trafficClass,
+            InFlightLimit inFlight,
+            ErrorBudget budget,
+            DegradeSignal degrade) {
+        this.registry = registry;
+        this.trafficClass = trafficClass;
+        this.latency = DistributionSummary.builder(MetricNames.LATENCY_MS)
+                .description("Upstream attempt latency in milliseconds")
+                .baseUnit("ms")
+                .tag("traffic_class", trafficClass)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .register(registry);
+        this.timeouts = Counter.builder(MetricNames.TIMEOUTS)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
+        Counter.builder(MetricNames.RETRIES).tag("traffic_class", trafficClass).register(registry);
+        Gauge.builder(MetricNames.INFLIGHT, inFlight, InFlightLimit::inUse)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
+        Gauge.builder(MetricNames.DEGRADED, degrade, d -> d.state() == DegradeSignal.State.DEGRADED ? 1 : 0)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
+        for (ErrorBudget.Window w : ErrorBudget.Window.values()) {
+            Gauge.builder(MetricNames.BURN_RATE, budget, b -> b.burnRate(w))
+                    .tag("window", w.label())
+                    .tag("traffic_class", trafficClass)
+                    .register(registry);
+        }
+    }
+
+    @Override
+    public void attemptEnd(CallContext call, int status, KeelException error, PhaseTimings timings, String protocol) {
+        String code = status > 0 ? String.valueOf(status) : error.kind().name().toLowerCase(Locale.ROOT);
+        Counter.builder(MetricNames.REQUESTS)
+                .tag("status_code", code)
+                .tag("traffic_class", trafficClass)
+                .register(registry)
+                .increment();
+        if (timings != null) {
+            latency.record(timings.complete().toNanos() / 1e6);
+        }
+        if (error != null && error.kind() == ErrorKind.TIMEOUT) {
+            timeouts.increment();
+        }
+    }
+
+    @Override
+    public void callFailed(CallContext call, KeelException error, Duration elapsed) {
+        if (error.kind() == ErrorKind.DEADLINE_EXCEEDED && error.attempts() == 0) {
+            timeouts.increment();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Service-level objectives: the {@link dev.keel.core.slo.ErrorBudget} with its burn rates and alerts, and the metric names. */
+package dev.keel.core.slo;
