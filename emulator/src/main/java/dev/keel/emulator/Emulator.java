@@ -72,6 +72,11 @@ public final class Emulator implements AutoCloseable {
                 .toList();
     }
 
+    /** TCP connections accepted since start: how many a client's pool really opened. */
+    public int connectionsAccepted() {
+        return server.connectionsAccepted();
+    }
+
     /** Forgets the recorded requests. */
     public void clearRequests() {
         server.clearRequests();

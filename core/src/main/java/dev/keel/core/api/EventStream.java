@@ -32,7 +32,12 @@ public final class EventStream implements AutoCloseable {
     private int received;
     private boolean finished;
 
-    EventStream(HttpResult result, Terminal terminal) {
+    /** Reads the events of a streaming answer from {@link dev.keel.core.KeelClient#execute} (a call made {@code asStream()}). */
+    public static EventStream of(HttpResult result, Terminal terminal) {
+        return new EventStream(result, terminal);
+    }
+
+    private EventStream(HttpResult result, Terminal terminal) {
         this.result = result;
         this.reader = new SseReader(result.stream());
         this.terminal = terminal;

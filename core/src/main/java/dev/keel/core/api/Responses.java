@@ -28,7 +28,7 @@ public final class Responses {
     public EventStream stream(JsonNode body, CallOptions options) {
         var streaming = ((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy()).put("stream", true);
         var call = HttpCall.postJson("/responses", Json.writeBytes(streaming)).asStream();
-        return new EventStream(client.execute(call, options), EventStream.Terminal.RESPONSES);
+        return EventStream.of(client.execute(call, options), EventStream.Terminal.RESPONSES);
     }
 
     /** {@code GET /responses/{id}}. */

@@ -25,11 +25,6 @@ final class Connections {
         ep.close();
     }
 
-    /** Closes the connection mid-response (a FIN with the body unfinished). */
-    static void drop(Context ctx) {
-        endPoint(ctx).close();
-    }
-
     private static EndPoint endPoint(Context ctx) {
         return ServletContextRequest.getServletContextRequest(ctx.req())
                 .getConnectionMetaData()

@@ -25,9 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,9 +56,13 @@ public final class EmulatorServer implements AutoCloseable {
     private final RealtimeSecretsApi secrets;
     private final RateLimiter limiter;
     private final ExecutorService delayed = Executors.newVirtualThreadPerTaskExecutor();
-    private final Map<Context, CompletableFuture<Void>> stalled = new ConcurrentHashMap<>();
     private final Javalin app;
     private ServerConnector connector;
+    /** TCP connections accepted; an h2c upgrade opens a second connection on the same endpoint, counted once. */
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final java.util.Set<org.eclipse.jetty.io.EndPoint> seenEndPoints =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
     /** A route body: the request and the fault chosen for it (null for none). */
     @FunctionalInterface
@@ -102,6 +104,11 @@ public final class EmulatorServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** TCP connections accepted since start. */
+    public int connectionsAccepted() {
+        return accepted.get();
+    }
+
     public List<RecordedRequest> requests() {
         return recorder.snapshot();
     }
@@ -117,10 +124,6 @@ public final class EmulatorServer implements AutoCloseable {
 
     @Override
     public void close() {
-        stalled.forEach((ctx, future) -> {
-            Connections.reset(ctx);
-            future.cancel(false);
-        });
         app.stop();
         delayed.shutdownNow();
     }
@@ -137,6 +140,14 @@ public final class EmulatorServer implements AutoCloseable {
         cfg.jetty.addConnector((server, http) -> {
             connector = new ServerConnector(
                     server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+            connector.addBean(new org.eclipse.jetty.io.Connection.Listener() {
+                @Override
+                public void onOpened(org.eclipse.jetty.io.Connection c) {
+                    if (seenEndPoints.add(c.getEndPoint())) {
+                        accepted.incrementAndGet();
+                    }
+                }
+            });
             connector.setHost(config.host());
             connector.setPort(config.port());
             return connector;
@@ -248,9 +259,7 @@ public final class EmulatorServer implements AutoCloseable {
                 error(ctx, ApiException.forStatus(s.code(), s.errorCode()));
             }
             case FaultEffect.Stall s -> {
-                var never = new CompletableFuture<Void>();
-                stalled.put(ctx, never);
-                ctx.future(() -> never);
+                ctx.future(CompletableFuture::new); // never completes; stop() closes the connection
             }
             case FaultEffect.Reset r -> Connections.reset(ctx);
             case Latency l ->

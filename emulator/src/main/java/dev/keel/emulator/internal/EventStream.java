@@ -5,8 +5,12 @@ import dev.keel.core.json.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 
 /**
  * Writes server-sent events, flushing each one, and can stop after a number of events and drop the
@@ -27,21 +31,44 @@ final class EventStream {
         ctx.status(200);
         ctx.contentType("text/event-stream; charset=utf-8");
         ctx.header("Cache-Control", "no-cache");
+        if (cutAfter >= 0 && cutAfter < events.size()) {
+            sendThenCut(ctx, events.subList(0, cutAfter), named);
+            return;
+        }
         OutputStream out = ctx.res().getOutputStream();
-        for (int i = 0; i < events.size(); i++) {
-            if (i == cutAfter) {
-                out.flush();
-                Connections.drop(ctx);
-                return;
-            }
-            ObjectNode e = events.get(i);
-            String frame = (named ? "event: " + e.get("type").asText() + "\n" : "") + "data: " + Json.write(e) + "\n\n";
-            out.write(frame.getBytes(StandardCharsets.UTF_8));
+        for (ObjectNode e : events) {
+            out.write(frame(e, named));
             out.flush();
         }
         if (done) {
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         }
         out.flush();
+    }
+
+    /**
+     * Writes {@code events} through Jetty's core response, waiting until each is on the wire, then
+     * cuts the stream (RST_STREAM on HTTP/2, a closed connection on HTTP/1.1). Going below the
+     * servlet layer is what guarantees the client receives exactly these events before the cut.
+     */
+    private static void sendThenCut(Context ctx, List<ObjectNode> events, boolean named) throws IOException {
+        var channel = ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel();
+        Response response = channel.getResponse();
+        for (ObjectNode e : events) {
+            try (Blocker.Callback written = Blocker.callback()) {
+                response.write(false, ByteBuffer.wrap(frame(e, named)), written);
+                written.block();
+            }
+        }
+        if (ctx.req().getProtocol().startsWith("HTTP/2")) {
+            channel.abort(new IOException("keel emulator: cut-stream fault"));
+        } else {
+            channel.getEndPoint().close();
+        }
+    }
+
+    private static byte[] frame(ObjectNode e, boolean named) {
+        String text = (named ? "event: " + e.get("type").asText() + "\n" : "") + "data: " + Json.write(e) + "\n\n";
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

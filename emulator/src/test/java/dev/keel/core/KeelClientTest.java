@@ -1,0 +1,313 @@
+package dev.keel.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.core.api.EventStream;
+import dev.keel.core.error.DeadlineExceededException;
+import dev.keel.core.error.ErrorKind;
+import dev.keel.core.error.InFlightLimitException;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.error.StreamTruncatedException;
+import dev.keel.core.http.HttpCall;
+import dev.keel.core.http.PoolConfig;
+import dev.keel.core.json.Json;
+import dev.keel.core.policy.DegradeConfig;
+import dev.keel.core.policy.DegradeSignal;
+import dev.keel.emulator.Emulator;
+import dev.keel.emulator.EmulatorConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * keel's client against the emulator over real sockets: protocol, pooling, budgets, streams, error
+ * mapping, the in-flight limit and the degrade reactions. (It lives in the emulator module because
+ * core cannot depend on the emulator; see docs/decisions.md.)
+ */
+class KeelClientTest {
+
+    private static final String KEY = "sk-test-keel-client-0123456789";
+    private static final JsonNode HELLO = Json.parse("{\"model\":\"gpt-4.1-mini\",\"input\":\"Say hello\"}");
+
+    private Emulator emulator;
+    private final List<KeelClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        emulator = Emulator.start(EmulatorConfig.builder().batchSpeed(86_400).build());
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(KeelClient::close);
+        emulator.close();
+    }
+
+    private KeelClientConfig.Builder config() {
+        return KeelClientConfig.builder(KEY, emulator.baseUrl());
+    }
+
+    private KeelClient client(KeelClientConfig.Builder b) {
+        var c = KeelClient.builder(b.build()).build();
+        clients.add(c);
+        return c;
+    }
+
+    private static HttpCall withFault(JsonNode body, String fault) {
+        return HttpCall.postJson("/responses", Json.writeBytes(body)).withHeader("x-keel-fault", fault);
+    }
+
+    @Test
+    void create_overH2c_answersWithTimingsAndReusesTheConnection() {
+        var client = client(config());
+        KeelResponse first = client.responses().create(HELLO, CallOptions.defaults());
+        assertThat(first.json().at("/output/0/content/0/text").asText()).startsWith("Emulated reply to \"Say hello\"");
+        assertThat(first.protocol()).isEqualTo("HTTP/2.0");
+        assertThat(first.attempts()).isEqualTo(1);
+        assertThat(first.requestId()).startsWith("req_");
+        assertThat(first.timings().connect())
+                .as("the first call opened the connection")
+                .isNotNull();
+        assertThat(first.timings().complete())
+                .isGreaterThanOrEqualTo(first.timings().responseHeaders());
+        KeelResponse second = client.responses().create(HELLO, CallOptions.defaults());
+        assertThat(second.timings().connect()).as("the second call reused it").isNull();
+        assertThat(emulator.connectionsAccepted()).isEqualTo(1);
+        assertThat(first.summary())
+                .contains("attempts=1", "protocol=HTTP/2.0", "connect=")
+                .doesNotContain(KEY);
+    }
+
+    @Test
+    void create_http2Disabled_speaksHttp11() {
+        var client = client(config().pool(PoolConfig.ofDefaults().withHttp2(false)));
+        assertThat(client.responses().create(HELLO, CallOptions.defaults()).protocol())
+                .isEqualTo("HTTP/1.1");
+    }
+
+    @Test
+    void create_sendsIdentityAndIdempotencyHeaders() {
+        var client = client(config().organization("org-7").project("proj-9"));
+        client.responses().create(HELLO, CallOptions.defaults().withIdempotencyKey("idem:t:w:42:s1"));
+        var seen = emulator.requests("POST", "/v1/responses").get(0);
+        assertThat(seen.header("authorization")).contains("Bearer " + KEY);
+        assertThat(seen.header("openai-organization")).contains("org-7");
+        assertThat(seen.header("openai-project")).contains("proj-9");
+        assertThat(seen.header("idempotency-key")).contains("idem:t:w:42:s1");
+        assertThat(seen.header("user-agent"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("keel/"));
+    }
+
+    @Test
+    void stall_withA3sBudget_endsWithinTheBudget() {
+        var client = client(config());
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.execute(
+                        withFault(HELLO, "stall"), CallOptions.defaults().withBudget(Duration.ofSeconds(3))))
+                .isInstanceOf(DeadlineExceededException.class)
+                .hasMessageContaining("budget of 3000 ms")
+                .satisfies(e -> assertThat(((KeelException) e).attempts()).isEqualTo(1));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(elapsed).isBetween(Duration.ofSeconds(3), Duration.ofMillis(3500));
+    }
+
+    @Test
+    void concurrentCalls200_neverOpenMoreConnectionsThanConfigured_andAllSpeakHttp2() throws Exception {
+        var client =
+                client(config().inFlightLimit(256).pool(PoolConfig.ofDefaults().withMaxConnections(2)));
+        Set<String> protocols = ConcurrentHashMap.newKeySet();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                calls.add(pool.submit(() -> protocols.add(
+                        client.responses().create(HELLO, CallOptions.defaults()).protocol())));
+            }
+            for (Future<?> f : calls) {
+                f.get();
+            }
+        }
+        assertThat(protocols).containsExactly("HTTP/2.0");
+        assertThat(emulator.connectionsAccepted()).isBetween(1, 2);
+        assertThat(client.openConnections()).isBetween(1, 2);
+        assertThat(emulator.requests("POST", "/v1/responses")).hasSize(200);
+    }
+
+    @Test
+    void stream_readsEveryEventToTheTerminalOne_andReleasesThePermit() {
+        var client = client(config());
+        List<String> types = new ArrayList<>();
+        try (EventStream s = client.responses().stream(HELLO, CallOptions.defaults())) {
+            assertThat(client.inFlight().inUse())
+                    .as("the open stream holds a permit")
+                    .isEqualTo(1);
+            for (JsonNode e = s.next(); e != null; e = s.next()) {
+                types.add(e.get("type").asText());
+            }
+        }
+        assertThat(types.get(0)).isEqualTo("response.created");
+        assertThat(types.get(types.size() - 1)).isEqualTo("response.completed");
+        assertThat(client.inFlight().inUse()).isZero();
+    }
+
+    @Test
+    void stream_cutAfterThreeEvents_endsInATypedTruncation() {
+        var client = client(config());
+        var call = withFault(Json.parse("{\"model\":\"m\",\"input\":\"x\",\"stream\":true}"), "cut-stream:3")
+                .asStream();
+        var result = client.execute(call, CallOptions.defaults());
+        try (var s = EventStream.of(result, EventStream.Terminal.RESPONSES)) {
+            assertThatThrownBy(() -> {
+                        while (s.next() != null) {
+                            // read until the cut
+                        }
+                    })
+                    .isInstanceOf(StreamTruncatedException.class)
+                    .satisfies(e -> assertThat(((StreamTruncatedException) e).eventsReceived())
+                            .isEqualTo(3));
+        }
+    }
+
+    @Test
+    void statusErrors_areClassifiedWithStatusCodeAndRequestId() {
+        var client = client(config());
+        KeelException limited = call(client, "status:429,retry-after:1");
+        assertThat(limited.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.errorCode()).isEqualTo("rate_limit_exceeded");
+        assertThat(limited.requestId()).startsWith("req_");
+        assertThat(limited.getMessage())
+                .startsWith("POST /responses: HTTP 429 rate_limit_exceeded")
+                .doesNotContain(KEY);
+        assertThat(call(client, "status:429,code:insufficient_quota").kind()).isEqualTo(ErrorKind.QUOTA_EXHAUSTED);
+        assertThat(call(client, "status:503").kind()).isEqualTo(ErrorKind.SERVER_ERROR);
+        assertThat(call(client, "reset").kind()).isEqualTo(ErrorKind.NETWORK);
+        KeelException invalid =
+                assertThrows(() -> client.responses().create(Json.parse("{\"input\":\"x\"}"), CallOptions.defaults()));
+        assertThat(invalid.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+        assertThat(invalid.getMessage()).contains("Missing required parameter: 'model'");
+    }
+
+    @Test
+    void malformedBody_surfacesAsMalformedResponse() {
+        var client = client(config());
+        var response = client.send(withFault(HELLO, "malformed"), CallOptions.defaults());
+        assertThatThrownBy(response::json)
+                .isInstanceOf(KeelException.class)
+                .satisfies(e -> assertThat(((KeelException) e).kind()).isEqualTo(ErrorKind.MALFORMED_RESPONSE));
+    }
+
+    @Test
+    void inFlightLimit_fullForTheWholeBudget_failsFastWithoutAnUpstreamCall() throws Exception {
+        var client = client(config().inFlightLimit(1));
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> holder = pool.submit(() -> call(client, "stall", Duration.ofSeconds(2)));
+            org.awaitility.Awaitility.await().until(() -> client.inFlight().inUse() == 1);
+            int before = emulator.requests().size();
+            assertThatThrownBy(() -> client.responses()
+                            .create(HELLO, CallOptions.defaults().withBudget(Duration.ofMillis(200))))
+                    .isInstanceOf(InFlightLimitException.class);
+            assertThat(emulator.requests()).hasSize(before);
+            holder.get();
+        }
+    }
+
+    @Test
+    void trafficClassMismatch_isRefused() {
+        var client = client(config());
+        assertThatThrownBy(() ->
+                        client.responses().create(HELLO, CallOptions.defaults().withTrafficClass(TrafficClass.BATCH)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("separate client for BATCH");
+    }
+
+    @Test
+    void degraded_switchesToTheFallbackModelAndLowersConcurrency() {
+        var degrade = new DegradeConfig(Duration.ofMinutes(1), 5, 0.2, 0.5, "gpt-4.1-nano");
+        var client = client(config().degrade(degrade).inFlightLimit(8));
+        List<DegradeSignal.State> changes = new ArrayList<>();
+        client.degrade().onChange(changes::add);
+        for (int i = 0; i < 6; i++) {
+            call(client, "status:503");
+        }
+        assertThat(changes).containsExactly(DegradeSignal.State.DEGRADED);
+        assertThat(client.inFlight().limit()).isEqualTo(4);
+        emulator.clearRequests();
+        client.responses().create(HELLO, CallOptions.defaults());
+        assertThat(Json.parse(emulator.requests().get(0).body()).get("model").asText())
+                .isEqualTo("gpt-4.1-nano");
+    }
+
+    @Test
+    void filesBatchesAndClientSecrets_goThroughTheSamePipeline() {
+        var client = client(config());
+        byte[] jsonl =
+                "{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":{\"model\":\"m\",\"input\":\"x\"}}\n"
+                        .getBytes(StandardCharsets.UTF_8);
+        String fileId = client.files()
+                .upload("in.jsonl", jsonl, "batch", CallOptions.defaults())
+                .json()
+                .get("id")
+                .asText();
+        assertThat(client.files().content(fileId, CallOptions.defaults()).body())
+                .isEqualTo(jsonl);
+        JsonNode batch = client.batches()
+                .create(
+                        Json.parse("{\"input_file_id\":\"" + fileId
+                                + "\",\"endpoint\":\"/v1/responses\",\"completion_window\":\"24h\"}"),
+                        CallOptions.defaults())
+                .json();
+        org.awaitility.Awaitility.await()
+                .until(() -> client.batches()
+                        .retrieve(batch.get("id").asText(), CallOptions.defaults())
+                        .json()
+                        .get("status")
+                        .asText()
+                        .equals("completed"));
+        assertThat(client.batches()
+                        .list("?limit=1", CallOptions.defaults())
+                        .json()
+                        .at("/data/0/id")
+                        .asText())
+                .isEqualTo(batch.get("id").asText());
+        assertThat(client.realtimeClientSecrets()
+                        .create(Json.parse("{}"), CallOptions.defaults())
+                        .json()
+                        .get("value")
+                        .asText())
+                .startsWith("ek_");
+        assertThat(client.files()
+                        .delete(fileId, CallOptions.defaults())
+                        .json()
+                        .get("deleted")
+                        .asBoolean())
+                .isTrue();
+    }
+
+    private static KeelException call(KeelClient client, String fault) {
+        return call(client, fault, Duration.ofSeconds(10));
+    }
+
+    private static KeelException call(KeelClient client, String fault, Duration budget) {
+        return assertThrows(() ->
+                client.execute(withFault(HELLO, fault), CallOptions.defaults().withBudget(budget)));
+    }
+
+    private static KeelException assertThrows(Runnable r) {
+        try {
+            r.run();
+        } catch (KeelException e) {
+            return e;
+        }
+        throw new AssertionError("expected a KeelException");
+    }
+}
