@@ -28,7 +28,29 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         if (debug(parsed)) {
             ex.printStackTrace(err);
         }
-        return ex instanceof IllegalArgumentException ? ExitCodes.BAD_INPUT : ExitCodes.JOB_FAILURES;
+        return exitCode(ex);
+    }
+
+    /** Bad input → 2; the upstream unreachable, overloaded or out of budget → 3; anything else → 1. */
+    static int exitCode(Exception ex) {
+        if (ex instanceof IllegalArgumentException) {
+            return ExitCodes.BAD_INPUT;
+        }
+        if (ex instanceof dev.keel.core.error.KeelException k) {
+            return switch (k.kind()) {
+                case INVALID_REQUEST, NOT_FOUND -> ExitCodes.BAD_INPUT;
+                case RATE_LIMITED,
+                        SERVER_ERROR,
+                        TRANSIENT_CONFLICT,
+                        TIMEOUT,
+                        NETWORK,
+                        DEADLINE_EXCEEDED,
+                        IN_FLIGHT_LIMIT,
+                        CIRCUIT_OPEN -> ExitCodes.UPSTREAM_UNAVAILABLE;
+                case QUOTA_EXHAUSTED, AUTH, STREAM_TRUNCATED, MALFORMED_RESPONSE -> ExitCodes.JOB_FAILURES;
+            };
+        }
+        return ExitCodes.JOB_FAILURES;
     }
 
     private static boolean debug(ParseResult parsed) {

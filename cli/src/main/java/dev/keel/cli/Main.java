@@ -15,7 +15,13 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Production rails for calling the OpenAI API from the JVM.%n"
                 + "With no OPENAI_API_KEY and no --base-url, commands run against the embedded emulator.",
-        subcommands = {EmulatorCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            CallCommand.class,
+            ServeCommand.class,
+            DoctorCommand.class,
+            EmulatorCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  ok",

@@ -1,0 +1,98 @@
+package dev.keel.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.CallOptions;
+import dev.keel.core.KeelClient;
+import dev.keel.core.KeelResponse;
+import dev.keel.core.json.Json;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code keel call}: one Responses call through the full pipeline; prints the text, then attempts and timings. */
+@Command(
+        name = "call",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Send one Responses call through keel's full pipeline (budgets, in-flight limit, HTTP/2 pool).",
+            "Prints the output text, then one line: attempts, status, protocol, request id and phase timings.",
+            "With no OPENAI_API_KEY and no --base-url it runs against the embedded emulator and says so."
+        })
+final class CallCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    UpstreamOptions upstream;
+
+    /** The environment the upstream is read from; tests replace it. */
+    java.util.Map<String, String> env = System.getenv();
+
+    @Option(names = "--model", description = "Model (default: ${DEFAULT-VALUE}).")
+    String model = "gpt-4.1-mini";
+
+    @Option(names = "--instructions", description = "System instructions.")
+    String instructions;
+
+    @Option(names = "--max-output-tokens", description = "Cap on output tokens (>= 16).")
+    Integer maxOutputTokens;
+
+    @Parameters(paramLabel = "PROMPT", description = "What to ask.")
+    String prompt;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        try (var up = upstream.resolve(env, spec.commandLine().getErr());
+                var client = KeelClient.builder(up.config()).build()) {
+            KeelResponse response = client.responses().create(request(), CallOptions.defaults());
+            out.println(outputText(response.json()));
+            out.println(response.summary());
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private JsonNode request() {
+        ObjectNode body = Json.object().put("model", model).put("input", prompt);
+        if (instructions != null) {
+            body.put("instructions", instructions);
+        }
+        if (maxOutputTokens != null) {
+            body.put("max_output_tokens", maxOutputTokens);
+        }
+        return body;
+    }
+
+    /** The text of every output message, refusals marked, incomplete answers flagged. */
+    static String outputText(JsonNode response) {
+        var b = new StringBuilder();
+        for (JsonNode item : response.path("output")) {
+            for (JsonNode part : item.path("content")) {
+                switch (part.path("type").asText()) {
+                    case "output_text" -> b.append(part.path("text").asText());
+                    case "refusal" ->
+                        b.append("[refusal] ").append(part.path("refusal").asText());
+                    default -> {}
+                }
+            }
+            if (item.path("type").asText().equals("function_call")) {
+                b.append("[function_call] ")
+                        .append(item.path("name").asText())
+                        .append(item.path("arguments").asText());
+            }
+        }
+        if ("incomplete".equals(response.path("status").asText())) {
+            b.append(" [incomplete: ")
+                    .append(response.at("/incomplete_details/reason").asText())
+                    .append(']');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.keel.cli;
+
+import dev.keel.core.TimeoutChain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code keel doctor}: checks for configurations that fail in production. */
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = "Check a setup for known production failures.",
+        subcommands = {DoctorCommand.Timeouts.class})
+final class DoctorCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code keel doctor timeouts}: each layer must allow more time than the one inside it. */
+    @Command(
+            name = "timeouts",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Check a timeout chain from the outermost layer inwards: each layer must be longer than the one",
+                "inside it, or it gives up while the inner layer still works (fake timeouts).",
+                "Example: keel doctor timeouts --gateway 20s --service 25s --client 30s",
+                "Exit code 0 when the chain is sound, 1 when a layer is too short."
+            })
+    static final class Timeouts implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--gateway", paramLabel = "DURATION", description = "The gateway or load balancer in front.")
+        String gateway;
+
+        @Option(names = "--service", paramLabel = "DURATION", description = "Your service's request timeout.")
+        String service;
+
+        @Option(names = "--client", paramLabel = "DURATION", description = "The OpenAI client's business budget.")
+        String client;
+
+        @Option(
+                names = "--layer",
+                paramLabel = "NAME=DURATION",
+                description = "Another layer, in order after the named ones (repeatable).")
+        List<String> layers = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            List<TimeoutChain.Layer> chain = chain();
+            if (chain.size() < 2) {
+                throw new IllegalArgumentException(
+                        "give at least two layers, e.g. --gateway 40s --service 32s --client 30s");
+            }
+            var out = spec.commandLine().getOut();
+            var findings = TimeoutChain.check(chain);
+            findings.forEach(f -> out.println("FAIL " + f.message()));
+            if (findings.isEmpty()) {
+                out.println("OK "
+                        + String.join(
+                                " > ",
+                                chain.stream()
+                                        .map(l -> l.name() + " " + TimeoutChain.human(l.timeout()))
+                                        .toList()));
+            }
+            out.flush();
+            return findings.isEmpty() ? ExitCodes.OK : ExitCodes.JOB_FAILURES;
+        }
+
+        private List<TimeoutChain.Layer> chain() {
+            var chain = new ArrayList<TimeoutChain.Layer>();
+            add(chain, "gateway", gateway);
+            add(chain, "service", service);
+            add(chain, "client", client);
+            for (String l : layers) {
+                int eq = l.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException(
+                            "--layer '" + l + "' must look like NAME=DURATION, e.g. worker=20s");
+                }
+                add(chain, l.substring(0, eq), l.substring(eq + 1));
+            }
+            return chain;
+        }
+
+        private static void add(List<TimeoutChain.Layer> chain, String name, String value) {
+            if (value != null) {
+                chain.add(new TimeoutChain.Layer(name, UpstreamOptions.duration("--" + name, value)));
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.keel.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.KeelClient;
+import dev.keel.core.KeelClientConfig;
+import dev.keel.core.json.Json;
+import dev.keel.core.slo.ErrorBudget;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code keel serve}: the sidecar, exposing metrics, the effective configuration and health. */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the keel sidecar until Ctrl-C:",
+            "  GET /metrics        Prometheus text (openai_requests_total, openai_request_latency_ms, ...)",
+            "  GET /debug/config   the effective configuration as JSON, secrets redacted",
+            "  GET /healthz        liveness, with the degrade state and error-budget alerts"
+        })
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    UpstreamOptions upstream;
+
+    /** The environment the upstream is read from; tests replace it. */
+    java.util.Map<String, String> env = System.getenv();
+
+    @Option(names = "--port", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port = 8787;
+
+    @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the sidecar. */
+    final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws InterruptedException {
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (var up = upstream.resolve(env, spec.commandLine().getErr());
+                var client =
+                        KeelClient.builder(up.config()).meterRegistry(registry).build()) {
+            Javalin app = Javalin.create(cfg -> {
+                cfg.startup.showJavalinBanner = false;
+                cfg.startup.showOldJavalinVersionWarning = false;
+                cfg.routes.get(
+                        "/metrics",
+                        ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
+                cfg.routes.get(
+                        "/debug/config",
+                        ctx -> ctx.contentType("application/json").result(Json.write(config(client, up.mode()))));
+                cfg.routes.get(
+                        "/healthz", ctx -> ctx.contentType("application/json").result(Json.write(health(client))));
+            });
+            app.start(host, port);
+            var out = spec.commandLine().getOut();
+            out.println("keel sidecar listening on http://" + host + ":" + app.port()
+                    + " (/metrics, /debug/config, /healthz)." + " Ctrl-C stops it.");
+            out.flush();
+            Thread hook = new Thread(stop::countDown, "keel-serve-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            stop.await();
+            app.stop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook has run
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The effective configuration; the API key only as a fingerprint. */
+    static ObjectNode config(KeelClient client, UpstreamOptions.Mode mode) {
+        KeelClientConfig c = client.config();
+        ObjectNode out = Json.object();
+        ObjectNode upstream = out.putObject("upstream");
+        upstream.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        upstream.put("base_url", c.baseUrl().toString());
+        upstream.put("api_key", c.redactedKey());
+        upstream.put("organization", c.organization());
+        upstream.put("project", c.project());
+        ObjectNode t = out.putObject("timeouts");
+        t.put("business", UpstreamOptions.human(c.businessTimeout()));
+        t.put("per_call", UpstreamOptions.human(c.perCallTimeout()));
+        t.put("connect", UpstreamOptions.human(c.pool().connectTimeout()));
+        ObjectNode pool = out.putObject("pool");
+        pool.put("max_connections_per_destination", c.pool().maxConnectionsPerDestination());
+        pool.put("idle_timeout", UpstreamOptions.human(c.pool().idleTimeout()));
+        pool.put("http2", c.pool().http2());
+        out.put("in_flight_limit", c.inFlightLimit());
+        out.put("traffic_class", c.trafficClass().name().toLowerCase(java.util.Locale.ROOT));
+        ObjectNode degrade = out.putObject("degrade");
+        degrade.put("window", UpstreamOptions.human(c.degrade().window()));
+        degrade.put("min_calls", c.degrade().minCalls());
+        degrade.put("error_rate", c.degrade().errorRate());
+        degrade.put("concurrency_factor", c.degrade().concurrencyFactor());
+        degrade.put("fallback_model", c.degrade().fallbackModel());
+        out.putObject("slo")
+                .put("target", c.slo().target())
+                .put("period_days", c.slo().period().toDays());
+        return out;
+    }
+
+    static ObjectNode health(KeelClient client) {
+        ErrorBudget.Status budget = client.errorBudget().status();
+        ObjectNode out = Json.object();
+        out.put("status", "ok");
+        out.put("degrade", client.degrade().state().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("in_flight", client.inFlight().inUse());
+        ObjectNode b = out.putObject("error_budget");
+        b.put("page", budget.page());
+        b.put("ticket", budget.ticket());
+        b.put("remaining", budget.budgetRemaining());
+        budget.burnRates().forEach((w, rate) -> b.put("burn_rate_" + w.label(), rate));
+        return out;
+    }
+}

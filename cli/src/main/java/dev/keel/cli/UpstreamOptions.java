@@ -1,0 +1,110 @@
+package dev.keel.cli;
+
+import dev.keel.core.KeelClientConfig;
+import dev.keel.core.TimeoutChain;
+import dev.keel.emulator.Emulator;
+import dev.keel.emulator.EmulatorConfig;
+import dev.keel.emulator.fault.FaultSpec;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where calls go, shared by every command that calls upstream: the OpenAI SDK variables first
+ * ({@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code OPENAI_ORG_ID}, {@code
+ * OPENAI_PROJECT_ID}), then flags; with no key and no base URL, the embedded emulator (sandbox),
+ * announced in one line.
+ */
+final class UpstreamOptions {
+
+    @Option(
+            names = "--base-url",
+            paramLabel = "URL",
+            description =
+                    "Any OpenAI-compatible base URL (default: OPENAI_BASE_URL, else the real API with a key, else the embedded emulator).")
+    URI baseUrl;
+
+    @Option(
+            names = "--business-timeout",
+            paramLabel = "DURATION",
+            description = "A call's whole budget, retries included (default: ${DEFAULT-VALUE}).")
+    String businessTimeout = "30s";
+
+    @Option(
+            names = "--per-call-timeout",
+            paramLabel = "DURATION",
+            description = "One attempt's cap; must be shorter than the business timeout (default: ${DEFAULT-VALUE}).")
+    String perCallTimeout = "25s";
+
+    @Option(
+            names = "--in-flight",
+            paramLabel = "N",
+            description = "Calls in flight at once (default: ${DEFAULT-VALUE}).")
+    int inFlight = 64;
+
+    /** Which upstream the command ended up using. */
+    enum Mode {
+        SANDBOX,
+        OPENAI,
+        CUSTOM
+    }
+
+    /** A configuration and, in sandbox mode, the emulator behind it (close it when done). */
+    record Upstream(KeelClientConfig config, Mode mode, Emulator sandbox) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (sandbox != null) {
+                sandbox.close();
+            }
+        }
+    }
+
+    /**
+     * Resolves the upstream from the environment and flags.
+     *
+     * @throws IllegalArgumentException for a bad duration or a rejected configuration, saying which
+     */
+    Upstream resolve(Map<String, String> env, PrintWriter err) {
+        String key =
+                env.get("OPENAI_API_KEY") == null || env.get("OPENAI_API_KEY").isBlank()
+                        ? null
+                        : env.get("OPENAI_API_KEY");
+        URI base = baseUrl != null
+                ? baseUrl
+                : env.containsKey("OPENAI_BASE_URL") ? URI.create(env.get("OPENAI_BASE_URL")) : null;
+        if (key == null && base == null) {
+            Emulator emulator =
+                    Emulator.start(EmulatorConfig.builder().batchSpeed(3600).build());
+            err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl());
+            err.flush();
+            return new Upstream(
+                    tuned(KeelClientConfig.builder("sk-keel-sandbox", emulator.baseUrl())), Mode.SANDBOX, emulator);
+        }
+        URI target = base != null ? base : KeelClientConfig.OPENAI;
+        var b = KeelClientConfig.builder(key != null ? key : "sk-local", target)
+                .organization(env.get("OPENAI_ORG_ID"))
+                .project(env.get("OPENAI_PROJECT_ID"));
+        return new Upstream(tuned(b), target.equals(KeelClientConfig.OPENAI) ? Mode.OPENAI : Mode.CUSTOM, null);
+    }
+
+    private KeelClientConfig tuned(KeelClientConfig.Builder b) {
+        return b.businessTimeout(duration("--business-timeout", businessTimeout))
+                .perCallTimeout(duration("--per-call-timeout", perCallTimeout))
+                .inFlightLimit(inFlight)
+                .build();
+    }
+
+    static Duration duration(String option, String text) {
+        try {
+            return FaultSpec.duration(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException(option + " '" + text + "' is not a duration such as 250ms, 25s or 2m");
+        }
+    }
+
+    static String human(Duration d) {
+        return TimeoutChain.human(d);
+    }
+}

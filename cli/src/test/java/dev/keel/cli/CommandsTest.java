@@ -1,0 +1,134 @@
+package dev.keel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.keel.core.json.Json;
+import dev.keel.emulator.Emulator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** keel call, serve and doctor, run in-process with the real command line. */
+class CommandsTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(Object command, String... args) {
+        var cl = new CommandLine(command);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        return cl.execute(args);
+    }
+
+    @Test
+    void call_noKey_runsAgainstTheEmbeddedEmulatorAndSaysSo() {
+        var call = new CallCommand();
+        call.env = Map.of();
+        assertThat(run(call, "Say hello")).isZero();
+        assertThat(err.toString()).containsOnlyOnce("using the embedded emulator at http://127.0.0.1:");
+        String[] lines = out.toString().strip().split("\n");
+        assertThat(lines[0]).startsWith("Emulated reply to \"Say hello\":");
+        assertThat(lines[1]).contains("attempts=1", "status=200", "protocol=HTTP/2.0", "connect=", "first_byte=");
+    }
+
+    @Test
+    void call_baseUrlAndKey_usesThatServerAndNeverPrintsTheKey() {
+        try (var emulator = Emulator.start()) {
+            var call = new CallCommand();
+            call.env = Map.of(
+                    "OPENAI_API_KEY",
+                    "sk-proj-secret-0123456789abcdef",
+                    "OPENAI_BASE_URL",
+                    emulator.baseUrl().toString());
+            assertThat(run(call, "--model", "gpt-4o", "Hi there")).isZero();
+            assertThat(err.toString()).doesNotContain("embedded emulator");
+            assertThat(emulator.requests("POST", "/v1/responses").get(0).header("authorization"))
+                    .contains("Bearer sk-proj-secret-0123456789abcdef");
+            assertThat(out.toString() + err).doesNotContain("sk-proj-secret");
+        }
+    }
+
+    @Test
+    void call_upstreamDown_exits3WithOneLine() {
+        var call = new CallCommand();
+        call.env = Map.of("OPENAI_API_KEY", "sk-x", "OPENAI_BASE_URL", "http://127.0.0.1:1/v1");
+        assertThat(run(call, "--business-timeout", "2s", "--per-call-timeout", "1s", "hello"))
+                .isEqualTo(ExitCodes.UPSTREAM_UNAVAILABLE);
+        assertThat(err.toString().strip().lines()).hasSize(1).first().asString().startsWith("keel: POST /responses:");
+    }
+
+    @Test
+    void call_perCallNotShorterThanBusiness_exits2NamingBoth() {
+        var call = new CallCommand();
+        call.env = Map.of();
+        assertThat(run(call, "--business-timeout", "10s", "--per-call-timeout", "10s", "x"))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("perCallTimeout=10s", "businessTimeout=10s");
+    }
+
+    @Test
+    void doctorTimeouts_invertedChain_exits1AndNamesEachPair() {
+        assertThat(run(new DoctorCommand(), "timeouts", "--gateway", "20s", "--service", "25s", "--client", "30s"))
+                .isEqualTo(1);
+        assertThat(out.toString())
+                .contains(
+                        "FAIL gateway (20s) is shorter than service (25s)",
+                        "FAIL service (25s) is shorter than client (30s)");
+    }
+
+    @Test
+    void doctorTimeouts_soundChain_exits0() {
+        assertThat(run(
+                        new DoctorCommand(),
+                        "timeouts",
+                        "--gateway",
+                        "40s",
+                        "--service",
+                        "32s",
+                        "--client",
+                        "30s",
+                        "--layer",
+                        "db=5s"))
+                .isZero();
+        assertThat(out.toString()).contains("OK gateway 40s > service 32s > client 30s > db 5s");
+    }
+
+    @Test
+    void serve_exposesMetricsRedactedConfigAndHealth() throws Exception {
+        var serve = new ServeCommand();
+        serve.env =
+                Map.of("OPENAI_API_KEY", "sk-proj-serve-secret-abcdef0123", "OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(serve, "--port", "0"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> out.toString().contains("listening on"));
+        var m = Pattern.compile("listening on (http://\\S+) ").matcher(out.toString());
+        assertThat(m.find()).isTrue();
+        String base = m.group(1);
+        String config = get(base + "/debug/config");
+        assertThat(config).doesNotContain("sk-proj-serve-secret").contains("<redacted sha256:");
+        assertThat(Json.parse(config).at("/timeouts/business").asText()).isEqualTo("30s");
+        assertThat(Json.parse(config).at("/upstream/mode").asText()).isEqualTo("custom");
+        assertThat(get(base + "/metrics"))
+                .contains("openai_inflight", "openai_error_budget_burn_rate", "openai_timeout_total");
+        assertThat(Json.parse(get(base + "/healthz")).get("status").asText()).isEqualTo("ok");
+        serve.stop.countDown();
+        assertThat(exit.get()).isZero();
+    }
+
+    private static String get(String url) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+}
