@@ -19,7 +19,7 @@ final class ClosedLoop {
     /** At most this many latency samples are kept per run, shared among the workers (8 bytes each). */
     private static final int MAX_SAMPLES = 4_000_000;
 
-    /** One request and its answer; returns the HTTP status, 200 meaning success. */
+    /** One request and its answer; returns the HTTP status, any 2xx meaning success. */
     @FunctionalInterface
     interface Exchange {
         int send() throws Exception;
@@ -42,9 +42,30 @@ final class ClosedLoop {
         double perSecond() {
             return requests / (elapsed.toNanos() / 1e9);
         }
+
+        /** Requests answered 2xx. */
+        long successes() {
+            return requests - errors;
+        }
+
+        /** 2xx answers per second over the whole run, in-flight tail included. */
+        double successesPerSecond() {
+            return successes() / (elapsed.toNanos() / 1e9);
+        }
     }
 
     private ClosedLoop() {}
+
+    /**
+     * Warms up for {@code settings.warmup()} (skipped when zero) and forgets what it saw, then
+     * measures for {@code settings.measure()}; blocks until the workers of both runs have stopped.
+     */
+    static Result warmThenMeasure(int concurrency, Settings settings, Exchange exchange) throws InterruptedException {
+        if (!settings.warmup().isZero()) {
+            run(concurrency, settings.warmup(), exchange);
+        }
+        return run(concurrency, settings.measure(), exchange);
+    }
 
     /** Runs {@code concurrency} workers sending {@code exchange} for {@code duration}; blocks until all stop. */
     static Result run(int concurrency, Duration duration, Exchange exchange) throws InterruptedException {
@@ -75,11 +96,11 @@ final class ClosedLoop {
         return stats;
     }
 
-    /** Sends once; returns null on a 200 answer, else what went wrong. */
+    /** Sends once; returns null on a 2xx answer, else what went wrong. */
     private static String attempt(Exchange exchange) {
         try {
             int status = exchange.send();
-            return status == 200 ? null : "HTTP " + status;
+            return status >= 200 && status < 300 ? null : "HTTP " + status;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return e.toString();

@@ -5,9 +5,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -27,43 +25,8 @@ final class EmulatorThroughput {
 
     static final String SUMMARY = "emulator requests/s, non-streaming POST /v1/responses, concurrency 1 and 64";
 
-    private static final int[] CONCURRENCY = {1, 64};
     private static final String BODY = "{\"model\":\"gpt-4.1-mini\",\"input\":\"Say hello\"}";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    private static final long MAX_SECONDS = 3600;
-
-    /** How long each concurrency level warms up and is measured. Immutable, so thread-safe. */
-    record Settings(Duration warmup, Duration measure) {
-
-        /** Parses {@code [--seconds N] [--warmup N]}; defaults 10 s measured after 5 s of warmup. */
-        static Settings parse(List<String> args) {
-            var values = new HashMap<>(Map.of("--warmup", 5L, "--seconds", 10L));
-            for (int i = 0; i < args.size(); i += 2) {
-                String name = args.get(i);
-                if (!values.containsKey(name)) {
-                    throw new IllegalArgumentException("unknown option '" + name + "'");
-                }
-                values.put(name, seconds(name, i + 1 < args.size() ? args.get(i + 1) : null));
-            }
-            if (values.get("--seconds") < 1) {
-                throw new IllegalArgumentException("--seconds must be at least 1");
-            }
-            return new Settings(
-                    Duration.ofSeconds(values.get("--warmup")), Duration.ofSeconds(values.get("--seconds")));
-        }
-
-        private static long seconds(String name, String value) {
-            try {
-                long n = Long.parseLong(value);
-                if (n < 0 || n > MAX_SECONDS) {
-                    throw new NumberFormatException();
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " needs a whole number of seconds, at most " + MAX_SECONDS);
-            }
-        }
-    }
 
     private EmulatorThroughput() {}
 
@@ -101,7 +64,7 @@ final class EmulatorThroughput {
         URI uri = URI.create(emulator.baseUrl() + "/responses");
         printHeader(uri, emulator, settings);
         var results = new ArrayList<ClosedLoop.Result>();
-        for (int concurrency : CONCURRENCY) {
+        for (int concurrency : settings.concurrency()) {
             results.add(level(uri, concurrency, settings));
         }
         printTable(results);
@@ -131,10 +94,7 @@ final class EmulatorThroughput {
                     concurrency,
                     settings.warmup().toSeconds(),
                     settings.measure().toSeconds());
-            if (!settings.warmup().isZero()) {
-                ClosedLoop.run(concurrency, settings.warmup(), exchange);
-            }
-            return ClosedLoop.run(concurrency, settings.measure(), exchange);
+            return ClosedLoop.warmThenMeasure(concurrency, settings, exchange);
         } finally {
             stop(client);
         }
@@ -214,9 +174,8 @@ final class EmulatorThroughput {
     }
 
     private static void usage(PrintStream out) {
-        out.println("Usage: keel bench emulator [--seconds N] [--warmup N]");
-        out.println("  " + SUMMARY + ".");
-        out.println("  --seconds N  seconds measured per concurrency level (default 10)");
-        out.println("  --warmup N   seconds of warmup before each level (default 5; 0 skips it)");
+        out.println("Usage: keel bench emulator [--seconds N] [--warmup N] [--concurrency N,...]");
+        out.println("  " + SUMMARY + "; one run per concurrency level.");
+        Settings.describe(out);
     }
 }

@@ -15,8 +15,9 @@ public final class Main {
     /** A benchmark: its name on the command line, a one-line summary, and how to run it. */
     private record Benchmark(String name, String summary, Function<List<String>, Integer> runner) {}
 
-    private static final List<Benchmark> BENCHMARKS =
-            List.of(new Benchmark("emulator", EmulatorThroughput.SUMMARY, EmulatorThroughput::run));
+    private static final List<Benchmark> BENCHMARKS = List.of(
+            new Benchmark("emulator", EmulatorThroughput.SUMMARY, EmulatorThroughput::run),
+            new Benchmark("client", ClientOverhead.SUMMARY, ClientOverhead::run));
 
     private Main() {}
 

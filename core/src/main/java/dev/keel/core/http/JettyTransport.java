@@ -55,7 +55,8 @@ public final class JettyTransport implements AutoCloseable {
         this.baseUrl = baseUrl;
         this.pool = pool;
         this.ticker = ticker;
-        this.client = new HttpClient(new TimedTransport(connector(pool), protocols(pool)));
+        ClientConnector connector = connector(pool);
+        this.client = new HttpClient(new TimedTransport(connector, protocols(pool, connector)));
         client.setMaxConnectionsPerDestination(pool.maxConnectionsPerDestination());
         client.setMaxRequestsQueuedPerDestination(Math.max(1024, pool.maxConnectionsPerDestination() * 16));
         client.setIdleTimeout(pool.idleTimeout().toMillis());
@@ -76,11 +77,12 @@ public final class JettyTransport implements AutoCloseable {
         return connector;
     }
 
-    private static ClientConnectionFactory.Info[] protocols(PoolConfig pool) {
+    /** HTTP/2 first (h2 by ALPN, h2c by prior knowledge), then HTTP/1.1; one connector shared by both. */
+    private static ClientConnectionFactory.Info[] protocols(PoolConfig pool, ClientConnector connector) {
         if (!pool.http2()) {
             return new ClientConnectionFactory.Info[] {HttpClientConnectionFactory.HTTP11};
         }
-        var h2 = new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(new ClientConnector()));
+        var h2 = new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector));
         return new ClientConnectionFactory.Info[] {h2, HttpClientConnectionFactory.HTTP11};
     }
 

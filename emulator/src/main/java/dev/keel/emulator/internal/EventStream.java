@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
@@ -17,6 +19,9 @@ import org.eclipse.jetty.util.Blocker;
  * connection (the cut-stream fault). Stateless.
  */
 final class EventStream {
+
+    /** How long after the last event an HTTP/2 cut resets the stream. */
+    static final Duration H2_RESET_GRACE = Duration.ofMillis(50);
 
     private EventStream() {}
 
@@ -61,9 +66,22 @@ final class EventStream {
             }
         }
         if (ctx.req().getProtocol().startsWith("HTTP/2")) {
+            // An HTTP/2 client may discard DATA it has not yet handed to the application when the
+            // stream is reset, so the reset follows the last event after a short grace. The handler
+            // thread waits it out: completing an async response after an abort makes Javalin loop.
+            awaitGrace();
             channel.abort(new IOException("keel emulator: cut-stream fault"));
         } else {
             channel.getEndPoint().close();
+        }
+    }
+
+    private static void awaitGrace() throws IOException {
+        try {
+            TimeUnit.MILLISECONDS.sleep(H2_RESET_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted before the cut", e);
         }
     }
 
