@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -22,6 +24,7 @@ final class ClientOverhead {
     static final String SUMMARY = "keel's client vs raw Jetty vs openai-java, POST /v1/responses to the emulator";
 
     private static final double TARGET_RATIO = 0.9;
+    private static final int DEFAULT_ROUNDS = 2;
     private static final double TARGET_ADDED_P99_MILLIS = 1.0;
 
     /** A client ready for the load, with the protocol its first answer came over. Immutable. */
@@ -39,20 +42,42 @@ final class ClientOverhead {
             return 0;
         }
         Settings settings;
+        int rounds;
         try {
-            settings = Settings.parse(args);
+            List<String> rest = new ArrayList<>(args);
+            rounds = rounds(rest);
+            settings = Settings.parse(rest);
         } catch (IllegalArgumentException e) {
             System.err.println("keel-bench client: " + e.getMessage());
             usage(System.err);
             return 2;
         }
-        return runWith(settings);
+        return runWith(settings, rounds);
     }
 
-    private static int runWith(Settings settings) {
+    /** Takes {@code --rounds N} (1..10, default 2) out of the options. */
+    private static int rounds(List<String> args) {
+        int i = args.indexOf("--rounds");
+        if (i < 0) {
+            return DEFAULT_ROUNDS;
+        }
+        try {
+            int n = Integer.parseInt(i + 1 < args.size() ? args.get(i + 1) : "");
+            if (n < 1 || n > 10) {
+                throw new NumberFormatException();
+            }
+            args.subList(i, Math.min(i + 2, args.size())).clear();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--rounds needs a whole number from 1 to 10");
+        }
+    }
+
+    private static int runWith(Settings settings, int rounds) {
         try (var emulator = ChildEmulator.start()) {
             printHeader(emulator, settings);
-            return measure(emulator.baseUrl(), settings);
+            System.out.println("rounds: " + rounds + " (client order rotates each round; only the last round is reported)");
+            return measure(emulator.baseUrl(), settings, rounds);
         } catch (IOException | RuntimeException e) {
             System.err.println("keel-bench client: could not run: " + e.getMessage());
             return 3;
@@ -63,19 +88,35 @@ final class ClientOverhead {
         }
     }
 
-    private static int measure(URI baseUrl, Settings settings) throws InterruptedException {
+    /**
+     * Runs every client at every level {@code rounds} times, rotating the order each round so that no
+     * client always meets a colder server, and reports the last round (earlier rounds warm the
+     * emulator's JIT for everybody).
+     */
+    private static int measure(URI baseUrl, Settings settings, int rounds) throws InterruptedException {
         try (var raw = RawJettyClient.open(baseUrl);
                 var keel = KeelPipelineClient.open(baseUrl);
                 var sdk = OpenAiJavaClient.open(baseUrl)) {
             List<Contender> contenders = preflight(List.of(raw, keel, sdk));
             long errors = 0;
-            for (int concurrency : settings.concurrency()) {
-                List<Row> rows = level(contenders, concurrency, settings);
-                printLevel(concurrency, rows);
-                errors += rows.stream().mapToLong(r -> r.result().errors()).sum();
+            for (int round = 1; round <= rounds; round++) {
+                List<Contender> order = new ArrayList<>(contenders);
+                Collections.rotate(order, -(round - 1));
+                for (int concurrency : settings.concurrency()) {
+                    List<Row> rows = level(order, concurrency, settings);
+                    rows.sort(Comparator.comparingInt(r -> names(contenders).indexOf(r.client())));
+                    errors += rows.stream().mapToLong(r -> r.result().errors()).sum();
+                    if (round == rounds) {
+                        printLevel(concurrency, rows);
+                    }
+                }
             }
             return errors == 0 ? 0 : 1;
         }
+    }
+
+    private static List<String> names(List<Contender> contenders) {
+        return contenders.stream().map(c -> c.client().name()).toList();
     }
 
     /** Sends one request per client before any load, so a client that cannot work fails the run at once. */
@@ -196,9 +237,10 @@ final class ClientOverhead {
     }
 
     private static void usage(PrintStream out) {
-        out.println("Usage: keel bench client [--seconds N] [--warmup N] [--concurrency N,...]");
+        out.println("Usage: keel bench client [--seconds N] [--warmup N] [--concurrency N,...] [--rounds N]");
         out.println("  " + SUMMARY + ".");
         out.println("  At each level raw-jetty, keel and openai-java run one after the other against one emulator.");
         Settings.describe(out);
+        out.println("  --rounds N           repeat all clients and levels N times, order rotating, report the last (default 2)");
     }
 }
