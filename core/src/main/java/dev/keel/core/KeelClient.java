@@ -2,7 +2,6 @@ package dev.keel.core;
 
 import dev.keel.core.api.Batches;
 import dev.keel.core.api.Files;
-import dev.keel.core.api.RealtimeSecrets;
 import dev.keel.core.api.Responses;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
@@ -128,8 +127,9 @@ public final class KeelClient implements AutoCloseable {
         return new Batches(this);
     }
 
-    public RealtimeSecrets realtimeClientSecrets() {
-        return new RealtimeSecrets(this);
+    /** The Realtime API's REST side: {@code realtime().clientSecrets()}. */
+    public Realtime realtime() {
+        return new Realtime(this);
     }
 
     public KeelClientConfig config() {

@@ -279,7 +279,8 @@ class KeelClientTest {
                         .at("/data/0/id")
                         .asText())
                 .isEqualTo(batch.get("id").asText());
-        assertThat(client.realtimeClientSecrets()
+        assertThat(client.realtime()
+                        .clientSecrets()
                         .create(Json.parse("{}"), CallOptions.defaults())
                         .json()
                         .get("value")

@@ -47,8 +47,14 @@ public final class JettyTransport implements AutoCloseable {
     private final PoolConfig pool;
     private final Ticker ticker;
     private final HttpClient client;
-    /** Connect durations of connections no attempt has used yet; the first attempt on one reports it. */
-    private final Map<Connection, Duration> freshConnections = new ConcurrentHashMap<>();
+    /** Open times of connections no attempt has used yet; the first attempt on one reports them. */
+    private final Map<Connection, OpenTimes> freshConnections = new ConcurrentHashMap<>();
+
+    /** The context key under which the connector notes when the TCP connection was established. */
+    private static final String TCP_CONNECTED = "keel.tcp.connected";
+
+    /** How long a new connection took: TCP connect, and TLS handshake with ALPN (null for cleartext). */
+    private record OpenTimes(Duration tcp, Duration tls) {}
 
     /** @throws IllegalStateException when Jetty cannot start */
     public JettyTransport(URI baseUrl, PoolConfig pool, Ticker ticker) {
@@ -70,8 +76,13 @@ public final class JettyTransport implements AutoCloseable {
         }
     }
 
-    private static ClientConnector connector(PoolConfig pool) {
-        var connector = new ClientConnector();
+    private ClientConnector connector(PoolConfig pool) {
+        var connector = new TimedConnector();
+        if (pool.sslContext() != null) {
+            var ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
+            ssl.setSslContext(pool.sslContext());
+            connector.setSslContextFactory(ssl);
+        }
         connector.setConnectTimeout(pool.connectTimeout());
         connector.setIdleTimeout(pool.idleTimeout());
         return connector;
@@ -221,6 +232,7 @@ public final class JettyTransport implements AutoCloseable {
         private final long start = ticker.read();
         volatile Duration queued;
         volatile Duration connect;
+        volatile Duration tls;
         volatile Duration sent;
         volatile Duration headers;
         volatile Duration firstByte;
@@ -231,11 +243,34 @@ public final class JettyTransport implements AutoCloseable {
 
         void begin(Connection connection) {
             queued = since();
-            connect = connection == null ? null : freshConnections.remove(connection);
+            OpenTimes opened = connection == null ? null : freshConnections.remove(connection);
+            if (opened != null) {
+                connect = opened.tcp();
+                tls = opened.tls();
+            }
         }
 
         PhaseTimings done() {
-            return new PhaseTimings(queued, connect, sent, headers, firstByte, since());
+            return new PhaseTimings(queued, connect, tls, sent, headers, firstByte, since());
+        }
+    }
+
+    private OpenTimes openTimes(long start, Long tcpConnected, long usable) {
+        if (tcpConnected == null) {
+            return new OpenTimes(Duration.ofNanos(usable - start), null);
+        }
+        boolean secure = "https".equals(baseUrl.getScheme());
+        return new OpenTimes(
+                Duration.ofNanos(tcpConnected - start), secure ? Duration.ofNanos(usable - tcpConnected) : null);
+    }
+
+    /** Notes in the connection's context when its TCP connection is established (before any TLS). */
+    private final class TimedConnector extends ClientConnector {
+        @Override
+        protected org.eclipse.jetty.io.Connection newConnection(
+                org.eclipse.jetty.io.EndPoint endPoint, Map<String, Object> context) throws java.io.IOException {
+            context.put(TCP_CONNECTED, ticker.read());
+            return super.newConnection(endPoint, context);
         }
     }
 
@@ -254,7 +289,7 @@ public final class JettyTransport implements AutoCloseable {
                 context.put(Connection.PROMISE_CONTEXT_KEY, new Promise<Connection>() {
                     @Override
                     public void succeeded(Connection c) {
-                        freshConnections.put(c, Duration.ofNanos(ticker.read() - start));
+                        freshConnections.put(c, openTimes(start, (Long) context.get(TCP_CONNECTED), ticker.read()));
                         promise.succeeded(c);
                     }
 

@@ -7,8 +7,10 @@ import java.time.Duration;
  *
  * @param queued until the request began on a connection (waiting for a pooled connection, and
  *     opening one when needed)
- * @param connect time to open the connection this attempt used, TCP connect plus TLS handshake and
- *     ALPN; null when it reused a pooled connection
+ * @param connect TCP connect time of the connection this attempt opened; null when it reused a
+ *     pooled connection
+ * @param tls TLS handshake and ALPN time of the connection this attempt opened; null when it reused
+ *     one or spoke cleartext
  * @param requestSent until the request (headers and body) was written
  * @param responseHeaders until the response headers arrived
  * @param firstByte until the first byte of the body arrived; null when the body was empty
@@ -17,6 +19,7 @@ import java.time.Duration;
 public record PhaseTimings(
         Duration queued,
         Duration connect,
+        Duration tls,
         Duration requestSent,
         Duration responseHeaders,
         Duration firstByte,
@@ -24,7 +27,8 @@ public record PhaseTimings(
 
     /** {@code queued=0.1ms connect=1.2ms sent=… headers=… first_byte=… complete=…}; absent phases say {@code -}. */
     public String summary() {
-        return "queued=" + ms(queued) + " connect=" + (connect == null ? "reused" : ms(connect)) + " sent="
+        return "queued=" + ms(queued) + " connect=" + (connect == null ? "reused" : ms(connect)) + " tls=" + ms(tls)
+                + " sent="
                 + ms(requestSent) + " headers=" + ms(responseHeaders) + " first_byte=" + ms(firstByte) + " complete="
                 + ms(complete);
     }

@@ -1,6 +1,7 @@
 package dev.keel.core.http;
 
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * The connection pool of one client, with the recipe's Go-transport numbers mapped onto Jetty.
@@ -12,13 +13,16 @@ import java.time.Duration;
  * @param http2 prefer HTTP/2: h2 via ALPN over TLS, prior-knowledge h2c to {@code http://} servers;
  *     false speaks HTTP/1.1 only
  * @param maxResponseBytes the largest buffered body accepted (default 512 MB, the largest file)
+ * @param sslContext the TLS context, e.g. one trusting a corporate CA; null uses the JDK's default
+ *     trust store
  */
 public record PoolConfig(
         int maxConnectionsPerDestination,
         Duration idleTimeout,
         Duration connectTimeout,
         boolean http2,
-        int maxResponseBytes) {
+        int maxResponseBytes,
+        SSLContext sslContext) {
 
     /** @throws IllegalArgumentException naming the value that is out of range */
     public PoolConfig {
@@ -35,16 +39,22 @@ public record PoolConfig(
         }
     }
 
-    /** 256 connections, 90 s idle, 5 s connect, HTTP/2 preferred, 512 MB bodies. */
+    /** 256 connections, 90 s idle, 5 s connect, HTTP/2 preferred, 512 MB bodies, the JDK's trust store. */
     public static PoolConfig ofDefaults() {
-        return new PoolConfig(256, Duration.ofSeconds(90), Duration.ofSeconds(5), true, 512 * 1024 * 1024);
+        return new PoolConfig(256, Duration.ofSeconds(90), Duration.ofSeconds(5), true, 512 * 1024 * 1024, null);
     }
 
     public PoolConfig withMaxConnections(int n) {
-        return new PoolConfig(n, idleTimeout, connectTimeout, http2, maxResponseBytes);
+        return new PoolConfig(n, idleTimeout, connectTimeout, http2, maxResponseBytes, sslContext);
     }
 
     public PoolConfig withHttp2(boolean enabled) {
-        return new PoolConfig(maxConnectionsPerDestination, idleTimeout, connectTimeout, enabled, maxResponseBytes);
+        return new PoolConfig(
+                maxConnectionsPerDestination, idleTimeout, connectTimeout, enabled, maxResponseBytes, sslContext);
+    }
+
+    public PoolConfig withSslContext(SSLContext context) {
+        return new PoolConfig(
+                maxConnectionsPerDestination, idleTimeout, connectTimeout, http2, maxResponseBytes, context);
     }
 }
