@@ -294,6 +294,57 @@ class KeelClientTest {
                 .isTrue();
     }
 
+    @Test
+    void listener_hearsWholeEventSequences_forSuccessAndFailure() {
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        var recorder = new dev.keel.core.pipeline.EventListener() {
+            @Override
+            public void callStart(dev.keel.core.pipeline.CallContext c) {
+                events.add("callStart");
+            }
+
+            @Override
+            public void attemptStart(dev.keel.core.pipeline.CallContext c, Duration timeout) {
+                events.add("attemptStart#" + c.attempt() + (timeout.compareTo(Duration.ofSeconds(25)) <= 0 ? "" : "!"));
+            }
+
+            @Override
+            public void attemptEnd(
+                    dev.keel.core.pipeline.CallContext c,
+                    int status,
+                    KeelException e,
+                    dev.keel.core.http.PhaseTimings t,
+                    String p) {
+                events.add("attemptEnd#" + c.attempt() + ":" + status + (t == null ? "" : ":" + p));
+            }
+
+            @Override
+            public void callEnd(
+                    dev.keel.core.pipeline.CallContext c, dev.keel.core.http.HttpResult r, Duration elapsed) {
+                events.add("callEnd:" + r.status());
+            }
+
+            @Override
+            public void callFailed(dev.keel.core.pipeline.CallContext c, KeelException e, Duration elapsed) {
+                events.add("callFailed:" + e.kind());
+            }
+        };
+        var client = KeelClient.builder(config().build()).listener(recorder).build();
+        clients.add(client);
+        client.responses().create(HELLO, CallOptions.defaults());
+        call(client, "status:503");
+        assertThat(events)
+                .containsExactly(
+                        "callStart",
+                        "attemptStart#1",
+                        "attemptEnd#1:200:HTTP/2.0",
+                        "callEnd:200",
+                        "callStart",
+                        "attemptStart#1",
+                        "attemptEnd#1:503:HTTP/2.0",
+                        "callFailed:SERVER_ERROR");
+    }
+
     private static KeelException call(KeelClient client, String fault) {
         return call(client, fault, Duration.ofSeconds(10));
     }
