@@ -76,7 +76,8 @@ final class ClientOverhead {
     private static int runWith(Settings settings, int rounds) {
         try (var emulator = ChildEmulator.start()) {
             printHeader(emulator, settings);
-            System.out.println("rounds: " + rounds + " (client order rotates each round; only the last round is reported)");
+            System.out.println(
+                    "rounds: " + rounds + " (client order rotates each round; only the last round is reported)");
             return measure(emulator.baseUrl(), settings, rounds);
         } catch (IOException | RuntimeException e) {
             System.err.println("keel-bench client: could not run: " + e.getMessage());
@@ -241,6 +242,7 @@ final class ClientOverhead {
         out.println("  " + SUMMARY + ".");
         out.println("  At each level raw-jetty, keel and openai-java run one after the other against one emulator.");
         Settings.describe(out);
-        out.println("  --rounds N           repeat all clients and levels N times, order rotating, report the last (default 2)");
+        out.println(
+                "  --rounds N           repeat all clients and levels N times, order rotating, report the last (default 2)");
     }
 }

@@ -57,8 +57,7 @@ final class AttemptInterceptor implements Interceptor {
     }
 
     private static KeelException deadline(Chain chain, CallContext c, KeelException e) {
-        var d = new DeadlineExceededException(chain.request().describe(), c.budget(), c.attempt(), e);
-        return d;
+        return new DeadlineExceededException(chain.request().describe(), c.budget(), c.attempt(), e);
     }
 
     private static KeelException statusError(Chain chain, CallContext c, HttpResult r) {

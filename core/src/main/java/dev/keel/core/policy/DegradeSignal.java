@@ -46,14 +46,17 @@ public final class DegradeSignal {
     }
 
     /** The state now (re-evaluated, so an old burst ages out even without new calls). */
-    public synchronized State state() {
-        State now = evaluate();
-        if (now != state) {
+    public State state() {
+        State now;
+        synchronized (this) {
+            now = evaluate();
+            if (now == state) {
+                return now;
+            }
             state = now;
-            State changed = now;
-            listeners.forEach(l -> l.accept(changed));
         }
-        return state;
+        listeners.forEach(l -> l.accept(now));
+        return now;
     }
 
     /** Calls and failures in the window now, as {@code [calls, failures]}. */
@@ -61,7 +64,10 @@ public final class DegradeSignal {
         return counts.totals(ticker.read());
     }
 
-    /** Hears every state change, in order. */
+    /**
+     * Hears every state change once. Listeners run outside the signal's lock, so two changes racing
+     * on different threads may be heard out of order; {@link #state()} is always current.
+     */
     public void onChange(Consumer<State> listener) {
         listeners.add(listener);
     }
