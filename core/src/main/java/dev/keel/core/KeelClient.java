@@ -10,6 +10,9 @@ import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.pipeline.Pipeline;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.InFlightLimit;
+import dev.keel.core.policy.RetryBudget;
+import dev.keel.core.policy.RetryPolicy;
+import dev.keel.core.policy.Sleeper;
 import dev.keel.core.policy.Ticker;
 import dev.keel.core.slo.ErrorBudget;
 import dev.keel.core.slo.OutcomeRecorder;
@@ -20,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The one client a service keeps per upstream and traffic class: pooled HTTP/2, the call pipeline
@@ -66,6 +71,10 @@ public final class KeelClient implements AutoCloseable {
                 config.perCallTimeout(),
                 inFlight,
                 degrade,
+                new RetryPolicy(config.retry()),
+                new RetryBudget(config.retryBudget(), b.ticker),
+                b.sleeper,
+                b.random,
                 listener,
                 b.ticker));
     }
@@ -168,6 +177,8 @@ public final class KeelClient implements AutoCloseable {
         private final KeelClientConfig config;
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Ticker ticker = Ticker.SYSTEM;
+        private Sleeper sleeper = Sleeper.SYSTEM;
+        private RandomGenerator random = new SplittableRandom();
         private final List<EventListener> listeners = new ArrayList<>();
 
         private Builder(KeelClientConfig config) {
@@ -183,6 +194,18 @@ public final class KeelClient implements AutoCloseable {
         /** The monotonic clock for deadlines and windows (tests pass a fake one). */
         public Builder ticker(Ticker t) {
             ticker = t;
+            return this;
+        }
+
+        /** How the retry layer waits (tests pass one that moves a fake clock). */
+        public Builder sleeper(Sleeper s) {
+            sleeper = s;
+            return this;
+        }
+
+        /** The randomness behind backoff jitter; pass a seeded one for repeatable runs. */
+        public Builder random(RandomGenerator r) {
+            random = r;
             return this;
         }
 

@@ -2,6 +2,8 @@ package dev.keel.core;
 
 import dev.keel.core.http.PoolConfig;
 import dev.keel.core.policy.DegradeConfig;
+import dev.keel.core.policy.RetryBudgetConfig;
+import dev.keel.core.policy.RetryPolicyConfig;
 import dev.keel.core.slo.SloConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -24,6 +26,8 @@ import java.util.Objects;
  * @param pool the connection pool
  * @param degrade the degrade signal and its reactions
  * @param slo the availability objective for the error budget
+ * @param retry the retry policy (online: 3 attempts, full jitter 200 ms..2 s)
+ * @param retryBudget how many retries may add to the load (10 % of calls plus 5 a second)
  */
 public record KeelClientConfig(
         String apiKey,
@@ -36,7 +40,9 @@ public record KeelClientConfig(
         TrafficClass trafficClass,
         PoolConfig pool,
         DegradeConfig degrade,
-        SloConfig slo) {
+        SloConfig slo,
+        RetryPolicyConfig retry,
+        RetryBudgetConfig retryBudget) {
 
     public static final URI OPENAI = URI.create("https://api.openai.com/v1");
 
@@ -70,6 +76,8 @@ public record KeelClientConfig(
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(degrade, "degrade");
         Objects.requireNonNull(slo, "slo");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(retryBudget, "retryBudget");
     }
 
     /** The defaults for a key and base URL. */
@@ -100,7 +108,9 @@ public record KeelClientConfig(
                 .trafficClass(trafficClass)
                 .pool(pool)
                 .degrade(degrade)
-                .slo(slo);
+                .slo(slo)
+                .retry(retry)
+                .retryBudget(retryBudget);
     }
 
     /**
@@ -123,7 +133,7 @@ public record KeelClientConfig(
                 + ", project=" + project + ", businessTimeout=" + businessTimeout + ", perCallTimeout=" + perCallTimeout
                 + ", inFlightLimit=" + inFlightLimit + ", trafficClass=" + trafficClass + ", pool=" + pool
                 + ", degrade="
-                + degrade + ", slo=" + slo + "]";
+                + degrade + ", slo=" + slo + ", retry=" + retry + ", retryBudget=" + retryBudget + "]";
     }
 
     /** Builder for {@link KeelClientConfig}; not thread-safe. */
@@ -139,6 +149,8 @@ public record KeelClientConfig(
         private PoolConfig pool = PoolConfig.ofDefaults();
         private DegradeConfig degrade = DegradeConfig.ofDefaults();
         private SloConfig slo = SloConfig.ofDefaults();
+        private RetryPolicyConfig retry = RetryPolicyConfig.online();
+        private RetryBudgetConfig retryBudget = RetryBudgetConfig.ofDefaults();
 
         private Builder(String apiKey, URI baseUrl) {
             this.apiKey = apiKey;
@@ -190,6 +202,16 @@ public record KeelClientConfig(
             return this;
         }
 
+        public Builder retry(RetryPolicyConfig v) {
+            retry = v;
+            return this;
+        }
+
+        public Builder retryBudget(RetryBudgetConfig v) {
+            retryBudget = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException as the record's constructor */
         public KeelClientConfig build() {
             return new KeelClientConfig(
@@ -203,7 +225,9 @@ public record KeelClientConfig(
                     trafficClass,
                     pool,
                     degrade,
-                    slo);
+                    slo,
+                    retry,
+                    retryBudget);
         }
     }
 }

@@ -319,6 +319,12 @@ class KeelClientTest {
             }
 
             @Override
+            public void retryDecided(
+                    dev.keel.core.pipeline.CallContext c, KeelException e, dev.keel.core.policy.RetryDecision d) {
+                events.add(d instanceof dev.keel.core.policy.RetryDecision.Retry ? "retry" : "giveUp");
+            }
+
+            @Override
             public void callEnd(
                     dev.keel.core.pipeline.CallContext c, dev.keel.core.http.HttpResult r, Duration elapsed) {
                 events.add("callEnd:" + r.status());
@@ -342,7 +348,51 @@ class KeelClientTest {
                         "callStart",
                         "attemptStart#1",
                         "attemptEnd#1:503:HTTP/2.0",
+                        "retry",
+                        "attemptStart#2",
+                        "attemptEnd#2:503:HTTP/2.0",
+                        "retry",
+                        "attemptStart#3",
+                        "attemptEnd#3:503:HTTP/2.0",
+                        "giveUp",
                         "callFailed:SERVER_ERROR");
+    }
+
+    @Test
+    void retries_sendTheSameIdempotencyKeyEveryAttempt_andKeepEarlierErrors() {
+        var client = client(config());
+        var call = withFault(HELLO, "status:503");
+        KeelException e =
+                assertThrows(() -> client.execute(call, CallOptions.defaults().withIdempotencyKey("idem:t:w:7:s")));
+        assertThat(e.attempts()).isEqualTo(3);
+        assertThat(e.getSuppressed()).hasSize(1);
+        var seen = emulator.requests("POST", "/v1/responses");
+        assertThat(seen).hasSize(3);
+        assertThat(seen).allSatisfy(r -> assertThat(r.header("idempotency-key")).contains("idem:t:w:7:s"));
+    }
+
+    @Test
+    void retries_honourRetryAfter_andNeverRetryFinalErrors() {
+        var client = client(config());
+        long start = System.nanoTime();
+        KeelException limited = call(client, "status:429,retry-after-ms:300");
+        assertThat(limited.attempts()).isEqualTo(3);
+        assertThat(limited.retryAfter()).isEqualTo(Duration.ofMillis(300));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+        emulator.clearRequests();
+        assertThat(call(client, "status:400").attempts()).isEqualTo(1);
+        assertThat(call(client, "status:429,code:insufficient_quota").attempts())
+                .isEqualTo(1);
+        assertThat(emulator.requests()).hasSize(2);
+    }
+
+    @Test
+    void retries_retryAfterLongerThanTheBudget_givesUpAtOnce() {
+        var client = client(config());
+        long start = System.nanoTime();
+        KeelException e = call(client, "status:503,retry-after:20", Duration.ofSeconds(5));
+        assertThat(e.attempts()).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
 
     private static KeelException call(KeelClient client, String fault) {

@@ -14,6 +14,8 @@ public class KeelException extends RuntimeException {
     private final String requestId;
     private final String errorCode;
     private final int attempts;
+    private final java.time.Duration retryAfter;
+    private final Boolean shouldRetry;
 
     /**
      * @param status the HTTP status, or 0 when there was no answer
@@ -28,12 +30,31 @@ public class KeelException extends RuntimeException {
             String errorCode,
             int attempts,
             Throwable cause) {
+        this(kind, message, status, requestId, errorCode, attempts, cause, null, null);
+    }
+
+    /**
+     * @param retryAfter the upstream's {@code retry-after-ms} / {@code Retry-After}, or null
+     * @param shouldRetry the upstream's {@code x-should-retry}, or null when absent
+     */
+    public KeelException(
+            ErrorKind kind,
+            String message,
+            int status,
+            String requestId,
+            String errorCode,
+            int attempts,
+            Throwable cause,
+            java.time.Duration retryAfter,
+            Boolean shouldRetry) {
         super(message, cause);
         this.kind = kind;
         this.status = status;
         this.requestId = requestId;
         this.errorCode = errorCode;
         this.attempts = attempts;
+        this.retryAfter = retryAfter;
+        this.shouldRetry = shouldRetry;
     }
 
     public ErrorKind kind() {
@@ -60,9 +81,20 @@ public class KeelException extends RuntimeException {
         return attempts;
     }
 
-    /** A copy that records {@code attempts}, keeping kind, status, ids and cause. */
+    /** How long the upstream asked to wait before trying again, or null. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** The upstream's {@code x-should-retry} verdict, or null when it gave none. */
+    public Boolean shouldRetry() {
+        return shouldRetry;
+    }
+
+    /** A copy that records {@code attempts}, keeping everything else. */
     public KeelException withAttempts(int attempts) {
-        var copy = new KeelException(kind, getMessage(), status, requestId, errorCode, attempts, getCause());
+        var copy = new KeelException(
+                kind, getMessage(), status, requestId, errorCode, attempts, getCause(), retryAfter, shouldRetry);
         for (Throwable s : getSuppressed()) {
             copy.addSuppressed(s);
         }

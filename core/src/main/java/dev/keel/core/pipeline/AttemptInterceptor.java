@@ -75,7 +75,16 @@ final class AttemptInterceptor implements Interceptor {
         ErrorKind kind = ErrorClassifier.ofStatus(r.status(), code);
         String where = chain.request().describe() + ": " + message
                 + (r.requestId() == null ? "" : " (request " + r.requestId() + ")");
-        return new KeelException(kind, where, r.status(), r.requestId(), code, c.attempt(), null);
+        return new KeelException(
+                kind,
+                where,
+                r.status(),
+                r.requestId(),
+                code,
+                c.attempt(),
+                null,
+                RetryHints.retryAfter(r),
+                RetryHints.shouldRetry(r));
     }
 
     private static byte[] readAll(HttpResult r) {

@@ -4,6 +4,7 @@ import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
 import dev.keel.core.policy.DegradeSignal;
+import dev.keel.core.policy.RetryDecision;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,6 +37,9 @@ public interface EventListener {
      */
     default void attemptEnd(CallContext call, int status, KeelException error, PhaseTimings timings, String protocol) {}
 
+    /** After a failed attempt, the retry layer decided to retry (after a delay) or to give up. */
+    default void retryDecided(CallContext call, KeelException failure, RetryDecision decision) {}
+
     /** The degrade signal changed state. */
     default void degradeChanged(DegradeSignal.State state) {}
 
@@ -66,6 +70,11 @@ public interface EventListener {
             @Override
             public void attemptEnd(CallContext c, int s, KeelException x, PhaseTimings t, String p) {
                 all.forEach(l -> l.attemptEnd(c, s, x, t, p));
+            }
+
+            @Override
+            public void retryDecided(CallContext c, KeelException f, RetryDecision d) {
+                all.forEach(l -> l.retryDecided(c, f, d));
             }
 
             @Override

@@ -7,11 +7,15 @@ import dev.keel.core.http.JettyTransport;
 import dev.keel.core.policy.Deadline;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.InFlightLimit;
+import dev.keel.core.policy.RetryBudget;
+import dev.keel.core.policy.RetryPolicy;
+import dev.keel.core.policy.Sleeper;
 import dev.keel.core.policy.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 
 /**
  * The one call pipeline every upstream call of every keel module goes through. Its built-in stack,
@@ -22,11 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *  → Deadline    the business budget (default 30 s): refuse when none is left
  *   → InFlight   one of N permits (default 64), waiting at most the time left
  *    → Degrade   while DEGRADED, the fallback model (when configured)
- *     → Attempt  timeout = min(per-call 25 s, time left); non-2xx → KeelException
- *      → Transport  identity headers, Idempotency-Key, Jetty HTTP/2
+ *     → Retry    the one retry layer: policy (kind, attempts, backoff or Retry-After within the
+ *                deadline) and retry budget; same request, same Idempotency-Key
+ *      → Attempt  timeout = min(per-call 25 s, time left); non-2xx → KeelException
+ *       → Transport  identity headers, Idempotency-Key, Jetty HTTP/2
  * </pre>
  *
- * The retry and circuit-breaker layers join between Degrade and Attempt. Thread-safe.
+ * The circuit breaker joins between Retry and Attempt. Thread-safe.
  */
 public final class Pipeline {
 
@@ -44,6 +50,10 @@ public final class Pipeline {
             Duration perCallTimeout,
             InFlightLimit inFlight,
             DegradeSignal degrade,
+            RetryPolicy retryPolicy,
+            RetryBudget retryBudget,
+            Sleeper sleeper,
+            RandomGenerator random,
             EventListener listener,
             Ticker ticker) {}
 
@@ -61,6 +71,7 @@ public final class Pipeline {
                         new DeadlineInterceptor(),
                         new InFlightInterceptor(p.inFlight()),
                         new DegradeInterceptor(p.degrade()),
+                        new RetryInterceptor(p.retryPolicy(), p.retryBudget(), p.sleeper(), p.random(), p.listener()),
                         new AttemptInterceptor(p.perCallTimeout(), p.listener()),
                         new TransportInterceptor(p.transport(), p.identityHeaders(), p.perCallTimeout())),
                 p.businessTimeout(),

@@ -22,6 +22,8 @@ public sealed interface RetryDecision {
         /** The wait plus a minimal attempt would pass the call's deadline. */
         DEADLINE,
         /** The server's Retry-After does not fit in the time left. */
-        RETRY_AFTER_TOO_LONG
+        RETRY_AFTER_TOO_LONG,
+        /** The retry budget is spent: retries already add their share of load. */
+        BUDGET_EXHAUSTED
     }
 }

@@ -35,7 +35,26 @@ public final class RetryPolicy {
             boolean replayable,
             Deadline deadline,
             RandomGenerator random) {
-        if (!kind.retryable()) {
+        return decide(attemptsSoFar, kind, null, retryAfter, replayable, deadline, random);
+    }
+
+    /**
+     * As the other {@code decide}, with the upstream's {@code x-should-retry} header (null when
+     * absent), which overrides the kind: {@code true} retries even a kind that is not retryable,
+     * {@code false} never retries.
+     */
+    public RetryDecision decide(
+            int attemptsSoFar,
+            ErrorKind kind,
+            Boolean shouldRetry,
+            Duration retryAfter,
+            boolean replayable,
+            Deadline deadline,
+            RandomGenerator random) {
+        if (Boolean.FALSE.equals(shouldRetry)) {
+            return new GiveUp(GiveUpReason.NOT_RETRYABLE, "the upstream said x-should-retry: false");
+        }
+        if (!kind.retryable() && !Boolean.TRUE.equals(shouldRetry)) {
             return new GiveUp(GiveUpReason.NOT_RETRYABLE, kind + " is not worth another attempt");
         }
         if (!replayable) {

@@ -12,6 +12,10 @@ public final class MetricNames {
     public static final String LATENCY_MS = "openai_request_latency_ms";
     /** Counter of retries (the retry layer adds to it). */
     public static final String RETRIES = "openai_retries";
+    /** Counter of retries by {@code reason} (the failure kind that was retried). */
+    public static final String RETRY_REASONS = "retry";
+    /** Counter of retries refused because the retry budget was spent. */
+    public static final String RETRY_BUDGET_EXHAUSTED = "retry_budget_exhausted";
     /** Counter of attempts that timed out and calls refused for a spent budget. */
     public static final String TIMEOUTS = "openai_timeout";
     /** Gauge of calls holding an in-flight permit. */

@@ -7,6 +7,7 @@ import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.InFlightLimit;
+import dev.keel.core.policy.RetryDecision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -27,6 +28,8 @@ public final class TransportMetrics implements EventListener {
     private final String trafficClass;
     private final DistributionSummary latency;
     private final Counter timeouts;
+    private final Counter retries;
+    private final Counter budgetExhausted;
 
     public TransportMetrics(
             MeterRegistry registry,
@@ -45,7 +48,12 @@ public final class TransportMetrics implements EventListener {
         this.timeouts = Counter.builder(MetricNames.TIMEOUTS)
                 .tag("traffic_class", trafficClass)
                 .register(registry);
-        Counter.builder(MetricNames.RETRIES).tag("traffic_class", trafficClass).register(registry);
+        this.retries = Counter.builder(MetricNames.RETRIES)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
+        this.budgetExhausted = Counter.builder(MetricNames.RETRY_BUDGET_EXHAUSTED)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
         Gauge.builder(MetricNames.INFLIGHT, inFlight, InFlightLimit::inUse)
                 .tag("traffic_class", trafficClass)
                 .register(registry);
@@ -73,6 +81,25 @@ public final class TransportMetrics implements EventListener {
         }
         if (error != null && error.kind() == ErrorKind.TIMEOUT) {
             timeouts.increment();
+        }
+    }
+
+    @Override
+    public void retryDecided(CallContext call, KeelException failure, RetryDecision decision) {
+        switch (decision) {
+            case RetryDecision.Retry r -> {
+                retries.increment();
+                Counter.builder(MetricNames.RETRY_REASONS)
+                        .tag("reason", r.reason())
+                        .tag("traffic_class", trafficClass)
+                        .register(registry)
+                        .increment();
+            }
+            case RetryDecision.GiveUp g -> {
+                if (g.reason() == RetryDecision.GiveUpReason.BUDGET_EXHAUSTED) {
+                    budgetExhausted.increment();
+                }
+            }
         }
     }
 

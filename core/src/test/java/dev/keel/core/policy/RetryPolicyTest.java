@@ -59,4 +59,15 @@ class RetryPolicyTest {
         var notReplayable = online.decide(1, ErrorKind.NETWORK, null, false, deadline, new SplittableRandom(1));
         assertThat(((GiveUp) notReplayable).reason()).isEqualTo(GiveUpReason.NOT_REPLAYABLE);
     }
+
+    @Test
+    void xShouldRetry_overridesTheKindBothWays() {
+        var deadline = Deadline.after(Duration.ofSeconds(30), clock);
+        var random = new SplittableRandom(1);
+        var no = online.decide(1, ErrorKind.SERVER_ERROR, Boolean.FALSE, null, true, deadline, random);
+        assertThat(((GiveUp) no).reason()).isEqualTo(GiveUpReason.NOT_RETRYABLE);
+        assertThat(((GiveUp) no).detail()).contains("x-should-retry: false");
+        var yes = online.decide(1, ErrorKind.INVALID_REQUEST, Boolean.TRUE, null, true, deadline, random);
+        assertThat(yes).isInstanceOf(Retry.class);
+    }
 }

@@ -9,6 +9,9 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.json.Json;
+import dev.keel.core.policy.Backoff;
+import dev.keel.core.policy.RetryBudgetConfig;
+import dev.keel.core.policy.RetryPolicyConfig;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.fault.FaultPlan;
@@ -24,6 +27,60 @@ import org.junit.jupiter.api.Test;
 /** After a scripted mix of outcomes, every transport metric holds exactly the expected value. */
 class TransportMetricsTest {
 
+    /** One attempt per call, so each scripted outcome is one call; retries are tested below. */
+    private static final RetryPolicyConfig ONE_ATTEMPT = new RetryPolicyConfig(
+            1, Backoff.exponentialFullJitter(Duration.ofMillis(1), Duration.ofMillis(1)), Duration.ZERO);
+
+    @Test
+    void retries_countedPerReasonAndBudgetExhaustionSeparately() {
+        var script = Stream.of("status:503", "status:503", "ok", "status:500")
+                .map(FaultSpec::parse)
+                .toList();
+        var plan = new FaultPlan(1, List.of(FaultRule.scripted("POST /v1/responses", script)));
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var noBudget = new RetryBudgetConfig(Duration.ofSeconds(10), 0, 0);
+        try (var emulator = Emulator.start(EmulatorConfig.builder().faults(plan).build());
+                var retrying = KeelClient.builder(KeelClientConfig.builder("sk-m", emulator.baseUrl())
+                                .build())
+                        .meterRegistry(registry)
+                        .build();
+                var starved = KeelClient.builder(KeelClientConfig.builder("sk-m", emulator.baseUrl())
+                                .trafficClass(dev.keel.core.TrafficClass.BATCH)
+                                .retryBudget(noBudget)
+                                .build())
+                        .meterRegistry(registry)
+                        .build()) {
+            var body = Json.parse("{\"model\":\"gpt-4.1-mini\",\"input\":\"Say hello\"}");
+            assertThat(retrying.responses().create(body, CallOptions.defaults()).attempts())
+                    .isEqualTo(3);
+            assertThat(registry.get(MetricNames.RETRIES)
+                            .tag("traffic_class", "online")
+                            .counter()
+                            .count())
+                    .isEqualTo(2);
+            assertThat(registry.get(MetricNames.RETRY_REASONS)
+                            .tag("reason", "server_error")
+                            .counter()
+                            .count())
+                    .isEqualTo(2);
+            var batch = CallOptions.defaults().withTrafficClass(dev.keel.core.TrafficClass.BATCH);
+            assertThatThrownBy(() -> starved.responses().create(body, batch))
+                    .isInstanceOf(KeelException.class)
+                    .satisfies(e -> assertThat(((KeelException) e).attempts()).isEqualTo(1));
+            assertThat(registry.get(MetricNames.RETRY_BUDGET_EXHAUSTED)
+                            .tag("traffic_class", "batch")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get(MetricNames.RETRIES)
+                            .tag("traffic_class", "batch")
+                            .counter()
+                            .count())
+                    .isZero();
+            assertThat(registry.scrape()).contains("retry_total{reason=\"server_error\",traffic_class=\"online\"} 2.0");
+        }
+    }
+
     @Test
     void scriptedMix_givesExactMetricValues() {
         var script = Stream.of("ok", "status:503", "status:429,retry-after:1", "ok", "stall", "status:400")
@@ -33,6 +90,7 @@ class TransportMetricsTest {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (var emulator = Emulator.start(EmulatorConfig.builder().faults(plan).build());
                 var client = KeelClient.builder(KeelClientConfig.builder("sk-metrics-test", emulator.baseUrl())
+                                .retry(ONE_ATTEMPT)
                                 .build())
                         .meterRegistry(registry)
                         .build()) {
@@ -55,7 +113,11 @@ class TransportMetricsTest {
             assertThat(count(registry, "400")).isEqualTo(1);
             assertThat(count(registry, "timeout")).isEqualTo(1);
             assertThat(registry.get(MetricNames.TIMEOUTS).counter().count()).isEqualTo(1);
-            assertThat(registry.get(MetricNames.RETRIES).counter().count()).isZero();
+            assertThat(registry.get(MetricNames.RETRIES)
+                            .tag("traffic_class", "online")
+                            .counter()
+                            .count())
+                    .isZero();
             assertThat(registry.get(MetricNames.LATENCY_MS).summary().count())
                     .as("answered attempts")
                     .isEqualTo(5);
