@@ -73,6 +73,7 @@ public final class KeelClient implements AutoCloseable {
                 degrade,
                 new RetryPolicy(config.retry()),
                 new RetryBudget(config.retryBudget(), b.ticker),
+                config.breaker(),
                 b.sleeper,
                 b.random,
                 listener,

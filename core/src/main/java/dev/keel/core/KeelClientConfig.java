@@ -1,6 +1,7 @@
 package dev.keel.core;
 
 import dev.keel.core.http.PoolConfig;
+import dev.keel.core.policy.CircuitBreakerConfig;
 import dev.keel.core.policy.DegradeConfig;
 import dev.keel.core.policy.RetryBudgetConfig;
 import dev.keel.core.policy.RetryPolicyConfig;
@@ -28,6 +29,7 @@ import java.util.Objects;
  * @param slo the availability objective for the error budget
  * @param retry the retry policy (online: 3 attempts, full jitter 200 ms..2 s)
  * @param retryBudget how many retries may add to the load (10 % of calls plus 5 a second)
+ * @param breaker when the per-endpoint circuit breakers open and recover
  */
 public record KeelClientConfig(
         String apiKey,
@@ -42,7 +44,8 @@ public record KeelClientConfig(
         DegradeConfig degrade,
         SloConfig slo,
         RetryPolicyConfig retry,
-        RetryBudgetConfig retryBudget) {
+        RetryBudgetConfig retryBudget,
+        CircuitBreakerConfig breaker) {
 
     public static final URI OPENAI = URI.create("https://api.openai.com/v1");
 
@@ -78,6 +81,7 @@ public record KeelClientConfig(
         Objects.requireNonNull(slo, "slo");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(retryBudget, "retryBudget");
+        Objects.requireNonNull(breaker, "breaker");
     }
 
     /** The defaults for a key and base URL. */
@@ -110,7 +114,8 @@ public record KeelClientConfig(
                 .degrade(degrade)
                 .slo(slo)
                 .retry(retry)
-                .retryBudget(retryBudget);
+                .retryBudget(retryBudget)
+                .breaker(breaker);
     }
 
     /**
@@ -133,7 +138,8 @@ public record KeelClientConfig(
                 + ", project=" + project + ", businessTimeout=" + businessTimeout + ", perCallTimeout=" + perCallTimeout
                 + ", inFlightLimit=" + inFlightLimit + ", trafficClass=" + trafficClass + ", pool=" + pool
                 + ", degrade="
-                + degrade + ", slo=" + slo + ", retry=" + retry + ", retryBudget=" + retryBudget + "]";
+                + degrade + ", slo=" + slo + ", retry=" + retry + ", retryBudget=" + retryBudget + ", breaker="
+                + breaker + "]";
     }
 
     /** Builder for {@link KeelClientConfig}; not thread-safe. */
@@ -151,6 +157,7 @@ public record KeelClientConfig(
         private SloConfig slo = SloConfig.ofDefaults();
         private RetryPolicyConfig retry = RetryPolicyConfig.online();
         private RetryBudgetConfig retryBudget = RetryBudgetConfig.ofDefaults();
+        private CircuitBreakerConfig breaker = CircuitBreakerConfig.ofDefaults();
 
         private Builder(String apiKey, URI baseUrl) {
             this.apiKey = apiKey;
@@ -212,6 +219,11 @@ public record KeelClientConfig(
             return this;
         }
 
+        public Builder breaker(CircuitBreakerConfig v) {
+            breaker = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException as the record's constructor */
         public KeelClientConfig build() {
             return new KeelClientConfig(
@@ -227,7 +239,8 @@ public record KeelClientConfig(
                     degrade,
                     slo,
                     retry,
-                    retryBudget);
+                    retryBudget,
+                    breaker);
         }
     }
 }

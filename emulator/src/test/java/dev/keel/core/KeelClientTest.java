@@ -395,6 +395,44 @@ class KeelClientTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
 
+    @Test
+    void breaker_opensAfterTwoFailingWindows_thenRefusesWithoutAnUpstreamCall_andAProbeCloses() {
+        var clock = new dev.keel.core.testing.FakeClock();
+        var breakerConfig = new dev.keel.core.policy.CircuitBreakerConfig(
+                Duration.ofSeconds(30), 5, 0.25, Duration.ofSeconds(20), 1);
+        var client = KeelClient.builder(config().breaker(breakerConfig)
+                        .retry(new dev.keel.core.policy.RetryPolicyConfig(
+                                1,
+                                dev.keel.core.policy.Backoff.exponentialFullJitter(
+                                        Duration.ofMillis(1), Duration.ofMillis(1)),
+                                Duration.ZERO))
+                        .build())
+                .ticker(clock)
+                .build();
+        clients.add(client);
+        for (int i = 0; i < 5; i++) {
+            call(client, "status:503");
+        }
+        clock.advance(Duration.ofSeconds(30));
+        for (int i = 0; i < 5; i++) {
+            call(client, "status:503");
+        }
+        emulator.clearRequests();
+        KeelException open = assertThrows(() -> client.responses().create(HELLO, CallOptions.defaults()));
+        assertThat(open.kind()).isEqualTo(ErrorKind.CIRCUIT_OPEN);
+        assertThat(open.getMessage()).contains("circuit open for POST http://127.0.0.1:", "/responses gpt-4.1-mini");
+        assertThat(emulator.requests()).as("no upstream call while open").isEmpty();
+        assertThat(client.responses()
+                        .create(Json.parse("{\"model\":\"gpt-4o\",\"input\":\"x\"}"), CallOptions.defaults())
+                        .status())
+                .as("another model has its own breaker")
+                .isEqualTo(200);
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(client.responses().create(HELLO, CallOptions.defaults()).status())
+                .isEqualTo(200);
+        assertThat(client.meterRegistry().get("breaker_open").counter().count()).isEqualTo(1);
+    }
+
     private static KeelException call(KeelClient client, String fault) {
         return call(client, fault, Duration.ofSeconds(10));
     }

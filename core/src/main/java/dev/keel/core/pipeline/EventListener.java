@@ -3,6 +3,7 @@ package dev.keel.core.pipeline;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
+import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.RetryDecision;
 import java.time.Duration;
@@ -40,6 +41,9 @@ public interface EventListener {
     /** After a failed attempt, the retry layer decided to retry (after a delay) or to give up. */
     default void retryDecided(CallContext call, KeelException failure, RetryDecision decision) {}
 
+    /** The circuit breaker for {@code breaker} (method, base URL, path, model) moved. */
+    default void breakerStateChanged(String breaker, CircuitBreaker.State from, CircuitBreaker.State to) {}
+
     /** The degrade signal changed state. */
     default void degradeChanged(DegradeSignal.State state) {}
 
@@ -75,6 +79,11 @@ public interface EventListener {
             @Override
             public void retryDecided(CallContext c, KeelException f, RetryDecision d) {
                 all.forEach(l -> l.retryDecided(c, f, d));
+            }
+
+            @Override
+            public void breakerStateChanged(String b, CircuitBreaker.State from, CircuitBreaker.State to) {
+                all.forEach(l -> l.breakerStateChanged(b, from, to));
             }
 
             @Override

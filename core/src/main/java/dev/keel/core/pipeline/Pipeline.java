@@ -4,6 +4,7 @@ import dev.keel.core.CallOptions;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.JettyTransport;
+import dev.keel.core.policy.CircuitBreakerConfig;
 import dev.keel.core.policy.Deadline;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.InFlightLimit;
@@ -28,11 +29,13 @@ import java.util.random.RandomGenerator;
  *    → Degrade   while DEGRADED, the fallback model (when configured)
  *     → Retry    the one retry layer: policy (kind, attempts, backoff or Retry-After within the
  *                deadline) and retry budget; same request, same Idempotency-Key
- *      → Attempt  timeout = min(per-call 25 s, time left); non-2xx → KeelException
- *       → Transport  identity headers, Idempotency-Key, Jetty HTTP/2
+ *      → Breaker  per (base URL, endpoint, model), checked on every attempt: open → CircuitOpenException,
+ *                 no upstream call and no further retry
+ *       → Attempt  timeout = min(per-call 25 s, time left); non-2xx → KeelException
+ *        → Transport  identity headers, Idempotency-Key, Jetty HTTP/2
  * </pre>
  *
- * The circuit breaker joins between Retry and Attempt. Thread-safe.
+ * Thread-safe.
  */
 public final class Pipeline {
 
@@ -52,6 +55,7 @@ public final class Pipeline {
             DegradeSignal degrade,
             RetryPolicy retryPolicy,
             RetryBudget retryBudget,
+            CircuitBreakerConfig breaker,
             Sleeper sleeper,
             RandomGenerator random,
             EventListener listener,
@@ -72,6 +76,8 @@ public final class Pipeline {
                         new InFlightInterceptor(p.inFlight()),
                         new DegradeInterceptor(p.degrade()),
                         new RetryInterceptor(p.retryPolicy(), p.retryBudget(), p.sleeper(), p.random(), p.listener()),
+                        new CircuitBreakerInterceptor(
+                                p.transport().baseUrl().toString(), p.breaker(), p.ticker(), p.listener()),
                         new AttemptInterceptor(p.perCallTimeout(), p.listener()),
                         new TransportInterceptor(p.transport(), p.identityHeaders(), p.perCallTimeout())),
                 p.businessTimeout(),

@@ -16,6 +16,10 @@ public final class MetricNames {
     public static final String RETRY_REASONS = "retry";
     /** Counter of retries refused because the retry budget was spent. */
     public static final String RETRY_BUDGET_EXHAUSTED = "retry_budget_exhausted";
+    /** Counter of circuit breakers opening. */
+    public static final String BREAKER_OPEN = "breaker_open";
+    /** Gauge per {@code breaker}: 0 closed, 1 half-open, 2 open. */
+    public static final String BREAKER_STATE = "breaker_state";
     /** Counter of attempts that timed out and calls refused for a spent budget. */
     public static final String TIMEOUTS = "openai_timeout";
     /** Gauge of calls holding an in-flight permit. */

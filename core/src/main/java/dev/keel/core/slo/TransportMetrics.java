@@ -5,6 +5,7 @@ import dev.keel.core.error.KeelException;
 import dev.keel.core.http.PhaseTimings;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
+import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.InFlightLimit;
 import dev.keel.core.policy.RetryDecision;
@@ -30,6 +31,9 @@ public final class TransportMetrics implements EventListener {
     private final Counter timeouts;
     private final Counter retries;
     private final Counter budgetExhausted;
+    private final Counter breakerOpens;
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> breakerStates =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public TransportMetrics(
             MeterRegistry registry,
@@ -49,6 +53,9 @@ public final class TransportMetrics implements EventListener {
                 .tag("traffic_class", trafficClass)
                 .register(registry);
         this.retries = Counter.builder(MetricNames.RETRIES)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
+        this.breakerOpens = Counter.builder(MetricNames.BREAKER_OPEN)
                 .tag("traffic_class", trafficClass)
                 .register(registry);
         this.budgetExhausted = Counter.builder(MetricNames.RETRY_BUDGET_EXHAUSTED)
@@ -101,6 +108,24 @@ public final class TransportMetrics implements EventListener {
                 }
             }
         }
+    }
+
+    @Override
+    public void breakerStateChanged(String breaker, CircuitBreaker.State from, CircuitBreaker.State to) {
+        if (to == CircuitBreaker.State.OPEN) {
+            breakerOpens.increment();
+        }
+        breakerStates
+                .computeIfAbsent(breaker, b -> {
+                    var holder = new java.util.concurrent.atomic.AtomicInteger();
+                    Gauge.builder(MetricNames.BREAKER_STATE, holder, java.util.concurrent.atomic.AtomicInteger::get)
+                            .description("0 closed, 1 half-open, 2 open")
+                            .tag("breaker", b)
+                            .tag("traffic_class", trafficClass)
+                            .register(registry);
+                    return holder;
+                })
+                .set(to == CircuitBreaker.State.OPEN ? 2 : to == CircuitBreaker.State.HALF_OPEN ? 1 : 0);
     }
 
     @Override
