@@ -1,0 +1,193 @@
+package dev.keel.core.idempotency;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.CallOptions;
+import dev.keel.core.KeelClient;
+import dev.keel.core.error.ErrorKind;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.json.Json;
+import dev.keel.core.policy.Deadline;
+import dev.keel.core.policy.Ticker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a Responses conversation with function tools: send the request with the tool definitions,
+ * run each {@code function_call} through the {@link ExactlyOnceToolExecutor}, send the {@code
+ * function_call_output}s back, and repeat until the model answers with text or the step limit is
+ * reached. Each model call carries the idempotency key {@code idem:…:model-<step>} and each tool
+ * call {@code idem:…:s<step>-<tool>-<n>}, both built from the business fields, so retries, replays
+ * and a re-run after a crash never repeat a side effect. A failing critical tool fails the loop; a
+ * failing non-critical tool sends the model an error output and marks the result {@code partial}.
+ * Thread-safe; one loop object serves many runs.
+ */
+public final class ToolLoop {
+
+    /** A function the model may call. */
+    @FunctionalInterface
+    public interface ToolFunction {
+        String call(JsonNode arguments) throws Exception;
+    }
+
+    /** A tool: its name, JSON Schema parameters, whether the workflow needs it, and its code. */
+    public record Tool(String name, JsonNode parameters, boolean critical, ToolFunction function) {}
+
+    /** Where a workflow's keys come from. */
+    public record Workflow(String tenant, String workflow, String bizId) {
+        IdempotencyKey key(String step) {
+            return IdempotencyKey.of(tenant, workflow, bizId, step);
+        }
+    }
+
+    /** How a run ended: the final response, its text, the steps taken, and whether a non-critical tool failed. */
+    public record Result(JsonNode response, String text, int steps, boolean partial) {}
+
+    private final KeelClient client;
+    private final ExactlyOnceToolExecutor executor;
+    private final MeterRegistry registry;
+    private final int maxSteps;
+
+    /** @throws IllegalArgumentException when {@code maxSteps} is below 1 */
+    public ToolLoop(KeelClient client, ExactlyOnceToolExecutor executor, MeterRegistry registry, int maxSteps) {
+        if (maxSteps < 1) {
+            throw new IllegalArgumentException("maxSteps must be at least 1, got " + maxSteps);
+        }
+        this.client = client;
+        this.executor = executor;
+        this.registry = registry;
+        this.maxSteps = maxSteps;
+    }
+
+    /**
+     * Runs the loop for {@code request} (a Responses body with {@code model} and {@code input}).
+     *
+     * @throws KeelException when a model call fails, a critical tool fails, or the step limit is reached
+     */
+    public Result run(Workflow wf, JsonNode request, List<Tool> tools, Duration budget) throws Exception {
+        Map<String, Tool> byName = new LinkedHashMap<>();
+        tools.forEach(t -> byName.put(t.name(), t));
+        ObjectNode body = request.deepCopy();
+        ArrayNode input = inputItems(body);
+        body.set("tools", definitions(tools));
+        Deadline deadline = Deadline.after(budget, Ticker.SYSTEM);
+        boolean partial = false;
+        for (int step = 1; step <= maxSteps; step++) {
+            body.set("input", input);
+            var options = CallOptions.defaults()
+                    .withBudget(remaining(deadline))
+                    .withIdempotencyKey(wf.key("model-" + step).value());
+            JsonNode response = client.responses().create(body, options).json();
+            List<JsonNode> calls = functionCalls(response);
+            if (calls.isEmpty()) {
+                return new Result(response, text(response), step, partial);
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                JsonNode call = calls.get(i);
+                input.add(call);
+                partial |= runTool(wf, step, i, call, byName, deadline, input);
+            }
+        }
+        throw new KeelException(
+                ErrorKind.INVALID_REQUEST,
+                "the tool loop for " + wf.key("model").value() + " reached its limit of " + maxSteps
+                        + " steps without a final answer",
+                0,
+                null,
+                null,
+                maxSteps,
+                null);
+    }
+
+    /** Runs one tool call and appends its output; true when a non-critical tool failed. */
+    private boolean runTool(
+            Workflow wf,
+            int step,
+            int index,
+            JsonNode call,
+            Map<String, Tool> tools,
+            Deadline deadline,
+            ArrayNode input)
+            throws Exception {
+        String name = call.path("name").asText();
+        Tool tool = tools.get(name);
+        if (tool == null) {
+            count(name, "unknown");
+            addOutput(input, call, "{\"error\":\"no tool named " + name + "\"}");
+            return true;
+        }
+        try {
+            var outcome = executor.execute(
+                    wf.key("s" + step + "-" + name + "-" + index),
+                    deadline,
+                    () -> tool.function().call(Json.parse(call.path("arguments").asText("{}"))));
+            count(name, outcome instanceof ExactlyOnceToolExecutor.Outcome.Executed ? "executed" : "replayed");
+            addOutput(input, call, outcome.result());
+            return false;
+        } catch (Exception e) {
+            count(name, "failed");
+            if (tool.critical()) {
+                throw e;
+            }
+            addOutput(input, call, Json.write(Json.object().put("error", String.valueOf(e.getMessage()))));
+            return true;
+        }
+    }
+
+    private void count(String tool, String status) {
+        Counter.builder("tool_call")
+                .tag("tool", tool)
+                .tag("status", status)
+                .register(registry)
+                .increment();
+    }
+
+    private static void addOutput(ArrayNode input, JsonNode call, String output) {
+        input.addObject()
+                .put("type", "function_call_output")
+                .put("call_id", call.path("call_id").asText())
+                .put("output", output);
+    }
+
+    private static ArrayNode inputItems(ObjectNode body) {
+        JsonNode in = body.path("input");
+        if (in.isArray()) {
+            return (ArrayNode) in.deepCopy();
+        }
+        ArrayNode items = Json.array();
+        items.addObject().put("role", "user").put("content", in.asText(""));
+        return items;
+    }
+
+    private static ArrayNode definitions(List<Tool> tools) {
+        ArrayNode defs = Json.array();
+        for (Tool t : tools) {
+            defs.addObject().put("type", "function").put("name", t.name()).set("parameters", t.parameters());
+        }
+        return defs;
+    }
+
+    private static List<JsonNode> functionCalls(JsonNode response) {
+        return java.util.stream.StreamSupport.stream(response.path("output").spliterator(), false)
+                .filter(item -> "function_call".equals(item.path("type").asText()))
+                .toList();
+    }
+
+    private static String text(JsonNode response) {
+        var b = new StringBuilder();
+        response.path("output")
+                .forEach(item -> item.path("content")
+                        .forEach(part -> b.append(part.path("text").asText(""))));
+        return b.toString();
+    }
+
+    private static Duration remaining(Deadline deadline) {
+        Duration left = deadline.remaining();
+        return left.isZero() ? Duration.ofMillis(1) : left;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.keel.core.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keel.core.KeelClient;
+import dev.keel.core.KeelClientConfig;
+import dev.keel.core.json.Json;
+import dev.keel.core.policy.Sleeper;
+import dev.keel.emulator.Emulator;
+import dev.keel.emulator.EmulatorConfig;
+import dev.keel.emulator.fault.FaultPlan;
+import dev.keel.emulator.fault.FaultRule;
+import dev.keel.emulator.fault.FaultSpec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The tool loop against the emulator: the model calls the tool, gets its output, answers; side effects happen once. */
+class ToolLoopTest {
+
+    private static final String PARAMS = "{\"type\":\"object\",\"properties\":{\"order\":{\"type\":\"string\"}},"
+            + "\"required\":[\"order\"],\"additionalProperties\":false}";
+
+    @Test
+    void run_toolCalledOnce_evenWhenTheModelCallIsRetriedAndTheWorkflowRerun() throws Exception {
+        var script = List.of(FaultSpec.parse("status:503"), FaultSpec.parse("ok"), FaultSpec.parse("status:500"));
+        var plan = new FaultPlan(1, List.of(FaultRule.scripted("POST /v1/responses", script)));
+        var registry = new SimpleMeterRegistry();
+        var refunds = new AtomicInteger();
+        try (var emulator = Emulator.start(EmulatorConfig.builder().faults(plan).build());
+                var client = KeelClient.builder(KeelClientConfig.builder("sk-tools", emulator.baseUrl())
+                                .build())
+                        .build()) {
+            var store = new MemoryIdempotencyStore(InstantSource.system());
+            var executor = new ExactlyOnceToolExecutor(
+                    store, Duration.ofMinutes(15), Duration.ofSeconds(30), Duration.ofMillis(10), Sleeper.SYSTEM);
+            var loop = new ToolLoop(client, executor, registry, 4);
+            var refund = new ToolLoop.Tool(
+                    "issue_refund", Json.parse(PARAMS), true, args -> "refund-" + refunds.incrementAndGet());
+            var wf = new ToolLoop.Workflow("acme", "refund", "order-42");
+            var request = Json.parse("{\"model\":\"gpt-4.1-mini\",\"input\":\"Refund order 42 with issue_refund\"}");
+
+            ToolLoop.Result first = loop.run(wf, request, List.of(refund), Duration.ofSeconds(20));
+            ToolLoop.Result rerun = loop.run(wf, request, List.of(refund), Duration.ofSeconds(20));
+
+            assertThat(first.steps()).isEqualTo(2);
+            assertThat(first.text()).contains("issue_refund -> refund-1");
+            assertThat(rerun.text()).contains("issue_refund -> refund-1");
+            assertThat(refunds.get()).as("the side effect ran once").isEqualTo(1);
+            assertThat(first.partial()).isFalse();
+            assertThat(registry.get("tool_call")
+                            .tag("tool", "issue_refund")
+                            .tag("status", "executed")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get("tool_call")
+                            .tag("tool", "issue_refund")
+                            .tag("status", "replayed")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            var modelCalls = emulator.requests("POST", "/v1/responses");
+            assertThat(modelCalls.get(0).header("idempotency-key")).contains("idem:acme:refund:order-42:model-1");
+            assertThat(modelCalls.get(1).header("idempotency-key"))
+                    .as("the retry carries the same key")
+                    .contains("idem:acme:refund:order-42:model-1");
+        }
+    }
+
+    @Test
+    void run_nonCriticalToolFails_answersWithPartial_criticalToolFailureFailsTheLoop() throws Exception {
+        try (var emulator = Emulator.start();
+                var client = KeelClient.builder(KeelClientConfig.builder("sk-tools", emulator.baseUrl())
+                                .build())
+                        .build()) {
+            var executor = new ExactlyOnceToolExecutor(
+                    new MemoryIdempotencyStore(InstantSource.system()),
+                    Duration.ofMinutes(15),
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(10),
+                    Sleeper.SYSTEM);
+            var loop = new ToolLoop(client, executor, new SimpleMeterRegistry(), 4);
+            var request = Json.parse("{\"model\":\"gpt-4.1-mini\",\"input\":\"Look up the order\"}");
+            var flaky = new ToolLoop.Tool("lookup", Json.parse(PARAMS), false, args -> {
+                throw new IllegalStateException("CRM timeout");
+            });
+            var result = loop.run(
+                    new ToolLoop.Workflow("acme", "support", "t-1"), request, List.of(flaky), Duration.ofSeconds(20));
+            assertThat(result.partial()).isTrue();
+            assertThat(result.text()).contains("CRM timeout");
+            var critical = new ToolLoop.Tool("lookup", Json.parse(PARAMS), true, args -> {
+                throw new IllegalStateException("CRM down");
+            });
+            assertThatThrownBy(() -> loop.run(
+                            new ToolLoop.Workflow("acme", "support", "t-2"),
+                            request,
+                            List.of(critical),
+                            Duration.ofSeconds(20)))
+                    .hasMessage("CRM down");
+        }
+    }
+}
