@@ -77,6 +77,14 @@ public final class Emulator implements AutoCloseable {
         return server.connectionsAccepted();
     }
 
+    /**
+     * Replaces the fault rules for requests arriving from now on, e.g. to start an outage
+     * ({@code "*=status:503"}) and to end it ({@link dev.keel.emulator.fault.FaultPlan#NONE}).
+     */
+    public void replaceFaults(dev.keel.emulator.fault.FaultPlan plan) {
+        server.replaceFaults(plan);
+    }
+
     /** Forgets the recorded requests. */
     public void clearRequests() {
         server.clearRequests();

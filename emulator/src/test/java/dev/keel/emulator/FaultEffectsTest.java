@@ -202,6 +202,19 @@ class FaultEffectsTest {
     }
 
     @Test
+    void replaceFaults_startsAndEndsAnOutageWhileRunning() {
+        try (var e = Emulator.start()) {
+            var client = new EmulatorHttp(e);
+            assertThat(client.post("/responses", Requests.PLAIN).status()).isEqualTo(200);
+            e.replaceFaults(new FaultPlan(0, List.of(FaultRule.parseFlag("*=status:503"))));
+            assertThat(client.post("/responses", Requests.PLAIN).status()).isEqualTo(503);
+            assertThat(client.get("/files").status()).isEqualTo(503);
+            e.replaceFaults(FaultPlan.NONE);
+            assertThat(client.post("/responses", Requests.PLAIN).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void probabilisticRule_sameSeed_sameFaultsOnEveryRun() {
         List<Integer> first = statusesWithSeed(42);
         List<Integer> second = statusesWithSeed(42);

@@ -57,6 +57,9 @@ public final class EmulatorServer implements AutoCloseable {
     private final RateLimiter limiter;
     private final ExecutorService delayed = Executors.newVirtualThreadPerTaskExecutor();
     private final Javalin app;
+    /** The fault rules in force; replaceable while running (a scripted outage, then recovery). */
+    private volatile dev.keel.emulator.fault.FaultPlan faults;
+
     private ServerConnector connector;
     /** TCP connections accepted; an h2c upgrade opens a second connection on the same endpoint, counted once. */
     private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
@@ -76,6 +79,7 @@ public final class EmulatorServer implements AutoCloseable {
     private EmulatorServer(EmulatorConfig config) {
         this.config = config;
         this.recorder = new Recorder(config.recordCapacity());
+        this.faults = config.faults();
         this.responses = new ResponsesApi(config.clock());
         this.chat = new ChatApi(config.clock());
         this.files = new FileStore(config.clock(), config.maxFileBytes());
@@ -102,6 +106,11 @@ public final class EmulatorServer implements AutoCloseable {
     /** The bound port. */
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** Replaces the fault rules for requests arriving from now on. */
+    public void replaceFaults(dev.keel.emulator.fault.FaultPlan plan) {
+        this.faults = java.util.Objects.requireNonNull(plan, "plan");
     }
 
     /** TCP connections accepted since start. */
@@ -228,8 +237,7 @@ public final class EmulatorServer implements AutoCloseable {
                 throw ApiException.invalid(e.getMessage(), FAULT_HEADER, "invalid_fault");
             }
         }
-        return config.faults()
-                .pick(ctx.method().name(), ctx.path())
+        return faults.pick(ctx.method().name(), ctx.path())
                 .map(f -> new FaultChoice(f, false))
                 .orElse(new FaultChoice(null, false));
     }
@@ -278,7 +286,7 @@ public final class EmulatorServer implements AutoCloseable {
 
     private Duration delay(Latency l) {
         long span = l.max().toMillis() - l.min().toMillis();
-        return l.min().plusMillis(Math.round(span * config.faults().nextDouble()));
+        return l.min().plusMillis(Math.round(span * faults.nextDouble()));
     }
 
     private void handleSafely(Context ctx, FaultChoice choice, Route route) {
