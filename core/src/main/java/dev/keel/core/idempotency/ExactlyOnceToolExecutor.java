@@ -87,6 +87,15 @@ public final class ExactlyOnceToolExecutor {
         sleeper.sleep(pollInterval);
     }
 
+    /** Exports {@link #suppressed()} as {@code idempotency_suppressed_total} on {@code registry}. */
+    public ExactlyOnceToolExecutor bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "idempotency_suppressed", this, ExactlyOnceToolExecutor::suppressed)
+                .description("tool calls answered from a stored result instead of running the side effect again")
+                .register(registry);
+        return this;
+    }
+
     /** Calls answered from a stored result instead of running the side effect ({@code idempotency_suppressed_total}). */
     public long suppressed() {
         return suppressed.sum();

@@ -38,6 +38,7 @@ class ToolLoopTest {
             var store = new MemoryIdempotencyStore(InstantSource.system());
             var executor = new ExactlyOnceToolExecutor(
                     store, Duration.ofMinutes(15), Duration.ofSeconds(30), Duration.ofMillis(10), Sleeper.SYSTEM);
+            executor.bindTo(registry);
             var loop = new ToolLoop(client, executor, registry, 4);
             var refund = new ToolLoop.Tool(
                     "issue_refund", Json.parse(PARAMS), true, args -> "refund-" + refunds.incrementAndGet());
@@ -63,6 +64,8 @@ class ToolLoopTest {
                             .tag("status", "replayed")
                             .counter()
                             .count())
+                    .isEqualTo(1);
+            assertThat(registry.get("idempotency_suppressed").functionCounter().count())
                     .isEqualTo(1);
             var modelCalls = emulator.requests("POST", "/v1/responses");
             assertThat(modelCalls.get(0).header("idempotency-key")).contains("idem:acme:refund:order-42:model-1");
