@@ -17,7 +17,8 @@ public final class Main {
 
     private static final List<Benchmark> BENCHMARKS = List.of(
             new Benchmark("emulator", EmulatorThroughput.SUMMARY, EmulatorThroughput::run),
-            new Benchmark("client", ClientOverhead.SUMMARY, ClientOverhead::run));
+            new Benchmark("client", ClientOverhead.SUMMARY, ClientOverhead::run),
+            new Benchmark("storm", RetryStorm.SUMMARY, RetryStorm::run));
 
     private Main() {}
 

@@ -11,8 +11,8 @@ import java.util.function.BiConsumer;
 /**
  * One circuit breaker (per base URL, endpoint and model). CLOSED counts calls in tumbling windows
  * and opens when two consecutive windows each have at least {@code minCalls} calls and at least
- * {@code failureRate} failures (the current window is checked as it fills, so it opens as soon as
- * the second window qualifies); OPEN refuses every call for {@code openFor}; HALF_OPEN lets {@code
+ * {@code failureRate} failures (the current window is checked at each failure, so it opens as soon
+ * as the second window qualifies, and never on a success); OPEN refuses every call for {@code openFor}; HALF_OPEN lets {@code
  * halfOpenProbes} calls through: a success closes it, a failure opens it again. Only failures of
  * retryable kinds (429, 5xx, timeouts, network) count as failures; the caller decides. Legal moves
  * are listed in {@link #EDGES}; any other throws. Thread-safe: each move is one locked update,
@@ -114,8 +114,8 @@ public final class CircuitBreaker {
         }
         calls++;
         failures += failed ? 1 : 0;
-        if (previousWindowQualified && qualifies()) {
-            open(moved);
+        if (failed && previousWindowQualified && qualifies()) {
+            open(moved); // only a failure trips it: a success right after the upstream heals never does
         }
     }
 

@@ -16,12 +16,12 @@ class CircuitBreakerTest {
     private final FakeClock clock = new FakeClock();
     private final CircuitBreaker breaker = new CircuitBreaker(CircuitBreakerConfig.ofDefaults(), clock);
 
-    /** {@code calls} calls now, the first {@code failures} of them failed. */
+    /** {@code calls} calls now, {@code failures} of them failed, spread evenly as real failures are. */
     private void window(int calls, int failures) {
         for (int i = 0; i < calls; i++) {
             var a = breaker.tryAcquire();
             if (a instanceof Admission.Allowed allowed) {
-                breaker.record(allowed, i < failures);
+                breaker.record(allowed, (long) i * failures / calls != (long) (i + 1) * failures / calls);
             }
         }
     }
@@ -49,6 +49,18 @@ class CircuitBreakerTest {
         clock.advance(Duration.ofSeconds(30));
         window(60, 18);
         assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
+    void secondWindowQualifyingOnlyThroughASuccess_doesNotOpen_untilTheNextFailure() {
+        window(60, 18);
+        clock.advance(Duration.ofSeconds(30));
+        window(49, 13); // 13 failures of 49 calls: below minCalls
+        var success = (Admission.Allowed) breaker.tryAcquire();
+        breaker.record(success, false); // 50 calls, 26 % failed — but a success never trips it
+        assertThat(breaker.state()).isEqualTo(State.CLOSED);
+        breaker.record((Admission.Allowed) breaker.tryAcquire(), true);
+        assertThat(breaker.state()).isEqualTo(State.OPEN);
     }
 
     @Test

@@ -24,7 +24,7 @@ class RetryBudgetTest {
         for (int i = 0; i < 1000; i++) {
             budget.deposit();
         }
-        assertThat(withdrawAll(budget)).isEqualTo(100 + 5 * 10);
+        assertThat(withdrawAll(budget)).isEqualTo(100 + 1 * 10);
         assertThat(budget.tryWithdraw()).isFalse();
     }
 
