@@ -49,14 +49,14 @@ class CommandsTest {
             var call = new CallCommand();
             call.env = Map.of(
                     "OPENAI_API_KEY",
-                    "sk-proj-secret-0123456789abcdef",
+                    "sk-proj-test-secret-0123456789abcdef",
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
             assertThat(run(call, "--model", "gpt-4o", "Hi there")).isZero();
             assertThat(err.toString()).doesNotContain("embedded emulator");
             assertThat(emulator.requests("POST", "/v1/responses").get(0).header("authorization"))
-                    .contains("Bearer sk-proj-secret-0123456789abcdef");
-            assertThat(out.toString() + err).doesNotContain("sk-proj-secret");
+                    .contains("Bearer sk-proj-test-secret-0123456789abcdef");
+            assertThat(out.toString() + err).doesNotContain("sk-proj-test-secret");
         }
     }
 
@@ -108,15 +108,15 @@ class CommandsTest {
     @Test
     void serve_exposesMetricsRedactedConfigAndHealth() throws Exception {
         var serve = new ServeCommand();
-        serve.env =
-                Map.of("OPENAI_API_KEY", "sk-proj-serve-secret-abcdef0123", "OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
+        serve.env = Map.of(
+                "OPENAI_API_KEY", "sk-proj-test-serve-secret-abcdef0123", "OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(serve, "--port", "0"));
         await().atMost(Duration.ofSeconds(20)).until(() -> out.toString().contains("listening on"));
         var m = Pattern.compile("listening on (http://\\S+) ").matcher(out.toString());
         assertThat(m.find()).isTrue();
         String base = m.group(1);
         String config = get(base + "/debug/config");
-        assertThat(config).doesNotContain("sk-proj-serve-secret").contains("<redacted sha256:");
+        assertThat(config).doesNotContain("sk-proj-test-serve-secret").contains("<redacted sha256:");
         assertThat(Json.parse(config).at("/timeouts/business").asText()).isEqualTo("30s");
         assertThat(Json.parse(config).at("/upstream/mode").asText()).isEqualTo("custom");
         assertThat(get(base + "/metrics"))

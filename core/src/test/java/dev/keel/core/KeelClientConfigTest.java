@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class KeelClientConfigTest {
 
-    private static final String KEY = "sk-proj-abcdefghijklmnopqrstuvwx";
+    private static final String KEY = "sk-proj-test-abcdefghijklmnopqrstu";
 
     @Test
     void defaults_matchTheDesign() {
@@ -50,7 +50,7 @@ class KeelClientConfigTest {
         assertThat(c.toString())
                 .doesNotContain(KEY)
                 .doesNotContain("abcdef")
-                .doesNotContain("uvwx")
+                .doesNotContain("rstu")
                 .contains("<redacted sha256:");
         assertThat(c.redactedKey())
                 .isEqualTo(KeelClientConfig.builder(KEY, URI.create("http://127.0.0.1:1"))
