@@ -99,7 +99,16 @@ final class ChildEmulator implements AutoCloseable {
                 .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = System.getProperty("java.class.path");
-        return List.of(java, "-cp", classPath, "dev.keel.cli.Main", "emulator", "--port", "0");
+        var command = new java.util.ArrayList<String>();
+        String cpus = System.getenv("KEEL_BENCH_SERVER_CPUS");
+        if (cpus != null && !cpus.isBlank()) {
+            // e.g. KEEL_BENCH_SERVER_CPUS=1 with the benchmark itself under `taskset -c 0`: client and
+            // server no longer compete for the same cores, so a client's own CPU cost does not show up
+            // as a slower server.
+            command.addAll(List.of("taskset", "-c", cpus.strip()));
+        }
+        command.addAll(List.of(java, "-cp", classPath, "dev.keel.cli.Main", "emulator", "--port", "0"));
+        return command;
     }
 
     /** Completes with the URL the child prints on stdout, or fails if the child exits first. */

@@ -109,6 +109,9 @@ final class ClientOverhead {
                     errors += rows.stream().mapToLong(r -> r.result().errors()).sum();
                     if (round == rounds) {
                         printLevel(concurrency, rows);
+                    } else {
+                        System.out.printf("%n(round %d of %d, order %s)", round, rounds, names(order));
+                        printLevel(concurrency, rows);
                     }
                 }
             }

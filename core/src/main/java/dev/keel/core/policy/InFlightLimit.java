@@ -102,7 +102,7 @@ public final class InFlightLimit {
         private static final long serialVersionUID = 1L;
 
         AdjustableSemaphore(int permits) {
-            super(permits, true);
+            super(permits, false); // unfair: cheaper under contention; every wait is bounded by a deadline anyway
         }
 
         void reduce(int n) {

@@ -31,6 +31,9 @@ public final class TransportMetrics implements EventListener {
     private final Counter timeouts;
     private final Counter retries;
     private final Counter budgetExhausted;
+    /** One counter per status code, looked up once: this runs on every attempt. */
+    private final java.util.Map<String, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Counter breakerOpens;
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> breakerStates =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -78,10 +81,12 @@ public final class TransportMetrics implements EventListener {
     @Override
     public void attemptEnd(CallContext call, int status, KeelException error, PhaseTimings timings, String protocol) {
         String code = status > 0 ? String.valueOf(status) : error.kind().name().toLowerCase(Locale.ROOT);
-        Counter.builder(MetricNames.REQUESTS)
-                .tag("status_code", code)
-                .tag("traffic_class", trafficClass)
-                .register(registry)
+        requests.computeIfAbsent(
+                        code,
+                        c -> Counter.builder(MetricNames.REQUESTS)
+                                .tag("status_code", c)
+                                .tag("traffic_class", trafficClass)
+                                .register(registry))
                 .increment();
         if (timings != null) {
             latency.record(timings.complete().toNanos() / 1e6);
