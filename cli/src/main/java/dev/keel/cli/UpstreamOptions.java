@@ -1,7 +1,6 @@
 package dev.keel.cli;
 
 import dev.keel.core.KeelClientConfig;
-import dev.keel.core.TimeoutChain;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.fault.FaultSpec;
@@ -102,9 +101,5 @@ final class UpstreamOptions {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException(option + " '" + text + "' is not a duration such as 250ms, 25s or 2m");
         }
-    }
-
-    static String human(Duration d) {
-        return TimeoutChain.human(d);
     }
 }

@@ -30,8 +30,9 @@ final class AttemptInterceptor implements Interceptor {
 
     @Override
     public HttpResult intercept(Chain chain) {
-        CallContext c = chain.context().withAttempt(chain.context().attempt() + 1);
-        Duration timeout = c.deadline().attemptTimeout(perCall);
+        int attempt = chain.context().attempt() + 1;
+        Duration timeout = chain.context().deadline().attemptTimeout(perCall);
+        CallContext c = chain.context().inAttempt(attempt, timeout);
         if (timeout.isZero()) {
             throw new DeadlineExceededException(chain.request().describe(), c.budget(), c.attempt() - 1, null);
         }

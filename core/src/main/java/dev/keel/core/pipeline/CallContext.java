@@ -16,12 +16,25 @@ import java.time.Duration;
  * @param deadline the business deadline; it only shrinks
  * @param budget the business budget the deadline was set from
  * @param attempt the attempt number, 1-based (0 before the first)
+ * @param attemptTimeout the timeout of the current attempt, {@code min(per-call, time left)} when it
+ *     was started; null outside an attempt
  */
 public record CallContext(
-        long callId, HttpCall original, CallOptions options, Deadline deadline, Duration budget, int attempt) {
+        long callId,
+        HttpCall original,
+        CallOptions options,
+        Deadline deadline,
+        Duration budget,
+        int attempt,
+        Duration attemptTimeout) {
 
-    /** The same call at attempt {@code n}. */
+    /** The same call after {@code n} attempts, between attempts. */
     public CallContext withAttempt(int n) {
-        return new CallContext(callId, original, options, deadline, budget, n);
+        return new CallContext(callId, original, options, deadline, budget, n, null);
+    }
+
+    /** The same call during attempt {@code n}, which runs with {@code timeout}. */
+    public CallContext inAttempt(int n, Duration timeout) {
+        return new CallContext(callId, original, options, deadline, budget, n, timeout);
     }
 }

@@ -79,7 +79,7 @@ public final class Pipeline {
                         new CircuitBreakerInterceptor(
                                 p.transport().baseUrl().toString(), p.breaker(), p.ticker(), p.listener()),
                         new AttemptInterceptor(p.perCallTimeout(), p.listener()),
-                        new TransportInterceptor(p.transport(), p.identityHeaders(), p.perCallTimeout())),
+                        new TransportInterceptor(p.transport(), p.identityHeaders())),
                 p.businessTimeout(),
                 p.ticker());
     }
@@ -92,8 +92,8 @@ public final class Pipeline {
      */
     public HttpResult execute(HttpCall call, CallOptions options) {
         Duration budget = options.budget() != null ? options.budget() : businessTimeout;
-        var context =
-                new CallContext(CALL_IDS.incrementAndGet(), call, options, Deadline.after(budget, ticker), budget, 0);
+        var context = new CallContext(
+                CALL_IDS.incrementAndGet(), call, options, Deadline.after(budget, ticker), budget, 0, null);
         return new RealChain(stack, 0, call, context).proceed(call);
     }
 }

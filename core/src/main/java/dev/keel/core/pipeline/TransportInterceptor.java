@@ -8,18 +8,16 @@ import java.util.Map;
 
 /**
  * Bottom of the stack: adds the identity headers (auth, organization, project, idempotency key) and
- * runs the attempt on the transport with the attempt's timeout.
+ * runs the attempt on the transport with the timeout the attempt layer chose for it.
  */
 final class TransportInterceptor implements Interceptor {
 
     private final JettyTransport transport;
     private final Map<String, String> identity;
-    private final Duration perCall;
 
-    TransportInterceptor(JettyTransport transport, Map<String, String> identity, Duration perCall) {
+    TransportInterceptor(JettyTransport transport, Map<String, String> identity) {
         this.transport = transport;
         this.identity = Map.copyOf(identity);
-        this.perCall = perCall;
     }
 
     @Override
@@ -32,7 +30,7 @@ final class TransportInterceptor implements Interceptor {
         if (key != null) {
             call = call.withHeader("Idempotency-Key", key);
         }
-        Duration timeout = chain.context().deadline().attemptTimeout(perCall);
+        Duration timeout = chain.context().attemptTimeout();
         return call.streaming() ? transport.open(call, timeout) : transport.execute(call, timeout);
     }
 }
