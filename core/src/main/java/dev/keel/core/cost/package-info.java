@@ -1,2 +1,2 @@
-/** Cost: exact token counts (and, later, the price table and cost estimates). */
+/** Cost: exact token counts, the price table (sync and batch tiers) and usage costs. */
 package dev.keel.core.cost;
