@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 + "With no OPENAI_API_KEY and no --base-url, commands run against the embedded emulator.",
         subcommands = {
             CallCommand.class,
+            BatchCommand.class,
             ServeCommand.class,
             DoctorCommand.class,
             EmulatorCommand.class,

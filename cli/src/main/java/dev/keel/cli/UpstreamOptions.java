@@ -99,7 +99,7 @@ final class UpstreamOptions {
         try {
             return FaultSpec.duration(text);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a duration such as 250ms, 25s or 2m");
+            throw new IllegalArgumentException(option + " '" + text + "' is not a duration such as 250ms, 25s, 2m or 6h");
         }
     }
 }

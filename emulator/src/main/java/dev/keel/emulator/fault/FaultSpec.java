@@ -115,7 +115,10 @@ public final class FaultSpec {
         if (t.endsWith("m")) {
             return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
         }
-        throw new IllegalArgumentException("'" + text + "' is not a duration such as 250ms, 2s or 1m");
+        if (t.endsWith("h")) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 3_600_000));
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a duration such as 250ms, 2s, 1m or 6h");
     }
 
     private static String constant(String token) {

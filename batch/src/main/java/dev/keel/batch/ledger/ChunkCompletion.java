@@ -1,0 +1,50 @@
+package dev.keel.batch.ledger;
+
+import java.util.List;
+
+/**
+ * Everything that collecting one chunk changes, applied by {@link Ledger#complete} in one
+ * transaction: the chunk is DONE, every item has moved on exactly once, and the replay chunk (if
+ * any) exists — or nothing changed at all.
+ */
+public record ChunkCompletion(
+        String runId,
+        int chunkNo,
+        String owner,
+        String batchStatus,
+        long now,
+        List<Success> successes,
+        List<Failure> failures,
+        ChunkRecord replayChunk,
+        int doneCount,
+        int failedCount,
+        double actualCostUsd,
+        String spendDay,
+        double spendDelta) {
+
+    /** A 200 result for the sink. */
+    public record Success(
+            String customId,
+            int replayCount,
+            int statusCode,
+            String body,
+            String batchId,
+            String requestId,
+            String tier,
+            long inputTokens,
+            long cachedTokens,
+            long outputTokens,
+            double costUsd,
+            double syncCostUsd) {}
+
+    /** A failed attempt; {@code replay} moves the item to the replay chunk, otherwise it is final. */
+    public record Failure(
+            String customId,
+            int replayCount,
+            String batchId,
+            String code,
+            String cls,
+            Integer statusCode,
+            String message,
+            boolean replay) {}
+}

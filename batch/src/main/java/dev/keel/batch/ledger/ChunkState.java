@@ -1,0 +1,32 @@
+package dev.keel.batch.ledger;
+
+/**
+ * Where a chunk is. Each state before {@link #SUBMITTED} records an intent before the upstream side
+ * effect it names, so a restart reconciles instead of repeating it.
+ *
+ * <pre>
+ * PLANNED ─▶ UPLOADING ─▶ UPLOADED ─▶ CREATING ─▶ SUBMITTED ─▶ DONE
+ *    └──────────────(keel batch cancel)────────────────┴──▶ CANCELLED / DONE
+ * </pre>
+ */
+public enum ChunkState {
+    /** Written to the run folder and the ledger; not uploaded (a held chunk has a hold reason). */
+    PLANNED,
+    /** About to upload (or uploading) its file: on restart, look for the file before uploading again. */
+    UPLOADING,
+    /** Its file is uploaded ({@code file_id} recorded). */
+    UPLOADED,
+    /** About to create (or creating) its batch: on restart, look for the batch by metadata first. */
+    CREATING,
+    /** Its batch exists ({@code batch_id} recorded) and is polled on a schedule. */
+    SUBMITTED,
+    /** Its batch ended and every item was routed. */
+    DONE,
+    /** Cancelled before it was submitted. */
+    CANCELLED;
+
+    /** Whether a worker still has something to do for it. */
+    public boolean open() {
+        return this != DONE && this != CANCELLED;
+    }
+}

@@ -1,0 +1,576 @@
+package dev.keel.batch.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads and writes the batch ledger. Every state change of a chunk is a conditional update that
+ * names the worker holding its lease, so a worker whose lease expired cannot overwrite the work of
+ * the one that took over. Thread-safe (a connection per operation).
+ */
+public final class Ledger {
+
+    private static final String CHUNK_COLUMNS = "run_id, chunk_no, round, url, model, file_name, items, bytes,"
+            + " est_in_tokens, est_out_tokens, est_cost_usd, state, hold_reason, file_id, batch_id, batch_status,"
+            + " spend_day, created_at, intent_at, submitted_at, finished_at, next_poll_at, done_count, failed_count,"
+            + " actual_cost_usd, fallback_at";
+
+    private final Database db;
+
+    public Ledger(Database db) {
+        this.db = db;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    // ---- runs ----
+
+    public Optional<RunRecord> run(String runId) {
+        return query(
+                        "SELECT run_id, created_at, input_file, input_sha256, run_dir, config, state, items, rejected,"
+                                + " finished_at FROM keel_batch_run WHERE run_id = ?",
+                        Ledger::run,
+                        runId)
+                .stream()
+                .findFirst();
+    }
+
+    /** Runs with work left, oldest first. */
+    public List<RunRecord> activeRuns() {
+        return query(
+                "SELECT run_id, created_at, input_file, input_sha256, run_dir, config, state, items, rejected,"
+                        + " finished_at FROM keel_batch_run WHERE state IN ('ACTIVE', 'CANCELLING') ORDER BY created_at, run_id",
+                Ledger::run);
+    }
+
+    /** The newest run, if any. */
+    public Optional<RunRecord> latestRun() {
+        return query(
+                        "SELECT run_id, created_at, input_file, input_sha256, run_dir, config, state, items, rejected,"
+                                + " finished_at FROM keel_batch_run ORDER BY created_at DESC, run_id DESC LIMIT 1",
+                        Ledger::run)
+                .stream()
+                .findFirst();
+    }
+
+    private static RunRecord run(ResultSet rs) throws SQLException {
+        long fin = rs.getLong(10);
+        return new RunRecord(
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getLong(8),
+                rs.getLong(9),
+                rs.wasNull() ? null : fin);
+    }
+
+    /** Marks a run finished, once. */
+    public void finishRun(String runId, String state, long now) {
+        update(
+                "UPDATE keel_batch_run SET state = ?, finished_at = ? WHERE run_id = ? AND state IN ('ACTIVE', 'CANCELLING')",
+                state,
+                now,
+                runId);
+    }
+
+    /** Asks a run to stop: no new submissions, no replays; its running batches are cancelled. */
+    public void requestCancel(String runId) {
+        update("UPDATE keel_batch_run SET state = 'CANCELLING' WHERE run_id = ? AND state = 'ACTIVE'", runId);
+    }
+
+    // ---- chunks ----
+
+    public List<ChunkRecord> chunks(String runId) {
+        return query(
+                "SELECT " + CHUNK_COLUMNS + " FROM keel_batch_chunk WHERE run_id = ? ORDER BY chunk_no",
+                Ledger::chunk,
+                runId);
+    }
+
+    public Optional<ChunkRecord> chunk(String runId, int chunkNo) {
+        return query(
+                        "SELECT " + CHUNK_COLUMNS + " FROM keel_batch_chunk WHERE run_id = ? AND chunk_no = ?",
+                        Ledger::chunk,
+                        runId,
+                        chunkNo)
+                .stream()
+                .findFirst();
+    }
+
+    static ChunkRecord chunk(ResultSet rs) throws SQLException {
+        return new ChunkRecord(
+                rs.getString(1),
+                rs.getInt(2),
+                rs.getInt(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getInt(7),
+                rs.getLong(8),
+                rs.getLong(9),
+                rs.getLong(10),
+                rs.getDouble(11),
+                ChunkState.valueOf(rs.getString(12)),
+                rs.getString(13),
+                rs.getString(14),
+                rs.getString(15),
+                rs.getString(16),
+                rs.getString(17),
+                rs.getLong(18),
+                nullableLong(rs, 19),
+                nullableLong(rs, 20),
+                nullableLong(rs, 21),
+                nullableLong(rs, 22),
+                nullableInt(rs, 23),
+                nullableInt(rs, 24),
+                nullableDouble(rs, 25),
+                nullableLong(rs, 26));
+    }
+
+    /**
+     * Leases the next chunk of {@code runId} (any active run when null) with work due at {@code now}:
+     * not done, not held, not leased by a live worker, and — once submitted — due for a poll.
+     * PostgreSQL skips rows other workers have locked ({@code FOR UPDATE SKIP LOCKED}); SQLite
+     * serialises writers, so the select and update run in one immediate transaction.
+     */
+    public Optional<ChunkRecord> claim(String runId, String owner, long now, long leaseMillis) {
+        String sql = "SELECT c.run_id, c.chunk_no FROM keel_batch_chunk c JOIN keel_batch_run r ON r.run_id = c.run_id"
+                + " WHERE r.state IN ('ACTIVE', 'CANCELLING') AND (? IS NULL OR c.run_id = ?)"
+                + " AND c.state NOT IN ('DONE', 'CANCELLED') AND c.hold_reason IS NULL"
+                + " AND (c.lease_until IS NULL OR c.lease_until < ? OR c.lease_owner = ?)"
+                + " AND (c.next_poll_at IS NULL OR c.next_poll_at <= ?)"
+                + " ORDER BY c.run_id, c.chunk_no LIMIT 1"
+                + (db.dialect() == Database.Dialect.POSTGRES ? " FOR UPDATE OF c SKIP LOCKED" : "");
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try {
+                String run = null;
+                int no = -1;
+                try (PreparedStatement p = c.prepareStatement(sql)) {
+                    bind(p, runId, runId, now, owner, now);
+                    try (ResultSet rs = p.executeQuery()) {
+                        if (rs.next()) {
+                            run = rs.getString(1);
+                            no = rs.getInt(2);
+                        }
+                    }
+                }
+                if (run == null) {
+                    c.commit();
+                    return Optional.empty();
+                }
+                try (PreparedStatement p = c.prepareStatement(
+                        "UPDATE keel_batch_chunk SET lease_owner = ?, lease_until = ? WHERE run_id = ? AND chunk_no = ?")) {
+                    bind(p, owner, now + leaseMillis, run, no);
+                    p.executeUpdate();
+                }
+                c.commit();
+                return chunk(run, no);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("claim a chunk", e);
+        }
+    }
+
+    /** Gives a chunk's lease back (only if {@code owner} still holds it). */
+    public void release(String runId, int chunkNo, String owner) {
+        update(
+                "UPDATE keel_batch_chunk SET lease_owner = NULL, lease_until = NULL"
+                        + " WHERE run_id = ? AND chunk_no = ? AND lease_owner = ?",
+                runId,
+                chunkNo,
+                owner);
+    }
+
+    /**
+     * Applies {@code assignments} ({@code column = ?} pairs) to a chunk the caller leases.
+     *
+     * @throws LeaseLostException when another worker took the chunk over
+     */
+    public void updateChunk(String runId, int chunkNo, String owner, Map<String, Object> assignments) {
+        try (Connection c = db.connect()) {
+            updateChunk(c, runId, chunkNo, owner, assignments);
+        } catch (SQLException e) {
+            throw failure("update chunk " + chunkNo, e);
+        }
+    }
+
+    /** {@link #updateChunk} inside a caller's transaction. */
+    public static void updateChunkIn(
+            Connection c, String runId, int chunkNo, String owner, Map<String, Object> assignments)
+            throws SQLException {
+        updateChunk(c, runId, chunkNo, owner, assignments);
+    }
+
+    static void updateChunk(Connection c, String runId, int chunkNo, String owner, Map<String, Object> assignments)
+            throws SQLException {
+        var sql = new StringBuilder("UPDATE keel_batch_chunk SET ");
+        var values = new ArrayList<>();
+        for (var e : assignments.entrySet()) {
+            sql.append(values.isEmpty() ? "" : ", ").append(e.getKey()).append(" = ?");
+            values.add(e.getValue());
+        }
+        sql.append(" WHERE run_id = ? AND chunk_no = ?");
+        values.add(runId);
+        values.add(chunkNo);
+        if (owner != null) {
+            sql.append(" AND lease_owner = ?");
+            values.add(owner);
+        }
+        try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+            bind(p, values.toArray());
+            if (p.executeUpdate() != 1) {
+                throw new LeaseLostException(runId, chunkNo, owner);
+            }
+        }
+    }
+
+    /** Assignments in the order given. */
+    public static Map<String, Object> set(Object... columnsAndValues) {
+        var m = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < columnsAndValues.length; i += 2) {
+            m.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    /** Clears (null) or sets the hold reason of every planned chunk of a run. */
+    public void hold(String runId, int chunkNo, String reason) {
+        update("UPDATE keel_batch_chunk SET hold_reason = ? WHERE run_id = ? AND chunk_no = ?", reason, runId, chunkNo);
+    }
+
+    /** Lifts every hold of a run so its chunks are tried again (e.g. after a ceiling was raised). */
+    public int releaseHolds(String runId) {
+        return update(
+                "UPDATE keel_batch_chunk SET hold_reason = NULL WHERE run_id = ? AND hold_reason IS NOT NULL", runId);
+    }
+
+    /** The request lines of a chunk's items, in line order. */
+    public List<String> chunkLines(String runId, int chunkNo) {
+        return query(
+                "SELECT line FROM keel_batch_item WHERE run_id = ? AND chunk_no = ? ORDER BY line_no",
+                rs -> rs.getString(1),
+                runId,
+                chunkNo);
+    }
+
+    /** Marks a chunk's pending items submitted, inside a caller's transaction. */
+    public static void markSubmittedIn(Connection c, String runId, int chunkNo, long now) throws SQLException {
+        update(
+                c,
+                "UPDATE keel_batch_item SET state = 'SUBMITTED', updated_at = ?"
+                        + " WHERE run_id = ? AND chunk_no = ? AND state = 'PENDING'",
+                now,
+                runId,
+                chunkNo);
+    }
+
+    /** The items whose current chunk is {@code chunkNo}, in line order. */
+    public List<ItemRecord> chunkItems(String runId, int chunkNo) {
+        return query(
+                "SELECT custom_id, line_no, line, est_in_tokens, est_out_tokens, state, replay_count FROM keel_batch_item"
+                        + " WHERE run_id = ? AND chunk_no = ? ORDER BY line_no",
+                rs -> new ItemRecord(
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getInt(4),
+                        rs.getInt(5),
+                        ItemState.valueOf(rs.getString(6)),
+                        rs.getInt(7)),
+                runId,
+                chunkNo);
+    }
+
+    /**
+     * Applies a collected chunk in one transaction (see {@link ChunkCompletion}).
+     *
+     * @throws LeaseLostException when another worker took the chunk over; nothing is applied
+     */
+    public void complete(ChunkCompletion d) {
+        inTransaction(c -> {
+            updateChunk(
+                    c,
+                    d.runId(),
+                    d.chunkNo(),
+                    d.owner(),
+                    set(
+                            "state",
+                            "DONE",
+                            "batch_status",
+                            d.batchStatus(),
+                            "finished_at",
+                            d.now(),
+                            "done_count",
+                            d.doneCount(),
+                            "failed_count",
+                            d.failedCount(),
+                            "actual_cost_usd",
+                            d.actualCostUsd(),
+                            "lease_owner",
+                            null,
+                            "lease_until",
+                            null));
+            upsertResults(c, d);
+            applyFailures(c, d);
+            if (d.replayChunk() != null) {
+                PlanWriter.insertChunk(c, d.replayChunk());
+            }
+            if (d.spendDay() != null && d.spendDelta() != 0) {
+                addSpend(c, d.spendDay(), d.spendDelta());
+            }
+            return null;
+        });
+    }
+
+    private static void upsertResults(Connection c, ChunkCompletion d) throws SQLException {
+        try (PreparedStatement up = c.prepareStatement("INSERT INTO keel_batch_result (run_id, custom_id, replay_count,"
+                        + " status_code, body, batch_id, request_id, tier, input_tokens, cached_tokens, output_tokens,"
+                        + " cost_usd, sync_cost_usd, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (run_id, custom_id) DO UPDATE SET replay_count = excluded.replay_count,"
+                        + " status_code = excluded.status_code, body = excluded.body, batch_id = excluded.batch_id,"
+                        + " request_id = excluded.request_id, tier = excluded.tier,"
+                        + " input_tokens = excluded.input_tokens, cached_tokens = excluded.cached_tokens,"
+                        + " output_tokens = excluded.output_tokens, cost_usd = excluded.cost_usd,"
+                        + " sync_cost_usd = excluded.sync_cost_usd, completed_at = excluded.completed_at");
+                PreparedStatement item = c.prepareStatement("UPDATE keel_batch_item SET state = 'SUCCEEDED',"
+                        + " updated_at = ? WHERE run_id = ? AND custom_id = ?")) {
+            for (var s : d.successes()) {
+                bind(
+                        up,
+                        d.runId(),
+                        s.customId(),
+                        s.replayCount(),
+                        s.statusCode(),
+                        s.body(),
+                        s.batchId(),
+                        s.requestId(),
+                        s.tier(),
+                        s.inputTokens(),
+                        s.cachedTokens(),
+                        s.outputTokens(),
+                        s.costUsd(),
+                        s.syncCostUsd(),
+                        d.now());
+                up.addBatch();
+                bind(item, d.now(), d.runId(), s.customId());
+                item.addBatch();
+            }
+            up.executeBatch();
+            item.executeBatch();
+        }
+    }
+
+    private static void applyFailures(Connection c, ChunkCompletion d) throws SQLException {
+        int replayNo = d.replayChunk() == null ? -1 : d.replayChunk().chunkNo();
+        try (PreparedStatement attempt = c.prepareStatement(
+                        "INSERT INTO keel_batch_attempt (run_id, custom_id,"
+                                + " replay_count, chunk_no, batch_id, status_code, code, class, message, at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, custom_id, replay_count) DO NOTHING");
+                PreparedStatement replay = c.prepareStatement("UPDATE keel_batch_item SET state = 'PENDING',"
+                        + " chunk_no = ?, replay_count = replay_count + 1, error_code = ?, error_class = ?,"
+                        + " error_message = ?, updated_at = ? WHERE run_id = ? AND custom_id = ?");
+                PreparedStatement fail = c.prepareStatement("UPDATE keel_batch_item SET state = 'FINAL_FAIL',"
+                        + " error_code = ?, error_class = ?, error_message = ?, updated_at = ?"
+                        + " WHERE run_id = ? AND custom_id = ?")) {
+            for (var f : d.failures()) {
+                bind(
+                        attempt,
+                        d.runId(),
+                        f.customId(),
+                        f.replayCount(),
+                        d.chunkNo(),
+                        f.batchId(),
+                        f.statusCode(),
+                        f.code(),
+                        f.cls(),
+                        f.message(),
+                        d.now());
+                attempt.addBatch();
+                if (f.replay()) {
+                    bind(replay, replayNo, f.code(), f.cls(), f.message(), d.now(), d.runId(), f.customId());
+                    replay.addBatch();
+                } else {
+                    bind(fail, f.code(), f.cls(), f.message(), d.now(), d.runId(), f.customId());
+                    fail.addBatch();
+                }
+            }
+            attempt.executeBatch();
+            replay.executeBatch();
+            fail.executeBatch();
+        }
+    }
+
+    // ---- spend ----
+
+    /** USD a run has committed: estimates of chunks being created or running, real cost of finished ones. */
+    public double committed(String runId) {
+        return query(
+                        "SELECT COALESCE(SUM(CASE WHEN state = 'DONE' THEN COALESCE(actual_cost_usd, 0) ELSE est_cost_usd END), 0)"
+                                + " FROM keel_batch_chunk WHERE run_id = ? AND state IN ('CREATING', 'SUBMITTED', 'DONE')",
+                        rs -> rs.getDouble(1),
+                        runId)
+                .get(0);
+    }
+
+    /** USD committed on {@code day} (UTC, yyyy-MM-dd) across runs. */
+    public double spent(String day) {
+        return query("SELECT committed_usd FROM keel_batch_spend WHERE day = ?", rs -> rs.getDouble(1), day).stream()
+                .findFirst()
+                .orElse(0.0);
+    }
+
+    static void addSpend(Connection c, String day, double delta) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT INTO keel_batch_spend (day, committed_usd) VALUES (?, ?)"
+                        + " ON CONFLICT (day) DO UPDATE SET committed_usd = keel_batch_spend.committed_usd + excluded.committed_usd")) {
+            bind(p, day, delta);
+            p.executeUpdate();
+        }
+    }
+
+    /**
+     * Moves a leased chunk to CREATING and commits its estimate to the day's spend, in one
+     * transaction, so the daily cap counts it even if the process dies during the create call.
+     */
+    public void beginCreate(String runId, int chunkNo, String owner, String day, double estimate, long now) {
+        inTransaction(c -> {
+            updateChunk(c, runId, chunkNo, owner, set("state", "CREATING", "spend_day", day, "intent_at", now));
+            addSpend(c, day, estimate);
+            return null;
+        });
+    }
+
+    // ---- items ----
+
+    /** Item counts by state. */
+    public Map<ItemState, Long> itemCounts(String runId) {
+        var m = new LinkedHashMap<ItemState, Long>();
+        for (ItemState s : ItemState.values()) {
+            m.put(s, 0L);
+        }
+        query(
+                "SELECT state, COUNT(*) FROM keel_batch_item WHERE run_id = ? GROUP BY state",
+                rs -> m.put(ItemState.valueOf(rs.getString(1)), rs.getLong(2)),
+                runId);
+        return m;
+    }
+
+    // ---- plumbing ----
+
+    /** Runs {@code work} in one transaction on one connection. */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try {
+                T t = work.run(c);
+                c.commit();
+                return t;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("write the ledger", e);
+        }
+    }
+
+    /** Work on a connection. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Reads one row. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+        try (Connection c = db.connect()) {
+            return query(c, sql, mapper, args);
+        } catch (SQLException e) {
+            throw failure("read the ledger", e);
+        }
+    }
+
+    static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, args);
+            var out = new ArrayList<T>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    public int update(String sql, Object... args) {
+        try (Connection c = db.connect()) {
+            return update(c, sql, args);
+        } catch (SQLException e) {
+            throw failure("write the ledger", e);
+        }
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, args);
+            return p.executeUpdate();
+        }
+    }
+
+    static void bind(PreparedStatement p, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            switch (a) {
+                case null -> p.setNull(i + 1, Types.VARCHAR);
+                case String s -> p.setString(i + 1, s);
+                case Integer n -> p.setInt(i + 1, n);
+                case Long n -> p.setLong(i + 1, n);
+                case Double d -> p.setDouble(i + 1, d);
+                case Enum<?> e -> p.setString(i + 1, e.name());
+                default -> p.setObject(i + 1, a);
+            }
+        }
+    }
+
+    private static Long nullableLong(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer nullableInt(ResultSet rs, int i) throws SQLException {
+        int v = rs.getInt(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Double nullableDouble(ResultSet rs, int i) throws SQLException {
+        double v = rs.getDouble(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("could not " + what + " in ledger " + db + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.keel.batch.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Records a new run in one transaction: the run, each item as it is read (the unique key on {@code
+ * (run_id, custom_id)} is the run-wide duplicate check, so memory stays flat however large the
+ * input), and each chunk as it closes. Nothing is visible to workers until {@link #commit}. Not
+ * thread-safe.
+ */
+public final class PlanWriter implements AutoCloseable {
+
+    private static final String INSERT_ITEM = "INSERT INTO keel_batch_item (run_id, custom_id, line_no, chunk_no, line,"
+            + " est_in_tokens, est_out_tokens, state, replay_count, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?) ON CONFLICT (run_id, custom_id) DO NOTHING";
+
+    private final Ledger ledger;
+    private final Connection c;
+    private final PreparedStatement insertItem;
+    private final String runId;
+    private boolean done;
+
+    PlanWriter(Ledger ledger, String runId) throws SQLException {
+        this.ledger = ledger;
+        this.runId = runId;
+        this.c = ledger.database().connect();
+        c.setAutoCommit(false);
+        this.insertItem = c.prepareStatement(INSERT_ITEM);
+    }
+
+    /** Opens a plan transaction for {@code runId}. */
+    public static PlanWriter open(Ledger ledger, String runId) {
+        try {
+            return new PlanWriter(ledger, runId);
+        } catch (SQLException e) {
+            throw ledger.failure("start planning run " + runId, e);
+        }
+    }
+
+    /**
+     * Records an item; false when the run already has this {@code custom_id} (a duplicate line).
+     */
+    public boolean item(String customId, long lineNo, int chunkNo, String line, int estIn, int estOut, long now) {
+        try {
+            Ledger.bind(insertItem, runId, customId, lineNo, chunkNo, line, estIn, estOut, now);
+            return insertItem.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw ledger.failure("record item " + customId + " (line " + lineNo + ")", e);
+        }
+    }
+
+    /** The line where the run first had {@code customId}. */
+    public long firstLine(String customId) {
+        try (PreparedStatement p =
+                c.prepareStatement("SELECT line_no FROM keel_batch_item WHERE run_id = ? AND custom_id = ?")) {
+            Ledger.bind(p, runId, customId);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        } catch (SQLException e) {
+            throw ledger.failure("look up custom_id " + customId, e);
+        }
+    }
+
+    /** Records a closed chunk. */
+    public void chunk(ChunkRecord r) {
+        try {
+            insertChunk(c, r);
+        } catch (SQLException e) {
+            throw ledger.failure("record chunk " + r.chunkNo(), e);
+        }
+    }
+
+    static void insertChunk(Connection c, ChunkRecord r) throws SQLException {
+        Ledger.update(
+                c,
+                "INSERT INTO keel_batch_chunk (run_id, chunk_no, round, url, model, file_name, items, bytes,"
+                        + " est_in_tokens, est_out_tokens, est_cost_usd, state, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PLANNED', ?)",
+                r.runId(),
+                r.chunkNo(),
+                r.round(),
+                r.url(),
+                r.model(),
+                r.fileName(),
+                r.items(),
+                r.bytes(),
+                r.estInputTokens(),
+                r.estOutputTokens(),
+                r.estCostUsd(),
+                r.createdAt());
+    }
+
+    /** Records the run itself and commits everything. */
+    public void commit(RunRecord run) {
+        try {
+            Ledger.update(
+                    c,
+                    "INSERT INTO keel_batch_run (run_id, created_at, input_file, input_sha256, run_dir, config, state,"
+                            + " items, rejected) VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?)",
+                    run.runId(),
+                    run.createdAt(),
+                    run.inputFile(),
+                    run.inputSha256(),
+                    run.runDir(),
+                    run.config(),
+                    run.items(),
+                    run.rejected());
+            c.commit();
+            done = true;
+        } catch (SQLException e) {
+            throw ledger.failure("commit the plan of run " + runId, e);
+        }
+    }
+
+    /** Rolls back unless committed, and closes. */
+    @Override
+    public void close() {
+        try {
+            if (!done) {
+                c.rollback();
+            }
+            insertItem.close();
+            c.close();
+        } catch (SQLException e) {
+            throw ledger.failure("close the plan of run " + runId, e);
+        }
+    }
+}

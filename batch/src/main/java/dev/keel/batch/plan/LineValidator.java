@@ -1,0 +1,118 @@
+package dev.keel.batch.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.batch.plan.LineCheck.Invalid;
+import dev.keel.batch.plan.LineCheck.Valid;
+import dev.keel.core.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * Checks one line of batch input against OpenAI's line format, before anything is uploaded: valid
+ * JSON, exactly {@code custom_id}, {@code method}, {@code url}, {@code body}; {@code POST}; a
+ * supported {@code url}; a {@code body} object with a {@code model}; no {@code stream: true}; the line
+ * size. Uniqueness of {@code custom_id} across a run is the planner's check. Stateless and
+ * thread-safe.
+ */
+public final class LineValidator {
+
+    private static final Set<String> FIELDS = Set.of("custom_id", "method", "url", "body");
+
+    private final long maxLineBytes;
+
+    public LineValidator(long maxLineBytes) {
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    /** Checks {@code raw}, one line without its newline. */
+    public LineCheck check(byte[] raw) {
+        return check(raw, raw.length);
+    }
+
+    /** Checks {@code raw}, the start of a line {@code length} bytes long (longer lines arrive cut). */
+    public LineCheck check(byte[] raw, long length) {
+        if (length > maxLineBytes) {
+            return new Invalid(
+                    null,
+                    "line is " + length + " bytes, over the " + maxLineBytes
+                            + "-byte limit (--max-line-bytes); is a newline missing?");
+        }
+        JsonNode line;
+        try {
+            line = Json.mapper().readTree(raw);
+        } catch (JsonProcessingException e) {
+            return new Invalid(null, "not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            return new Invalid(null, "not valid JSON: " + e.getMessage());
+        }
+        if (line == null || !line.isObject()) {
+            return new Invalid(
+                    null,
+                    "expected a JSON object {custom_id, method, url, body}, got "
+                            + (line == null
+                                    ? "an empty line"
+                                    : line.getNodeType().toString().toLowerCase()));
+        }
+        return check(line);
+    }
+
+    private LineCheck check(JsonNode line) {
+        JsonNode id = line.get("custom_id");
+        if (id == null || !id.isTextual() || id.asText().isBlank()) {
+            return new Invalid(null, "missing custom_id: every line needs a unique, non-blank string custom_id");
+        }
+        String customId = id.asText();
+        String problem = problem(line);
+        if (problem != null) {
+            return new Invalid(customId, problem);
+        }
+        JsonNode body = line.get("body");
+        return new Valid(customId, line.get("url").asText(), body.get("model").asText(), body);
+    }
+
+    private static String problem(JsonNode line) {
+        String unknown = unknownField(line);
+        if (unknown != null) {
+            return "unexpected property '" + unknown + "': a line has exactly custom_id, method, url, body";
+        }
+        JsonNode method = line.get("method");
+        if (method == null || !"POST".equals(method.asText())) {
+            return "method must be \"POST\", was " + (method == null ? "missing" : method.toString());
+        }
+        JsonNode url = line.get("url");
+        if (url == null || !Endpoints.SUPPORTED.contains(url.asText())) {
+            return "url " + (url == null ? "missing" : url.toString()) + " is not supported; use one of "
+                    + String.join(", ", Endpoints.SUPPORTED);
+        }
+        JsonNode body = line.get("body");
+        if (body == null || !body.isObject()) {
+            return "body must be a JSON object with the request for " + url.asText();
+        }
+        JsonNode model = body.get("model");
+        if (model == null || !model.isTextual() || model.asText().isBlank()) {
+            return "body.model is missing: every request names its model";
+        }
+        if (body.path("stream").asBoolean(false)) {
+            return "body.stream is true: the Batch API does not stream; remove it";
+        }
+        return null;
+    }
+
+    private static String unknownField(JsonNode line) {
+        for (Iterator<String> it = line.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** The text of {@code raw} for messages, cut to 80 characters. */
+    static String excerpt(byte[] raw) {
+        String s = new String(raw, 0, Math.min(raw.length, 80), StandardCharsets.UTF_8);
+        return raw.length > 80 ? s + "…" : s;
+    }
+}

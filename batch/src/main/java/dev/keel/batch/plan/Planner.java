@@ -1,0 +1,312 @@
+package dev.keel.batch.plan;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.batch.ledger.ChunkRecord;
+import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.PlanWriter;
+import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.plan.LineCheck.Invalid;
+import dev.keel.batch.plan.LineCheck.Valid;
+import dev.keel.core.cost.PriceTable;
+import dev.keel.core.cost.PriceTier;
+import dev.keel.core.cost.TokenUsage;
+import dev.keel.core.json.Json;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a JSONL input once, streaming: validates every line, counts its tokens, prices it, assigns
+ * it to a chunk of its (url, model) group, writes the chunk files to the run folder and records
+ * everything in the ledger in one transaction. Memory stays flat as the input grows: lines are not
+ * kept, and duplicates are found by the ledger's unique key. Not thread-safe; one plan per
+ * instance.
+ */
+public final class Planner {
+
+    /** How many problems a result lists (all of them go to {@code problems.txt} or {@code rejected.jsonl}). */
+    public static final int MAX_LISTED_PROBLEMS = 50;
+
+    private final PlanConfig config;
+    private final PriceTable prices;
+    private final Ledger ledger;
+    private final Clock clock;
+    private final LineValidator validator;
+
+    public Planner(PlanConfig config, PriceTable prices, Ledger ledger, Clock clock) {
+        this.config = config;
+        this.prices = prices;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.validator = new LineValidator(config.maxLineBytes());
+    }
+
+    /**
+     * Plans {@code input} as run {@code runId} with its files under {@code runDir}.
+     *
+     * @throws UncheckedIOException when the input cannot be read or the run folder written
+     */
+    public PlanResult plan(Path input, String runId, String sha256, Path runDir) {
+        try {
+            Files.createDirectories(runDir.resolve("chunks"));
+            return new Session(input, runId, runDir).run(sha256);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot plan " + input + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The chunk file of {@code chunkNo} (round 0) or of a replay round. */
+    public static String chunkFileName(String runId, int chunkNo, int round) {
+        return String.format("%s-chunk-%04d%s.jsonl", runId, chunkNo, round == 0 ? "" : "-replay" + round);
+    }
+
+    private final class Session {
+        final Path input;
+        final String runId;
+        final Path runDir;
+        final String file;
+        final Map<String, OpenChunk> open = new HashMap<>();
+        final List<InputProblem> listed = new ArrayList<>();
+        final List<Path> written = new ArrayList<>();
+        OutputStream problemsOut;
+        OutputStream rejectedOut;
+        int nextChunk = 1;
+        int chunks;
+        long lines;
+        long items;
+        long problems;
+        long estIn;
+        long estOut;
+        BigDecimal batchUsd = BigDecimal.ZERO;
+        BigDecimal syncUsd = BigDecimal.ZERO;
+        final long now = clock.millis();
+
+        Session(Path input, String runId, Path runDir) {
+            this.input = input;
+            this.runId = runId;
+            this.runDir = runDir;
+            this.file = input.toString();
+        }
+
+        PlanResult run(String sha256) throws IOException {
+            boolean committed = false;
+            try (var writer = PlanWriter.open(ledger, runId);
+                    var reader = new LineReader(Files.newInputStream(input), config.maxLineBytes())) {
+                for (byte[] raw; (raw = reader.next()) != null; ) {
+                    lines++;
+                    line(writer, raw, reader.lastLength());
+                }
+                for (OpenChunk c : open.values()) {
+                    close(writer, c);
+                }
+                closeProblemFiles();
+                if (problems == 0 || config.skipInvalid()) {
+                    writer.commit(new RunRecord(
+                            runId,
+                            now,
+                            input.toAbsolutePath().toString(),
+                            sha256,
+                            runDir.toAbsolutePath().toString(),
+                            configJson(),
+                            RunRecord.ACTIVE,
+                            items,
+                            problems,
+                            null));
+                    committed = true;
+                }
+            } finally {
+                closeProblemFiles();
+                if (!committed) {
+                    for (Path p : written) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+            return new PlanResult(
+                    runId,
+                    committed,
+                    lines,
+                    items,
+                    List.copyOf(listed),
+                    problems,
+                    committed ? chunks : 0,
+                    estIn,
+                    estOut,
+                    batchUsd,
+                    syncUsd);
+        }
+
+        void line(PlanWriter writer, byte[] raw, long length) throws IOException {
+            LineCheck check = raw.length == 0 && length == 0
+                    ? new Invalid(null, "empty line: remove it (a JSONL file has one request per line)")
+                    : validator.check(raw, length);
+            switch (check) {
+                case Invalid bad -> problem(bad.customId(), bad.reason(), raw);
+                case Valid ok -> accept(writer, ok, raw);
+            }
+        }
+
+        void accept(PlanWriter writer, Valid ok, byte[] raw) throws IOException {
+            if (prices.find(ok.model()).isEmpty()) {
+                problem(
+                        ok.customId(),
+                        "model '" + ok.model() + "' has no price in the price table (as of " + prices.asOf()
+                                + "); add it with --prices FILE",
+                        raw);
+                return;
+            }
+            var tokens = RequestTokens.of(ok.url(), ok.model(), ok.body(), config.defaultOutputTokens());
+            int embedInputs = Endpoints.EMBEDDINGS.equals(ok.url()) ? RequestTokens.embeddingInputs(ok.body()) : 0;
+            String key = ok.url() + '\u0000' + ok.model();
+            OpenChunk current = open.get(key);
+            boolean fits = current != null && current.fits(raw.length + 1L, embedInputs);
+            int target = fits ? current.no : nextChunk;
+            String text = new String(raw, StandardCharsets.UTF_8);
+            if (!writer.item(ok.customId(), lines, target, text, tokens.input(), tokens.outputBound(), now)) {
+                problem(
+                        ok.customId(),
+                        "duplicate custom_id: first used at line " + writer.firstLine(ok.customId())
+                                + "; every custom_id must be unique across the run",
+                        raw);
+                return;
+            }
+            if (!fits) {
+                if (current != null) {
+                    close(writer, current);
+                }
+                current = openChunk(ok.url(), ok.model());
+                open.put(key, current);
+            }
+            var usage = new TokenUsage(tokens.input(), 0, tokens.outputBound());
+            BigDecimal batch = prices.cost(ok.model(), PriceTier.BATCH, usage);
+            current.add(raw, embedInputs, tokens, batch);
+            items++;
+            estIn += tokens.input();
+            estOut += tokens.outputBound();
+            batchUsd = batchUsd.add(batch);
+            syncUsd = syncUsd.add(prices.cost(ok.model(), PriceTier.SYNC, usage));
+        }
+
+        OpenChunk openChunk(String url, String model) throws IOException {
+            int no = nextChunk++;
+            String name = chunkFileName(runId, no, 0);
+            Path path = runDir.resolve("chunks").resolve(name);
+            written.add(path);
+            return new OpenChunk(no, url, model, name, new BufferedOutputStream(Files.newOutputStream(path), 1 << 16));
+        }
+
+        void close(PlanWriter writer, OpenChunk c) throws IOException {
+            c.out.close();
+            writer.chunk(ChunkRecord.planned(
+                    runId,
+                    c.no,
+                    0,
+                    c.url,
+                    c.model,
+                    c.name,
+                    c.items,
+                    c.bytes,
+                    c.estIn,
+                    c.estOut,
+                    c.cost.doubleValue(),
+                    now));
+            chunks++;
+        }
+
+        void problem(String customId, String reason, byte[] raw) throws IOException {
+            var p = new InputProblem(file, lines, customId, reason);
+            problems++;
+            if (listed.size() < MAX_LISTED_PROBLEMS) {
+                listed.add(p);
+            }
+            if (problemsOut == null) {
+                problemsOut = open("problems.txt");
+                rejectedOut = config.skipInvalid() ? open("rejected.jsonl") : null;
+            }
+            problemsOut.write((p + "\n").getBytes(StandardCharsets.UTF_8));
+            if (rejectedOut != null) {
+                ObjectNode r = Json.object()
+                        .put("line", lines)
+                        .put("custom_id", customId)
+                        .put("reason", reason);
+                boolean whole = raw.length <= config.maxLineBytes();
+                r.put(
+                        whole ? "raw" : "raw_start",
+                        new String(raw, 0, whole ? raw.length : Math.min(raw.length, 1024), StandardCharsets.UTF_8));
+                rejectedOut.write((Json.write(r) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        OutputStream open(String name) throws IOException {
+            Path p = runDir.resolve(name);
+            return new BufferedOutputStream(Files.newOutputStream(p));
+        }
+
+        void closeProblemFiles() throws IOException {
+            if (problemsOut != null) {
+                problemsOut.close();
+            }
+            if (rejectedOut != null) {
+                rejectedOut.close();
+            }
+        }
+
+        String configJson() {
+            return Json.write(Json.object()
+                    .put("max_items", config.maxItems())
+                    .put("max_chunk_bytes", config.maxChunkBytes())
+                    .put("max_line_bytes", config.maxLineBytes())
+                    .put("default_output_tokens", config.defaultOutputTokens())
+                    .put("skip_invalid", config.skipInvalid()));
+        }
+    }
+
+    private final class OpenChunk {
+        final int no;
+        final String url;
+        final String model;
+        final String name;
+        final OutputStream out;
+        int items;
+        long bytes;
+        int embedInputs;
+        long estIn;
+        long estOut;
+        BigDecimal cost = BigDecimal.ZERO;
+
+        OpenChunk(int no, String url, String model, String name, OutputStream out) {
+            this.no = no;
+            this.url = url;
+            this.model = model;
+            this.name = name;
+            this.out = out;
+        }
+
+        boolean fits(long lineBytes, int inputs) {
+            return items < config.maxItems()
+                    && bytes + lineBytes <= config.maxChunkBytes()
+                    && embedInputs + inputs <= PlanConfig.MAX_ITEMS_LIMIT;
+        }
+
+        void add(byte[] raw, int inputs, RequestTokens tokens, BigDecimal price) throws IOException {
+            out.write(raw);
+            out.write('\n');
+            items++;
+            bytes += raw.length + 1L;
+            embedInputs += inputs;
+            estIn += tokens.input();
+            estOut += tokens.outputBound();
+            cost = cost.add(price);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.keel.batch.report;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.json.Json;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A run's report: items, replays, cost from real usage vs the same work at sync prices, spend per
+ * day against the cap, submit-to-complete latency, and the recipe's alert ({@code fail / max(input,
+ * 1) > threshold}, default 3 %), where {@code fail} counts items that failed for good.
+ */
+public record RunReport(
+        String runId,
+        String state,
+        String inputFile,
+        long input,
+        long rejected,
+        long ok,
+        long failedOnce,
+        long manual,
+        long pending,
+        long replays,
+        double batchCostUsd,
+        double syncFallbackCostUsd,
+        double syncEquivalentUsd,
+        List<Day> days,
+        Double dailyCapUsd,
+        long chunks,
+        long latencyP50Ms,
+        long latencyMaxMs,
+        double alertThreshold) {
+
+    /** One day of the recipe's budget dashboard, plus the spend the ledger holds for it. */
+    public record Day(String date, long input, long ok, long fail, double spentUsd) {}
+
+    /** What the run cost: batch usage plus any synchronous fallback. */
+    public double effectiveCostUsd() {
+        return batchCostUsd + syncFallbackCostUsd;
+    }
+
+    /** Effective cost over the same work at sync prices (0.5 is the Batch API's discount). */
+    public double costRatio() {
+        return syncEquivalentUsd == 0 ? 0 : effectiveCostUsd() / syncEquivalentUsd;
+    }
+
+    /** Savings against sync prices, in percent. */
+    public double savingsPercent() {
+        return syncEquivalentUsd == 0 ? 0 : 100 * (1 - costRatio());
+    }
+
+    /** Final failures over input, guarded against an empty run. */
+    public double failRate() {
+        return (double) manual / Math.max(input, 1);
+    }
+
+    public boolean alert() {
+        return failRate() > alertThreshold;
+    }
+
+    /** The report as JSON. */
+    public ObjectNode toJson() {
+        ObjectNode j = Json.object().put("run_id", runId).put("state", state).put("input_file", inputFile);
+        j.putObject("items")
+                .put("input", input)
+                .put("rejected", rejected)
+                .put("ok", ok)
+                .put("failed_once", failedOnce)
+                .put("manual", manual)
+                .put("pending", pending)
+                .put("replays", replays);
+        j.putObject("cost_usd")
+                .put("batch", batchCostUsd)
+                .put("sync_fallback", syncFallbackCostUsd)
+                .put("effective", effectiveCostUsd())
+                .put("sync_equivalent", syncEquivalentUsd)
+                .put("ratio", costRatio())
+                .put("savings_percent", savingsPercent());
+        var days = j.putArray("days");
+        for (Day d : this.days) {
+            days.addObject()
+                    .put("date", d.date())
+                    .put("input", d.input())
+                    .put("ok", d.ok())
+                    .put("fail", d.fail())
+                    .put("spent_usd", d.spentUsd());
+        }
+        if (dailyCapUsd != null) {
+            j.put("daily_cap_usd", dailyCapUsd);
+        }
+        j.putObject("latency_ms").put("chunks", chunks).put("p50", latencyP50Ms).put("max", latencyMaxMs);
+        j.putObject("alert")
+                .put("fail_rate", failRate())
+                .put("threshold", alertThreshold)
+                .put("firing", alert());
+        return j;
+    }
+
+    /** The report as text for a terminal. */
+    public String toText() {
+        var b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "run %s (%s) — %s%n", runId, state.toLowerCase(Locale.ROOT), inputFile));
+        b.append(String.format(
+                Locale.ROOT,
+                "items     %d in, %d ok, %d failed at least once, %d manual, %d pending, %d rejected; %d replays%n",
+                input,
+                ok,
+                failedOnce,
+                manual,
+                pending,
+                rejected,
+                replays));
+        b.append(String.format(
+                Locale.ROOT,
+                "cost      $%.6f batch%s = $%.6f vs $%.6f at sync prices: ratio %.3f, savings %.1f%%%n",
+                batchCostUsd,
+                syncFallbackCostUsd > 0
+                        ? String.format(Locale.ROOT, " + $%.6f sync fallback", syncFallbackCostUsd)
+                        : "",
+                effectiveCostUsd(),
+                syncEquivalentUsd,
+                costRatio(),
+                savingsPercent()));
+        for (Day d : days) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "day       %s: input %d, ok %d, fail %d, spent $%.6f%s%n",
+                    d.date(),
+                    d.input(),
+                    d.ok(),
+                    d.fail(),
+                    d.spentUsd(),
+                    dailyCapUsd == null ? "" : String.format(Locale.ROOT, " of $%.2f cap", dailyCapUsd)));
+        }
+        b.append(String.format(
+                Locale.ROOT,
+                "latency   submit to complete over %d chunks: p50 %s, max %s%n",
+                chunks,
+                human(latencyP50Ms),
+                human(latencyMaxMs)));
+        b.append(String.format(
+                Locale.ROOT,
+                "alert     fail/max(input,1) = %.2f%% (threshold %.2f%%): %s%n",
+                100 * failRate(),
+                100 * alertThreshold,
+                alert() ? "FIRING" : "ok"));
+        return b.toString();
+    }
+
+    private static String human(long ms) {
+        if (ms < 10_000) {
+            return ms + " ms";
+        }
+        if (ms < 600_000) {
+            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+        }
+        return String.format(Locale.ROOT, "%.1f min", ms / 60_000.0);
+    }
+}

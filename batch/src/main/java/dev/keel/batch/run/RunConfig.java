@@ -1,0 +1,87 @@
+package dev.keel.batch.run;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a run is driven.
+ *
+ * @param pollInterval time between two polls of a running batch (a schedule, not a retry)
+ * @param maxReplays replays of a retryable failure before it goes to the manual queue (default 3)
+ * @param maxCostUsd the run's ceiling in USD, or null for none
+ * @param dailyCapUsd the ceiling per UTC day across runs, or null for none
+ * @param latencyTolerance how late results may arrive (1h, 6h or 24h in the recipe; default 24h)
+ * @param syncFallback whether items still unfinished near the tolerance are cancelled and sent
+ *     through the synchronous pipeline at sync prices
+ * @param lease how long a worker owns a chunk it works on before another may take it over
+ * @param workerId who holds leases: stable for a single SQLite process (so a rerun after a crash
+ *     takes its own chunks back at once), unique per process for PostgreSQL workers
+ */
+public record RunConfig(
+        Duration pollInterval,
+        int maxReplays,
+        Double maxCostUsd,
+        Double dailyCapUsd,
+        Duration latencyTolerance,
+        boolean syncFallback,
+        Duration lease,
+        String workerId) {
+
+    /** @throws IllegalArgumentException for a value out of range, naming the option */
+    public RunConfig {
+        Objects.requireNonNull(workerId, "workerId");
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("--poll-interval must be positive, was " + pollInterval);
+        }
+        if (maxReplays < 0 || maxReplays > 10) {
+            throw new IllegalArgumentException("--max-replays must be between 0 and 10, was " + maxReplays);
+        }
+        if (maxCostUsd != null && maxCostUsd < 0) {
+            throw new IllegalArgumentException("--max-cost must be >= 0 USD, was " + maxCostUsd);
+        }
+        if (dailyCapUsd != null && dailyCapUsd < 0) {
+            throw new IllegalArgumentException("--daily-cap must be >= 0 USD, was " + dailyCapUsd);
+        }
+        if (latencyTolerance.compareTo(Duration.ofMinutes(10)) < 0
+                || latencyTolerance.compareTo(Duration.ofHours(24)) > 0) {
+            throw new IllegalArgumentException(
+                    "--latency-tolerance must be between 10m and 24h (the Batch API's window), was "
+                            + latencyTolerance);
+        }
+        if (lease.compareTo(pollInterval) < 0 && lease.compareTo(Duration.ofSeconds(5)) < 0) {
+            throw new IllegalArgumentException("--lease must be at least 5s, was " + lease);
+        }
+    }
+
+    public static RunConfig ofDefaults() {
+        return new RunConfig(
+                Duration.ofSeconds(30), 3, null, null, Duration.ofHours(24), false, Duration.ofMinutes(2), "local");
+    }
+
+    public RunConfig withPollInterval(Duration d) {
+        return new RunConfig(d, maxReplays, maxCostUsd, dailyCapUsd, latencyTolerance, syncFallback, lease, workerId);
+    }
+
+    public RunConfig withMaxCost(Double usd) {
+        return new RunConfig(
+                pollInterval, maxReplays, usd, dailyCapUsd, latencyTolerance, syncFallback, lease, workerId);
+    }
+
+    public RunConfig withDailyCap(Double usd) {
+        return new RunConfig(
+                pollInterval, maxReplays, maxCostUsd, usd, latencyTolerance, syncFallback, lease, workerId);
+    }
+
+    public RunConfig withSyncFallback(boolean on, Duration tolerance) {
+        return new RunConfig(pollInterval, maxReplays, maxCostUsd, dailyCapUsd, tolerance, on, lease, workerId);
+    }
+
+    public RunConfig withWorker(String id, Duration leaseFor) {
+        return new RunConfig(
+                pollInterval, maxReplays, maxCostUsd, dailyCapUsd, latencyTolerance, syncFallback, leaseFor, id);
+    }
+
+    public RunConfig withMaxReplays(int n) {
+        return new RunConfig(pollInterval, n, maxCostUsd, dailyCapUsd, latencyTolerance, syncFallback, lease, workerId);
+    }
+}

@@ -1,0 +1,650 @@
+package dev.keel.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.keel.batch.ledger.ChunkRecord;
+import dev.keel.batch.ledger.ItemState;
+import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.plan.PlanConfig;
+import dev.keel.batch.plan.PlanResult;
+import dev.keel.batch.plan.Planner;
+import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.report.ReplayBuilder;
+import dev.keel.batch.report.Reports;
+import dev.keel.batch.report.RunReport;
+import dev.keel.batch.run.BatchRunner;
+import dev.keel.batch.run.ReplayPolicy;
+import dev.keel.batch.run.RunConfig;
+import dev.keel.batch.run.RunOutcome;
+import dev.keel.core.json.Json;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code keel batch}: move delay-tolerant work to the Batch API at half price, losing and duplicating nothing. */
+@Command(
+        name = "batch",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run JSONL request files through the Batch API at half the synchronous price: validate, split,",
+            "price against ceilings, submit, poll, collect, replay retryable failures at most 3 times, report.",
+            "Every step is recorded in a ledger first, so a rerun after a crash resumes without losing or",
+            "duplicating an item. Running the same file again resumes (or reports) its run.",
+        },
+        subcommands = {
+            BatchCommand.Run.class,
+            BatchCommand.Submit.class,
+            BatchCommand.Status.class,
+            BatchCommand.Collect.class,
+            BatchCommand.Replay.class,
+            BatchCommand.Report.class,
+            BatchCommand.Cancel.class,
+            BatchCommand.Worker.class
+        })
+final class BatchCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options of the commands that drive runs. */
+    static final class DriveOptions {
+        @Option(
+                names = "--poll-interval",
+                paramLabel = "DURATION",
+                description =
+                        "Time between polls of a running batch (default: 30s; 200ms against the embedded emulator).")
+        String pollInterval;
+
+        @Option(names = "--max-cost", paramLabel = "USD", description = "Ceiling for this run's batch spend.")
+        Double maxCost;
+
+        @Option(
+                names = "--daily-cap",
+                paramLabel = "USD",
+                description = "Ceiling for batch spend per UTC day, across runs (kept in the ledger).")
+        Double dailyCap;
+
+        @Option(
+                names = "--max-replays",
+                paramLabel = "N",
+                description = "Replays of a retryable failure before the manual queue (default: ${DEFAULT-VALUE}).")
+        int maxReplays = 3;
+
+        @Option(
+                names = "--retryable",
+                paramLabel = "CODE=CLASS",
+                description = "Map a raw failure code to rate_limit, timeout, server_error or final (repeatable).")
+        List<String> retryable = new ArrayList<>();
+
+        @Option(
+                names = "--sync-fallback",
+                description =
+                        "Near the latency tolerance, cancel the batch and send its unfinished items synchronously (sync price).")
+        boolean syncFallback;
+
+        @Option(
+                names = "--latency-tolerance",
+                paramLabel = "DURATION",
+                description = "How late results may arrive: 1h, 6h or 24h (default: ${DEFAULT-VALUE}).")
+        String latencyTolerance = "24h";
+
+        @Option(
+                names = "--alert-threshold",
+                paramLabel = "FRACTION",
+                description = "Alert when final failures / input exceed this (default: ${DEFAULT-VALUE}).")
+        double alertThreshold = 0.03;
+
+        RunConfig config(boolean sandbox, String worker, Duration lease) {
+            String poll = pollInterval != null ? pollInterval : sandbox ? "200ms" : "30s";
+            return RunConfig.ofDefaults()
+                    .withPollInterval(UpstreamOptions.duration("--poll-interval", poll))
+                    .withMaxCost(maxCost)
+                    .withDailyCap(dailyCap)
+                    .withMaxReplays(maxReplays)
+                    .withSyncFallback(syncFallback, UpstreamOptions.duration("--latency-tolerance", latencyTolerance))
+                    .withWorker(worker, lease);
+        }
+
+        ReplayPolicy policy() {
+            return ReplayPolicy.ofDefaults().with(retryable);
+        }
+    }
+
+    /** Options of the commands that plan input. */
+    static final class PlanOptions {
+        @Option(
+                names = "--max-items",
+                paramLabel = "N",
+                description = "Requests per batch (default: ${DEFAULT-VALUE}; at most 50000).")
+        int maxItems = 500;
+
+        @Option(
+                names = "--default-output-tokens",
+                paramLabel = "N",
+                description = "Output bound for cost ceilings when a request sets none (default: ${DEFAULT-VALUE}).")
+        int defaultOutputTokens = 1024;
+
+        @Option(
+                names = "--skip-invalid",
+                description = "Move bad lines to rejected.jsonl (with reasons) and go on, instead of refusing the run.")
+        boolean skipInvalid;
+
+        @Option(
+                names = "--new-run",
+                description = "Plan the file as a new run even if a run of the same content exists.")
+        boolean newRun;
+
+        PlanConfig config() {
+            return PlanConfig.ofDefaults()
+                    .withMaxItems(maxItems)
+                    .withDefaultOutputTokens(defaultOutputTokens)
+                    .withSkipInvalid(skipInvalid);
+        }
+    }
+
+    /** Shared plumbing of the subcommands. */
+    abstract static class Base implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        BatchOptions batch;
+
+        /** The environment the upstream is read from; tests replace it. */
+        Map<String, String> env = System.getenv();
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+
+        void quietOnTerminal() {
+            if (System.console() != null) {
+                ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.keel.batch")).setLevel(Level.WARN);
+            }
+        }
+
+        /** Plans {@code file} unless a run of the same content exists; null when the input was refused. */
+        RunRecord planOrResume(BatchSession s, Path file, PlanOptions plan) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("input " + file + " is not a readable file");
+            }
+            String sha = RunIds.sha256(file);
+            String runId = RunIds.forContent(sha);
+            if (plan.newRun) {
+                runId = runId + "-" + Long.toString(System.currentTimeMillis(), 36);
+            }
+            var existing = s.ledger.run(runId);
+            if (existing.isPresent()) {
+                err().println("keel: resuming run " + runId + " of " + file
+                        + " (same content; --new-run plans it again)");
+                err().flush();
+                return existing.get();
+            }
+            Path dir = BatchSession.runDir(batch, runId);
+            PlanResult r =
+                    new Planner(plan.config(), s.prices, s.ledger, Clock.systemUTC()).plan(file, runId, sha, dir);
+            printPlan(r, dir, plan.skipInvalid);
+            return r.accepted() ? s.ledger.run(runId).orElseThrow() : null;
+        }
+
+        void printPlan(PlanResult r, Path dir, boolean skip) {
+            for (var p : r.problems()) {
+                err().println(p);
+            }
+            if (r.problemCount() > r.problems().size()) {
+                err().println("... and " + (r.problemCount() - r.problems().size()) + " more; all " + r.problemCount()
+                        + " are in " + dir.resolve("problems.txt"));
+            }
+            if (!r.accepted()) {
+                err().println(
+                                "keel: " + r.problemCount() + " of " + r.lines() + " lines are invalid; nothing was"
+                                        + " submitted. Fix them, or rerun with --skip-invalid to move them to rejected.jsonl and go on.");
+                err().flush();
+                return;
+            }
+            err().printf(
+                            Locale.ROOT,
+                            "keel: planned %s: %d items in %d chunks%s; estimate $%.6f at batch prices vs $%.6f sync (input"
+                                    + " %d tokens exact, output <= %d)%n",
+                            r.runId(),
+                            r.items(),
+                            r.chunks(),
+                            r.problemCount() > 0 && skip
+                                    ? ", " + r.problemCount() + " lines rejected to " + dir.resolve("rejected.jsonl")
+                                    : "",
+                            r.estBatchUsd(),
+                            r.estSyncUsd(),
+                            r.estInputTokens(),
+                            r.estOutputTokens());
+            err().flush();
+        }
+
+        /** Finishes a driven run: exports, report, exit code. */
+        int conclude(BatchSession s, RunOutcome outcome, RunRecord run, DriveOptions drive) {
+            return switch (outcome) {
+                case RunOutcome.Held h -> {
+                    printReport(s, run.runId(), drive);
+                    err().println("keel: cost ceiling reached: " + h.heldItems() + " items stay pending, nothing more"
+                            + " was submitted (" + String.join("; ", h.reasons()) + "). Resume with the same command"
+                            + " and a higher --max-cost/--daily-cap, or after midnight UTC for the daily cap.");
+                    err().flush();
+                    yield ExitCodes.COST_CEILING;
+                }
+                case RunOutcome.Finished f -> {
+                    Path dir = Path.of(run.runDir());
+                    new Reports(s.ledger).export(run.runId(), dir);
+                    printReport(s, run.runId(), drive);
+                    err().println("keel: results in " + dir.resolve("results.jsonl") + ", failures in "
+                            + dir.resolve("failed.jsonl") + ", manual queue in " + dir.resolve("manual.jsonl"));
+                    err().flush();
+                    yield f.failed() > 0 ? ExitCodes.JOB_FAILURES : ExitCodes.OK;
+                }
+            };
+        }
+
+        void printReport(BatchSession s, String runId, DriveOptions drive) {
+            RunReport r = new Reports(s.ledger)
+                    .report(runId, drive == null ? null : drive.dailyCap, drive == null ? 0.03 : drive.alertThreshold);
+            if (batch.format == BatchOptions.Format.json) {
+                out().println(Json.write(r.toJson()));
+            } else {
+                out().print(r.toText());
+            }
+            out().flush();
+        }
+    }
+
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Plan FILE (or resume its run), submit every chunk, poll, collect, replay, export and report.",
+                "Exit 0 all ok, 1 some items ended in the manual queue, 2 invalid input, 3 upstream unavailable,",
+                "4 a cost ceiling held items back."
+            })
+    static final class Run extends Base {
+        @Parameters(paramLabel = "FILE", description = "JSONL: one {custom_id, method, url, body} per line.")
+        Path file;
+
+        @Mixin
+        UpstreamOptions upstream;
+
+        @ArgGroup(exclusive = false, heading = "Planning%n")
+        PlanOptions plan = new PlanOptions();
+
+        @ArgGroup(exclusive = false, heading = "Driving%n")
+        DriveOptions drive = new DriveOptions();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            quietOnTerminal();
+            try (var s = BatchSession.open(batch)) {
+                RunRecord run = planOrResume(s, file, plan);
+                if (run == null) {
+                    return ExitCodes.BAD_INPUT;
+                }
+                BatchRunner runner = s.runner(
+                        upstream,
+                        env,
+                        err(),
+                        sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
+                        drive.policy(),
+                        new ProgressPrinter(err(), System.console() != null));
+                return conclude(s, runner.drive(run.runId()), run, drive);
+            }
+        }
+    }
+
+    @Command(
+            name = "submit",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Plan FILE (or resume its run) and submit its chunks without waiting for results.",
+                "Follow up with 'keel batch collect' (or 'keel batch run FILE'). Against the embedded emulator the",
+                "batches end with the command, so point --base-url at 'keel emulator' for multi-step flows."
+            })
+    static final class Submit extends Base {
+        @Parameters(paramLabel = "FILE", description = "JSONL: one {custom_id, method, url, body} per line.")
+        Path file;
+
+        @Mixin
+        UpstreamOptions upstream;
+
+        @ArgGroup(exclusive = false, heading = "Planning%n")
+        PlanOptions plan = new PlanOptions();
+
+        @ArgGroup(exclusive = false, heading = "Driving%n")
+        DriveOptions drive = new DriveOptions();
+
+        @Override
+        public Integer call() {
+            try (var s = BatchSession.open(batch)) {
+                RunRecord run = planOrResume(s, file, plan);
+                if (run == null) {
+                    return ExitCodes.BAD_INPUT;
+                }
+                s.ledger.releaseHolds(run.runId());
+                BatchRunner runner = s.runner(
+                        upstream,
+                        env,
+                        err(),
+                        sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
+                        drive.policy(),
+                        p -> {});
+                while (s.ledger.chunks(run.runId()).stream()
+                                .anyMatch(c -> c.state() != dev.keel.batch.ledger.ChunkState.SUBMITTED
+                                        && c.state().open()
+                                        && c.holdReason() == null)
+                        && runner.step(run.runId())) {
+                    // each step uploads or creates one chunk
+                }
+                printStatus(s, run.runId(), out(), batch.format);
+                return s.ledger.chunks(run.runId()).stream().anyMatch(c -> c.holdReason() != null)
+                        ? ExitCodes.COST_CEILING
+                        : ExitCodes.OK;
+            }
+        }
+    }
+
+    static void printStatus(BatchSession s, String runId, PrintWriter out, BatchOptions.Format format) {
+        RunRecord run = s.ledger.run(runId).orElseThrow();
+        Map<ItemState, Long> counts = s.ledger.itemCounts(runId);
+        List<ChunkRecord> chunks = s.ledger.chunks(runId);
+        if (format == BatchOptions.Format.json) {
+            var j = Json.object().put("run_id", runId).put("state", run.state()).put("input_file", run.inputFile());
+            var items = j.putObject("items");
+            counts.forEach((k, v) -> items.put(k.name().toLowerCase(Locale.ROOT), v));
+            var arr = j.putArray("chunks");
+            for (ChunkRecord c : chunks) {
+                var o = arr.addObject()
+                        .put("chunk", c.chunkNo())
+                        .put("round", c.round())
+                        .put("items", c.items())
+                        .put("model", c.model())
+                        .put("state", c.state().name().toLowerCase(Locale.ROOT))
+                        .put("batch_id", c.batchId())
+                        .put("batch_status", c.batchStatus());
+                if (c.holdReason() != null) {
+                    o.put("held", c.holdReason());
+                }
+            }
+            out.println(Json.write(j));
+        } else {
+            out.printf(Locale.ROOT, "run %s (%s) — %s%n", runId, run.state().toLowerCase(Locale.ROOT), run.inputFile());
+            out.printf(Locale.ROOT, "items: %s%n", counts.toString().toLowerCase(Locale.ROOT));
+            for (ChunkRecord c : chunks) {
+                out.printf(
+                        Locale.ROOT,
+                        "  chunk %-8d round %d  %5d items  %-10s %-12s %s%s%n",
+                        c.chunkNo(),
+                        c.round(),
+                        c.items(),
+                        c.state().name().toLowerCase(Locale.ROOT),
+                        c.batchStatus() == null ? "" : c.batchStatus(),
+                        c.batchId() == null ? "" : c.batchId(),
+                        c.holdReason() == null ? "" : "  held: " + c.holdReason());
+            }
+        }
+        out.flush();
+    }
+
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "Show a run's items and chunks from the ledger (the newest run by default).")
+    static final class Status extends Base {
+        @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
+        String runId;
+
+        @Override
+        public Integer call() {
+            try (var s = BatchSession.open(batch)) {
+                printStatus(s, s.run(runId).runId(), out(), batch.format);
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(
+            name = "collect",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Advance a run once without waiting: poll each running batch, collect finished ones, route every",
+                "line, and submit due replays. Run it on a schedule, or use 'keel batch run' to wait."
+            })
+    static final class Collect extends Base {
+        @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
+        String runId;
+
+        @Mixin
+        UpstreamOptions upstream;
+
+        @ArgGroup(exclusive = false, heading = "Driving%n")
+        DriveOptions drive = new DriveOptions();
+
+        @Override
+        public Integer call() {
+            try (var s = BatchSession.open(batch)) {
+                RunRecord run = s.run(runId);
+                s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
+                BatchRunner runner = s.runner(
+                        upstream,
+                        env,
+                        err(),
+                        sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
+                        drive.policy(),
+                        p -> {});
+                int budget = 10_000;
+                while (budget-- > 0 && runner.step(run.runId())) {
+                    // each step advances one due chunk; polled chunks come due again only after --poll-interval
+                }
+                printStatus(s, run.runId(), out(), batch.format);
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(
+            name = "replay",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Build a replay file from a failed list: only retryable failures with replays left, same custom_id.",
+                "  keel batch replay --failed failed.jsonl --out replay.jsonl"
+            })
+    static final class Replay implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--failed",
+                required = true,
+                paramLabel = "FILE",
+                description = "A failed.jsonl written by keel batch.")
+        Path failed;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The replay JSONL to write.")
+        Path out;
+
+        @Option(
+                names = "--max-replays",
+                paramLabel = "N",
+                description = "Replays allowed per item (default: ${DEFAULT-VALUE}).")
+        int maxReplays = 3;
+
+        @Option(
+                names = "--retryable",
+                paramLabel = "CODE=CLASS",
+                description = "Map a raw code to a class (repeatable).")
+        List<String> retryable = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            if (!Files.isRegularFile(failed)) {
+                throw new IllegalArgumentException("--failed " + failed + " is not a readable file");
+            }
+            var r = new ReplayBuilder(ReplayPolicy.ofDefaults().with(retryable), maxReplays).build(failed, out);
+            var err = spec.commandLine().getErr();
+            r.problems().forEach(err::println);
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            Locale.ROOT,
+                            "read %d failed lines: wrote %d to %s; skipped %d not retryable, %d out of replays, %d unreadable%n",
+                            r.read(),
+                            r.written(),
+                            out,
+                            r.notRetryable(),
+                            r.replaysUsedUp(),
+                            r.problems().size());
+            spec.commandLine().getOut().flush();
+            err.flush();
+            return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.BAD_INPUT;
+        }
+    }
+
+    @Command(
+            name = "report",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Report a run from the ledger: items in/ok/failed/manual, replays, batch cost from real usage vs the same",
+                "work at sync prices (savings), spend per day against the cap, submit-to-complete latency, and the",
+                "alert fail / max(input,1) > 3 %. Exit 1 while the alert fires."
+            })
+    static final class Report extends Base {
+        @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
+        String runId;
+
+        @Option(names = "--daily-cap", paramLabel = "USD", description = "Show spend per day against this cap.")
+        Double dailyCap;
+
+        @Option(names = "--alert-threshold", paramLabel = "FRACTION", description = "Default: ${DEFAULT-VALUE}.")
+        double alertThreshold = 0.03;
+
+        @Option(
+                names = "--export",
+                paramLabel = "DIR",
+                description = "Also write results/failed/manual.jsonl into DIR.")
+        Path export;
+
+        @Override
+        public Integer call() {
+            try (var s = BatchSession.open(batch)) {
+                String id = s.run(runId).runId();
+                var reports = new Reports(s.ledger);
+                if (export != null) {
+                    reports.export(id, export);
+                }
+                RunReport r = reports.report(id, dailyCap, alertThreshold);
+                out().print(batch.format == BatchOptions.Format.json ? Json.write(r.toJson()) + "\n" : r.toText());
+                out().flush();
+                return r.alert() ? ExitCodes.JOB_FAILURES : ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(
+            name = "cancel",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Cancel a run: nothing more is submitted or replayed, running batches are cancelled upstream, their",
+                "finished lines are still collected, and every other item goes to the manual queue as batch_cancelled."
+            })
+    static final class Cancel extends Base {
+        @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
+        String runId;
+
+        @Mixin
+        UpstreamOptions upstream;
+
+        @ArgGroup(exclusive = false, heading = "Driving%n")
+        DriveOptions drive = new DriveOptions();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (var s = BatchSession.open(batch)) {
+                RunRecord run = s.run(runId);
+                s.ledger.requestCancel(run.runId());
+                s.ledger.releaseHolds(run.runId());
+                s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
+                BatchRunner runner = s.runner(
+                        upstream,
+                        env,
+                        err(),
+                        sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
+                        drive.policy(),
+                        new ProgressPrinter(err(), System.console() != null));
+                return conclude(s, runner.drive(run.runId()), run, drive);
+            }
+        }
+    }
+
+    @Command(
+            name = "worker",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Work on every active run of a shared ledger until none has work left. Start several workers on one",
+                "PostgreSQL ledger (--db jdbc:postgresql://...): they share chunks through leases (FOR UPDATE SKIP",
+                "LOCKED), and a killed worker's chunks are taken over when its lease expires."
+            })
+    static final class Worker extends Base {
+        @Mixin
+        UpstreamOptions upstream;
+
+        @ArgGroup(exclusive = false, heading = "Driving%n")
+        DriveOptions drive = new DriveOptions();
+
+        @Option(
+                names = "--lease",
+                paramLabel = "DURATION",
+                description = "How long a worker owns a chunk it works on (default: ${DEFAULT-VALUE}).")
+        String lease = "60s";
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (var s = BatchSession.open(batch)) {
+                String id = ManagementFactory.getRuntimeMXBean().getName() + "-"
+                        + UUID.randomUUID().toString().substring(0, 8);
+                BatchRunner runner = s.runner(
+                        upstream,
+                        env,
+                        err(),
+                        sandbox -> drive.config(sandbox, id, UpstreamOptions.duration("--lease", lease)),
+                        drive.policy(),
+                        p -> {});
+                err().println("keel: worker " + id + " on " + s.ledger.database());
+                err().flush();
+                runner.work();
+                for (RunRecord r : s.ledger.activeRuns()) {
+                    err().println("keel: run " + r.runId() + " still has held chunks");
+                }
+                err().flush();
+                return ExitCodes.OK;
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.keel.cli;
+
+import dev.keel.batch.ledger.Database;
+import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.run.BatchRunner;
+import dev.keel.batch.run.ProgressListener;
+import dev.keel.batch.run.ReplayPolicy;
+import dev.keel.batch.run.RunConfig;
+import dev.keel.core.KeelClient;
+import dev.keel.core.TrafficClass;
+import dev.keel.core.cost.PriceTable;
+import dev.keel.core.policy.RetryPolicyConfig;
+import dev.keel.core.policy.Sleeper;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * What a batch command works with: the ledger, the price table and — for commands that call
+ * upstream — two clients on keel's pipeline (batch traffic class, its own in-flight limit; batch
+ * creation without retries) and the runner.
+ */
+final class BatchSession implements AutoCloseable {
+
+    final Ledger ledger;
+    final PriceTable prices;
+    private UpstreamOptions.Upstream upstream;
+    private KeelClient client;
+    private KeelClient createClient;
+
+    private BatchSession(Ledger ledger, PriceTable prices) {
+        this.ledger = ledger;
+        this.prices = prices;
+    }
+
+    static BatchSession open(BatchOptions o) {
+        PriceTable prices = o.prices == null ? PriceTable.builtIn() : PriceTable.load(o.prices);
+        return new BatchSession(new Ledger(Database.open(o.db)), prices);
+    }
+
+    /** Connects upstream (the embedded emulator in sandbox mode) and builds a runner. */
+    BatchRunner runner(
+            UpstreamOptions options,
+            Map<String, String> env,
+            PrintWriter err,
+            java.util.function.Function<Boolean, RunConfig> configFor,
+            ReplayPolicy policy,
+            ProgressListener progress) {
+        upstream = options.resolve(env, err);
+        RunConfig config = configFor.apply(upstream.mode() == UpstreamOptions.Mode.SANDBOX);
+        var base =
+                upstream.config().toBuilder().trafficClass(TrafficClass.BATCH).build();
+        client = KeelClient.builder(base).build();
+        var once = base.toBuilder()
+                .retry(new RetryPolicyConfig(
+                        1, base.retry().backoff(), base.retry().minAttemptTime()))
+                .build();
+        createClient = KeelClient.builder(once).build();
+        return new BatchRunner(
+                ledger, client, createClient, prices, policy, config, Clock.systemUTC(), Sleeper.SYSTEM, progress);
+    }
+
+    boolean sandbox() {
+        return upstream != null && upstream.mode() == UpstreamOptions.Mode.SANDBOX;
+    }
+
+    /**
+     * The run named by {@code runId}, else the newest.
+     *
+     * @throws IllegalArgumentException when there is none, saying how to start one
+     */
+    RunRecord run(String runId) {
+        if (runId != null) {
+            return ledger.run(runId)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "no run '" + runId + "' in " + ledger.database() + "; list runs with 'keel batch status'"));
+        }
+        return ledger.latestRun()
+                .orElseThrow(() -> new IllegalArgumentException("the ledger " + ledger.database()
+                        + " has no runs yet; start one with 'keel batch run FILE.jsonl'"));
+    }
+
+    static Path runDir(BatchOptions o, String runId) {
+        return o.runDir.resolve(runId);
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+        if (createClient != null) {
+            createClient.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+}
