@@ -557,8 +557,7 @@ public final class BatchRunner {
             try {
                 var response = client.send(
                         dev.keel.core.http.HttpCall.postJson(path, Json.writeBytes(line.path("body"))),
-                        CallOptions.defaults()
-                                .withIdempotencyKey("idem:keel-batch:" + ch.runId() + ":" + item.customId()));
+                        options.withIdempotencyKey("idem:keel-batch:" + ch.runId() + ":" + item.customId()));
                 return new LineOutcome.Success(item.customId(), "sync:" + response.requestId(), response.json());
             } catch (KeelException e) {
                 return new LineOutcome.Failure(

@@ -1,0 +1,378 @@
+package dev.keel.batch.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keel.batch.BatchFixture;
+import dev.keel.batch.ledger.ChunkRecord;
+import dev.keel.batch.ledger.ChunkState;
+import dev.keel.batch.ledger.ItemState;
+import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.plan.PlanConfig;
+import dev.keel.batch.plan.PlanResult;
+import dev.keel.batch.report.Reports;
+import dev.keel.batch.report.RunReport;
+import dev.keel.core.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runner against the emulator over real sockets, one test per batch fault. */
+class BatchRunnerTest {
+
+    private static final dev.keel.core.CallOptions BATCH =
+            dev.keel.core.CallOptions.defaults().withTrafficClass(dev.keel.core.TrafficClass.BATCH);
+
+    @TempDir
+    Path dir;
+
+    private BatchFixture f;
+
+    @BeforeEach
+    void start() {
+        f = BatchFixture.sqlite(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        f.close();
+    }
+
+    private PlanResult plan(int n, int maxItems) {
+        return f.plan(f.input("in.jsonl", n), PlanConfig.ofDefaults().withMaxItems(maxItems));
+    }
+
+    private Map<ItemState, Long> counts(String runId) {
+        return f.ledger.itemCounts(runId);
+    }
+
+    @Test
+    void aCleanRunSucceedsEveryItemOnceAtHalfTheSyncPrice() throws Exception {
+        PlanResult p = plan(25, 10);
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 25, 0, false));
+        assertThat(f.creates()).isEqualTo(3);
+        RunReport r = new Reports(f.ledger).report(p.runId(), null, 0.03);
+        assertThat(r.ok()).isEqualTo(25);
+        assertThat(r.costRatio()).isEqualTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.batchCostUsd()).isPositive();
+        new Reports(f.ledger).export(p.runId(), dir.resolve("out"));
+        List<String> results = Files.readAllLines(dir.resolve("out/results.jsonl"));
+        assertThat(results).hasSize(25);
+        assertThat(results)
+                .extracting(l -> Json.parse(l).path("custom_id").asText())
+                .doesNotHaveDuplicates();
+        assertThat(Json.parse(results.get(0)).at("/body/object").asText()).isEqualTo("response");
+        assertThat(f.emulator.requests("POST", "/v1/batches"))
+                .allSatisfy(req -> assertThat(
+                                Json.parse(req.body()).at("/metadata/keel_run").asText())
+                        .isEqualTo(p.runId()));
+    }
+
+    @Test
+    void partialBatchesReplayOnlyTheFailedLinesWithTheSameCustomIds() throws Exception {
+        f.batchOutcomes("batch:partial", "ok");
+        PlanResult p = plan(10, 10);
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 10, 0, false));
+        assertThat(f.creates()).isEqualTo(2);
+        List<ChunkRecord> chunks = f.ledger.chunks(p.runId());
+        assertThat(chunks).hasSize(2);
+        ChunkRecord replay = chunks.get(1);
+        assertThat(replay.round()).isEqualTo(1);
+        assertThat(replay.items()).isEqualTo(2);
+        List<String> replayed = f.ledger.chunkLines(p.runId(), replay.chunkNo());
+        assertThat(replayed)
+                .extracting(l -> Json.parse(l).path("custom_id").asText())
+                .containsExactly("item-5", "item-10");
+        RunReport r = new Reports(f.ledger).report(p.runId(), null, 0.03);
+        assertThat(r.failedOnce()).isEqualTo(2);
+        assertThat(r.replays()).isEqualTo(2);
+        assertThat(f.ledger.query(
+                        "SELECT replay_count FROM keel_batch_result WHERE run_id = ? AND custom_id = 'item-5'",
+                        rs -> rs.getInt(1),
+                        p.runId()))
+                .containsExactly(1);
+    }
+
+    @Test
+    void retryableFailuresGoToTheManualQueueAfterThreeReplays() throws Exception {
+        f.batchOutcomes("batch:error-only", "batch:error-only", "batch:error-only", "batch:error-only", "ok");
+        PlanResult p = plan(3, 10);
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 0, 3, false));
+        assertThat(f.creates()).isEqualTo(4);
+        new Reports(f.ledger).export(p.runId(), dir.resolve("out"));
+        List<String> manual = Files.readAllLines(dir.resolve("out/manual.jsonl"));
+        assertThat(manual).hasSize(3);
+        assertThat(Json.parse(manual.get(0)).path("replay_count").asInt()).isEqualTo(3);
+        assertThat(Json.parse(manual.get(0)).path("class").asText()).isEqualTo("server_error");
+        assertThat(Files.readAllLines(dir.resolve("out/failed.jsonl"))).hasSize(12);
+        RunReport r = new Reports(f.ledger).report(p.runId(), null, 0.03);
+        assertThat(r.alert()).isTrue();
+        assertThat(r.failRate()).isEqualTo(1.0);
+    }
+
+    @Test
+    void anExpiredBatchKeepsItsFinishedLinesAndReplaysTheRest() throws Exception {
+        f.batchOutcomes("batch:expired", "ok");
+        PlanResult p = plan(8, 10);
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 8, 0, false));
+        ChunkRecord first = f.ledger.chunks(p.runId()).get(0);
+        assertThat(first.batchStatus()).isEqualTo("expired");
+        assertThat(f.ledger.chunks(p.runId()).get(1).items()).isEqualTo(4);
+        assertThat(f.ledger.query(
+                        "SELECT DISTINCT code FROM keel_batch_attempt WHERE run_id = ?",
+                        rs -> rs.getString(1),
+                        p.runId()))
+                .containsExactly("batch_expired");
+    }
+
+    @Test
+    void aFailedBatchReportsItsValidationCodeAndIsReplayedWhenTheCodeIsRetryable() throws Exception {
+        f.batchOutcomes("batch:failed", "ok");
+        PlanResult p = plan(4, 10);
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 4, 0, false));
+        assertThat(f.ledger.chunks(p.runId()).get(0).batchStatus()).isEqualTo("failed");
+        assertThat(f.ledger.query(
+                        "SELECT DISTINCT code, class FROM keel_batch_attempt WHERE run_id = ?",
+                        rs -> rs.getString(1) + "/" + rs.getString(2),
+                        p.runId()))
+                .containsExactly("token_limit_exceeded/rate_limit");
+    }
+
+    @Test
+    void aCompletedBatchWithOnlyAnErrorFileIsRoutedLineByLine() throws Exception {
+        f.batchOutcomes("batch:error-only", "ok");
+        PlanResult p = plan(5, 10);
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 5, 0, false));
+        assertThat(f.ledger.chunks(p.runId()).get(0).batchStatus()).isEqualTo("completed");
+        assertThat(f.ledger.chunks(p.runId()).get(1).items()).isEqualTo(5);
+    }
+
+    @Test
+    void nonRetryableLinesGoStraightToTheManualQueue() throws Exception {
+        var lines = List.of(
+                BatchFixture.responsesLine("ok-1", "fine"),
+                "{\"custom_id\":\"bad-1\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":{\"model\":\"gpt-4.1-mini\",\"input\":\"x\",\"temperature\":7}}");
+        PlanResult p = f.plan(f.write("in.jsonl", lines), PlanConfig.ofDefaults());
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 1, 1, false));
+        assertThat(f.creates()).isEqualTo(1);
+        assertThat(f.ledger.query(
+                        "SELECT error_code, error_class FROM keel_batch_item WHERE run_id = ? AND state = 'FINAL_FAIL'",
+                        rs -> rs.getString(1) + "/" + rs.getString(2),
+                        p.runId()))
+                .hasSize(1)
+                .allSatisfy(s -> assertThat(s).endsWith("/final"));
+    }
+
+    @Test
+    void aRunCeilingHoldsChunksPendingWithTheReasonAndARaisedCeilingResumesThem() throws Exception {
+        PlanResult p = plan(30, 10);
+        double perChunk = f.ledger.chunks(p.runId()).get(0).estCostUsd();
+        RunOutcome held =
+                f.runner(BatchFixture.fast().withMaxCost(perChunk * 1.5)).drive(p.runId());
+        assertThat(held).isInstanceOf(RunOutcome.Held.class);
+        var h = (RunOutcome.Held) held;
+        assertThat(h.heldItems()).isEqualTo(20);
+        assertThat(h.reasons())
+                .allSatisfy(r -> assertThat(r).startsWith("run cost ceiling").contains("--max-cost"));
+        assertThat(f.creates()).isEqualTo(1);
+        assertThat(counts(p.runId())).containsEntry(ItemState.PENDING, 20L).containsEntry(ItemState.SUCCEEDED, 10L);
+
+        RunOutcome resumed =
+                f.runner(BatchFixture.fast().withMaxCost(perChunk * 10)).drive(p.runId());
+        assertThat(resumed).isEqualTo(new RunOutcome.Finished(p.runId(), 30, 0, false));
+        assertThat(f.creates()).isEqualTo(3);
+    }
+
+    @Test
+    void theDailyCapIsKeptInTheLedgerAcrossRuns() throws Exception {
+        PlanResult first = plan(10, 10);
+        f.runner(BatchFixture.fast()).drive(first.runId());
+        double spent =
+                f.ledger.spent(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+        assertThat(spent).isPositive();
+        PlanResult second = f.plan(
+                f.write("second.jsonl", List.of(BatchFixture.responsesLine("z", "more"))), PlanConfig.ofDefaults());
+        RunOutcome o = f.runner(BatchFixture.fast().withDailyCap(spent)).drive(second.runId());
+        assertThat(o).isInstanceOf(RunOutcome.Held.class);
+        assertThat(((RunOutcome.Held) o).reasons().get(0))
+                .startsWith("daily cap")
+                .contains("--daily-cap");
+    }
+
+    @Test
+    void aBatchCreatedJustBeforeACrashIsFoundByItsMetadataNotCreatedAgain() throws Exception {
+        PlanResult p = plan(5, 10);
+        BatchRunner runner = f.runner(BatchFixture.fast());
+        ChunkRecord ch = f.ledger.chunks(p.runId()).get(0);
+        // Simulate a crash right after the create call: the upstream batch exists, the ledger says CREATING.
+        String fileId = f.client
+                .files()
+                .upload(
+                        ch.fileName(),
+                        String.join("\n", f.ledger.chunkLines(p.runId(), ch.chunkNo()))
+                                .concat("\n")
+                                .getBytes(),
+                        "batch",
+                        BATCH)
+                .json()
+                .path("id")
+                .asText();
+        var body = Json.object()
+                .put("input_file_id", fileId)
+                .put("endpoint", "/v1/responses")
+                .put("completion_window", "24h");
+        body.putObject("metadata").put("keel_run", p.runId()).put("keel_chunk", "1");
+        String batchId =
+                f.client.batches().create(body, BATCH).json().path("id").asText();
+        f.ledger.update(
+                "UPDATE keel_batch_chunk SET state = 'CREATING', file_id = ?, intent_at = ? WHERE run_id = ?",
+                fileId,
+                System.currentTimeMillis(),
+                p.runId());
+        int uploadsBefore = f.emulator.requests("POST", "/v1/files").size();
+
+        RunOutcome o = runner.drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 5, 0, false));
+        assertThat(f.creates()).isEqualTo(1);
+        assertThat(f.emulator.requests("POST", "/v1/files")).hasSize(uploadsBefore);
+        assertThat(f.ledger.chunks(p.runId()).get(0).batchId()).isEqualTo(batchId);
+    }
+
+    @Test
+    void anUploadInterruptedBeforeItWasRecordedIsFoundByFileName() throws Exception {
+        PlanResult p = plan(5, 10);
+        ChunkRecord ch = f.ledger.chunks(p.runId()).get(0);
+        String fileId = f.client
+                .files()
+                .upload(
+                        ch.fileName(),
+                        String.join("\n", f.ledger.chunkLines(p.runId(), ch.chunkNo()))
+                                .concat("\n")
+                                .getBytes(),
+                        "batch",
+                        BATCH)
+                .json()
+                .path("id")
+                .asText();
+        f.ledger.update("UPDATE keel_batch_chunk SET state = 'UPLOADING' WHERE run_id = ?", p.runId());
+
+        f.runner(BatchFixture.fast()).drive(p.runId());
+
+        assertThat(f.emulator.requests("POST", "/v1/files")).hasSize(1);
+        assertThat(f.ledger.chunks(p.runId()).get(0).fileId()).isEqualTo(fileId);
+    }
+
+    @Test
+    void cancellingARunCollectsWhatFinishedAndSendsTheRestToTheManualQueue() throws Exception {
+        PlanResult p = plan(12, 4);
+        BatchRunner runner = f.runner(BatchFixture.fast());
+        assertThat(runner.step(p.runId())).isTrue(); // chunk 1 submitted
+        f.ledger.requestCancel(p.runId());
+        RunOutcome o = runner.drive(p.runId());
+        assertThat(o).isInstanceOf(RunOutcome.Finished.class);
+        var fin = (RunOutcome.Finished) o;
+        assertThat(fin.cancelled()).isTrue();
+        assertThat(fin.succeeded() + fin.failed()).isEqualTo(12);
+        assertThat(f.creates()).isEqualTo(1);
+        assertThat(f.ledger.chunks(p.runId()))
+                .extracting(ChunkRecord::state)
+                .containsExactly(ChunkState.DONE, ChunkState.CANCELLED, ChunkState.CANCELLED);
+        assertThat(f.ledger
+                        .query(
+                                "SELECT COUNT(*) FROM keel_batch_item WHERE run_id = ? AND error_code = 'batch_cancelled'",
+                                rs -> rs.getLong(1),
+                                p.runId())
+                        .get(0))
+                .isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void everyItemEndsInExactlyOneTerminalStateAndTheSinkHasOneRowPerSuccess() throws Exception {
+        f.batchOutcomes("batch:partial", "batch:partial", "ok");
+        PlanResult p = plan(40, 10);
+        f.runner(BatchFixture.fast()).drive(p.runId());
+        Ledger l = f.ledger;
+        assertThat(l.query(
+                                "SELECT COUNT(*) FROM keel_batch_item WHERE run_id = ? AND state IN ('SUCCEEDED', 'FINAL_FAIL')",
+                                rs -> rs.getLong(1),
+                                p.runId())
+                        .get(0))
+                .isEqualTo(40);
+        assertThat(l.query(
+                        "SELECT COUNT(*), COUNT(DISTINCT custom_id) FROM keel_batch_result WHERE run_id = ?",
+                        rs -> rs.getLong(1) + "/" + rs.getLong(2),
+                        p.runId()))
+                .containsExactly("40/40");
+    }
+
+    @Test
+    void nearTheLatencyToleranceUnfinishedItemsAreCancelledAndRunSynchronouslyAtSyncPrices() throws Exception {
+        f.batchOutcomes("batch:expired");
+        PlanResult p = plan(6, 10);
+        var clock = new ShiftedClock();
+        var config = BatchFixture.fast().withSyncFallback(true, java.time.Duration.ofMinutes(10));
+        var runner = new BatchRunner(
+                f.ledger,
+                f.client,
+                f.createClient,
+                f.prices,
+                ReplayPolicy.ofDefaults(),
+                config,
+                clock,
+                dev.keel.core.policy.Sleeper.SYSTEM,
+                ProgressListener.NONE);
+        assertThat(runner.step(p.runId())).isTrue(); // submitted
+        clock.shift(java.time.Duration.ofMinutes(9));
+        RunOutcome o = runner.drive(p.runId());
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 6, 0, false));
+        assertThat(f.emulator.requests(
+                        "POST",
+                        "/v1/batches/" + f.ledger.chunks(p.runId()).get(0).batchId() + "/cancel"))
+                .hasSize(1);
+        var tiers = f.ledger.query(
+                "SELECT tier, COUNT(*) FROM keel_batch_result WHERE run_id = ? GROUP BY tier ORDER BY tier",
+                rs -> rs.getString(1) + "=" + rs.getLong(2),
+                p.runId());
+        assertThat(tiers).hasSize(2).anySatisfy(t -> assertThat(t).startsWith("SYNC="));
+        assertThat(f.emulator.requests("POST", "/v1/responses")).isNotEmpty();
+        RunReport r = new Reports(f.ledger).report(p.runId(), null, 0.03);
+        assertThat(r.syncFallbackCostUsd()).isPositive();
+        assertThat(r.costRatio()).isGreaterThan(0.5);
+    }
+
+    /** The system clock, moved forward on demand. */
+    static final class ShiftedClock extends java.time.Clock {
+        private volatile long offset;
+
+        void shift(java.time.Duration d) {
+            offset += d.toMillis();
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(System.currentTimeMillis() + offset);
+        }
+    }
+}
