@@ -1,7 +1,7 @@
 package dev.keel.batch;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,12 +29,12 @@ public final class BatchQueue {
     }
 
     private final BatchQueueConfig config;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Consumer<List<BatchLine>> flusher;
     private final List<BatchLine> waiting = new ArrayList<>();
     private long windowStart;
 
-    public BatchQueue(BatchQueueConfig config, Clock clock, Consumer<List<BatchLine>> flusher) {
+    public BatchQueue(BatchQueueConfig config, InstantSource clock, Consumer<List<BatchLine>> flusher) {
         this.config = Objects.requireNonNull(config);
         this.clock = Objects.requireNonNull(clock);
         this.flusher = Objects.requireNonNull(flusher);
