@@ -99,7 +99,8 @@ final class UpstreamOptions {
         try {
             return FaultSpec.duration(text);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a duration such as 250ms, 25s, 2m or 6h");
+            throw new IllegalArgumentException(
+                    option + " '" + text + "' is not a duration such as 250ms, 25s, 2m or 6h");
         }
     }
 }

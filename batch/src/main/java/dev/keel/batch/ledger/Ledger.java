@@ -149,7 +149,7 @@ public final class Ledger {
      */
     public Optional<ChunkRecord> claim(String runId, String owner, long now, long leaseMillis) {
         String sql = "SELECT c.run_id, c.chunk_no FROM keel_batch_chunk c JOIN keel_batch_run r ON r.run_id = c.run_id"
-                + " WHERE r.state IN ('ACTIVE', 'CANCELLING') AND (? IS NULL OR c.run_id = ?)"
+                + " WHERE r.state IN ('ACTIVE', 'CANCELLING') AND (CAST(? AS VARCHAR(64)) IS NULL OR c.run_id = ?)"
                 + " AND c.state NOT IN ('DONE', 'CANCELLED') AND c.hold_reason IS NULL"
                 + " AND (c.lease_until IS NULL OR c.lease_until < ? OR c.lease_owner = ?)"
                 + " AND (c.next_poll_at IS NULL OR c.next_poll_at <= ?)"
@@ -544,7 +544,7 @@ public final class Ledger {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             switch (a) {
-                case null -> p.setNull(i + 1, Types.VARCHAR);
+                case null -> p.setNull(i + 1, Types.OTHER);
                 case String s -> p.setString(i + 1, s);
                 case Integer n -> p.setInt(i + 1, n);
                 case Long n -> p.setLong(i + 1, n);

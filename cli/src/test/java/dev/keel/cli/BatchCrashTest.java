@@ -1,0 +1,200 @@
+package dev.keel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keel.batch.ledger.Database;
+import dev.keel.batch.ledger.ItemState;
+import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.plan.PlanConfig;
+import dev.keel.batch.plan.Planner;
+import dev.keel.batch.plan.RunIds;
+import dev.keel.core.cost.PriceTable;
+import dev.keel.core.json.Json;
+import dev.keel.core.testing.TestPostgres;
+import dev.keel.emulator.Emulator;
+import dev.keel.emulator.EmulatorConfig;
+import dev.keel.emulator.fault.FaultPlan;
+import dev.keel.emulator.fault.FaultRule;
+import dev.keel.emulator.fault.FaultSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash safety, for real: {@code keel batch} runs as a child JVM against an emulator in this JVM and
+ * is killed with SIGKILL at random points, then rerun; afterwards every input {@code custom_id} must
+ * have exactly one terminal state, no chunk may have been created upstream twice (the emulator's
+ * recorded requests), and no result may be lost.
+ */
+class BatchCrashTest {
+
+    private static final int ITEMS = 400;
+
+    @TempDir
+    Path dir;
+
+    private Emulator emulator;
+    private Path input;
+
+    @BeforeEach
+    void start() throws IOException {
+        emulator = Emulator.start(EmulatorConfig.builder()
+                .batchSpeed(2_000)
+                .recordCapacity(1_000_000)
+                .build());
+        emulator.replaceFaults(new FaultPlan(
+                7, List.of(FaultRule.withProbability("POST /v1/batches", 0.3, FaultSpec.parse("batch:partial")))));
+        var lines = new ArrayList<String>();
+        for (int i = 1; i <= ITEMS; i++) {
+            lines.add("{\"custom_id\":\"job-" + i + "\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
+                    + "{\"model\":\"gpt-4.1-mini\",\"input\":\"Classify item " + i + "\",\"max_output_tokens\":20}}");
+        }
+        input = dir.resolve("input.jsonl");
+        Files.write(input, lines);
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    private Process keel(Path log, String... args) throws IOException {
+        var cmd = new ArrayList<String>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1",
+                "dev.keel.cli.Main",
+                "batch"));
+        cmd.addAll(List.of(args));
+        var pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("OPENAI_API_KEY", "sk-test-crash");
+        pb.environment().put("KEEL_LOG_LEVEL", "WARN");
+        return pb.start();
+    }
+
+    private List<String> common(String db) {
+        return List.of(
+                "--db",
+                db,
+                "--run-dir",
+                dir.resolve("runs").toString(),
+                "--base-url",
+                emulator.baseUrl().toString(),
+                "--poll-interval",
+                "20ms");
+    }
+
+    @Test
+    void killedTwentyTimesAtRandomPointsTheRunStillAccountsForEveryItemExactlyOnce() throws Exception {
+        String db = "jdbc:sqlite:" + dir.resolve("keel.db");
+        var args = new ArrayList<String>(List.of("run", input.toString(), "--max-items", "20"));
+        args.addAll(common(db));
+        Path log = dir.resolve("runs.log");
+        var random = new Random(20261124);
+        int killed = 0;
+        for (int i = 0; i < 20; i++) {
+            Process p = keel(log, args.toArray(String[]::new));
+            long delay = 400 + random.nextInt(2_200);
+            if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+                killed++;
+            }
+        }
+        Process last = keel(log, args.toArray(String[]::new));
+        assertThat(last.waitFor(120, TimeUnit.SECONDS))
+                .as("final run finished; log: %s", log)
+                .isTrue();
+        assertThat(last.exitValue()).as(Files.readString(log)).isIn(0, 1);
+        assertThat(killed).as("kills that landed mid-run").isGreaterThanOrEqualTo(15);
+
+        accountFor(new Ledger(Database.open(db)));
+    }
+
+    @Test
+    void twoWorkersOnPostgreSqlWithOneKilledMidRunFinishTheRun() throws Exception {
+        workersFinishTheRun(2);
+    }
+
+    @Test
+    void threeWorkersOnPostgreSqlWithOneKilledMidRunFinishTheRun() throws Exception {
+        workersFinishTheRun(3);
+    }
+
+    private void workersFinishTheRun(int workers) throws Exception {
+        try (TestPostgres pg = TestPostgres.createSchema()) {
+            String db = pg.jdbcUrl();
+            var ledger = new Ledger(Database.open(db));
+            String sha = RunIds.sha256(input);
+            var plan = new Planner(
+                            PlanConfig.ofDefaults().withMaxItems(20), PriceTable.builtIn(), ledger, Clock.systemUTC())
+                    .plan(
+                            input,
+                            RunIds.forContent(sha),
+                            sha,
+                            dir.resolve("runs").resolve(RunIds.forContent(sha)));
+            assertThat(plan.accepted()).isTrue();
+            var args = new ArrayList<String>(List.of("worker", "--lease", "2s"));
+            args.addAll(common(db));
+            Path log = dir.resolve("workers.log");
+            var procs = new ArrayList<Process>();
+            for (int i = 0; i < workers; i++) {
+                procs.add(keel(log, args.toArray(String[]::new)));
+            }
+            Thread.sleep(1_500);
+            procs.get(0).destroyForcibly().waitFor();
+            for (Process p : procs.subList(1, procs.size())) {
+                assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                        .as("worker finished; log: %s", log)
+                        .isTrue();
+                assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+            }
+            accountFor(ledger);
+        }
+    }
+
+    private void accountFor(Ledger ledger) {
+        String runId = ledger.latestRun().orElseThrow().runId();
+        var counts = ledger.itemCounts(runId);
+        assertThat(counts.get(ItemState.SUCCEEDED) + counts.get(ItemState.FINAL_FAIL))
+                .isEqualTo(ITEMS);
+        assertThat(counts.get(ItemState.PENDING) + counts.get(ItemState.SUBMITTED))
+                .isZero();
+        Set<String> ids = new HashSet<>(
+                ledger.query("SELECT custom_id FROM keel_batch_item WHERE run_id = ?", rs -> rs.getString(1), runId));
+        assertThat(ids).hasSize(ITEMS);
+        for (int i = 1; i <= ITEMS; i++) {
+            assertThat(ids).contains("job-" + i);
+        }
+        assertThat(ledger.query("SELECT COUNT(*) FROM keel_batch_result WHERE run_id = ?", rs -> rs.getLong(1), runId)
+                        .get(0))
+                .isEqualTo(counts.get(ItemState.SUCCEEDED));
+        var created = new ArrayList<String>();
+        for (var req : emulator.requests("POST", "/v1/batches")) {
+            var m = Json.parse(req.body()).path("metadata");
+            created.add(m.path("keel_run").asText() + "/" + m.path("keel_chunk").asText());
+        }
+        assertThat(created).as("no chunk created twice").doesNotHaveDuplicates();
+        long submittedChunks = ledger.query(
+                        "SELECT COUNT(*) FROM keel_batch_chunk WHERE run_id = ? AND batch_id IS NOT NULL",
+                        rs -> rs.getLong(1),
+                        runId)
+                .get(0);
+        assertThat(created).hasSize((int) submittedChunks);
+        assertThat(ledger.chunks(runId))
+                .allSatisfy(c -> assertThat(c.state().open()).isFalse());
+    }
+}
