@@ -1,0 +1,166 @@
+package dev.keel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keel.core.json.Json;
+import dev.keel.emulator.Emulator;
+import dev.keel.emulator.EmulatorConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code keel batch} in-process against an emulator: exit codes, messages, formats. */
+class BatchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Emulator emulator;
+    private StringWriter out;
+    private StringWriter err;
+
+    @BeforeEach
+    void start() {
+        emulator = Emulator.start(EmulatorConfig.builder().batchSpeed(20_000).build());
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    private int keel(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        var all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--db",
+                "jdbc:sqlite:" + dir.resolve("keel.db"),
+                "--run-dir",
+                dir.resolve("runs").toString()));
+        if (!args[1].equals("status") && !args[1].equals("report") && !args[1].equals("replay")) {
+            all.addAll(List.of("--base-url", emulator.baseUrl().toString(), "--poll-interval", "20ms"));
+        }
+        return cl.execute(all.toArray(String[]::new));
+    }
+
+    private Path input(int n, String... extra) throws Exception {
+        var lines = new ArrayList<String>();
+        for (int i = 1; i <= n; i++) {
+            lines.add("{\"custom_id\":\"t-" + i + "\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
+                    + "{\"model\":\"gpt-4.1-mini\",\"input\":\"ticket " + i + "\",\"max_output_tokens\":30}}");
+        }
+        lines.addAll(List.of(extra));
+        Path p = dir.resolve("in-" + n + "-" + extra.length + ".jsonl");
+        Files.write(p, lines);
+        return p;
+    }
+
+    @Test
+    void runReportsHalfPriceAndExportsResults() throws Exception {
+        Path in = input(12);
+        assertThat(keel("batch", "run", in.toString(), "--max-items", "5", "--format", "json"))
+                .isZero();
+        var report = Json.parse(out.toString());
+        assertThat(report.at("/items/ok").asInt()).isEqualTo(12);
+        assertThat(report.at("/cost_usd/savings_percent").asDouble())
+                .isEqualTo(50.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(report.at("/alert/firing").asBoolean()).isFalse();
+        assertThat(err.toString()).contains("planned run-").contains("12 items in 3 chunks");
+        String runId = report.path("run_id").asText();
+        assertThat(Files.readAllLines(dir.resolve("runs").resolve(runId).resolve("results.jsonl")))
+                .hasSize(12);
+        assertThat(dir.resolve("runs").resolve(runId).resolve("chunks").resolve(runId + "-chunk-0001.jsonl"))
+                .exists();
+    }
+
+    @Test
+    void runningTheSameFileAgainResumesItsRunAndSubmitsNothingTwice() throws Exception {
+        Path in = input(6);
+        assertThat(keel("batch", "run", in.toString())).isZero();
+        int creates = emulator.requests("POST", "/v1/batches").size();
+        assertThat(keel("batch", "run", in.toString())).isZero();
+        assertThat(err.toString()).contains("resuming run");
+        assertThat(emulator.requests("POST", "/v1/batches")).hasSize(creates);
+        assertThat(out.toString()).contains("6 in, 6 ok");
+    }
+
+    @Test
+    void invalidInputRefusesTheRunWithFileLineAndCustomId() throws Exception {
+        Path in = input(
+                2,
+                "{\"custom_id\":\"bad\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":{\"model\":\"gpt-4o\",\"stream\":true}}");
+        assertThat(keel("batch", "run", in.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString())
+                .contains(in + ":3: bad: body.stream is true")
+                .contains("nothing was submitted")
+                .contains("--skip-invalid");
+        assertThat(emulator.requests("POST", "/v1/files")).isEmpty();
+        assertThat(keel("batch", "run", in.toString(), "--skip-invalid")).isZero();
+        assertThat(err.toString()).contains("1 lines rejected to");
+    }
+
+    @Test
+    void aCostCeilingExitsWithItsOwnCodeAndSaysHowToResume() throws Exception {
+        Path in = input(10);
+        assertThat(keel("batch", "run", in.toString(), "--max-items", "5", "--max-cost", "0.000001"))
+                .isEqualTo(ExitCodes.COST_CEILING);
+        assertThat(err.toString())
+                .contains("cost ceiling reached: 10 items stay pending")
+                .contains("--max-cost");
+        assertThat(emulator.requests("POST", "/v1/batches")).isEmpty();
+        assertThat(keel("batch", "status", "--format", "json")).isZero();
+        var status = Json.parse(out.toString());
+        assertThat(status.at("/items/pending").asInt()).isEqualTo(10);
+        assertThat(status.at("/chunks/0/held").asText()).startsWith("run cost ceiling");
+        assertThat(keel("batch", "run", in.toString(), "--max-items", "5", "--max-cost", "1"))
+                .isZero();
+    }
+
+    @Test
+    void reportAndReplayWorkFromTheLedgerAndFiles() throws Exception {
+        emulator.replaceFaults(new dev.keel.emulator.fault.FaultPlan(
+                1,
+                List.of(dev.keel.emulator.fault.FaultRule.scripted(
+                        "POST /v1/batches", List.of(dev.keel.emulator.fault.FaultSpec.parse("batch:partial"))))));
+        Path in = input(5);
+        assertThat(keel("batch", "run", in.toString(), "--max-replays", "0")).isEqualTo(ExitCodes.JOB_FAILURES);
+        assertThat(keel("batch", "report")).isEqualTo(ExitCodes.JOB_FAILURES);
+        assertThat(out.toString()).contains("1 manual").contains("FIRING");
+        String runId = Files.list(dir.resolve("runs"))
+                .findFirst()
+                .orElseThrow()
+                .getFileName()
+                .toString();
+        Path failed = dir.resolve("runs").resolve(runId).resolve("failed.jsonl");
+        Path replay = dir.resolve("replay.jsonl");
+        assertThat(keel("batch", "replay", "--failed", failed.toString(), "--out", replay.toString()))
+                .isZero();
+        assertThat(out.toString()).contains("wrote 1 to");
+        assertThat(Json.parse(Files.readAllLines(replay).get(0))
+                        .path("custom_id")
+                        .asText())
+                .isEqualTo("t-5");
+    }
+
+    @Test
+    void everySubcommandExplainsItself() {
+        for (String sub : List.of("run", "submit", "status", "collect", "replay", "report", "cancel", "worker")) {
+            var o = new StringWriter();
+            var cl = Main.commandLine();
+            cl.setOut(new PrintWriter(o, true));
+            assertThat(cl.execute("batch", sub, "--help")).isZero();
+            assertThat(o.toString()).contains("Usage: keel batch " + sub);
+        }
+    }
+}
