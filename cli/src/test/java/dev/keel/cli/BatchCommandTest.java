@@ -43,11 +43,12 @@ class BatchCommandTest {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         var all = new ArrayList<>(List.of(args));
-        all.addAll(List.of(
-                "--db",
-                "jdbc:sqlite:" + dir.resolve("keel.db"),
-                "--run-dir",
-                dir.resolve("runs").toString()));
+        if (!args[1].equals("replay"))
+            all.addAll(List.of(
+                    "--db",
+                    "jdbc:sqlite:" + dir.resolve("keel.db"),
+                    "--run-dir",
+                    dir.resolve("runs").toString()));
         if (!args[1].equals("status") && !args[1].equals("report") && !args[1].equals("replay")) {
             all.addAll(List.of("--base-url", emulator.baseUrl().toString(), "--poll-interval", "20ms"));
         }
@@ -145,6 +146,7 @@ class BatchCommandTest {
         Path failed = dir.resolve("runs").resolve(runId).resolve("failed.jsonl");
         Path replay = dir.resolve("replay.jsonl");
         assertThat(keel("batch", "replay", "--failed", failed.toString(), "--out", replay.toString()))
+                .as("%s%s", err, out)
                 .isZero();
         assertThat(out.toString()).contains("wrote 1 to");
         assertThat(Json.parse(Files.readAllLines(replay).get(0))
