@@ -114,6 +114,24 @@ class BatchLifecycleTest {
     }
 
     @Test
+    void batch_lineFailures_failsTheGivenShareAlternatelyWithServerErrorsAndRateLimits() {
+        JsonNode all = finished(create(Requests.batchFile(10), "batch:line-failures:1.0"));
+        assertThat(all.get("request_counts")).isEqualTo(Json.parse("{\"total\":10,\"completed\":0,\"failed\":10}"));
+        Map<String, JsonNode> errors = lines(all.get("error_file_id").asText());
+        assertThat(errors.values())
+                .extracting(e -> e.at("/response/status_code").asInt())
+                .containsOnly(500, 429)
+                .filteredOn(status -> status == 429)
+                .hasSize(5);
+        assertThat(errors.values())
+                .filteredOn(e -> e.at("/response/status_code").asInt() == 429)
+                .allSatisfy(e ->
+                        assertThat(e.at("/response/body/error/code").asText()).isEqualTo("rate_limit_exceeded"));
+        JsonNode none = finished(create(Requests.batchFile(10), "batch:line-failures:0"));
+        assertThat(none.at("/request_counts/failed").asInt()).isZero();
+    }
+
+    @Test
     void batch_errorOnly_completesWithAnErrorFileAndNoOutputFile() {
         JsonNode b = finished(create(Requests.batchFile(3), "batch:error-only"));
         assertThat(b.get("status").asText()).isEqualTo("completed");

@@ -117,11 +117,25 @@ public sealed interface FaultEffect {
         }
     }
 
-    /** Make a created batch end in the given way. */
-    record BatchOutcome(BatchDefect defect) implements FaultEffect {
+    /**
+     * Make a created batch end in the given way; {@code lineFailureRate} is the share of requests
+     * failed by {@link BatchDefect#LINE_FAILURES} (0 otherwise).
+     */
+    record BatchOutcome(BatchDefect defect, double lineFailureRate) implements FaultEffect {
+        /** @throws IllegalArgumentException for a rate outside [0, 1] */
+        public BatchOutcome {
+            if (!(lineFailureRate >= 0 && lineFailureRate <= 1)) {
+                throw new IllegalArgumentException("line failure rate must be in [0, 1], got " + lineFailureRate);
+            }
+        }
+
+        public BatchOutcome(BatchDefect defect) {
+            this(defect, 0);
+        }
+
         @Override
         public String describe() {
-            return "batch:" + defect.token();
+            return "batch:" + defect.token() + (defect == BatchDefect.LINE_FAILURES ? ":" + lineFailureRate : "");
         }
     }
 
@@ -155,7 +169,12 @@ public sealed interface FaultEffect {
         /** Completes, with one request in five failed ({@code 500}) in the error file. */
         PARTIAL,
         /** Completes with every request failed: an error file and no output file. */
-        ERROR_ONLY;
+        ERROR_ONLY,
+        /**
+         * Completes with a seeded share of requests failed, alternately {@code 500 server_error} and
+         * {@code 429 rate_limit_exceeded} (spec {@code batch:line-failures:0.05}).
+         */
+        LINE_FAILURES;
 
         /** The lower-case, dash-separated name used in fault specs. */
         public String token() {

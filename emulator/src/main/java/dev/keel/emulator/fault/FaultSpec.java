@@ -64,7 +64,7 @@ public final class FaultSpec {
                 case "latency" -> latency(arg);
                 case "cut-stream" -> new CutStream(Integer.parseInt(arg));
                 case "bad-sample" -> new BadSample(SampleDefect.valueOf(constant(arg)));
-                case "batch" -> new BatchOutcome(BatchDefect.valueOf(constant(arg)));
+                case "batch" -> batch(arg);
                 default -> throw invalid(spec, "unknown kind '" + kind + "'");
             };
         } catch (IllegalArgumentException e) {
@@ -119,6 +119,17 @@ public final class FaultSpec {
             return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 3_600_000));
         }
         throw new IllegalArgumentException("'" + text + "' is not a duration such as 250ms, 2s, 1m or 6h");
+    }
+
+    private static BatchOutcome batch(String arg) {
+        if (arg.startsWith("line-failures")) {
+            String rate = arg.contains(":") ? arg.substring(arg.indexOf(':') + 1) : "";
+            if (rate.isBlank()) {
+                throw new IllegalArgumentException("batch:line-failures needs a rate, e.g. batch:line-failures:0.05");
+            }
+            return new BatchOutcome(BatchDefect.LINE_FAILURES, Double.parseDouble(rate));
+        }
+        return new BatchOutcome(BatchDefect.valueOf(constant(arg)));
     }
 
     private static String constant(String token) {

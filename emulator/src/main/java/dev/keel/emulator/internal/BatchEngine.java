@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.json.Json;
 import dev.keel.core.json.JsonSyntaxException;
 import dev.keel.emulator.BatchTimings;
+import dev.keel.emulator.fault.FaultEffect;
 import dev.keel.emulator.fault.FaultEffect.BatchDefect;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,7 +75,8 @@ public final class BatchEngine {
      * @param defect how the batch should go wrong, or null
      * @throws ApiException 400 for bad parameters, 404 for an unknown file, 413 for a file over the limit
      */
-    public ObjectNode create(JsonNode body, BatchDefect defect) {
+    public ObjectNode create(JsonNode body, FaultEffect.BatchOutcome outcome) {
+        BatchDefect defect = outcome == null ? null : outcome.defect();
         Fields.object(body);
         String fileId = Fields.requiredString(body, "input_file_id");
         String endpoint = Fields.requiredString(body, "endpoint");
@@ -104,6 +106,7 @@ public final class BatchEngine {
                     null);
         }
         var b = new Batch(Ids.hex("batch_"), endpoint, fileId, input.bytes(), metadata, defect, clock.instant());
+        b.lineFailureRate = outcome == null ? 0 : outcome.lineFailureRate();
         synchronized (batches) {
             batches.put(b.id, b);
         }
@@ -296,7 +299,21 @@ public final class BatchEngine {
         if (forcedFailure) {
             return new ModelRoutes.Result(500, ApiException.forStatus(500, null).body());
         }
+        if (b.defect == BatchDefect.LINE_FAILURES && lineFails(b, i)) {
+            int status = b.lineFailures++ % 2 == 0 ? 500 : 429;
+            return new ModelRoutes.Result(
+                    status, ApiException.forStatus(status, null).body());
+        }
         return routes.execute(b.endpoint, b.lines.get(i).get("body"));
+    }
+
+    /** Whether request {@code i} of {@code b} fails: a hash of the batch id and index below the rate. */
+    private static boolean lineFails(Batch b, int i) {
+        long h = (b.id.hashCode() * 0x9E3779B97F4A7C15L) ^ (i * 0xC2B2AE3D27D4EB4FL);
+        h ^= h >>> 31;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 29;
+        return (h >>> 11) * 0x1.0p-53 < b.lineFailureRate;
     }
 
     private void finish(Batch b, int done, boolean expired) {
@@ -459,6 +476,8 @@ public final class BatchEngine {
         final byte[] input;
         final JsonNode metadata;
         final BatchDefect defect;
+        double lineFailureRate;
+        int lineFailures;
         final Instant createdReal;
         final long createdAt;
         List<JsonNode> lines;

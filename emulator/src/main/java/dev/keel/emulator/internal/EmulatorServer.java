@@ -410,8 +410,8 @@ public final class EmulatorServer implements AutoCloseable {
         if (f.effect() instanceof CutStream || f.effect() instanceof BadSample) {
             notApplicable(f, "batches take batch:* faults, e.g. batch:expired");
         }
-        var defect = f.effect() instanceof BatchOutcome b ? b.defect() : null;
-        json(ctx, batches.create(body(ctx), defect));
+        var outcome = f.effect() instanceof BatchOutcome b ? b : null;
+        json(ctx, batches.create(body(ctx), outcome));
     }
 
     private static JsonNode body(Context ctx) {
