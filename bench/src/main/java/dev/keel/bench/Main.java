@@ -18,7 +18,9 @@ public final class Main {
     private static final List<Benchmark> BENCHMARKS = List.of(
             new Benchmark("emulator", EmulatorThroughput.SUMMARY, EmulatorThroughput::run),
             new Benchmark("client", ClientOverhead.SUMMARY, ClientOverhead::run),
-            new Benchmark("storm", RetryStorm.SUMMARY, RetryStorm::run));
+            new Benchmark("storm", RetryStorm.SUMMARY, RetryStorm::run),
+            new Benchmark("batch-plan", BatchPlanBench.SUMMARY, BatchPlanBench::run),
+            new Benchmark("batch-e2e", BatchEndToEnd.SUMMARY, BatchEndToEnd::run));
 
     private Main() {}
 
