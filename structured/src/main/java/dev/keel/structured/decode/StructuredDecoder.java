@@ -92,9 +92,16 @@ public final class StructuredDecoder<T> {
      * What {@code keel schema replay-corpus} uses when there are no Java types.
      */
     public static StructuredDecoder<JsonNode> forJson(SchemaRegistry registry, String name) {
+        return forJson(registry, name, Map.of());
+    }
+
+    /** As {@link #forJson(SchemaRegistry, String)}, with compat defaults by field path. */
+    public static StructuredDecoder<JsonNode> forJson(
+            SchemaRegistry registry, String name, Map<String, JsonNode> defaults) {
         var b = new Builder<JsonNode>(registry, name);
         registry.versions(name).forEach(v -> b.json(v));
-        return b.build();
+        defaults.forEach(b::defaultValue);
+        return b.listener(DecodeListener.NONE).build();
     }
 
     /** The schema name. */
