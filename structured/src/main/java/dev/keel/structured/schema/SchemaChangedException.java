@@ -4,7 +4,7 @@ package dev.keel.structured.schema;
  * A registered schema version was edited in place: its content hash no longer matches the one
  * recorded. The message names the file, both hashes and the fix (restore it, add a new version).
  */
-public final class SchemaChangedException extends IllegalStateException {
+public final class SchemaChangedException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
