@@ -110,6 +110,30 @@ class SchemaCommandTest {
     }
 
     @Test
+    void replayCorpus_schemaEditedInPlace_exits2TellingToAddANewVersion() throws Exception {
+        Path copy = dir.resolve("example");
+        for (String rel : new String[] {
+            "schemas/schemas.lock",
+            "schemas/ticket/v1.json",
+            "schemas/ticket/v2.json",
+            "corpus/corpus.yaml",
+            "corpus/strict-v2.txt"
+        }) {
+            Files.createDirectories(copy.resolve(rel).getParent());
+            Files.copy(EXAMPLE.resolve(rel), copy.resolve(rel));
+        }
+        Files.writeString(copy.resolve("corpus/corpus.yaml"), "schema: ticket\nschemas: ../schemas\nversion: v2\n");
+        Path v2 = copy.resolve("schemas/ticket/v2.json");
+        Files.writeString(v2, Files.readString(v2).replace("\"urgent\"", "\"critical\""));
+        assertThat(run("schema", "replay-corpus", copy.resolve("corpus").toString()))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString())
+                .contains(
+                        v2 + ": schema ticket/v2 changed after it was registered",
+                        "add the change as a new version (" + copy.resolve("schemas/ticket/v3.json") + ")");
+    }
+
+    @Test
     void replayCorpus_missingManifest_exits2() {
         assertThat(run("schema", "replay-corpus", dir.toString())).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString()).contains("no corpus.yaml");

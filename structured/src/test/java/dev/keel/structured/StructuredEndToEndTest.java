@@ -157,6 +157,9 @@ class StructuredEndToEndTest {
             assertThat(rollout.autoRollback())
                     .as("rolled back after %d calls", i)
                     .isNotNull();
+            System.out.printf(
+                    "e2e: automatic rollback after %d calls: %s%n",
+                    i, rollout.autoRollback().reason());
             assertThat(rollout.autoRollback().canaryBadRate()
                             - rollout.autoRollback().baselineBadRate())
                     .isGreaterThan(0.10);
