@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             DoctorCommand.class,
             EmulatorCommand.class,
+            SchemaCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

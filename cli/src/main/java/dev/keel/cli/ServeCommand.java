@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Run the keel sidecar until Ctrl-C:",
             "  GET /metrics        Prometheus text (openai_requests_total, openai_request_latency_ms, ...)",
-            "  GET /debug/config   the effective configuration as JSON, secrets redacted",
+            "  GET /debug/config   the effective configuration as JSON, secrets redacted, with the",
+            "                      structured_output rollout (keel.yaml and STRUCTURED_OUTPUT_* variables)",
             "  GET /healthz        liveness, with the degrade state and error-budget alerts"
         })
 final class ServeCommand implements Callable<Integer> {
@@ -44,12 +45,29 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
 
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "keel.yaml with a structured_output section, re-read while running (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path configFile = java.nio.file.Path.of("keel.yaml");
+
+    @Option(
+            names = "--schemas",
+            paramLabel = "DIR",
+            description = "Structured-output schemas folder (<name>/<version>.json) (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path schemas = java.nio.file.Path.of("schemas");
+
+    @Option(names = "--schema", paramLabel = "NAME", description = "The schema under rollout, when DIR holds several.")
+    String schema;
+
     /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the sidecar. */
     final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
     public Integer call() throws InterruptedException {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var structured = StructuredSection.start(env, configFile, schemas, schema, registry);
         try (var up = upstream.resolve(env, spec.commandLine().getErr());
                 var client =
                         KeelClient.builder(up.config()).meterRegistry(registry).build()) {
@@ -61,7 +79,9 @@ final class ServeCommand implements Callable<Integer> {
                         ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
                 cfg.routes.get(
                         "/debug/config",
-                        ctx -> ctx.contentType("application/json").result(Json.write(config(client, up.mode()))));
+                        ctx -> ctx.contentType("application/json")
+                                .result(Json.write(
+                                        config(client, up.mode()).set("structured_output", structured.describe()))));
                 cfg.routes.get(
                         "/healthz", ctx -> ctx.contentType("application/json").result(Json.write(health(client))));
             });

@@ -202,6 +202,27 @@ class FaultEffectsTest {
     }
 
     @Test
+    void schemaScopedRule_spoilsOnlyRequestsUsingThatSchema() {
+        var plan = new FaultPlan(
+                3,
+                List.of(FaultRule.withProbability(
+                                "POST /v1/responses", 1, new FaultEffect.BadSample(FaultEffect.SampleDefect.REFUSAL))
+                        .forSchema("ticket")));
+        try (var e = Emulator.start(EmulatorConfig.builder().faults(plan).build())) {
+            var client = new EmulatorHttp(e);
+            JsonNode ticket =
+                    client.post("/responses", Requests.STRUCTURED_TICKET).json();
+            assertThat(ticket.at("/output/0/content/0/type").asText()).isEqualTo("refusal");
+            JsonNode other = client.post(
+                            "/responses",
+                            Requests.STRUCTURED_TICKET.replace("\"name\":\"ticket\"", "\"name\":\"ticket_v1\""))
+                    .json();
+            assertThat(other.at("/output/0/content/0/type").asText()).isEqualTo("output_text");
+            assertThat(client.post("/responses", Requests.PLAIN).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void replaceFaults_startsAndEndsAnOutageWhileRunning() {
         try (var e = Emulator.start()) {
             var client = new EmulatorHttp(e);

@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *     fault: "status:503"
  *   - route: POST /v1/chat/completions
  *     script: ["status:429,retry-after:1", "ok", "reset"]
+ *   - route: POST /v1/responses
+ *     schema: ticket_v2              # only requests whose json_schema is named ticket_v2
+ *     probability: 0.3
+ *     fault: "bad-sample:missing-field"
  * </pre>
  */
 public final class FaultPlan {
@@ -64,9 +68,22 @@ public final class FaultPlan {
 
     /** The fault for the next request on this route, if a rule fires. */
     public Optional<FaultEffect> pick(String method, String path) {
+        return pick(method, path, null);
+    }
+
+    /** Whether any rule is limited to one structured-output schema (so the server must read the body). */
+    public boolean hasSchemaRules() {
+        return rules.stream().anyMatch(r -> r.schema() != null);
+    }
+
+    /**
+     * The fault for the next request on this route that uses the structured-output schema {@code
+     * schema} (null: none), if a rule fires.
+     */
+    public Optional<FaultEffect> pick(String method, String path, String schema) {
         for (int i = 0; i < rules.size(); i++) {
             FaultRule rule = rules.get(i);
-            if (!rule.matches(method, path)) {
+            if (!rule.matches(method, path) || !rule.matchesSchema(schema)) {
                 continue;
             }
             Optional<FaultEffect> fired = rule.script().isEmpty() ? draw(rule) : nextScripted(i, rule);
@@ -131,16 +148,18 @@ public final class FaultPlan {
         if (route.isBlank()) {
             throw new IllegalArgumentException("'route' is required, e.g. 'POST /v1/responses'");
         }
+        FaultRule rule;
         if (node.has("script")) {
             var script = new ArrayList<FaultEffect>();
             node.get("script").forEach(step -> script.add(FaultSpec.parse(step.asText())));
-            return FaultRule.scripted(route, script);
-        }
-        if (!node.has("fault")) {
+            rule = FaultRule.scripted(route, script);
+        } else if (node.has("fault")) {
+            double p = node.path("probability").asDouble(1.0);
+            rule = FaultRule.withProbability(
+                    route, p, FaultSpec.parse(node.get("fault").asText()));
+        } else {
             throw new IllegalArgumentException("needs 'fault' (with optional 'probability') or 'script'");
         }
-        double p = node.path("probability").asDouble(1.0);
-        return FaultRule.withProbability(
-                route, p, FaultSpec.parse(node.get("fault").asText()));
+        return node.hasNonNull("schema") ? rule.forSchema(node.get("schema").asText()) : rule;
     }
 }

@@ -19,9 +19,17 @@ import java.util.Objects;
  *     for scripts)
  * @param effect the effect for a probabilistic rule; null for a script
  * @param script the effects in order for a scripted rule; empty for a probabilistic rule
+ * @param schema the structured-output schema name ({@code text.format.name}, or {@code
+ *     response_format.json_schema.name} for chat) a request must use to match, or null for any
+ *     request: lets one schema version's outputs be worse than another's
  */
 public record FaultRule(
-        String method, String pathPattern, double probability, FaultEffect effect, List<FaultEffect> script) {
+        String method,
+        String pathPattern,
+        double probability,
+        FaultEffect effect,
+        List<FaultEffect> script,
+        String schema) {
 
     /**
      * @throws IllegalArgumentException when the probability is outside [0, 1], the path does not
@@ -42,16 +50,22 @@ public record FaultRule(
         method = method == null ? null : method.toUpperCase(Locale.ROOT);
     }
 
+    /** A rule for requests with any (or no) schema: the five-component form. */
+    public FaultRule(
+            String method, String pathPattern, double probability, FaultEffect effect, List<FaultEffect> script) {
+        this(method, pathPattern, probability, effect, script, null);
+    }
+
     /** A rule that applies {@code effect} to a share {@code probability} of the requests on {@code route}. */
     public static FaultRule withProbability(String route, double probability, FaultEffect effect) {
         String[] r = splitRoute(route);
-        return new FaultRule(r[0], r[1], probability, Objects.requireNonNull(effect, "effect"), List.of());
+        return new FaultRule(r[0], r[1], probability, Objects.requireNonNull(effect, "effect"), List.of(), null);
     }
 
     /** A rule that applies {@code script}'s effects in order to the next requests on {@code route}. */
     public static FaultRule scripted(String route, List<FaultEffect> script) {
         String[] r = splitRoute(route);
-        return new FaultRule(r[0], r[1], 1.0, null, script);
+        return new FaultRule(r[0], r[1], 1.0, null, script, null);
     }
 
     /**
@@ -80,6 +94,16 @@ public record FaultRule(
             rest = rest.substring(0, at);
         }
         return withProbability(route, p, FaultSpec.parse(rest));
+    }
+
+    /** The same rule, matching only requests whose structured-output schema is named {@code name}. */
+    public FaultRule forSchema(String name) {
+        return new FaultRule(method, pathPattern, probability, effect, script, Objects.requireNonNull(name, "name"));
+    }
+
+    /** Whether this rule's schema condition admits a request using {@code requestSchema} (null: none). */
+    public boolean matchesSchema(String requestSchema) {
+        return schema == null || schema.equals(requestSchema);
     }
 
     /** Whether this rule's route covers the request. */

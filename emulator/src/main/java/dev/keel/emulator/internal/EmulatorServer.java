@@ -237,9 +237,24 @@ public final class EmulatorServer implements AutoCloseable {
                 throw ApiException.invalid(e.getMessage(), FAULT_HEADER, "invalid_fault");
             }
         }
-        return faults.pick(ctx.method().name(), ctx.path())
+        String schema = faults.hasSchemaRules() ? schemaName(ctx) : null;
+        return faults.pick(ctx.method().name(), ctx.path(), schema)
                 .map(f -> new FaultChoice(f, false))
                 .orElse(new FaultChoice(null, false));
+    }
+
+    /** The request's structured-output schema name, or null (no JSON body, no json_schema format). */
+    private static String schemaName(Context ctx) {
+        try {
+            JsonNode body = Json.parse(ctx.bodyAsBytes());
+            JsonNode name = body.path("text").path("format").path("name");
+            if (name.isMissingNode()) {
+                name = body.path("response_format").path("json_schema").path("name");
+            }
+            return name.isTextual() ? name.asText() : null;
+        } catch (JsonSyntaxException e) {
+            return null;
+        }
     }
 
     private void rateLimit(Context ctx) {

@@ -33,6 +33,24 @@ class FaultPlanTest {
     }
 
     @Test
+    void pick_schemaScopedRule_firesOnlyForThatSchema() throws IOException {
+        Path file = dir.resolve("faults.yaml");
+        Files.writeString(file, """
+                seed: 5
+                rules:
+                  - route: POST /v1/responses
+                    schema: ticket_v2
+                    fault: "bad-sample:missing-field"
+                """);
+        var plan = FaultPlan.load(file);
+        assertThat(plan.hasSchemaRules()).isTrue();
+        assertThat(plan.pick("POST", "/v1/responses", "ticket_v2"))
+                .contains(new FaultEffect.BadSample(FaultEffect.SampleDefect.MISSING_FIELD));
+        assertThat(plan.pick("POST", "/v1/responses", "ticket_v1")).isEmpty();
+        assertThat(plan.pick("POST", "/v1/responses")).isEmpty();
+    }
+
+    @Test
     void pick_firstMatchingRuleThatFires_wins() {
         var plan = new FaultPlan(
                 1,

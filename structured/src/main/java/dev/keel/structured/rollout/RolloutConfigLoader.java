@@ -1,0 +1,215 @@
+package dev.keel.structured.rollout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.keel.structured.decode.CompatFallback;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the {@link RolloutConfig} from the environment and the {@code structured_output} section of
+ * {@code keel.yaml}:
+ *
+ * <pre>
+ * structured_output:
+ *   schema_version: v2          # STRUCTURED_OUTPUT_SCHEMA_VERSION
+ *   baseline_version: v1        # STRUCTURED_OUTPUT_BASELINE_VERSION
+ *   canary_percent: 5           # STRUCTURED_OUTPUT_CANARY_PERCENT (0-100)
+ *   compat_fallback: 1          # STRUCTURED_OUTPUT_COMPAT_FALLBACK (0, 1 or force)
+ *   reload_interval: 5s
+ *   auto_rollback:
+ *     enabled: true
+ *     margin: 0.05
+ *     min_samples: 200
+ *     window: 1000
+ * </pre>
+ *
+ * A setting may come from the environment or from the file, not both: a key set in both places is
+ * refused, so a rollback written into one can never be shadowed by the other. Stateless; the file
+ * is read on every {@link #load()}.
+ */
+public final class RolloutConfigLoader {
+
+    /** The section of {@code keel.yaml} this loader reads. */
+    public static final String SECTION = "structured_output";
+
+    private static final Map<String, String> ENV = Map.of(
+            "schema_version", "STRUCTURED_OUTPUT_SCHEMA_VERSION",
+            "baseline_version", "STRUCTURED_OUTPUT_BASELINE_VERSION",
+            "canary_percent", "STRUCTURED_OUTPUT_CANARY_PERCENT",
+            "compat_fallback", "STRUCTURED_OUTPUT_COMPAT_FALLBACK");
+    private static final Set<String> FILE_KEYS = Set.of(
+            "schema_version",
+            "baseline_version",
+            "canary_percent",
+            "compat_fallback",
+            "reload_interval",
+            "auto_rollback");
+    private static final Set<String> AUTO_KEYS = Set.of("enabled", "margin", "min_samples", "window");
+
+    private final Map<String, String> env;
+    private final Path file;
+
+    /**
+     * @param env the environment ({@code System.getenv()})
+     * @param file {@code keel.yaml}, or null for none; a file that does not exist counts as empty
+     */
+    public RolloutConfigLoader(Map<String, String> env, Path file) {
+        this.env = Map.copyOf(env);
+        this.file = file;
+    }
+
+    /** The file this loader reads, or null. */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Reads the configuration now.
+     *
+     * @throws IllegalArgumentException naming the variable or {@code file: structured_output.key},
+     *     the bad value and what is allowed
+     */
+    public RolloutConfig load() {
+        JsonNode section = section();
+        RolloutConfig c = RolloutConfig.ofDefaults();
+        for (var e : ENV.entrySet()) {
+            String fromEnv = blankToNull(env.get(e.getValue()));
+            boolean inFile = section.has(e.getKey());
+            if (fromEnv != null && inFile) {
+                throw new IllegalArgumentException(e.getValue() + " is set in the environment and " + where(e.getKey())
+                        + " is set too; set it in one place only, so a rollback written into one is never shadowed by"
+                        + " the other");
+            }
+        }
+        String version = value("schema_version", section);
+        String baseline = value("baseline_version", section);
+        String percent = value("canary_percent", section);
+        String fallback = value("compat_fallback", section);
+        c = c.withSchemaVersion(version).withBaselineVersion(baseline);
+        if (percent != null) {
+            c = c.withCanaryPercent(percent(percent, origin("canary_percent", section)));
+        }
+        if (fallback != null) {
+            c = c.withCompatFallback(CompatFallback.parse(origin("compat_fallback", section), fallback));
+        }
+        if (section.has("reload_interval")) {
+            c = c.withReloadInterval(duration(section.get("reload_interval").asText()));
+        }
+        if (section.has("auto_rollback")) {
+            c = c.withAutoRollback(auto(section.get("auto_rollback")));
+        }
+        return c;
+    }
+
+    private JsonNode section() {
+        if (file == null || !Files.exists(file)) {
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    file + ": cannot read: "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
+        }
+        JsonNode s = root == null ? null : root.get(SECTION);
+        if (s == null || s.isNull()) {
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        if (!s.isObject()) {
+            throw new IllegalArgumentException(file + ": " + SECTION + " must be a mapping");
+        }
+        s.fieldNames().forEachRemaining(k -> {
+            if (!FILE_KEYS.contains(k)) {
+                throw new IllegalArgumentException(where(k) + " is not a setting; known: "
+                        + FILE_KEYS.stream().sorted().toList());
+            }
+        });
+        return s;
+    }
+
+    private String value(String key, JsonNode section) {
+        String fromEnv = blankToNull(env.get(ENV.get(key)));
+        if (fromEnv != null) {
+            return fromEnv.strip();
+        }
+        JsonNode v = section.get(key);
+        return v == null || v.isNull() ? null : blankToNull(v.asText());
+    }
+
+    private String origin(String key, JsonNode section) {
+        return section.has(key) ? where(key) : ENV.get(key);
+    }
+
+    private String where(String key) {
+        return file + ": " + SECTION + "." + key;
+    }
+
+    private static int percent(String s, String where) {
+        try {
+            return new RolloutConfig(
+                            null,
+                            null,
+                            Integer.parseInt(s.strip()),
+                            CompatFallback.ON,
+                            AutoRollbackConfig.ofDefaults(),
+                            Duration.ofSeconds(5))
+                    .canaryPercent();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where + " must be an integer within 0-100, got '" + s + "'");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + " must be an integer within 0-100, got " + s.strip());
+        }
+    }
+
+    private AutoRollbackConfig auto(JsonNode n) {
+        n.fieldNames().forEachRemaining(k -> {
+            if (!AUTO_KEYS.contains(k)) {
+                throw new IllegalArgumentException(where("auto_rollback." + k) + " is not a setting; known: "
+                        + AUTO_KEYS.stream().sorted().toList());
+            }
+        });
+        var d = AutoRollbackConfig.ofDefaults();
+        try {
+            return new AutoRollbackConfig(
+                    n.path("enabled").asBoolean(d.enabled()),
+                    n.path("margin").asDouble(d.margin()),
+                    n.path("min_samples").asInt(d.minSamples()),
+                    n.path("window").asInt(d.window()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + SECTION + "." + e.getMessage(), e);
+        }
+    }
+
+    /** {@code 5s}, {@code 500ms}, {@code 1m} or ISO-8601 ({@code PT5S}). */
+    static Duration duration(String s) {
+        String t = s.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.parse(s.strip());
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException("reload_interval '" + s + "' is not a duration such as 5s, 500ms or 1m");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
