@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BatchCrashTest {
 
-    private static final int ITEMS = 400;
+    private static final int ITEMS = 600;
 
     @TempDir
     Path dir;
@@ -53,8 +53,12 @@ class BatchCrashTest {
                 .batchSpeed(2_000)
                 .recordCapacity(1_000_000)
                 .build());
+        // Every call takes 20-60 ms, so a run lasts long enough for kills to land in every phase.
         emulator.replaceFaults(new FaultPlan(
-                7, List.of(FaultRule.withProbability("POST /v1/batches", 0.3, FaultSpec.parse("batch:partial")))));
+                7,
+                List.of(
+                        FaultRule.withProbability("POST /v1/batches", 0.3, FaultSpec.parse("batch:partial")),
+                        FaultRule.withProbability("*", 1.0, FaultSpec.parse("latency:20ms..60ms")))));
         var lines = new ArrayList<String>();
         for (int i = 1; i <= ITEMS; i++) {
             lines.add("{\"custom_id\":\"job-" + i + "\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
@@ -101,14 +105,14 @@ class BatchCrashTest {
     @Test
     void killedTwentyTimesAtRandomPointsTheRunStillAccountsForEveryItemExactlyOnce() throws Exception {
         String db = "jdbc:sqlite:" + dir.resolve("keel.db");
-        var args = new ArrayList<String>(List.of("run", input.toString(), "--max-items", "20"));
+        var args = new ArrayList<String>(List.of("run", input.toString(), "--max-items", "15"));
         args.addAll(common(db));
         Path log = dir.resolve("runs.log");
         var random = new Random(20261124);
         int killed = 0;
-        for (int i = 0; i < 20; i++) {
+        for (int launch = 0; launch < 60 && killed < 20; launch++) {
             Process p = keel(log, args.toArray(String[]::new));
-            long delay = 400 + random.nextInt(2_200);
+            long delay = 500 + random.nextInt(1_000);
             if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();
                 killed++;
@@ -119,7 +123,7 @@ class BatchCrashTest {
                 .as("final run finished; log: %s", log)
                 .isTrue();
         assertThat(last.exitValue()).as(Files.readString(log)).isIn(0, 1);
-        assertThat(killed).as("kills that landed mid-run").isGreaterThanOrEqualTo(15);
+        assertThat(killed).as("kills that landed mid-run").isEqualTo(20);
 
         accountFor(new Ledger(Database.open(db)));
     }
