@@ -502,6 +502,12 @@ final class BatchCommand implements Runnable {
                 description = "Map a raw code to a class (repeatable).")
         List<String> retryable = new ArrayList<>();
 
+        @Option(
+                names = "--format",
+                paramLabel = "text|json",
+                description = "Output format (default: ${DEFAULT-VALUE}).")
+        BatchOptions.Format format = BatchOptions.Format.text;
+
         @Override
         public Integer call() {
             if (!Files.isRegularFile(failed)) {
@@ -510,17 +516,28 @@ final class BatchCommand implements Runnable {
             var r = new ReplayBuilder(ReplayPolicy.ofDefaults().with(retryable), maxReplays).build(failed, out);
             var err = spec.commandLine().getErr();
             r.problems().forEach(err::println);
-            spec.commandLine()
-                    .getOut()
-                    .printf(
-                            Locale.ROOT,
-                            "read %d failed lines: wrote %d to %s; skipped %d not retryable, %d out of replays, %d unreadable%n",
-                            r.read(),
-                            r.written(),
-                            out,
-                            r.notRetryable(),
-                            r.replaysUsedUp(),
-                            r.problems().size());
+            if (format == BatchOptions.Format.json) {
+                var j = Json.object()
+                        .put("read", r.read())
+                        .put("written", r.written())
+                        .put("out", out.toString())
+                        .put("not_retryable", r.notRetryable())
+                        .put("replays_used_up", r.replaysUsedUp())
+                        .put("unreadable", r.problems().size());
+                spec.commandLine().getOut().println(Json.write(j));
+            } else {
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                Locale.ROOT,
+                                "read %d failed lines: wrote %d to %s; skipped %d not retryable, %d out of replays, %d unreadable%n",
+                                r.read(),
+                                r.written(),
+                                out,
+                                r.notRetryable(),
+                                r.replaysUsedUp(),
+                                r.problems().size());
+            }
             spec.commandLine().getOut().flush();
             err.flush();
             return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.BAD_INPUT;
