@@ -279,6 +279,24 @@ final class BatchCommand implements Runnable {
         }
     }
 
+    /** A command that calls upstream and drives runs. */
+    abstract static class Driving extends Base {
+        @Mixin
+        UpstreamOptions upstream;
+
+        @ArgGroup(exclusive = false, heading = "Driving%n")
+        DriveOptions drive = new DriveOptions();
+    }
+
+    /** A command that plans an input file, then drives its run. */
+    abstract static class FileDriving extends Driving {
+        @Parameters(paramLabel = "FILE", description = "JSONL: one {custom_id, method, url, body} per line.")
+        Path file;
+
+        @ArgGroup(exclusive = false, heading = "Planning%n")
+        PlanOptions plan = new PlanOptions();
+    }
+
     @Command(
             name = "run",
             mixinStandardHelpOptions = true,
@@ -287,18 +305,7 @@ final class BatchCommand implements Runnable {
                 "Exit 0 all ok, 1 some items ended in the manual queue, 2 invalid input, 3 upstream unavailable,",
                 "4 a cost ceiling held items back."
             })
-    static final class Run extends Base {
-        @Parameters(paramLabel = "FILE", description = "JSONL: one {custom_id, method, url, body} per line.")
-        Path file;
-
-        @Mixin
-        UpstreamOptions upstream;
-
-        @ArgGroup(exclusive = false, heading = "Planning%n")
-        PlanOptions plan = new PlanOptions();
-
-        @ArgGroup(exclusive = false, heading = "Driving%n")
-        DriveOptions drive = new DriveOptions();
+    static final class Run extends FileDriving {
 
         @Override
         public Integer call() throws InterruptedException {
@@ -328,18 +335,7 @@ final class BatchCommand implements Runnable {
                 "Follow up with 'keel batch collect' (or 'keel batch run FILE'). Against the embedded emulator the",
                 "batches end with the command, so point --base-url at 'keel emulator' for multi-step flows."
             })
-    static final class Submit extends Base {
-        @Parameters(paramLabel = "FILE", description = "JSONL: one {custom_id, method, url, body} per line.")
-        Path file;
-
-        @Mixin
-        UpstreamOptions upstream;
-
-        @ArgGroup(exclusive = false, heading = "Planning%n")
-        PlanOptions plan = new PlanOptions();
-
-        @ArgGroup(exclusive = false, heading = "Driving%n")
-        DriveOptions drive = new DriveOptions();
+    static final class Submit extends FileDriving {
 
         @Override
         public Integer call() {
@@ -437,15 +433,9 @@ final class BatchCommand implements Runnable {
                 "Advance a run once without waiting: poll each running batch, collect finished ones, route every",
                 "line, and submit due replays. Run it on a schedule, or use 'keel batch run' to wait."
             })
-    static final class Collect extends Base {
+    static final class Collect extends Driving {
         @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
         String runId;
-
-        @Mixin
-        UpstreamOptions upstream;
-
-        @ArgGroup(exclusive = false, heading = "Driving%n")
-        DriveOptions drive = new DriveOptions();
 
         @Override
         public Integer call() {
@@ -591,15 +581,9 @@ final class BatchCommand implements Runnable {
                 "Cancel a run: nothing more is submitted or replayed, running batches are cancelled upstream, their",
                 "finished lines are still collected, and every other item goes to the manual queue as batch_cancelled."
             })
-    static final class Cancel extends Base {
+    static final class Cancel extends Driving {
         @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
         String runId;
-
-        @Mixin
-        UpstreamOptions upstream;
-
-        @ArgGroup(exclusive = false, heading = "Driving%n")
-        DriveOptions drive = new DriveOptions();
 
         @Override
         public Integer call() throws InterruptedException {
@@ -628,12 +612,7 @@ final class BatchCommand implements Runnable {
                 "PostgreSQL ledger (--db jdbc:postgresql://...): they share chunks through leases (FOR UPDATE SKIP",
                 "LOCKED), and a killed worker's chunks are taken over when its lease expires."
             })
-    static final class Worker extends Base {
-        @Mixin
-        UpstreamOptions upstream;
-
-        @ArgGroup(exclusive = false, heading = "Driving%n")
-        DriveOptions drive = new DriveOptions();
+    static final class Worker extends Driving {
 
         @Option(
                 names = "--lease",
