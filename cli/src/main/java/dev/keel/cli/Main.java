@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             DoctorCommand.class,
             EmulatorCommand.class,
+            RealtimeCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

@@ -532,8 +532,12 @@ public final class SessionController implements AutoCloseable {
     private void serverError(JsonNode e) {
         String code = e.at("/error/code").asText("");
         String message = e.at("/error/message").asText("");
-        if (code.equals("response_cancel_not_active") && phases.phase() == Phase.CANCELLING) {
-            toListening("cancel confirmed (the response had already ended)");
+        if (code.equals("response_cancel_not_active")) {
+            // the answer to one of our cancels: the response had already ended (often cancelled by the
+            // server's own turn detection first), which is what the cancel wanted
+            if (phases.phase() == Phase.CANCELLING) {
+                toListening("cancel confirmed (the response had already ended)");
+            }
         } else if (code.equals("session_expired")) {
             startRecovery(SESSION_MAX_DURATION, RecoveryPlan.PLANNED);
         } else {
