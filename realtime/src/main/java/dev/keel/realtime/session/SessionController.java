@@ -93,6 +93,11 @@ public final class SessionController implements AutoCloseable {
     private int turnNumber;
     private boolean turnRecorded;
     private boolean recovering;
+    /** The response an interrupt is cancelling, until the server confirms. */
+    private String cancellingId;
+    /** The user's next turn ended while a cancel was unconfirmed: THINKING once it is. */
+    private boolean turnPending;
+
     private boolean reconnectWhenIdle;
     private volatile boolean closed;
     private int reconnects;
@@ -373,6 +378,15 @@ public final class SessionController implements AutoCloseable {
         if (e.path("event_id").isTextual()) {
             lastAckEventId = e.get("event_id").asText();
         }
+        try {
+            dispatch(c, e, receivedNanos);
+        } catch (IllegalPhaseTransitionException illegal) {
+            // counted by the phase machine; the event is dropped and the session goes on
+            listener.serverError("illegal_transition", illegal.getMessage());
+        }
+    }
+
+    private void dispatch(Conn c, JsonNode e, long receivedNanos) {
         switch (e.path("type").asText("")) {
             case "session.created", "session.updated" -> sessionEvent(c, e);
             case "input_audio_buffer.speech_started" -> {
@@ -382,6 +396,10 @@ public final class SessionController implements AutoCloseable {
             }
             case "input_audio_buffer.speech_stopped" -> speechStopped(e);
             case "response.created" -> {
+                if (phases.phase() == Phase.CANCELLING) {
+                    // one response at a time: a new one means the cancelled one is over
+                    toListening("cancel confirmed (the next response started)");
+                }
                 responseId = e.at("/response/id").asText(null);
                 if (e.at("/response/conversation_id").isTextual()) {
                     conversationId = e.at("/response/conversation_id").asText();
@@ -413,7 +431,8 @@ public final class SessionController implements AutoCloseable {
     }
 
     private void speechStopped(JsonNode e) {
-        if (phases.phase() != Phase.LISTENING) {
+        Phase p = phases.phase();
+        if (p != Phase.LISTENING && p != Phase.CANCELLING) {
             return;
         }
         marks = new TurnMarks(++turnNumber);
@@ -430,7 +449,11 @@ public final class SessionController implements AutoCloseable {
             marks.mark(Mark.DECIDING_CHUNK_SENT, deciding.sentAt());
         }
         marks.mark(Mark.SPEECH_STOPPED, clock.instant());
-        phases.transition(Phase.THINKING, "speech_stopped");
+        if (p == Phase.CANCELLING) {
+            turnPending = true; // THINKING as soon as the cancel is confirmed
+        } else {
+            phases.transition(Phase.THINKING, "speech_stopped");
+        }
     }
 
     private Chunk chunkAt(long ms) {
@@ -501,11 +524,12 @@ public final class SessionController implements AutoCloseable {
 
     private void responseDone(JsonNode e) {
         String rid = e.at("/response/id").asText(null);
-        if (rid == null || !rid.equals(responseId)) {
+        Phase p = phases.phase();
+        String expected = p == Phase.CANCELLING ? cancellingId : responseId;
+        if (rid == null || !rid.equals(expected)) {
             return;
         }
         String status = e.at("/response/status").asText("");
-        Phase p = phases.phase();
         if (p == Phase.CANCELLING) {
             toListening("cancel confirmed (" + status + ")");
         } else if (p == Phase.SPEAKING) {
@@ -522,7 +546,13 @@ public final class SessionController implements AutoCloseable {
     private void toListening(String cause) {
         responseId = null;
         itemId = null;
+        cancellingId = null;
         phases.transition(Phase.LISTENING, cause);
+        if (turnPending) {
+            turnPending = false;
+            phases.transition(Phase.THINKING, "speech_stopped (during the cancel)");
+            return;
+        }
         if (reconnectWhenIdle) {
             reconnectWhenIdle = false;
             startRecovery(SESSION_MAX_DURATION, RecoveryPlan.PLANNED);
@@ -566,6 +596,7 @@ public final class SessionController implements AutoCloseable {
         long end = Math.min(playedMs(clock.instant()), receivedBytes / BYTES_PER_MS);
         if (p == Phase.SPEAKING) {
             phases.transition(Phase.CANCELLING, cause);
+            cancellingId = rid;
         }
         try {
             current.link.send(Json.write(event("response.cancel").put("response_id", rid)));
@@ -674,6 +705,8 @@ public final class SessionController implements AutoCloseable {
             inputBytes = 0;
             chunks.clear();
             marks = null;
+            cancellingId = null;
+            turnPending = false;
             reconnects++;
             recovering = false;
             if (RecoveryPlan.isTransport(reason)) {

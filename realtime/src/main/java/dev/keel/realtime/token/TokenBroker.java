@@ -1,9 +1,11 @@
 package dev.keel.realtime.token;
 
 import dev.keel.realtime.session.RecoveryPlan;
+import dev.keel.realtime.session.Scheduler;
 import dev.keel.realtime.session.SessionCredentials;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -86,6 +88,42 @@ public final class TokenBroker implements SessionCredentials {
             throw new TokenRotationException(reason + "; the session will reconnect with a new token when it can");
         }
         return current;
+    }
+
+    /**
+     * Keeps the token fresh in the background: rotates at each token's {@code rotate_at}; after a
+     * failed rotation (counted, listeners told) tries again {@code retryAfterFailure} later.
+     *
+     * @return a handle that stops it
+     */
+    public AutoCloseable keepFresh(Scheduler scheduler, Duration retryAfterFailure) {
+        var stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        var next = new java.util.concurrent.atomic.AtomicReference<AutoCloseable>();
+        Runnable[] cycle = new Runnable[1];
+        cycle[0] = () -> {
+            if (stopped.get()) {
+                return;
+            }
+            Duration wait;
+            try {
+                EphemeralToken t = current();
+                wait = Duration.between(clock.instant(), t.rotateAt());
+                if (wait.isNegative() || wait.isZero()) {
+                    wait = Duration.between(clock.instant(), rotate().rotateAt());
+                }
+            } catch (TokenRotationException e) {
+                wait = retryAfterFailure;
+            }
+            next.set(scheduler.schedule(wait.isNegative() ? Duration.ZERO : wait, cycle[0]));
+        };
+        cycle[0].run();
+        return () -> {
+            stopped.set(true);
+            AutoCloseable n = next.get();
+            if (n != null) {
+                n.close();
+            }
+        };
     }
 
     /** Tokens minted so far. */

@@ -224,6 +224,36 @@ class SessionControllerTest {
     }
 
     @Test
+    void nextTurn_endingBeforeTheCancelIsConfirmed_startsOnceTheNextResponseDoes() {
+        var c = speaking(1000);
+        clock.advance(Duration.ofMillis(100));
+        c.interrupt();
+        server.push("{\"type\":\"input_audio_buffer.speech_stopped\",\"audio_end_ms\":0}");
+        assertThat(c.phase()).isEqualTo(Phase.CANCELLING);
+        server.push("{\"type\":\"response.created\",\"response\":{\"id\":\"resp_2\"}}");
+        assertThat(c.phase()).isEqualTo(Phase.THINKING);
+        server.push("{\"type\":\"response.output_item.added\",\"item\":{\"id\":\"item_2\"}}");
+        server.audio("resp_2", "item_2", 100);
+        assertThat(c.phase()).isEqualTo(Phase.SPEAKING);
+        server.done("resp_1", "cancelled"); // the old response's late confirmation changes nothing
+        assertThat(c.phase()).isEqualTo(Phase.SPEAKING);
+        assertThat(c.snapshot().responseId()).isEqualTo("resp_2");
+        assertThat(c.timeline())
+                .extracting(PhaseChange::to)
+                .containsSubsequence(Phase.CANCELLING, Phase.LISTENING, Phase.THINKING, Phase.SPEAKING);
+    }
+
+    @Test
+    void outOfOrderEvent_isDroppedAndTheSessionGoesOn() {
+        var c = start();
+        server.push("{\"type\":\"response.created\",\"response\":{\"id\":\"resp_x\"}}");
+        server.push("{\"type\":\"response.output_item.added\",\"item\":{\"id\":\"item_x\"}}");
+        server.audio("resp_x", "item_x", 100); // audio while LISTENING: not played, no transition
+        assertThat(c.phase()).isEqualTo(Phase.LISTENING);
+        assertThat(c.metrics().illegalTransitions()).isZero();
+    }
+
+    @Test
     void cancelNotActiveError_whileCancelling_confirmsTheCancel() {
         var c = speaking(1000);
         c.interrupt();

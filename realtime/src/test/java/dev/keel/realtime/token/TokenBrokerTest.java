@@ -49,6 +49,30 @@ class TokenBrokerTest {
     }
 
     @Test
+    void keepFresh_rotatesAtEachRotateAt_andRetriesAfterAFailure() throws Exception {
+        var broker = broker();
+        List<Object[]> tasks = new ArrayList<>();
+        dev.keel.realtime.session.Scheduler scheduler = (delay, task) -> {
+            tasks.add(new Object[] {delay, task});
+            return () -> {};
+        };
+        try (var handle = broker.keepFresh(scheduler, Duration.ofSeconds(5))) {
+            assertThat(broker.issuedCount()).isEqualTo(1);
+            assertThat(tasks.get(0)[0]).isEqualTo(Duration.ofSeconds(270));
+            clock.advance(Duration.ofSeconds(270));
+            ((Runnable) tasks.get(0)[1]).run();
+            assertThat(broker.issuedCount()).isEqualTo(2);
+            assertThat(tasks.get(1)[0]).isEqualTo(Duration.ofSeconds(270));
+            upstreamDown.set(true);
+            clock.advance(Duration.ofSeconds(270));
+            ((Runnable) tasks.get(1)[1]).run();
+            assertThat(tasks.get(2)[0]).isEqualTo(Duration.ofSeconds(5));
+            assertThat(registry.get("session_rotate_fail").counter().count()).isEqualTo(1);
+            assertThat(handle).isNotNull();
+        }
+    }
+
+    @Test
     void rotate_whenTheUpstreamFails_countsTheFailureAndAsksForTheTokenExpiredPlan() {
         var broker = broker();
         broker.current();
