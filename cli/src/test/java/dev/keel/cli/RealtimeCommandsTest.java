@@ -54,6 +54,15 @@ class RealtimeCommandsTest {
     }
 
     @Test
+    void emulatorCommand_realtimeOptions_setThePaceAndTheSessionLimit() {
+        var command = new EmulatorCommand();
+        new CommandLine(command).parseArgs("--realtime-pace", "4", "--realtime-max-session", "90s");
+        var realtime = command.config().realtime();
+        assertThat(realtime.audioPace()).isEqualTo(4.0);
+        assertThat(realtime.maxSessionDuration()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
     void realtimeHelp_listsTheDemo() {
         assertThat(Main.run("realtime", "--help")).isZero();
         assertThat(run(new RealtimeCommand())).isZero();
