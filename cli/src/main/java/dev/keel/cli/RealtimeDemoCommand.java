@@ -57,7 +57,7 @@ final class RealtimeDemoCommand implements Callable<Integer> {
                 emulator = Emulator.start(EmulatorConfig.builder()
                         .realtime(RealtimeSettings.ofDefaults()
                                 .withAudioPace(pace)
-                                .withAnswerDuration(Duration.ofMillis(1600)))
+                                .withAnswerDuration(Duration.ofMillis(2400)))
                         .build());
                 err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl());
                 err.flush();

@@ -22,7 +22,7 @@ class RealtimeSocketTest {
     static void start() {
         emulator = Emulator.start(EmulatorConfig.builder()
                 .requiredKey("sk-test-realtime")
-                .realtime(RealtimeSettings.ofDefaults().withAudioPace(20).withAnswerDuration(Duration.ofMillis(1000)))
+                .realtime(RealtimeSettings.ofDefaults().withAudioPace(5).withAnswerDuration(Duration.ofMillis(1500)))
                 .build());
     }
 
@@ -104,7 +104,7 @@ class RealtimeSocketTest {
                     .mapToLong(e ->
                             java.util.Base64.getDecoder().decode(e.get("delta").asText()).length / 48)
                     .sum();
-            assertThat(audioMs).isEqualTo(1000);
+            assertThat(audioMs).isEqualTo(1500);
         }
     }
 
@@ -159,8 +159,8 @@ class RealtimeSocketTest {
                     .put("type", "conversation.item.truncate")
                     .put("item_id", item)
                     .put("content_index", 0)
-                    .put("audio_end_ms", 1500));
-            assertThat(c.await("error").at("/error/message").asText()).contains("already shorter than 1500ms");
+                    .put("audio_end_ms", 1600));
+            assertThat(c.await("error").at("/error/message").asText()).contains("already shorter than 1600ms");
             c.send(Json.object()
                     .put("type", "conversation.item.truncate")
                     .put("item_id", item)

@@ -45,7 +45,7 @@ class SessionEndToEndTest {
     void start() {
         emulator = Emulator.start(EmulatorConfig.builder()
                 .requiredKey(KEY)
-                .realtime(RealtimeSettings.ofDefaults().withAudioPace(4).withAnswerDuration(Duration.ofMillis(2000)))
+                .realtime(RealtimeSettings.ofDefaults().withAudioPace(4).withAnswerDuration(Duration.ofMillis(3000)))
                 .build());
         var config = KeelClientConfig.builder(KEY, emulator.baseUrl()).build();
         client = KeelClient.builder(config).build();
