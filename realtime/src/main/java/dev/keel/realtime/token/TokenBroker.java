@@ -114,7 +114,10 @@ public final class TokenBroker implements SessionCredentials {
             } catch (TokenRotationException e) {
                 wait = retryAfterFailure;
             }
-            next.set(scheduler.schedule(wait.isNegative() ? Duration.ZERO : wait, cycle[0]));
+            // the rotation is a network call: run it on its own virtual thread, not the scheduler's
+            next.set(scheduler.schedule(
+                    wait.isNegative() ? Duration.ZERO : wait,
+                    () -> Thread.ofVirtual().start(cycle[0])));
         };
         cycle[0].run();
         return () -> {
