@@ -20,7 +20,9 @@ public final class Main {
             new Benchmark("client", ClientOverhead.SUMMARY, ClientOverhead::run),
             new Benchmark("storm", RetryStorm.SUMMARY, RetryStorm::run),
             new Benchmark("batch-plan", BatchPlanBench.SUMMARY, BatchPlanBench::run),
-            new Benchmark("batch-e2e", BatchEndToEnd.SUMMARY, BatchEndToEnd::run));
+            new Benchmark("batch-e2e", BatchEndToEnd.SUMMARY, BatchEndToEnd::run),
+            new Benchmark("realtime-interrupt", RealtimeInterruptBench.SUMMARY, RealtimeInterruptBench::run),
+            new Benchmark("realtime-token", RealtimeTokenBench.SUMMARY, RealtimeTokenBench::run));
 
     private Main() {}
 
@@ -49,7 +51,7 @@ public final class Main {
         out.println("Usage: keel bench NAME [OPTIONS]   (NAME --help shows a benchmark's options)");
         out.println("Benchmarks:");
         for (Benchmark benchmark : BENCHMARKS) {
-            out.printf("  %-10s %s%n", benchmark.name(), benchmark.summary());
+            out.printf("  %-18s %s%n", benchmark.name(), benchmark.summary());
         }
     }
 }

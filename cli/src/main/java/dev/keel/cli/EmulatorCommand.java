@@ -69,6 +69,19 @@ final class EmulatorCommand implements Callable<Integer> {
                     "Enforce per-minute request and token limits, e.g. 60:100000 (default: reported, not enforced).")
     String rateLimit;
 
+    @Option(
+            names = "--realtime-pace",
+            paramLabel = "X",
+            description =
+                    "Realtime WebSocket: stream answer audio X times faster than real time (default: ${DEFAULT-VALUE}).")
+    double realtimePace = 1.0;
+
+    @Option(
+            names = "--realtime-max-session",
+            paramLabel = "DURATION",
+            description = "Realtime WebSocket: session_expired after this long (default: ${DEFAULT-VALUE}).")
+    String realtimeMaxSession = "60m";
+
     @Spec
     CommandSpec spec;
 
@@ -108,6 +121,9 @@ final class EmulatorCommand implements Callable<Integer> {
                 .port(port)
                 .requiredKey(requiredKey == null || requiredKey.isBlank() ? null : requiredKey)
                 .batchSpeed(batchSpeed)
+                .realtime(dev.keel.emulator.RealtimeSettings.ofDefaults()
+                        .withAudioPace(realtimePace)
+                        .withMaxSessionDuration(UpstreamOptions.duration("--realtime-max-session", realtimeMaxSession)))
                 .faults(plan);
         if (rateLimit != null) {
             String[] parts = rateLimit.split(":");

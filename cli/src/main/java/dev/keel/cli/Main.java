@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             DoctorCommand.class,
             EmulatorCommand.class,
             SchemaCommand.class,
+            RealtimeCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

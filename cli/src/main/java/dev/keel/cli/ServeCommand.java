@@ -26,7 +26,10 @@ import picocli.CommandLine.Spec;
             "  GET /metrics        Prometheus text (openai_requests_total, openai_request_latency_ms, ...)",
             "  GET /debug/config   the effective configuration as JSON, secrets redacted, with the",
             "                      structured_output rollout (keel.yaml and STRUCTURED_OUTPUT_* variables)",
-            "  GET /healthz        liveness, with the degrade state and error-budget alerts"
+            "  GET /healthz        liveness, with the degrade state and error-budget alerts",
+            "  POST /v1/realtime/token   a short-lived Realtime client secret for an app token's user",
+            "                            ({value, expires_at, rotate_at}; body: model, voice, instructions,",
+            "                            expires_after.seconds 60-300)"
         })
 final class ServeCommand implements Callable<Integer> {
 
@@ -61,6 +64,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--schema", paramLabel = "NAME", description = "The schema under rollout, when DIR holds several.")
     String schema;
 
+    @Option(
+            names = "--app-token",
+            paramLabel = "TOKEN=USER",
+            description = "An app token allowed to ask for realtime tokens, and its user (repeatable).")
+    java.util.Map<String, String> appTokens = new java.util.LinkedHashMap<>();
+
+    @Option(
+            names = "--token-rate",
+            paramLabel = "N",
+            description = "Realtime tokens per user per minute (default: ${DEFAULT-VALUE}).")
+    int tokenRate = 10;
+
     /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the sidecar. */
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -80,15 +95,16 @@ final class ServeCommand implements Callable<Integer> {
                 cfg.routes.get(
                         "/debug/config",
                         ctx -> ctx.contentType("application/json")
-                                .result(Json.write(
-                                        config(client, up.mode()).set("structured_output", structured.describe()))));
+                                .result(Json.write(withRealtime(
+                                        config(client, up.mode()).set("structured_output", structured.describe())))));
                 cfg.routes.get(
                         "/healthz", ctx -> ctx.contentType("application/json").result(Json.write(health(client))));
+                RealtimeTokenRoute.register(cfg, RealtimeTokenRoute.service(client, appTokens, tokenRate));
             });
             app.start(host, port);
             var out = spec.commandLine().getOut();
             out.println("keel sidecar listening on http://" + host + ":" + app.port()
-                    + " (/metrics, /debug/config, /healthz)." + " Ctrl-C stops it.");
+                    + " (/metrics, /debug/config, /healthz, POST /v1/realtime/token)." + " Ctrl-C stops it.");
             out.flush();
             Thread hook = new Thread(stop::countDown, "keel-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -133,6 +149,12 @@ final class ServeCommand implements Callable<Integer> {
                 .put("target", c.slo().target())
                 .put("period_days", c.slo().period().toDays());
         return out;
+    }
+
+    /** The token endpoint's settings: how many app tokens (never their values) and the rate. */
+    private ObjectNode withRealtime(ObjectNode config) {
+        config.putObject("realtime_token").put("app_tokens", appTokens.size()).put("per_user_per_minute", tokenRate);
+        return config;
     }
 
     static ObjectNode health(KeelClient client) {

@@ -18,7 +18,7 @@ import java.util.List;
  *
  * Speaks HTTP/1.1 and prior-knowledge h2c on one port. Serves {@code /v1/responses}, {@code
  * /v1/chat/completions}, {@code /v1/embeddings}, {@code /v1/files}, {@code /v1/batches} and {@code
- * /v1/realtime/client_secrets}; faults come from {@link EmulatorConfig#faults()} or per request
+ * /v1/realtime/client_secrets} and the realtime WebSocket {@code /v1/realtime?model=…}; faults come from {@link EmulatorConfig#faults()} or per request
  * from the {@code x-keel-fault} header. Thread-safe; {@link #close()} stops it and drops any open
  * connection.
  */
@@ -83,6 +83,21 @@ public final class Emulator implements AutoCloseable {
      */
     public void replaceFaults(dev.keel.emulator.fault.FaultPlan plan) {
         server.replaceFaults(plan);
+    }
+
+    /** The events on the realtime WebSocket so far, both ways, oldest first. */
+    public List<RealtimeEvent> realtimeEvents() {
+        return server.realtime().events();
+    }
+
+    /** Drops every open realtime WebSocket without a close frame, as a network failure would. */
+    public void dropRealtimeConnections() {
+        server.realtime().dropAll();
+    }
+
+    /** Realtime WebSockets open now. */
+    public int openRealtimeConnections() {
+        return server.realtime().openConnections();
     }
 
     /** Forgets the recorded requests. */

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param maxFileBytes largest upload accepted (the API: 512 MB)
  * @param maxBatchFileBytes largest batch input file (the API: 200 MB)
  * @param maxBatchRequests most requests in one batch (the API: 50,000)
+ * @param realtime how the realtime WebSocket paces audio and expires sessions
  */
 public record EmulatorConfig(
         String host,
@@ -35,7 +36,8 @@ public record EmulatorConfig(
         int recordCapacity,
         long maxFileBytes,
         long maxBatchFileBytes,
-        int maxBatchRequests) {
+        int maxBatchRequests,
+        RealtimeSettings realtime) {
 
     public static final long MB = 1024L * 1024L;
 
@@ -46,6 +48,7 @@ public record EmulatorConfig(
         Objects.requireNonNull(rateLimits, "rateLimits");
         Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(realtime, "realtime");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);
         }
@@ -82,7 +85,8 @@ public record EmulatorConfig(
                 .recordCapacity(recordCapacity)
                 .maxFileBytes(maxFileBytes)
                 .maxBatchFileBytes(maxBatchFileBytes)
-                .maxBatchRequests(maxBatchRequests);
+                .maxBatchRequests(maxBatchRequests)
+                .realtime(realtime);
     }
 
     @Override
@@ -92,7 +96,7 @@ public record EmulatorConfig(
                 + batchTimings + ", rateLimits=" + rateLimits + ", faultRules="
                 + faults.rules().size()
                 + ", recordCapacity=" + recordCapacity + ", maxFileBytes=" + maxFileBytes + ", maxBatchFileBytes="
-                + maxBatchFileBytes + ", maxBatchRequests=" + maxBatchRequests + "]";
+                + maxBatchFileBytes + ", maxBatchRequests=" + maxBatchRequests + ", realtime=" + realtime + "]";
     }
 
     /** Builder for {@link EmulatorConfig}; not thread-safe. */
@@ -109,6 +113,7 @@ public record EmulatorConfig(
         private long maxFileBytes = 512 * MB;
         private long maxBatchFileBytes = 200 * MB;
         private int maxBatchRequests = 50_000;
+        private RealtimeSettings realtime = RealtimeSettings.ofDefaults();
 
         private Builder() {}
 
@@ -172,6 +177,11 @@ public record EmulatorConfig(
             return this;
         }
 
+        public Builder realtime(RealtimeSettings v) {
+            realtime = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException as the record's constructor */
         public EmulatorConfig build() {
             return new EmulatorConfig(
@@ -186,7 +196,8 @@ public record EmulatorConfig(
                     recordCapacity,
                     maxFileBytes,
                     maxBatchFileBytes,
-                    maxBatchRequests);
+                    maxBatchRequests,
+                    realtime);
         }
     }
 }

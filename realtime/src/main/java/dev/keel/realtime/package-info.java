@@ -1,5 +1,6 @@
 /**
- * Realtime voice: token broker, session state machine, recovery plans, latency budgets. Built in the
- * realtime issue; the module exists now so the dependency rules hold from the start.
+ * Realtime voice (recipe A3): {@code token} issues and rotates ephemeral tokens, {@code session}
+ * runs the turn/interrupt state machine with recovery, {@code latency} measures each turn against
+ * its budgets.
  */
 package dev.keel.realtime;

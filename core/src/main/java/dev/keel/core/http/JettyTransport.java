@@ -71,6 +71,9 @@ public final class JettyTransport implements AutoCloseable {
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "keel/" + version()));
         try {
             client.start();
+            // An upstream 401 is an answer to classify (AUTH), not an authentication challenge: with
+            // the handler start() installs, a 401 lacking WWW-Authenticate fails as a protocol violation.
+            client.getProtocolHandlers().remove(org.eclipse.jetty.client.WWWAuthenticationProtocolHandler.NAME);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the HTTP client: " + e.getMessage(), e);
         }

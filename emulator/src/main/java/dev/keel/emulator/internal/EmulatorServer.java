@@ -54,6 +54,7 @@ public final class EmulatorServer implements AutoCloseable {
     private final FileStore files;
     private final BatchEngine batches;
     private final RealtimeSecretsApi secrets;
+    private final RealtimeSocketApi realtime;
     private final RateLimiter limiter;
     private final ExecutorService delayed = Executors.newVirtualThreadPerTaskExecutor();
     private final Javalin app;
@@ -92,6 +93,7 @@ public final class EmulatorServer implements AutoCloseable {
                 config.maxBatchFileBytes(),
                 config.maxBatchRequests());
         this.secrets = new RealtimeSecretsApi(config.clock());
+        this.realtime = new RealtimeSocketApi(config, secrets);
         this.limiter = new RateLimiter(config.rateLimits(), config.clock());
         this.app = Javalin.create(this::configure);
     }
@@ -131,9 +133,15 @@ public final class EmulatorServer implements AutoCloseable {
         return secrets;
     }
 
+    /** The realtime WebSocket: its recorded events and open connections. */
+    public RealtimeSocketApi realtime() {
+        return realtime;
+    }
+
     @Override
     public void close() {
         app.stop();
+        realtime.close();
         delayed.shutdownNow();
     }
 
@@ -184,6 +192,7 @@ public final class EmulatorServer implements AutoCloseable {
         r.get("/v1/batches/{id}", guarded(false, (ctx, f) -> json(ctx, batches.retrieve(ctx.pathParam("id")))));
         r.post("/v1/batches/{id}/cancel", guarded(false, (ctx, f) -> json(ctx, batches.cancel(ctx.pathParam("id")))));
         r.post("/v1/realtime/client_secrets", guarded(false, (ctx, f) -> json(ctx, secrets.create(optionalBody(ctx)))));
+        realtime.register(r, recorder::record);
         Handler unknown = guarded(false, (ctx, f) -> {
             throw ApiException.notFound("Invalid URL (" + ctx.method().name() + " " + ctx.path() + ")", null);
         });

@@ -16,6 +16,7 @@ public final class RealtimeSecretsApi {
 
     private final InstantSource clock;
     private final Map<String, Long> issued = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> sessions = new ConcurrentHashMap<>();
 
     public RealtimeSecretsApi(InstantSource clock) {
         this.clock = clock;
@@ -31,7 +32,9 @@ public final class RealtimeSecretsApi {
         ObjectNode out = Json.object();
         out.put("value", value);
         out.put("expires_at", now + seconds);
-        out.set("session", session(req.path("session"), now + seconds));
+        ObjectNode session = session(req.path("session"), now + seconds);
+        sessions.put(value, session);
+        out.set("session", session);
         return out;
     }
 
@@ -39,6 +42,12 @@ public final class RealtimeSecretsApi {
     public boolean isValid(String value) {
         Long expiresAt = issued.get(value);
         return expiresAt != null && clock.instant().getEpochSecond() < expiresAt;
+    }
+
+    /** The session config a secret was issued with, or null for a value not issued here. */
+    public ObjectNode sessionOf(String value) {
+        ObjectNode s = sessions.get(value);
+        return s == null ? null : s.deepCopy();
     }
 
     private static long expirySeconds(JsonNode expiresAfter) {
@@ -61,7 +70,8 @@ public final class RealtimeSecretsApi {
         return s;
     }
 
-    private static ObjectNode session(JsonNode requested, long expiresAt) {
+    /** The effective session config for a requested one (GA shape). @throws ApiException for a bad type */
+    static ObjectNode session(JsonNode requested, long expiresAt) {
         String type = requested.path("type").asText("realtime");
         if (!type.equals("realtime") && !type.equals("transcription")) {
             throw ApiException.invalid(

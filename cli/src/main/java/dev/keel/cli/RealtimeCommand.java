@@ -1,0 +1,24 @@
+package dev.keel.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code keel realtime}: realtime voice tools. */
+@Command(
+        name = "realtime",
+        mixinStandardHelpOptions = true,
+        description = "Realtime voice: token rotation, the turn/interrupt state machine, recovery, latency budgets.",
+        subcommands = {RealtimeDemoCommand.class})
+final class RealtimeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.keel.cli;
+
+import dev.keel.emulator.Emulator;
+import dev.keel.emulator.EmulatorConfig;
+import dev.keel.emulator.RealtimeSettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code keel realtime demo}: a scripted voice conversation (synthetic speech, a barge-in, a forced
+ * disconnect and its recovery) that prints the phase timeline and the latency table per turn.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a scripted realtime conversation over WebSocket with ephemeral tokens: two turns,",
+            "a barge-in in the middle of an answer, a forced disconnect and its recovery.",
+            "Prints the phase timeline and each turn's latency against the budgets.",
+            "Without OPENAI_API_KEY it runs against the embedded emulator (answers streamed 4x real time)."
+        })
+final class RealtimeDemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    UpstreamOptions upstream;
+
+    /** The environment the upstream is read from; tests replace it. */
+    Map<String, String> env = System.getenv();
+
+    @Option(names = "--model", description = "Realtime model (default: ${DEFAULT-VALUE}).")
+    String model = "gpt-realtime";
+
+    @Option(
+            names = "--pace",
+            description =
+                    "Emulator only: how many times faster than real time answers stream (default: ${DEFAULT-VALUE}).")
+    double pace = 4;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        boolean sandbox =
+                blank(env.get("OPENAI_API_KEY")) && upstream.baseUrl == null && !env.containsKey("OPENAI_BASE_URL");
+        Emulator emulator = null;
+        try {
+            if (sandbox) {
+                emulator = Emulator.start(EmulatorConfig.builder()
+                        .realtime(RealtimeSettings.ofDefaults()
+                                .withAudioPace(pace)
+                                .withAnswerDuration(Duration.ofMillis(2400)))
+                        .build());
+                err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl());
+                err.flush();
+                upstream.baseUrl = emulator.baseUrl();
+            }
+            var demoEnv = sandbox ? Map.of("OPENAI_API_KEY", "sk-keel-sandbox") : env;
+            try (var up = upstream.resolve(demoEnv, err)) {
+                var report = new RealtimeDemo(up.config(), model, out).run();
+                return report.ok() ? ExitCodes.OK : ExitCodes.JOB_FAILURES;
+            }
+        } finally {
+            if (emulator != null) {
+                emulator.close();
+            }
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.keel.cli;
+
+import dev.keel.core.KeelClient;
+import dev.keel.core.json.Json;
+import dev.keel.core.policy.Ticker;
+import dev.keel.realtime.token.Authenticator;
+import dev.keel.realtime.token.TokenIssuer;
+import dev.keel.realtime.token.TokenRequest;
+import dev.keel.realtime.token.TokenService;
+import dev.keel.realtime.token.UserRateLimiter;
+import io.javalin.config.JavalinConfig;
+import java.util.Map;
+
+/**
+ * Mounts the realtime token endpoint, {@code POST /v1/realtime/token}, on a Javalin server: the
+ * HTTP side of {@link TokenService}. Used by {@code keel serve} and the token benchmark.
+ */
+public final class RealtimeTokenRoute {
+
+    public static final String PATH = "/v1/realtime/token";
+
+    private RealtimeTokenRoute() {}
+
+    /** A token service over {@code client} with static app tokens and a per-user rate. */
+    public static TokenService service(KeelClient client, Map<String, String> appTokens, int perUserPerMinute) {
+        return new TokenService(
+                Authenticator.appTokens(appTokens),
+                new UserRateLimiter(perUserPerMinute, Ticker.SYSTEM),
+                new TokenIssuer(client),
+                TokenRequest.ofDefaults());
+    }
+
+    /** Registers the route. */
+    public static void register(JavalinConfig cfg, TokenService service) {
+        cfg.routes.post(PATH, ctx -> {
+            TokenService.Reply reply = service.handle(ctx.header("Authorization"), ctx.bodyAsBytes());
+            reply.headers().forEach(ctx::header);
+            ctx.status(reply.status()).contentType("application/json").result(Json.write(reply.body()));
+        });
+    }
+}
