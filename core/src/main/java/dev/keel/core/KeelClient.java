@@ -3,6 +3,8 @@ package dev.keel.core;
 import dev.keel.core.api.Batches;
 import dev.keel.core.api.Files;
 import dev.keel.core.api.Responses;
+import dev.keel.core.fallback.Fallback;
+import dev.keel.core.fallback.FallbackHandler;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.JettyTransport;
@@ -74,6 +76,7 @@ public final class KeelClient implements AutoCloseable {
                 new RetryPolicy(config.retry()),
                 new RetryBudget(config.retryBudget(), b.ticker),
                 config.breaker(),
+                new Fallback(config.fallback(), b.fallbacks, b.ticker),
                 b.sleeper,
                 b.random,
                 listener,
@@ -181,6 +184,7 @@ public final class KeelClient implements AutoCloseable {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private RandomGenerator random = new SplittableRandom();
         private final List<EventListener> listeners = new ArrayList<>();
+        private final List<FallbackHandler> fallbacks = new ArrayList<>();
 
         private Builder(KeelClientConfig config) {
             this.config = config;
@@ -213,6 +217,16 @@ public final class KeelClient implements AutoCloseable {
         /** Adds a listener after the built-in ones. */
         public Builder listener(EventListener l) {
             listeners.add(l);
+            return this;
+        }
+
+        /**
+         * Registers a fallback for non-critical calls an open circuit breaker refuses and for which
+         * no last known good answer is kept ({@link CallOptions#fallbackKey()}); fallbacks are asked
+         * in the order registered, and the answer is flagged partial.
+         */
+        public Builder fallback(FallbackHandler handler) {
+            fallbacks.add(java.util.Objects.requireNonNull(handler, "handler"));
             return this;
         }
 

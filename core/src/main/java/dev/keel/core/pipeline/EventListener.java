@@ -1,8 +1,10 @@
 package dev.keel.core.pipeline;
 
+import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
+import dev.keel.core.http.ResultSource;
 import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.RetryDecision;
@@ -47,6 +49,12 @@ public interface EventListener {
     /** The degrade signal changed state. */
     default void degradeChanged(DegradeSignal.State state) {}
 
+    /**
+     * The call's breaker refused it and a fallback answered instead ({@code source}: the last known
+     * good answer or a registered fallback); {@code callEnd} follows with the partial result.
+     */
+    default void fallbackServed(CallContext call, ResultSource source, CircuitOpenException cause) {}
+
     /** Several listeners as one, called in order. */
     static EventListener of(List<EventListener> listeners) {
         List<EventListener> all = List.copyOf(listeners);
@@ -89,6 +97,11 @@ public interface EventListener {
             @Override
             public void degradeChanged(DegradeSignal.State s) {
                 all.forEach(l -> l.degradeChanged(s));
+            }
+
+            @Override
+            public void fallbackServed(CallContext c, ResultSource s, CircuitOpenException x) {
+                all.forEach(l -> l.fallbackServed(c, s, x));
             }
         };
     }

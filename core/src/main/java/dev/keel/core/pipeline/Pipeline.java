@@ -1,6 +1,7 @@
 package dev.keel.core.pipeline;
 
 import dev.keel.core.CallOptions;
+import dev.keel.core.fallback.Fallback;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.JettyTransport;
@@ -27,12 +28,14 @@ import java.util.random.RandomGenerator;
  *  → Deadline    the business budget (default 30 s): refuse when none is left
  *   → InFlight   one of N permits (default 64), waiting at most the time left
  *    → Degrade   while DEGRADED, the fallback model (when configured)
- *     → Retry    the one retry layer: policy (kind, attempts, backoff or Retry-After within the
- *                deadline) and retry budget; same request, same Idempotency-Key
- *      → Breaker  per (base URL, endpoint, model), checked on every attempt: open → CircuitOpenException,
- *                 no upstream call and no further retry
- *       → Attempt  timeout = min(per-call 25 s, time left); non-2xx → KeelException
- *        → Transport  identity headers, Idempotency-Key, Jetty HTTP/2
+ *     → Fallback  keeps the last good answer per fallback key; on CircuitOpenException a non-critical
+ *                 call gets that answer or a registered fallback, flagged partial
+ *      → Retry    the one retry layer: policy (kind, attempts, backoff or Retry-After within the
+ *                 deadline) and retry budget; same request, same Idempotency-Key
+ *       → Breaker  per (base URL, endpoint, model), checked on every attempt: open → CircuitOpenException,
+ *                  no upstream call and no further retry
+ *        → Attempt  timeout = min(per-call 25 s, time left); non-2xx → KeelException
+ *         → Transport  identity headers, Idempotency-Key, Jetty HTTP/2
  * </pre>
  *
  * Thread-safe.
@@ -56,6 +59,7 @@ public final class Pipeline {
             RetryPolicy retryPolicy,
             RetryBudget retryBudget,
             CircuitBreakerConfig breaker,
+            Fallback fallback,
             Sleeper sleeper,
             RandomGenerator random,
             EventListener listener,
@@ -75,6 +79,7 @@ public final class Pipeline {
                         new DeadlineInterceptor(),
                         new InFlightInterceptor(p.inFlight()),
                         new DegradeInterceptor(p.degrade()),
+                        new FallbackInterceptor(p.fallback(), p.listener()),
                         new RetryInterceptor(p.retryPolicy(), p.retryBudget(), p.sleeper(), p.random(), p.listener()),
                         new CircuitBreakerInterceptor(
                                 p.transport().baseUrl().toString(), p.breaker(), p.ticker(), p.listener()),

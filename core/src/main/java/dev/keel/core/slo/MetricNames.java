@@ -26,6 +26,8 @@ public final class MetricNames {
     public static final String INFLIGHT = "openai_inflight";
     /** Gauge per {@code window} (5m, 30m, 1h, 6h) of the error-budget burn rate. */
     public static final String BURN_RATE = "openai_error_budget_burn_rate";
+    /** Counter of calls an open breaker refused that a fallback answered, by {@code source} ({@code last_known_good}, {@code fallback}). */
+    public static final String FALLBACK = "fallback";
     /** Gauge: 1 while the client is DEGRADED. */
     public static final String DEGRADED = "openai_degraded";
 

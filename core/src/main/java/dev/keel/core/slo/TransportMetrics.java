@@ -1,8 +1,10 @@
 package dev.keel.core.slo;
 
+import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.PhaseTimings;
+import dev.keel.core.http.ResultSource;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.CircuitBreaker;
@@ -131,6 +133,15 @@ public final class TransportMetrics implements EventListener {
                     return holder;
                 })
                 .set(to == CircuitBreaker.State.OPEN ? 2 : to == CircuitBreaker.State.HALF_OPEN ? 1 : 0);
+    }
+
+    @Override
+    public void fallbackServed(CallContext call, ResultSource source, CircuitOpenException cause) {
+        Counter.builder(MetricNames.FALLBACK)
+                .tag("source", source.name().toLowerCase(Locale.ROOT))
+                .tag("traffic_class", trafficClass)
+                .register(registry)
+                .increment();
     }
 
     @Override
