@@ -3,6 +3,7 @@ package dev.keel.core;
 import dev.keel.core.api.Batches;
 import dev.keel.core.api.Files;
 import dev.keel.core.api.Responses;
+import dev.keel.core.cost.PriceTable;
 import dev.keel.core.fallback.Fallback;
 import dev.keel.core.fallback.FallbackHandler;
 import dev.keel.core.http.HttpCall;
@@ -16,6 +17,7 @@ import dev.keel.core.policy.RetryBudget;
 import dev.keel.core.policy.RetryPolicy;
 import dev.keel.core.policy.Sleeper;
 import dev.keel.core.policy.Ticker;
+import dev.keel.core.slo.CostMetrics;
 import dev.keel.core.slo.ErrorBudget;
 import dev.keel.core.slo.OutcomeRecorder;
 import dev.keel.core.slo.TransportMetrics;
@@ -63,6 +65,7 @@ public final class KeelClient implements AutoCloseable {
         var listeners = new ArrayList<EventListener>();
         listeners.add(new OutcomeRecorder(degrade, errorBudget));
         listeners.add(new TransportMetrics(registry, traffic, inFlight, errorBudget, degrade));
+        listeners.add(new CostMetrics(registry, traffic, b.prices != null ? b.prices : PriceTable.builtIn()));
         listeners.addAll(b.listeners);
         EventListener listener = EventListener.of(listeners);
         degrade.onChange(state -> reactToDegrade(state, listener));
@@ -185,6 +188,7 @@ public final class KeelClient implements AutoCloseable {
         private RandomGenerator random = new SplittableRandom();
         private final List<EventListener> listeners = new ArrayList<>();
         private final List<FallbackHandler> fallbacks = new ArrayList<>();
+        private PriceTable prices;
 
         private Builder(KeelClientConfig config) {
             this.config = config;
@@ -217,6 +221,12 @@ public final class KeelClient implements AutoCloseable {
         /** Adds a listener after the built-in ones. */
         public Builder listener(EventListener l) {
             listeners.add(l);
+            return this;
+        }
+
+        /** The prices behind {@code cost_usd_total}; default {@link PriceTable#builtIn()}. */
+        public Builder priceTable(PriceTable p) {
+            prices = java.util.Objects.requireNonNull(p, "prices");
             return this;
         }
 
