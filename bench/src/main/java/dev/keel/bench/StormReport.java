@@ -78,8 +78,8 @@ final class StormReport {
     }
 
     private static void printStacks(PrintStream out) {
-        out.println("  keel         KeelClient defaults (3 attempts, full jitter 200 ms..2 s, retry budget 10 % of"
-                + " calls + 1/s over 10 s, breaker: two 30 s windows >= 50 calls and >= 25 % failures, open 20 s,"
+        out.println("  keel         KeelClient defaults (3 attempts, full jitter 200 ms..2 s, retry budget max(10 % of"
+                + " calls, 1/s) over 10 s, breaker: two 30 s windows >= 50 calls and >= 25 % failures, open 20 s,"
                 + " 1 probe) + ToolLoop + ExactlyOnceToolExecutor on a MemoryIdempotencyStore");
         out.printf(
                 "  openai-java  SDK %s, default maxRetries 2 (3 attempts, SDK backoff), typed function_call /"

@@ -29,7 +29,7 @@ import java.util.Objects;
  * @param degrade the degrade signal and its reactions
  * @param slo the availability objective for the error budget
  * @param retry the retry policy (online: 3 attempts, full jitter 200 ms..2 s)
- * @param retryBudget how many retries may add to the load (10 % of calls plus 1 a second)
+ * @param retryBudget how many retries may add to the load (10 % of calls, at least 1 a second)
  * @param breaker when the per-endpoint circuit breakers open and recover
  * @param fallback how many last-known-good answers are kept for calls an open breaker refuses, and
  *     for how long

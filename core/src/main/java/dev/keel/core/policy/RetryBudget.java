@@ -3,11 +3,12 @@ package dev.keel.core.policy;
 import java.time.Duration;
 
 /**
- * Caps retries at a share of recent calls plus a small floor, so that when the upstream fails
+ * Caps retries at a share of recent calls, with a small floor, so that when the upstream fails
  * everything, retries add at most ~10 % load instead of multiplying it. Each logical call deposits;
- * each retry withdraws; the balance over the last {@code ttl} is {@code minRetriesPerSecond·ttl +
- * retryRatio·calls − retries}. Counts live in one-second buckets on an injected {@link Ticker}.
- * Thread-safe.
+ * each retry withdraws; the balance over the last {@code ttl} is {@code max(minRetriesPerSecond·ttl,
+ * retryRatio·calls) − retries}: the floor lets a quiet client retry, and is not added on top of the
+ * ratio once traffic is high enough to earn more (docs/decisions.md D22). Counts live in one-second
+ * buckets on an injected {@link Ticker}. Thread-safe.
  */
 public final class RetryBudget {
 
@@ -44,8 +45,8 @@ public final class RetryBudget {
     }
 
     private double available(long now) {
-        double allowance = config.minRetriesPerSecond() * (double) config.ttl().toSeconds()
-                + config.retryRatio() * calls.totals(now)[0];
+        double floor = config.minRetriesPerSecond() * (double) config.ttl().toSeconds();
+        double allowance = Math.max(floor, config.retryRatio() * calls.totals(now)[0]);
         return allowance - retries.totals(now)[0];
     }
 

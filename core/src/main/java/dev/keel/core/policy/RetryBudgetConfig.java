@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param ttl the window deposits and withdrawals are counted over (default 10 s)
  * @param retryRatio retries allowed per call in the window (default 0.10: at most 10 % extra load)
- * @param minRetriesPerSecond a floor so low traffic can still retry (default 1 per second)
+ * @param minRetriesPerSecond a floor so low traffic can still retry (default 1 per second): the
+ *     window allows {@code max(minRetriesPerSecond·ttl, retryRatio·calls)} retries
  */
 public record RetryBudgetConfig(Duration ttl, double retryRatio, int minRetriesPerSecond) {
 
@@ -25,8 +26,9 @@ public record RetryBudgetConfig(Duration ttl, double retryRatio, int minRetriesP
     }
 
     /**
-     * 10 s window, 10 % of calls, at least 1 retry a second: during a total outage at 10 calls/s or
-     * more that is at most 1.2 upstream calls per logical call (1.1 at high rates).
+     * 10 s window, 10 % of calls, but at least 1 retry a second: during a total outage at 10 calls/s
+     * or more that is at most 1.1 upstream calls per logical call per window (more below 10 calls/s,
+     * where the floor lets a quiet client retry).
      */
     public static RetryBudgetConfig ofDefaults() {
         return new RetryBudgetConfig(Duration.ofSeconds(10), 0.10, 1);

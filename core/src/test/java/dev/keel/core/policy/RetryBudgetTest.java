@@ -19,13 +19,36 @@ class RetryBudgetTest {
     }
 
     @Test
-    void withdraw_allowsTenPercentOfCallsPlusTheFloor() {
+    void withdraw_busyClient_allowsTenPercentOfCalls_theFloorNotAddedOnTop() {
         var budget = new RetryBudget(RetryBudgetConfig.ofDefaults(), clock);
         for (int i = 0; i < 1000; i++) {
             budget.deposit();
         }
-        assertThat(withdrawAll(budget)).isEqualTo(100 + 1 * 10);
+        assertThat(withdrawAll(budget)).isEqualTo(100);
         assertThat(budget.tryWithdraw()).isFalse();
+    }
+
+    @Test
+    void withdraw_quietClient_allowsTheFloorOfOneRetryASecondOverTheWindow() {
+        var budget = new RetryBudget(RetryBudgetConfig.ofDefaults(), clock);
+        for (int i = 0; i < 5; i++) {
+            budget.deposit();
+        }
+        assertThat(withdrawAll(budget)).as("max(1/s x 10 s, 10 %% of 5)").isEqualTo(10);
+    }
+
+    @Test
+    void withdraw_totalOutageAtTenCallsASecond_costsAtMost1point1UpstreamCallsPerCall() {
+        var budget = new RetryBudget(RetryBudgetConfig.ofDefaults(), clock);
+        int calls = 0;
+        int retries = 0;
+        for (int tenth = 0; tenth < 600; tenth++) { // a minute at 10 calls/s, every call failing
+            budget.deposit();
+            calls++;
+            retries += budget.tryWithdraw() ? 1 : 0;
+            clock.advance(Duration.ofMillis(100));
+        }
+        assertThat((double) (calls + retries) / calls).isLessThanOrEqualTo(1.1 + 1e-9);
     }
 
     @Test
