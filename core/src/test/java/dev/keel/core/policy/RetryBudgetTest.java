@@ -29,12 +29,25 @@ class RetryBudgetTest {
     }
 
     @Test
-    void withdraw_quietClient_allowsTheFloorOfOneRetryASecondOverTheWindow() {
+    void withdraw_quietClient_getsTheFloorOfOneRetryASecond_twoAtOnceSoOneCallCanRetryTwice() {
         var budget = new RetryBudget(RetryBudgetConfig.ofDefaults(), clock);
-        for (int i = 0; i < 5; i++) {
+        budget.deposit();
+        assertThat(withdrawAll(budget)).as("1/s over the floor's 2 s").isEqualTo(2);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(withdrawAll(budget))
+                .as("one second later: the first second's retries still count")
+                .isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(withdrawAll(budget)).isEqualTo(2);
+    }
+
+    @Test
+    void withdraw_manyCallsFailingAtOnce_cannotSpendTenSecondsOfFloorInOneBurst() {
+        var budget = new RetryBudget(RetryBudgetConfig.ofDefaults(), clock);
+        for (int i = 0; i < 20; i++) {
             budget.deposit();
         }
-        assertThat(withdrawAll(budget)).as("max(1/s x 10 s, 10 %% of 5)").isEqualTo(10);
+        assertThat(withdrawAll(budget)).as("max(10 %% of 20, the floor's 2)").isEqualTo(2);
     }
 
     @Test
@@ -48,7 +61,9 @@ class RetryBudgetTest {
             retries += budget.tryWithdraw() ? 1 : 0;
             clock.advance(Duration.ofMillis(100));
         }
-        assertThat((double) (calls + retries) / calls).isLessThanOrEqualTo(1.1 + 1e-9);
+        // 10 % of the calls, plus at most the floor's first two retries before the share builds up
+        assertThat(retries).isLessThanOrEqualTo(calls / 10 + 2);
+        assertThat(retries).isGreaterThanOrEqualTo(calls / 10 - 10);
     }
 
     @Test
