@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +43,7 @@ import org.eclipse.jetty.util.Promise;
 public final class JettyTransport implements AutoCloseable {
 
     private final URI baseUrl;
+    private final String base;
     private final PoolConfig pool;
     private final Ticker ticker;
     private final HttpClient client;
@@ -59,6 +59,7 @@ public final class JettyTransport implements AutoCloseable {
     /** @throws IllegalStateException when Jetty cannot start */
     public JettyTransport(URI baseUrl, PoolConfig pool, Ticker ticker) {
         this.baseUrl = baseUrl;
+        this.base = baseUrl.toString();
         this.pool = pool;
         this.ticker = ticker;
         ClientConnector connector = connector(pool);
@@ -105,8 +106,19 @@ public final class JettyTransport implements AutoCloseable {
      *     when the connection failed
      */
     public HttpResult execute(HttpCall call, Duration timeout) {
+        return execute(call, Map.of(), timeout);
+    }
+
+    /**
+     * Runs one buffered exchange with {@code extraHeaders} (e.g. the client's identity headers) sent
+     * besides the call's own, without copying the call.
+     *
+     * @return the answer, whatever its status
+     * @throws KeelException as {@link #execute(HttpCall, Duration)}
+     */
+    public HttpResult execute(HttpCall call, Map<String, String> extraHeaders, Duration timeout) {
         var timing = new Timing();
-        Request request = newRequest(call, timeout, timing);
+        Request request = newRequest(call, extraHeaders, timeout, timing);
         try {
             ContentResponse r = new CompletableResponseListener(request, pool.maxResponseBytes())
                     .send()
@@ -136,8 +148,17 @@ public final class JettyTransport implements AutoCloseable {
      * @throws KeelException as {@link #execute}, for failures before the headers
      */
     public HttpResult open(HttpCall call, Duration timeout) {
+        return open(call, Map.of(), timeout);
+    }
+
+    /**
+     * Opens a stream with {@code extraHeaders} sent besides the call's own.
+     *
+     * @throws KeelException as {@link #open(HttpCall, Duration)}
+     */
+    public HttpResult open(HttpCall call, Map<String, String> extraHeaders, Duration timeout) {
         var timing = new Timing();
-        Request request = newRequest(call, timeout, timing);
+        Request request = newRequest(call, extraHeaders, timeout, timing);
         var listener = new InputStreamResponseListener();
         request.send(listener);
         try {
@@ -164,11 +185,16 @@ public final class JettyTransport implements AutoCloseable {
         }
     }
 
-    private Request newRequest(HttpCall call, Duration timeout, Timing timing) {
-        Request r = client.newRequest(baseUrl.toString() + call.path())
+    private Request newRequest(HttpCall call, Map<String, String> extraHeaders, Duration timeout, Timing timing) {
+        Request r = client.newRequest(base + call.path())
                 .method(call.method())
                 .timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        call.headers().forEach((k, v) -> r.headers(h -> h.put(k, v)));
+        if (!extraHeaders.isEmpty() || !call.headers().isEmpty()) {
+            r.headers(h -> {
+                extraHeaders.forEach(h::put);
+                call.headers().forEach(h::put);
+            });
+        }
         if (call.body() != null) {
             r.body(new BytesRequestContent(call.contentType(), call.body()));
         }
@@ -191,11 +217,17 @@ public final class JettyTransport implements AutoCloseable {
         return new KeelException(kind, call.describe() + ": " + what, 0, null, null, 1, cause);
     }
 
+    /** The response headers by lower-case name; one value per name is the usual case and costs one list. */
     private static Map<String, List<String>> headers(Response r) {
         Map<String, List<String>> out = new HashMap<>();
         for (HttpField f : r.getHeaders()) {
-            out.computeIfAbsent(f.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                    .add(f.getValue());
+            String value = f.getValue() == null ? "" : f.getValue();
+            List<String> before = out.putIfAbsent(f.getLowerCaseName(), List.of(value));
+            if (before != null) {
+                List<String> all = new ArrayList<>(before);
+                all.add(value);
+                out.put(f.getLowerCaseName(), List.copyOf(all));
+            }
         }
         return out;
     }

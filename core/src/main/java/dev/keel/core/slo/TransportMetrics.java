@@ -41,6 +41,9 @@ public final class TransportMetrics implements EventListener {
     /** One counter per status code, looked up once: this runs on every attempt. */
     private final java.util.Map<String, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Counter> byStatus =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(600);
+
     private final DistributionSummary llmOk;
     private final DistributionSummary llmError;
     private final Counter breakerOpens;
@@ -129,20 +132,34 @@ public final class TransportMetrics implements EventListener {
 
     @Override
     public void attemptEnd(CallContext call, int status, KeelException error, PhaseTimings timings, String protocol) {
-        String code = status > 0 ? String.valueOf(status) : error.kind().name().toLowerCase(Locale.ROOT);
-        requests.computeIfAbsent(
-                        code,
-                        c -> Counter.builder(MetricNames.REQUESTS)
-                                .tag("status_code", c)
-                                .tag("traffic_class", trafficClass)
-                                .register(registry))
-                .increment();
+        requestCounter(status, error).increment();
         if (timings != null) {
             latency.record(timings.complete().toNanos() / 1e6);
         }
         if (error != null && error.kind() == ErrorKind.TIMEOUT) {
             timeouts.increment();
         }
+    }
+
+    /** The counter of one status code, looked up without allocating for HTTP statuses. */
+    private Counter requestCounter(int status, KeelException error) {
+        if (status >= 100 && status < byStatus.length()) {
+            Counter c = byStatus.get(status);
+            if (c == null) {
+                c = requests.computeIfAbsent(String.valueOf(status), this::newRequestCounter);
+                byStatus.set(status, c);
+            }
+            return c;
+        }
+        String code = status > 0 ? String.valueOf(status) : error.kind().name().toLowerCase(Locale.ROOT);
+        return requests.computeIfAbsent(code, this::newRequestCounter);
+    }
+
+    private Counter newRequestCounter(String code) {
+        return Counter.builder(MetricNames.REQUESTS)
+                .tag("status_code", code)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
     }
 
     @Override
