@@ -76,8 +76,8 @@ final class ClientOverhead {
     private static int runWith(Settings settings, int rounds) {
         try (var emulator = ChildEmulator.start()) {
             printHeader(emulator, settings);
-            System.out.println(
-                    "rounds: " + rounds + " (client order rotates each round; every round is printed, then the medians)");
+            System.out.println("rounds: " + rounds
+                    + " (client order rotates each round; every round is printed, then the medians)");
             return measure(emulator.baseUrl(), settings, rounds);
         } catch (IOException | RuntimeException e) {
             System.err.println("keel-bench client: could not run: " + e.getMessage());
@@ -108,7 +108,8 @@ final class ClientOverhead {
                     List<Row> rows = level(order, concurrency, settings);
                     rows.sort(Comparator.comparingInt(r -> names(contenders).indexOf(r.client())));
                     errors += rows.stream().mapToLong(r -> r.result().errors()).sum();
-                    perLevel.computeIfAbsent(concurrency, c -> new ArrayList<>()).add(rows);
+                    perLevel.computeIfAbsent(concurrency, c -> new ArrayList<>())
+                            .add(rows);
                     if (round == rounds) {
                         printLevel(concurrency, rows);
                     } else {
@@ -131,8 +132,8 @@ final class ClientOverhead {
     private static void printMedians(java.util.Map<Integer, List<List<Row>>> perLevel) {
         System.out.printf("%nmedian over rounds (each round: the clients side by side)%n");
         System.out.printf(
-                "%-12s %8s %22s %16s %16s%n", "concurrency", "rounds", "keel/raw throughput", "added p50 ms",
-                "added p99 ms");
+                "%-12s %8s %22s %16s %16s%n",
+                "concurrency", "rounds", "keel/raw throughput", "added p50 ms", "added p99 ms");
         perLevel.forEach((concurrency, rounds) -> {
             List<Double> ratios = new ArrayList<>();
             List<Double> p50 = new ArrayList<>();
@@ -155,9 +156,14 @@ final class ClientOverhead {
                     addedP99,
                     verdict(ratio >= TARGET_RATIO),
                     verdict(addedP99 <= TARGET_ADDED_P99_MILLIS));
-            System.out.printf("%-12s %8s %22s%n", "", "", "per round: " + ratios.stream()
-                    .map(r -> String.format(java.util.Locale.ROOT, "%.3f", r))
-                    .toList());
+            System.out.printf(
+                    "%-12s %8s %22s%n",
+                    "",
+                    "",
+                    "per round: "
+                            + ratios.stream()
+                                    .map(r -> String.format(java.util.Locale.ROOT, "%.3f", r))
+                                    .toList());
         });
     }
 
