@@ -68,6 +68,7 @@ final class StormReport {
                 s.workflows() - during,
                 StormSettings.BUDGET.toSeconds(),
                 s.rerunDelay().toSeconds());
+        out.printf("seed of keel's backoff jitter: %d (repeat with --seed %d)%n", s.seed(), s.seed());
         out.println("workflow: model call with tool issue_refund -> the tool (a counter per workflow: the side"
                 + " effect) -> model call with the function_call_output -> final text");
         out.println("counting: logical call = one model call a workflow try asks its stack for (by start time:"

@@ -29,7 +29,7 @@ public record HttpResult(
         implements AutoCloseable {
 
     public HttpResult {
-        headers = Map.copyOf(headers);
+        headers = headers instanceof HeaderView ? headers : Map.copyOf(headers);
         if (source == null) {
             source = ResultSource.UPSTREAM;
         }

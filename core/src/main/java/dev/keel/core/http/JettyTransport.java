@@ -7,8 +7,6 @@ import dev.keel.core.policy.Ticker;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -217,19 +215,9 @@ public final class JettyTransport implements AutoCloseable {
         return new KeelException(kind, call.describe() + ": " + what, 0, null, null, 1, cause);
     }
 
-    /** The response headers by lower-case name; one value per name is the usual case and costs one list. */
+    /** The response headers by lower-case name, read lazily from Jetty's fields. */
     private static Map<String, List<String>> headers(Response r) {
-        Map<String, List<String>> out = new HashMap<>();
-        for (HttpField f : r.getHeaders()) {
-            String value = f.getValue() == null ? "" : f.getValue();
-            List<String> before = out.putIfAbsent(f.getLowerCaseName(), List.of(value));
-            if (before != null) {
-                List<String> all = new ArrayList<>(before);
-                all.add(value);
-                out.put(f.getLowerCaseName(), List.copyOf(all));
-            }
-        }
-        return out;
+        return new HeaderView(r.getHeaders());
     }
 
     /** Connections open to the base URL's destination now (for tests and diagnostics). */

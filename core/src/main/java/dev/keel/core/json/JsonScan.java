@@ -128,14 +128,23 @@ public final class JsonScan {
 
     /** The index of the quote closing the string that opens at {@code i}, or -1. */
     private static int endOfString(byte[] json, int i, int to) {
-        for (int j = i + 1; j < to; j++) {
-            if (json[j] == '\\') {
+        int j = i + 1;
+        while (true) {
+            while (j < to && json[j] != '"') { // one comparison per byte; escapes are rare
                 j++;
-            } else if (json[j] == '"') {
+            }
+            if (j >= to) {
+                return -1;
+            }
+            int backslashes = 0;
+            for (int k = j - 1; k > i && json[k] == '\\'; k--) {
+                backslashes++;
+            }
+            if (backslashes % 2 == 0) {
                 return j;
             }
+            j++;
         }
-        return -1;
     }
 
     /** The index just past the value starting at {@code i}, or -1 when it does not end. */

@@ -21,8 +21,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CircuitBreakerInterceptor implements Interceptor {
 
-    /** What a breaker guards; its {@link #name} is built once, when the breaker is. */
-    private record Route(String method, String path, String model) {}
+    /**
+     * What a breaker guards; its name is built once, when the breaker is. Equality is written out
+     * rather than generated: it runs on every attempt.
+     */
+    private record Route(String method, String path, String model) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Route r
+                    && path.equals(r.path)
+                    && method.equals(r.method)
+                    && java.util.Objects.equals(model, r.model);
+        }
+
+        @Override
+        public int hashCode() {
+            return (path.hashCode() * 31 + method.hashCode()) * 31 + (model == null ? 0 : model.hashCode());
+        }
+    }
 
     /** A breaker and the name it is known by in events and errors. */
     private record Named(String name, CircuitBreaker breaker) {}

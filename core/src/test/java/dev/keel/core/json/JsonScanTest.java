@@ -30,6 +30,9 @@ class JsonScanTest {
         assertThat(JsonScan.string(utf8("{\"xmodel\":\"a\",\"a\\\"model\":\"b\"}"), "model"))
                 .isNull();
         assertThat(JsonScan.string(new byte[0], "model")).isNull();
+        assertThat(JsonScan.string(utf8("{\"k\":\"a\\\\\",\"model\":\"m\"}"), "model"))
+                .as("a string ending in an escaped backslash ends at its quote")
+                .isEqualTo("m");
     }
 
     @Test
