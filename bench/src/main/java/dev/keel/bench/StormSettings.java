@@ -21,8 +21,7 @@ import java.util.Map;
  * @param seed the seed of keel's backoff jitter (default: a random one, printed, so a run can be
  *     repeated with {@code --seed})
  */
-record StormSettings(
-        int workflows, int concurrency, Duration outage, int inFlight, Duration rerunDelay, long seed) {
+record StormSettings(int workflows, int concurrency, Duration outage, int inFlight, Duration rerunDelay, long seed) {
 
     /** Every workflow's business budget, as keel's default business timeout. */
     static final Duration BUDGET = Duration.ofSeconds(30);
@@ -31,8 +30,7 @@ record StormSettings(
     private static final int MAX_CONCURRENCY = 1024;
     private static final int MAX_OUTAGE_SECONDS = 600;
     private static final int DEFAULT_IN_FLIGHT = 10;
-    private static final List<String> OPTIONS =
-            List.of(
+    private static final List<String> OPTIONS = List.of(
             "--workflows", "--concurrency", "--outage-seconds", "--in-flight", "--rerun-delay-seconds", "--seed");
 
     /** Parses the options; defaults 200 workflows, 20 at once, a 10 s outage, 10 caught in flight. */
