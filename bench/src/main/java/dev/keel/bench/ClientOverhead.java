@@ -76,8 +76,8 @@ final class ClientOverhead {
     private static int runWith(Settings settings, int rounds) {
         try (var emulator = ChildEmulator.start()) {
             printHeader(emulator, settings);
-            System.out.println(
-                    "rounds: " + rounds + " (client order rotates each round; only the last round is reported)");
+            System.out.println("rounds: " + rounds
+                    + " (client order rotates each round; every round is printed, then the medians)");
             return measure(emulator.baseUrl(), settings, rounds);
         } catch (IOException | RuntimeException e) {
             System.err.println("keel-bench client: could not run: " + e.getMessage());
@@ -91,14 +91,15 @@ final class ClientOverhead {
 
     /**
      * Runs every client at every level {@code rounds} times, rotating the order each round so that no
-     * client always meets a colder server, and reports the last round (earlier rounds warm the
-     * emulator's JIT for everybody).
+     * client always meets a colder server, prints every round and then, per level, the medians over
+     * the rounds.
      */
     private static int measure(URI baseUrl, Settings settings, int rounds) throws InterruptedException {
         try (var raw = RawJettyClient.open(baseUrl);
                 var keel = KeelPipelineClient.open(baseUrl);
                 var sdk = OpenAiJavaClient.open(baseUrl)) {
             List<Contender> contenders = preflight(List.of(raw, keel, sdk));
+            var perLevel = new java.util.TreeMap<Integer, List<List<Row>>>();
             long errors = 0;
             for (int round = 1; round <= rounds; round++) {
                 List<Contender> order = new ArrayList<>(contenders);
@@ -107,6 +108,8 @@ final class ClientOverhead {
                     List<Row> rows = level(order, concurrency, settings);
                     rows.sort(Comparator.comparingInt(r -> names(contenders).indexOf(r.client())));
                     errors += rows.stream().mapToLong(r -> r.result().errors()).sum();
+                    perLevel.computeIfAbsent(concurrency, c -> new ArrayList<>())
+                            .add(rows);
                     if (round == rounds) {
                         printLevel(concurrency, rows);
                     } else {
@@ -115,8 +118,59 @@ final class ClientOverhead {
                     }
                 }
             }
+            if (rounds > 1) {
+                printMedians(perLevel);
+            }
             return errors == 0 ? 0 : 1;
         }
+    }
+
+    /**
+     * Per level, the median over the rounds of keel/raw-jetty throughput and of keel's added p50 and
+     * p99: on a shared machine single rounds swing, the median of side-by-side rounds does not.
+     */
+    private static void printMedians(java.util.Map<Integer, List<List<Row>>> perLevel) {
+        System.out.printf("%nmedian over rounds (each round: the clients side by side)%n");
+        System.out.printf(
+                "%-12s %8s %22s %16s %16s%n",
+                "concurrency", "rounds", "keel/raw throughput", "added p50 ms", "added p99 ms");
+        perLevel.forEach((concurrency, rounds) -> {
+            List<Double> ratios = new ArrayList<>();
+            List<Double> p50 = new ArrayList<>();
+            List<Double> p99 = new ArrayList<>();
+            for (List<Row> rows : rounds) {
+                ClosedLoop.Result raw = result(rows, "raw-jetty");
+                ClosedLoop.Result keel = result(rows, "keel");
+                ratios.add(keel.successesPerSecond() / raw.successesPerSecond());
+                p50.add(keel.p50Millis() - raw.p50Millis());
+                p99.add(keel.p99Millis() - raw.p99Millis());
+            }
+            double ratio = median(ratios);
+            double addedP99 = median(p99);
+            System.out.printf(
+                    "%-12d %8d %21.3fx %+16.3f %+16.3f   throughput %s, p99 %s%n",
+                    concurrency,
+                    rounds.size(),
+                    ratio,
+                    median(p50),
+                    addedP99,
+                    verdict(ratio >= TARGET_RATIO),
+                    verdict(addedP99 <= TARGET_ADDED_P99_MILLIS));
+            System.out.printf(
+                    "%-12s %8s %22s%n",
+                    "",
+                    "",
+                    "per round: "
+                            + ratios.stream()
+                                    .map(r -> String.format(java.util.Locale.ROOT, "%.3f", r))
+                                    .toList());
+        });
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static List<String> names(List<Contender> contenders) {
@@ -246,6 +300,7 @@ final class ClientOverhead {
         out.println("  At each level raw-jetty, keel and openai-java run one after the other against one emulator.");
         Settings.describe(out);
         out.println(
-                "  --rounds N           repeat all clients and levels N times, order rotating, report the last (default 2)");
+                "  --rounds N           repeat all clients and levels N times, order rotating; prints each round and the"
+                        + " medians (default 2)");
     }
 }

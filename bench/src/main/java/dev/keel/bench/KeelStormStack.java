@@ -57,12 +57,13 @@ final class KeelStormStack implements StormStack {
         this.recorder = recorder;
     }
 
-    /** Builds keel's client with its defaults for the emulator at {@code baseUrl}. */
-    static KeelStormStack open(URI baseUrl, StormTally tally, RefundLedger ledger) {
+    /** Builds keel's client with its defaults for the emulator at {@code baseUrl}, its jitter seeded with {@code seed}. */
+    static KeelStormStack open(URI baseUrl, StormTally tally, RefundLedger ledger, long seed) {
         var recorder = new Recorder(tally);
         var client = KeelClient.builder(
                         KeelClientConfig.builder(API_KEY, baseUrl).build())
                 .listener(recorder)
+                .random(new java.util.SplittableRandom(seed))
                 .build();
         var executor = new ExactlyOnceToolExecutor(
                 new MemoryIdempotencyStore(InstantSource.system()),

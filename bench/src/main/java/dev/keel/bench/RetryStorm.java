@@ -21,10 +21,13 @@ final class RetryStorm {
     /** A stack under test: its name and how to open it. Immutable. */
     private record Contender(String name, StormScenario.StackFactory factory) {}
 
-    private static final List<Contender> CONTENDERS = List.of(
-            new Contender("keel", KeelStormStack::open),
-            new Contender("openai-java", SdkStormStack::open),
-            new Contender("naive", NaiveStormStack::open));
+    /** The stacks, keel's jitter seeded from the settings. */
+    private static List<Contender> contenders(StormSettings settings) {
+        return List.of(
+                new Contender("keel", (url, tally, ledger) -> KeelStormStack.open(url, tally, ledger, settings.seed())),
+                new Contender("openai-java", SdkStormStack::open),
+                new Contender("naive", NaiveStormStack::open));
+    }
 
     private RetryStorm() {}
 
@@ -49,7 +52,7 @@ final class RetryStorm {
         try {
             StormReport.header(System.out, settings);
             var results = new ArrayList<StormScenario.Result>();
-            for (Contender contender : CONTENDERS) {
+            for (Contender contender : contenders(settings)) {
                 System.err.printf("storm: %s: running (about %d s)%n", contender.name(), estimateSeconds(settings));
                 results.add(StormScenario.run(settings, contender.factory()));
             }
@@ -70,7 +73,8 @@ final class RetryStorm {
     }
 
     private static void usage(PrintStream out) {
-        out.println("Usage: keel bench storm [--workflows N] [--concurrency N] [--outage-seconds N] [--in-flight N]");
+        out.println("Usage: keel bench storm [--workflows N] [--concurrency N] [--outage-seconds N] [--in-flight N]"
+                + " [--rerun-delay-seconds N] [--seed N]");
         out.println("  " + SUMMARY + ".");
         out.println("  Each stack runs the same tool workflows through an outage (every POST /v1/responses answers"
                 + " 503),");

@@ -68,6 +68,7 @@ final class StormReport {
                 s.workflows() - during,
                 StormSettings.BUDGET.toSeconds(),
                 s.rerunDelay().toSeconds());
+        out.printf("seed of keel's backoff jitter: %d (repeat with --seed %d)%n", s.seed(), s.seed());
         out.println("workflow: model call with tool issue_refund -> the tool (a counter per workflow: the side"
                 + " effect) -> model call with the function_call_output -> final text");
         out.println("counting: logical call = one model call a workflow try asks its stack for (by start time:"
@@ -78,8 +79,8 @@ final class StormReport {
     }
 
     private static void printStacks(PrintStream out) {
-        out.println("  keel         KeelClient defaults (3 attempts, full jitter 200 ms..2 s, retry budget 10 % of"
-                + " calls + 1/s over 10 s, breaker: two 30 s windows >= 50 calls and >= 25 % failures, open 20 s,"
+        out.println("  keel         KeelClient defaults (3 attempts, full jitter 200 ms..2 s, retry budget max(10 % of"
+                + " calls, 1/s) over 10 s, breaker: two 30 s windows >= 50 calls and >= 25 % failures, open 20 s,"
                 + " 1 probe) + ToolLoop + ExactlyOnceToolExecutor on a MemoryIdempotencyStore");
         out.printf(
                 "  openai-java  SDK %s, default maxRetries 2 (3 attempts, SDK backoff), typed function_call /"

@@ -18,8 +18,10 @@ import java.util.Map;
  * @param inFlight workflows that start healthy and have run their tool when the outage begins
  * @param rerunDelay how long after the outage ends the failed workflows are re-run (default 25 s:
  *     past keel's 20 s breaker open period, as a job system re-drives failed work after a delay)
+ * @param seed the seed of keel's backoff jitter (default: a random one, printed, so a run can be
+ *     repeated with {@code --seed})
  */
-record StormSettings(int workflows, int concurrency, Duration outage, int inFlight, Duration rerunDelay) {
+record StormSettings(int workflows, int concurrency, Duration outage, int inFlight, Duration rerunDelay, long seed) {
 
     /** Every workflow's business budget, as keel's default business timeout. */
     static final Duration BUDGET = Duration.ofSeconds(30);
@@ -28,8 +30,8 @@ record StormSettings(int workflows, int concurrency, Duration outage, int inFlig
     private static final int MAX_CONCURRENCY = 1024;
     private static final int MAX_OUTAGE_SECONDS = 600;
     private static final int DEFAULT_IN_FLIGHT = 10;
-    private static final List<String> OPTIONS =
-            List.of("--workflows", "--concurrency", "--outage-seconds", "--in-flight", "--rerun-delay-seconds");
+    private static final List<String> OPTIONS = List.of(
+            "--workflows", "--concurrency", "--outage-seconds", "--in-flight", "--rerun-delay-seconds", "--seed");
 
     /** Parses the options; defaults 200 workflows, 20 at once, a 10 s outage, 10 caught in flight. */
     static StormSettings parse(List<String> args) {
@@ -47,8 +49,20 @@ record StormSettings(int workflows, int concurrency, Duration outage, int inFlig
         String inFlightDefault = String.valueOf(Math.min(DEFAULT_IN_FLIGHT, maxInFlight));
         int inFlight = number(values, "--in-flight", inFlightDefault, 0, maxInFlight);
         int rerunDelay = number(values, "--rerun-delay-seconds", "25", 0, 600);
+        long seed = seed(values.get("--seed"));
         return new StormSettings(
-                workflows, concurrency, Duration.ofSeconds(outage), inFlight, Duration.ofSeconds(rerunDelay));
+                workflows, concurrency, Duration.ofSeconds(outage), inFlight, Duration.ofSeconds(rerunDelay), seed);
+    }
+
+    private static long seed(String value) {
+        if (value == null) {
+            return new java.util.SplittableRandom().nextLong(1, 1_000_000);
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seed needs a whole number");
+        }
     }
 
     /** Prints the option lines of the benchmark's usage. */
@@ -64,6 +78,7 @@ record StormSettings(int workflows, int concurrency, Duration outage, int inFlig
                 + "; 0: the outage is on from the very first call)");
         out.println("  --rerun-delay-seconds N  re-run the failed workflows N s after the outage ends, 0..600"
                 + " (default 25: past keel's 20 s breaker open period)");
+        out.println("  --seed N            seed of keel's backoff jitter (default: random, printed in the header)");
     }
 
     /** The pause between two workflow starts: the workflows spread evenly over twice the outage. */

@@ -10,12 +10,18 @@ import java.time.Duration;
  * @param idempotencyKey sent as {@code Idempotency-Key} on every attempt; null sends none
  * @param trafficClass which traffic this call is; must match the client's (batch work uses its own
  *     client so it never starves online calls)
- * @param critical whether the caller needs this call's real result (non-critical calls may be
- *     skipped or served a fallback while the upstream is failing)
+ * @param critical whether the caller needs this call's real result: a non-critical call that meets
+ *     an open circuit breaker is served a fallback (the last known good answer for its {@code
+ *     fallbackKey}, else a registered fallback) flagged partial; a critical one fails with {@code
+ *     CircuitOpenException}
+ * @param fallbackKey what the answer is about, e.g. {@code summary:customer-42}: each successful
+ *     buffered answer is kept under it (bounded, with a TTL) as the last known good answer for
+ *     non-critical calls with the same key while the breaker is open; null keeps nothing
  */
-public record CallOptions(Duration budget, String idempotencyKey, TrafficClass trafficClass, boolean critical) {
+public record CallOptions(
+        Duration budget, String idempotencyKey, TrafficClass trafficClass, boolean critical, String fallbackKey) {
 
-    /** @throws IllegalArgumentException for a non-positive budget or a blank idempotency key */
+    /** @throws IllegalArgumentException for a non-positive budget or a blank idempotency or fallback key */
     public CallOptions {
         if (budget != null && (budget.isZero() || budget.isNegative())) {
             throw new IllegalArgumentException("a call's budget must be positive, got " + budget);
@@ -23,29 +29,42 @@ public record CallOptions(Duration budget, String idempotencyKey, TrafficClass t
         if (idempotencyKey != null && idempotencyKey.isBlank()) {
             throw new IllegalArgumentException("an idempotency key must not be blank; leave it null to send none");
         }
+        if (fallbackKey != null && fallbackKey.isBlank()) {
+            throw new IllegalArgumentException("a fallback key must not be blank; leave it null to keep no answer");
+        }
         if (trafficClass == null) {
             trafficClass = TrafficClass.ONLINE;
         }
     }
 
-    /** The client's budget, no idempotency key, online, critical. */
+    /** The options without a fallback key. @throws IllegalArgumentException as the canonical constructor */
+    public CallOptions(Duration budget, String idempotencyKey, TrafficClass trafficClass, boolean critical) {
+        this(budget, idempotencyKey, trafficClass, critical, null);
+    }
+
+    /** The client's budget, no idempotency key, online, critical, no fallback key. */
     public static CallOptions defaults() {
-        return new CallOptions(null, null, TrafficClass.ONLINE, true);
+        return new CallOptions(null, null, TrafficClass.ONLINE, true, null);
     }
 
     public CallOptions withBudget(Duration b) {
-        return new CallOptions(b, idempotencyKey, trafficClass, critical);
+        return new CallOptions(b, idempotencyKey, trafficClass, critical, fallbackKey);
     }
 
     public CallOptions withIdempotencyKey(String key) {
-        return new CallOptions(budget, key, trafficClass, critical);
+        return new CallOptions(budget, key, trafficClass, critical, fallbackKey);
     }
 
     public CallOptions withTrafficClass(TrafficClass c) {
-        return new CallOptions(budget, idempotencyKey, c, critical);
+        return new CallOptions(budget, idempotencyKey, c, critical, fallbackKey);
     }
 
     public CallOptions withCritical(boolean c) {
-        return new CallOptions(budget, idempotencyKey, trafficClass, c);
+        return new CallOptions(budget, idempotencyKey, trafficClass, c, fallbackKey);
+    }
+
+    /** The same options keeping (and, when non-critical, falling back to) the last good answer under {@code key}. */
+    public CallOptions withFallbackKey(String key) {
+        return new CallOptions(budget, idempotencyKey, trafficClass, critical, key);
     }
 }

@@ -3,6 +3,9 @@ package dev.keel.core;
 import dev.keel.core.api.Batches;
 import dev.keel.core.api.Files;
 import dev.keel.core.api.Responses;
+import dev.keel.core.cost.PriceTable;
+import dev.keel.core.fallback.Fallback;
+import dev.keel.core.fallback.FallbackHandler;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.JettyTransport;
@@ -14,6 +17,7 @@ import dev.keel.core.policy.RetryBudget;
 import dev.keel.core.policy.RetryPolicy;
 import dev.keel.core.policy.Sleeper;
 import dev.keel.core.policy.Ticker;
+import dev.keel.core.slo.CostMetrics;
 import dev.keel.core.slo.ErrorBudget;
 import dev.keel.core.slo.OutcomeRecorder;
 import dev.keel.core.slo.TransportMetrics;
@@ -61,6 +65,7 @@ public final class KeelClient implements AutoCloseable {
         var listeners = new ArrayList<EventListener>();
         listeners.add(new OutcomeRecorder(degrade, errorBudget));
         listeners.add(new TransportMetrics(registry, traffic, inFlight, errorBudget, degrade));
+        listeners.add(new CostMetrics(registry, traffic, b.prices != null ? b.prices : PriceTable.builtIn()));
         listeners.addAll(b.listeners);
         EventListener listener = EventListener.of(listeners);
         degrade.onChange(state -> reactToDegrade(state, listener));
@@ -74,6 +79,7 @@ public final class KeelClient implements AutoCloseable {
                 new RetryPolicy(config.retry()),
                 new RetryBudget(config.retryBudget(), b.ticker),
                 config.breaker(),
+                new Fallback(config.fallback(), b.fallbacks, b.ticker),
                 b.sleeper,
                 b.random,
                 listener,
@@ -181,6 +187,8 @@ public final class KeelClient implements AutoCloseable {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private RandomGenerator random = new SplittableRandom();
         private final List<EventListener> listeners = new ArrayList<>();
+        private final List<FallbackHandler> fallbacks = new ArrayList<>();
+        private PriceTable prices;
 
         private Builder(KeelClientConfig config) {
             this.config = config;
@@ -213,6 +221,22 @@ public final class KeelClient implements AutoCloseable {
         /** Adds a listener after the built-in ones. */
         public Builder listener(EventListener l) {
             listeners.add(l);
+            return this;
+        }
+
+        /** The prices behind {@code cost_usd_total}; default {@link PriceTable#builtIn()}. */
+        public Builder priceTable(PriceTable p) {
+            prices = java.util.Objects.requireNonNull(p, "prices");
+            return this;
+        }
+
+        /**
+         * Registers a fallback for non-critical calls an open circuit breaker refuses and for which
+         * no last known good answer is kept ({@link CallOptions#fallbackKey()}); fallbacks are asked
+         * in the order registered, and the answer is flagged partial.
+         */
+        public Builder fallback(FallbackHandler handler) {
+            fallbacks.add(java.util.Objects.requireNonNull(handler, "handler"));
             return this;
         }
 

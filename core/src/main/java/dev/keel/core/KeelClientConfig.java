@@ -1,5 +1,6 @@
 package dev.keel.core;
 
+import dev.keel.core.fallback.FallbackConfig;
 import dev.keel.core.http.PoolConfig;
 import dev.keel.core.policy.CircuitBreakerConfig;
 import dev.keel.core.policy.DegradeConfig;
@@ -28,8 +29,10 @@ import java.util.Objects;
  * @param degrade the degrade signal and its reactions
  * @param slo the availability objective for the error budget
  * @param retry the retry policy (online: 3 attempts, full jitter 200 ms..2 s)
- * @param retryBudget how many retries may add to the load (10 % of calls plus 1 a second)
+ * @param retryBudget how many retries may add to the load (10 % of calls, at least 1 a second)
  * @param breaker when the per-endpoint circuit breakers open and recover
+ * @param fallback how many last-known-good answers are kept for calls an open breaker refuses, and
+ *     for how long
  */
 public record KeelClientConfig(
         String apiKey,
@@ -45,7 +48,8 @@ public record KeelClientConfig(
         SloConfig slo,
         RetryPolicyConfig retry,
         RetryBudgetConfig retryBudget,
-        CircuitBreakerConfig breaker) {
+        CircuitBreakerConfig breaker,
+        FallbackConfig fallback) {
 
     public static final URI OPENAI = URI.create("https://api.openai.com/v1");
 
@@ -82,6 +86,41 @@ public record KeelClientConfig(
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(retryBudget, "retryBudget");
         Objects.requireNonNull(breaker, "breaker");
+        Objects.requireNonNull(fallback, "fallback");
+    }
+
+    /** The configuration with the default fallback settings. @throws IllegalArgumentException as the canonical constructor */
+    public KeelClientConfig(
+            String apiKey,
+            URI baseUrl,
+            String organization,
+            String project,
+            Duration businessTimeout,
+            Duration perCallTimeout,
+            int inFlightLimit,
+            TrafficClass trafficClass,
+            PoolConfig pool,
+            DegradeConfig degrade,
+            SloConfig slo,
+            RetryPolicyConfig retry,
+            RetryBudgetConfig retryBudget,
+            CircuitBreakerConfig breaker) {
+        this(
+                apiKey,
+                baseUrl,
+                organization,
+                project,
+                businessTimeout,
+                perCallTimeout,
+                inFlightLimit,
+                trafficClass,
+                pool,
+                degrade,
+                slo,
+                retry,
+                retryBudget,
+                breaker,
+                FallbackConfig.ofDefaults());
     }
 
     /** The defaults for a key and base URL. */
@@ -115,7 +154,8 @@ public record KeelClientConfig(
                 .slo(slo)
                 .retry(retry)
                 .retryBudget(retryBudget)
-                .breaker(breaker);
+                .breaker(breaker)
+                .fallback(fallback);
     }
 
     /**
@@ -139,7 +179,7 @@ public record KeelClientConfig(
                 + ", inFlightLimit=" + inFlightLimit + ", trafficClass=" + trafficClass + ", pool=" + pool
                 + ", degrade="
                 + degrade + ", slo=" + slo + ", retry=" + retry + ", retryBudget=" + retryBudget + ", breaker="
-                + breaker + "]";
+                + breaker + ", fallback=" + fallback + "]";
     }
 
     /** Builder for {@link KeelClientConfig}; not thread-safe. */
@@ -158,6 +198,7 @@ public record KeelClientConfig(
         private RetryPolicyConfig retry = RetryPolicyConfig.online();
         private RetryBudgetConfig retryBudget = RetryBudgetConfig.ofDefaults();
         private CircuitBreakerConfig breaker = CircuitBreakerConfig.ofDefaults();
+        private FallbackConfig fallback = FallbackConfig.ofDefaults();
 
         private Builder(String apiKey, URI baseUrl) {
             this.apiKey = apiKey;
@@ -224,6 +265,11 @@ public record KeelClientConfig(
             return this;
         }
 
+        public Builder fallback(FallbackConfig v) {
+            fallback = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException as the record's constructor */
         public KeelClientConfig build() {
             return new KeelClientConfig(
@@ -240,7 +286,8 @@ public record KeelClientConfig(
                     slo,
                     retry,
                     retryBudget,
-                    breaker);
+                    breaker,
+                    fallback);
         }
     }
 }

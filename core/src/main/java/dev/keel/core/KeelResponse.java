@@ -5,18 +5,48 @@ import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
+import dev.keel.core.http.ResultSource;
 import dev.keel.core.json.Json;
 import dev.keel.core.json.JsonSyntaxException;
 
 /**
- * A successful answer with its metadata: status, request id, protocol, attempts and the last
- * attempt's phase timings. Immutable.
+ * A successful answer with its metadata: status, request id, protocol, attempts, the last attempt's
+ * phase timings, and where it came from — {@link #partial()} when a fallback served it while the
+ * circuit breaker was open (then protocol, request id and timings are null). Immutable.
  */
 public record KeelResponse(
-        int status, byte[] body, String requestId, String protocol, int attempts, PhaseTimings timings) {
+        int status,
+        byte[] body,
+        String requestId,
+        String protocol,
+        int attempts,
+        PhaseTimings timings,
+        ResultSource source) {
+
+    public KeelResponse {
+        if (source == null) {
+            source = ResultSource.UPSTREAM;
+        }
+    }
+
+    /** An answer from the upstream. */
+    public KeelResponse(
+            int status, byte[] body, String requestId, String protocol, int attempts, PhaseTimings timings) {
+        this(status, body, requestId, protocol, attempts, timings, ResultSource.UPSTREAM);
+    }
 
     static KeelResponse of(HttpResult r) {
-        return new KeelResponse(r.status(), r.body(), r.requestId(), r.protocol(), r.attempts(), r.timings());
+        return new KeelResponse(
+                r.status(), r.body(), r.requestId(), r.protocol(), r.attempts(), r.timings(), r.source());
+    }
+
+    /**
+     * Whether this is not the upstream's answer to this call but a fallback's (the last known good
+     * answer, or the caller's registered fallback) served while the breaker was open: tell the user
+     * the result may be partial or stale.
+     */
+    public boolean partial() {
+        return source.partial();
     }
 
     /**
@@ -41,6 +71,10 @@ public record KeelResponse(
 
     /** {@code attempts=1 status=200 protocol=HTTP/2.0 request_id=… queued=… …}: one line for logs and the CLI. */
     public String summary() {
+        if (partial()) {
+            return "attempts=" + attempts + " status=" + status + " served="
+                    + source.name().toLowerCase(java.util.Locale.ROOT) + " partial=true";
+        }
         return "attempts=" + attempts + " status=" + status + " protocol=" + protocol + " request_id=" + requestId + " "
                 + (timings == null ? "" : timings.summary());
     }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param stream the body as it arrives, for streams; null otherwise
  * @param protocol {@code HTTP/1.1} or {@code HTTP/2.0}
  * @param attempts how many upstream attempts the call made (filled in by the pipeline)
+ * @param source where the answer came from: the upstream, or a fallback while the breaker was open
  */
 public record HttpResult(
         int status,
@@ -23,11 +24,38 @@ public record HttpResult(
         String protocol,
         PhaseTimings timings,
         int attempts,
-        AutoCloseable onClose)
+        AutoCloseable onClose,
+        ResultSource source)
         implements AutoCloseable {
 
     public HttpResult {
-        headers = Map.copyOf(headers);
+        headers = headers instanceof HeaderView ? headers : Map.copyOf(headers);
+        if (source == null) {
+            source = ResultSource.UPSTREAM;
+        }
+    }
+
+    /** An answer from the upstream. */
+    public HttpResult(
+            int status,
+            Map<String, List<String>> headers,
+            byte[] body,
+            InputStream stream,
+            String protocol,
+            PhaseTimings timings,
+            int attempts,
+            AutoCloseable onClose) {
+        this(status, headers, body, stream, protocol, timings, attempts, onClose, ResultSource.UPSTREAM);
+    }
+
+    /** A buffered JSON answer served by a fallback instead of the upstream (no attempt, no timings). */
+    public static HttpResult served(ResultSource source, int status, Map<String, List<String>> headers, byte[] body) {
+        return new HttpResult(status, headers, body, null, null, null, 0, null, source);
+    }
+
+    /** Whether this is not the upstream's answer to this call (a fallback served it): tell the user. */
+    public boolean partial() {
+        return source.partial();
     }
 
     /** The first value of a header (name in any case), or null. */
@@ -57,12 +85,12 @@ public record HttpResult(
                 hook.close();
             }
         };
-        return new HttpResult(status, headers, body, stream, protocol, timings, attempts, both);
+        return new HttpResult(status, headers, body, stream, protocol, timings, attempts, both, source);
     }
 
     /** A copy that records the call's attempt count. */
     public HttpResult withAttempts(int n) {
-        return new HttpResult(status, headers, body, stream, protocol, timings, n, onClose);
+        return new HttpResult(status, headers, body, stream, protocol, timings, n, onClose, source);
     }
 
     /** Ends a stream and runs the release hooks; harmless for buffered answers. */

@@ -7,10 +7,7 @@ import dev.keel.core.policy.Ticker;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +41,7 @@ import org.eclipse.jetty.util.Promise;
 public final class JettyTransport implements AutoCloseable {
 
     private final URI baseUrl;
+    private final String base;
     private final PoolConfig pool;
     private final Ticker ticker;
     private final HttpClient client;
@@ -59,6 +57,7 @@ public final class JettyTransport implements AutoCloseable {
     /** @throws IllegalStateException when Jetty cannot start */
     public JettyTransport(URI baseUrl, PoolConfig pool, Ticker ticker) {
         this.baseUrl = baseUrl;
+        this.base = baseUrl.toString();
         this.pool = pool;
         this.ticker = ticker;
         ClientConnector connector = connector(pool);
@@ -108,8 +107,19 @@ public final class JettyTransport implements AutoCloseable {
      *     when the connection failed
      */
     public HttpResult execute(HttpCall call, Duration timeout) {
+        return execute(call, Map.of(), timeout);
+    }
+
+    /**
+     * Runs one buffered exchange with {@code extraHeaders} (e.g. the client's identity headers) sent
+     * besides the call's own, without copying the call.
+     *
+     * @return the answer, whatever its status
+     * @throws KeelException as {@link #execute(HttpCall, Duration)}
+     */
+    public HttpResult execute(HttpCall call, Map<String, String> extraHeaders, Duration timeout) {
         var timing = new Timing();
-        Request request = newRequest(call, timeout, timing);
+        Request request = newRequest(call, extraHeaders, timeout, timing);
         try {
             ContentResponse r = new CompletableResponseListener(request, pool.maxResponseBytes())
                     .send()
@@ -139,8 +149,17 @@ public final class JettyTransport implements AutoCloseable {
      * @throws KeelException as {@link #execute}, for failures before the headers
      */
     public HttpResult open(HttpCall call, Duration timeout) {
+        return open(call, Map.of(), timeout);
+    }
+
+    /**
+     * Opens a stream with {@code extraHeaders} sent besides the call's own.
+     *
+     * @throws KeelException as {@link #open(HttpCall, Duration)}
+     */
+    public HttpResult open(HttpCall call, Map<String, String> extraHeaders, Duration timeout) {
         var timing = new Timing();
-        Request request = newRequest(call, timeout, timing);
+        Request request = newRequest(call, extraHeaders, timeout, timing);
         var listener = new InputStreamResponseListener();
         request.send(listener);
         try {
@@ -167,11 +186,16 @@ public final class JettyTransport implements AutoCloseable {
         }
     }
 
-    private Request newRequest(HttpCall call, Duration timeout, Timing timing) {
-        Request r = client.newRequest(baseUrl.toString() + call.path())
+    private Request newRequest(HttpCall call, Map<String, String> extraHeaders, Duration timeout, Timing timing) {
+        Request r = client.newRequest(base + call.path())
                 .method(call.method())
                 .timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        call.headers().forEach((k, v) -> r.headers(h -> h.put(k, v)));
+        if (!extraHeaders.isEmpty() || !call.headers().isEmpty()) {
+            r.headers(h -> {
+                extraHeaders.forEach(h::put);
+                call.headers().forEach(h::put);
+            });
+        }
         if (call.body() != null) {
             r.body(new BytesRequestContent(call.contentType(), call.body()));
         }
@@ -194,13 +218,9 @@ public final class JettyTransport implements AutoCloseable {
         return new KeelException(kind, call.describe() + ": " + what, 0, null, null, 1, cause);
     }
 
+    /** The response headers by lower-case name, read lazily from Jetty's fields. */
     private static Map<String, List<String>> headers(Response r) {
-        Map<String, List<String>> out = new HashMap<>();
-        for (HttpField f : r.getHeaders()) {
-            out.computeIfAbsent(f.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                    .add(f.getValue());
-        }
-        return out;
+        return new HeaderView(r.getHeaders());
     }
 
     /** Connections open to the base URL's destination now (for tests and diagnostics). */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
+import dev.keel.core.KeelResponse;
+import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.json.Json;
@@ -24,8 +26,12 @@ import java.util.Map;
  * reached. Each model call carries the idempotency key {@code idem:…:model-<step>} and each tool
  * call {@code idem:…:s<step>-<tool>-<n>}, both built from the business fields, so retries, replays
  * and a re-run after a crash never repeat a side effect. A failing critical tool fails the loop; a
- * failing non-critical tool sends the model an error output and marks the result {@code partial}.
- * Thread-safe; one loop object serves many runs.
+ * failing non-critical tool sends the model an error output and marks the result {@code partial}; a
+ * non-critical tool whose own upstream call an open circuit breaker refused ({@link
+ * CircuitOpenException}) is skipped: counted as {@code skipped}, listed in {@link
+ * Result#skippedTools()}, the model told so, the result {@code partial} (its key is released, so a
+ * later run executes it). A model answer a fallback served while the breaker was open marks the
+ * result {@code partial} too. Thread-safe; one loop object serves many runs.
  */
 public final class ToolLoop {
 
@@ -45,8 +51,22 @@ public final class ToolLoop {
         }
     }
 
-    /** How a run ended: the final response, its text, the steps taken, and whether a non-critical tool failed. */
-    public record Result(JsonNode response, String text, int steps, boolean partial) {}
+    /**
+     * How a run ended: the final response, its text, the steps taken, whether it is partial (a
+     * non-critical tool failed or was skipped, or a fallback answered a model call), and the tool
+     * calls skipped because an open circuit breaker refused them ({@code s<step>-<tool>-<n>}).
+     */
+    public record Result(JsonNode response, String text, int steps, boolean partial, List<String> skippedTools) {
+
+        public Result {
+            skippedTools = List.copyOf(skippedTools);
+        }
+
+        /** A result with no skipped tools. */
+        public Result(JsonNode response, String text, int steps, boolean partial) {
+            this(response, text, steps, partial, List.of());
+        }
+    }
 
     private final KeelClient client;
     private final ExactlyOnceToolExecutor executor;
@@ -77,20 +97,23 @@ public final class ToolLoop {
         body.set("tools", definitions(tools));
         Deadline deadline = Deadline.after(budget, Ticker.SYSTEM);
         boolean partial = false;
+        List<String> skipped = new java.util.ArrayList<>();
         for (int step = 1; step <= maxSteps; step++) {
             body.set("input", input);
             var options = CallOptions.defaults()
                     .withBudget(remaining(deadline))
                     .withIdempotencyKey(wf.key("model-" + step).value());
-            JsonNode response = client.responses().create(body, options).json();
+            KeelResponse answer = client.responses().create(body, options);
+            partial |= answer.partial();
+            JsonNode response = answer.json();
             List<JsonNode> calls = functionCalls(response);
             if (calls.isEmpty()) {
-                return new Result(response, text(response), step, partial);
+                return new Result(response, text(response), step, partial, skipped);
             }
             for (int i = 0; i < calls.size(); i++) {
                 JsonNode call = calls.get(i);
                 input.add(call);
-                partial |= runTool(wf, step, i, call, byName, deadline, input);
+                partial |= runTool(wf, step, i, call, byName, deadline, input, skipped);
             }
         }
         throw new KeelException(
@@ -104,7 +127,7 @@ public final class ToolLoop {
                 null);
     }
 
-    /** Runs one tool call and appends its output; true when a non-critical tool failed. */
+    /** Runs one tool call and appends its output; true when a non-critical tool failed or was skipped. */
     private boolean runTool(
             Workflow wf,
             int step,
@@ -112,7 +135,8 @@ public final class ToolLoop {
             JsonNode call,
             Map<String, Tool> tools,
             Deadline deadline,
-            ArrayNode input)
+            ArrayNode input,
+            List<String> skipped)
             throws Exception {
         String name = call.path("name").asText();
         Tool tool = tools.get(name);
@@ -121,15 +145,22 @@ public final class ToolLoop {
             addOutput(input, call, "{\"error\":\"no tool named " + name + "\"}");
             return true;
         }
+        String stepName = "s" + step + "-" + name + "-" + index;
         try {
             var outcome = executor.execute(
-                    wf.key("s" + step + "-" + name + "-" + index),
+                    wf.key(stepName),
                     deadline,
                     () -> tool.function().call(Json.parse(call.path("arguments").asText("{}"))));
             count(name, outcome instanceof ExactlyOnceToolExecutor.Outcome.Executed ? "executed" : "replayed");
             addOutput(input, call, outcome.result());
             return false;
         } catch (Exception e) {
+            if (!tool.critical() && refusedByOpenBreaker(e)) {
+                count(name, "skipped");
+                skipped.add(stepName);
+                addOutput(input, call, Json.write(Json.object().put("skipped", "the tool is unavailable right now")));
+                return true;
+            }
             count(name, "failed");
             if (tool.critical()) {
                 throw e;
@@ -137,6 +168,16 @@ public final class ToolLoop {
             addOutput(input, call, Json.write(Json.object().put("error", String.valueOf(e.getMessage()))));
             return true;
         }
+    }
+
+    /** Whether {@code e}, or an exception it wraps, is an open breaker's refusal. */
+    private static boolean refusedByOpenBreaker(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CircuitOpenException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void count(String tool, String status) {

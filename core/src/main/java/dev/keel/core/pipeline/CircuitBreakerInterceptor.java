@@ -1,32 +1,53 @@
 package dev.keel.core.pipeline;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.json.Json;
+import dev.keel.core.json.JsonScan;
 import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.CircuitBreaker.Admission;
 import dev.keel.core.policy.CircuitBreakerConfig;
 import dev.keel.core.policy.Ticker;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks the breaker for (base URL, endpoint, model) before every attempt: open means {@link
  * CircuitOpenException} and no upstream call (and, that kind not being retryable, no further
- * retry); afterwards it reports whether the attempt failed in a retryable way.
+ * retry); afterwards it reports whether the attempt failed in a retryable way. The model is read
+ * from the JSON body's top level by a scan (no parse), and the breaker is found by a (method, path,
+ * model) key without building its name, so the check costs little on every attempt.
  */
 final class CircuitBreakerInterceptor implements Interceptor {
+
+    /**
+     * What a breaker guards; its name is built once, when the breaker is. Equality is written out
+     * rather than generated: it runs on every attempt.
+     */
+    private record Route(String method, String path, String model) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Route r
+                    && path.equals(r.path)
+                    && method.equals(r.method)
+                    && java.util.Objects.equals(model, r.model);
+        }
+
+        @Override
+        public int hashCode() {
+            return (path.hashCode() * 31 + method.hashCode()) * 31 + (model == null ? 0 : model.hashCode());
+        }
+    }
+
+    /** A breaker and the name it is known by in events and errors. */
+    private record Named(String name, CircuitBreaker breaker) {}
 
     private final String baseUrl;
     private final CircuitBreakerConfig config;
     private final Ticker ticker;
     private final EventListener listener;
-    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final Map<Route, Named> breakers = new ConcurrentHashMap<>();
 
     CircuitBreakerInterceptor(String baseUrl, CircuitBreakerConfig config, Ticker ticker, EventListener listener) {
         this.baseUrl = baseUrl;
@@ -37,12 +58,16 @@ final class CircuitBreakerInterceptor implements Interceptor {
 
     @Override
     public HttpResult intercept(Chain chain) {
-        String key = key(chain.request());
-        CircuitBreaker breaker = breakers.computeIfAbsent(key, this::newBreaker);
+        Route route = route(chain.request());
+        Named named = breakers.get(route);
+        if (named == null) {
+            named = breakers.computeIfAbsent(route, this::newBreaker);
+        }
+        CircuitBreaker breaker = named.breaker();
         Admission admission = breaker.tryAcquire();
         if (admission instanceof Admission.Refused refused) {
             throw new CircuitOpenException(
-                    key, refused.retryIn(), chain.context().attempt());
+                    named.name(), refused.retryIn(), chain.context().attempt());
         }
         var allowed = (Admission.Allowed) admission;
         try {
@@ -55,39 +80,22 @@ final class CircuitBreakerInterceptor implements Interceptor {
         }
     }
 
-    private CircuitBreaker newBreaker(String key) {
+    private Named newBreaker(Route route) {
+        String name =
+                route.method() + " " + baseUrl + route.path() + (route.model() == null ? "" : " " + route.model());
         var b = new CircuitBreaker(config, ticker);
-        b.onTransition((from, to) -> listener.breakerStateChanged(key, from, to));
-        return b;
+        b.onTransition((from, to) -> listener.breakerStateChanged(name, from, to));
+        return new Named(name, b);
     }
 
-    /** {@code POST https://…/v1/responses gpt-4.1-mini}: the model read from the JSON body's top level. */
-    private String key(HttpCall call) {
-        String path =
-                call.path().contains("?") ? call.path().substring(0, call.path().indexOf('?')) : call.path();
-        String model = "application/json".equals(call.contentType()) ? model(call.body()) : null;
-        return call.method() + " " + baseUrl + path + (model == null ? "" : " " + model);
-    }
-
-    private static String model(byte[] body) {
-        if (body == null || body.length == 0) {
-            return null;
+    /** {@code POST /responses gpt-4.1-mini}: the path without its query, the model from the body's top level. */
+    private static Route route(HttpCall call) {
+        String path = call.path();
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
         }
-        try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (name.equals("model") && value == JsonToken.VALUE_STRING) {
-                    return p.getText();
-                }
-                p.skipChildren();
-            }
-            return null;
-        } catch (IOException notJson) {
-            return null;
-        }
+        String model = "application/json".equals(call.contentType()) ? JsonScan.string(call.body(), "model") : null;
+        return new Route(call.method(), path, model);
     }
 }

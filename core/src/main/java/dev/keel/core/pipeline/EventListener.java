@@ -1,8 +1,10 @@
 package dev.keel.core.pipeline;
 
+import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
+import dev.keel.core.http.ResultSource;
 import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.RetryDecision;
@@ -47,48 +49,77 @@ public interface EventListener {
     /** The degrade signal changed state. */
     default void degradeChanged(DegradeSignal.State state) {}
 
+    /**
+     * The call's breaker refused it and a fallback answered instead ({@code source}: the last known
+     * good answer or a registered fallback); {@code callEnd} follows with the partial result.
+     */
+    default void fallbackServed(CallContext call, ResultSource source, CircuitOpenException cause) {}
+
     /** Several listeners as one, called in order. */
     static EventListener of(List<EventListener> listeners) {
-        List<EventListener> all = List.copyOf(listeners);
+        EventListener[] all = listeners.toArray(new EventListener[0]); // loops, not lambdas: no allocation per event
         return new EventListener() {
             @Override
             public void callStart(CallContext c) {
-                all.forEach(l -> l.callStart(c));
+                for (EventListener l : all) {
+                    l.callStart(c);
+                }
             }
 
             @Override
             public void callEnd(CallContext c, HttpResult r, Duration e) {
-                all.forEach(l -> l.callEnd(c, r, e));
+                for (EventListener l : all) {
+                    l.callEnd(c, r, e);
+                }
             }
 
             @Override
             public void callFailed(CallContext c, KeelException x, Duration e) {
-                all.forEach(l -> l.callFailed(c, x, e));
+                for (EventListener l : all) {
+                    l.callFailed(c, x, e);
+                }
             }
 
             @Override
             public void attemptStart(CallContext c, Duration t) {
-                all.forEach(l -> l.attemptStart(c, t));
+                for (EventListener l : all) {
+                    l.attemptStart(c, t);
+                }
             }
 
             @Override
             public void attemptEnd(CallContext c, int s, KeelException x, PhaseTimings t, String p) {
-                all.forEach(l -> l.attemptEnd(c, s, x, t, p));
+                for (EventListener l : all) {
+                    l.attemptEnd(c, s, x, t, p);
+                }
             }
 
             @Override
             public void retryDecided(CallContext c, KeelException f, RetryDecision d) {
-                all.forEach(l -> l.retryDecided(c, f, d));
+                for (EventListener l : all) {
+                    l.retryDecided(c, f, d);
+                }
             }
 
             @Override
             public void breakerStateChanged(String b, CircuitBreaker.State from, CircuitBreaker.State to) {
-                all.forEach(l -> l.breakerStateChanged(b, from, to));
+                for (EventListener l : all) {
+                    l.breakerStateChanged(b, from, to);
+                }
             }
 
             @Override
             public void degradeChanged(DegradeSignal.State s) {
-                all.forEach(l -> l.degradeChanged(s));
+                for (EventListener l : all) {
+                    l.degradeChanged(s);
+                }
+            }
+
+            @Override
+            public void fallbackServed(CallContext c, ResultSource s, CircuitOpenException x) {
+                for (EventListener l : all) {
+                    l.fallbackServed(c, s, x);
+                }
             }
         };
     }

@@ -1,6 +1,8 @@
 package dev.keel.core.pipeline;
 
 import dev.keel.core.CallOptions;
+import dev.keel.core.fallback.Fallback;
+import dev.keel.core.fallback.FallbackConfig;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.JettyTransport;
@@ -27,12 +29,14 @@ import java.util.random.RandomGenerator;
  *  → Deadline    the business budget (default 30 s): refuse when none is left
  *   → InFlight   one of N permits (default 64), waiting at most the time left
  *    → Degrade   while DEGRADED, the fallback model (when configured)
- *     → Retry    the one retry layer: policy (kind, attempts, backoff or Retry-After within the
- *                deadline) and retry budget; same request, same Idempotency-Key
- *      → Breaker  per (base URL, endpoint, model), checked on every attempt: open → CircuitOpenException,
- *                 no upstream call and no further retry
- *       → Attempt  timeout = min(per-call 25 s, time left); non-2xx → KeelException
- *        → Transport  identity headers, Idempotency-Key, Jetty HTTP/2
+ *     → Fallback  keeps the last good answer per fallback key; on CircuitOpenException a non-critical
+ *                 call gets that answer or a registered fallback, flagged partial
+ *      → Retry    the one retry layer: policy (kind, attempts, backoff or Retry-After within the
+ *                 deadline) and retry budget; same request, same Idempotency-Key
+ *       → Breaker  per (base URL, endpoint, model), checked on every attempt: open → CircuitOpenException,
+ *                  no upstream call and no further retry
+ *        → Attempt  timeout = min(per-call 25 s, time left); non-2xx → KeelException
+ *         → Transport  identity headers, Idempotency-Key, Jetty HTTP/2
  * </pre>
  *
  * Thread-safe.
@@ -56,10 +60,44 @@ public final class Pipeline {
             RetryPolicy retryPolicy,
             RetryBudget retryBudget,
             CircuitBreakerConfig breaker,
+            Fallback fallback,
             Sleeper sleeper,
             RandomGenerator random,
             EventListener listener,
-            Ticker ticker) {}
+            Ticker ticker) {
+
+        /** The parts without fallbacks (a breaker's refusal always fails the call). */
+        public Parts(
+                JettyTransport transport,
+                Map<String, String> identityHeaders,
+                Duration businessTimeout,
+                Duration perCallTimeout,
+                InFlightLimit inFlight,
+                DegradeSignal degrade,
+                RetryPolicy retryPolicy,
+                RetryBudget retryBudget,
+                CircuitBreakerConfig breaker,
+                Sleeper sleeper,
+                RandomGenerator random,
+                EventListener listener,
+                Ticker ticker) {
+            this(
+                    transport,
+                    identityHeaders,
+                    businessTimeout,
+                    perCallTimeout,
+                    inFlight,
+                    degrade,
+                    retryPolicy,
+                    retryBudget,
+                    breaker,
+                    new Fallback(FallbackConfig.ofDefaults(), List.of(), ticker),
+                    sleeper,
+                    random,
+                    listener,
+                    ticker);
+        }
+    }
 
     private Pipeline(List<Interceptor> stack, Duration businessTimeout, Ticker ticker) {
         this.stack = List.copyOf(stack);
@@ -75,6 +113,7 @@ public final class Pipeline {
                         new DeadlineInterceptor(),
                         new InFlightInterceptor(p.inFlight()),
                         new DegradeInterceptor(p.degrade()),
+                        new FallbackInterceptor(p.fallback(), p.listener()),
                         new RetryInterceptor(p.retryPolicy(), p.retryBudget(), p.sleeper(), p.random(), p.listener()),
                         new CircuitBreakerInterceptor(
                                 p.transport().baseUrl().toString(), p.breaker(), p.ticker(), p.listener()),

@@ -23,14 +23,11 @@ final class TransportInterceptor implements Interceptor {
     @Override
     public HttpResult intercept(Chain chain) {
         HttpCall call = chain.request();
-        for (var h : identity.entrySet()) {
-            call = call.withHeader(h.getKey(), h.getValue());
-        }
         String key = chain.context().options().idempotencyKey();
         if (key != null) {
             call = call.withHeader("Idempotency-Key", key);
         }
         Duration timeout = chain.context().attemptTimeout();
-        return call.streaming() ? transport.open(call, timeout) : transport.execute(call, timeout);
+        return call.streaming() ? transport.open(call, identity, timeout) : transport.execute(call, identity, timeout);
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
  * halfOpenProbes} calls through: a success closes it, a failure opens it again. Only failures of
  * retryable kinds (429, 5xx, timeouts, network) count as failures; the caller decides. Legal moves
  * are listed in {@link #EDGES}; any other throws. Thread-safe: each move is one locked update,
- * then one event outside the lock.
+ * then one event outside the lock; asking while CLOSED reads the (volatile) state without locking.
  *
  * <p>State diagram: {@code CLOSED → OPEN → HALF_OPEN → CLOSED | OPEN}.
  */
@@ -47,7 +47,10 @@ public final class CircuitBreaker {
     private final CircuitBreakerConfig config;
     private final Ticker ticker;
     private final List<BiConsumer<State, State>> listeners = new CopyOnWriteArrayList<>();
-    private State state = State.CLOSED;
+    private static final Admission.Allowed CALL = new Admission.Allowed(false);
+    private static final Admission.Allowed PROBE = new Admission.Allowed(true);
+
+    private volatile State state = State.CLOSED;
     private long windowIndex = Long.MIN_VALUE;
     private long calls;
     private long failures;
@@ -60,8 +63,11 @@ public final class CircuitBreaker {
         this.ticker = ticker;
     }
 
-    /** Asks to make one call now. */
+    /** Asks to make one call now (while CLOSED without taking the lock: nothing can change then). */
     public Admission tryAcquire() {
+        if (state == State.CLOSED) {
+            return CALL;
+        }
         State[] moved = new State[2];
         Admission a;
         synchronized (this) {
@@ -71,7 +77,7 @@ public final class CircuitBreaker {
                 probesOut = 0;
             }
             a = switch (state) {
-                case CLOSED -> new Admission.Allowed(false);
+                case CLOSED -> CALL;
                 case OPEN ->
                     new Admission.Refused(Duration.ofNanos(config.openFor().toNanos() - (now - openedAt)));
                 case HALF_OPEN -> probesOut < config.halfOpenProbes() ? probe() : new Admission.Refused(Duration.ZERO);
@@ -83,7 +89,7 @@ public final class CircuitBreaker {
 
     private Admission probe() {
         probesOut++;
-        return new Admission.Allowed(true);
+        return PROBE;
     }
 
     /** Reports the outcome of an allowed call; {@code failed} only for retryable-kind failures. */
@@ -152,7 +158,7 @@ public final class CircuitBreaker {
     }
 
     /** The state now (an elapsed open period shows as HALF_OPEN only once a call asks). */
-    public synchronized State state() {
+    public State state() {
         return state;
     }
 

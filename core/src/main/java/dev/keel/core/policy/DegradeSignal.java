@@ -9,7 +9,9 @@ import java.util.function.Consumer;
  * The soft alarm below the circuit breaker: {@code DEGRADED} while, over the last minute, more than
  * 100 calls were made and more than 20 % of them failed (both conditions; see {@link
  * DegradeConfig}). Callers read {@link #state()} or subscribe to changes to switch model tier or
- * lower concurrency. Counts live in one-second buckets on an injected {@link Ticker}. Thread-safe.
+ * lower concurrency. Counts live in one-second buckets on an injected {@link Ticker}. Thread-safe:
+ * recording a call takes no lock (lock-free counts, then a read of the state); only a change of
+ * state is decided under the signal's lock, re-evaluated there, so each change is heard once.
  */
 public final class DegradeSignal {
 
@@ -23,7 +25,7 @@ public final class DegradeSignal {
     private final Ticker ticker;
     private final SlidingCounts counts;
     private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
-    private State state = State.NORMAL;
+    private volatile State state = State.NORMAL;
 
     public DegradeSignal(DegradeConfig config, Ticker ticker) {
         this.config = config;
@@ -33,34 +35,33 @@ public final class DegradeSignal {
 
     /** Records one finished call and re-evaluates; listeners hear about a change once. */
     public void record(boolean failed) {
-        State next;
-        synchronized (this) {
-            counts.add(ticker.read(), failed);
-            next = evaluate();
-            if (next == state) {
-                return;
-            }
-            state = next;
+        counts.add(ticker.read(), failed);
+        if (evaluate() != state) {
+            settle();
         }
-        listeners.forEach(l -> l.accept(next));
     }
 
     /** The state now (re-evaluated, so an old burst ages out even without new calls). */
     public State state() {
-        State now;
+        return evaluate() == state ? state : settle();
+    }
+
+    /** Moves to the state the counts give now, under the lock; listeners hear a move once, outside it. */
+    private State settle() {
+        State next;
         synchronized (this) {
-            now = evaluate();
-            if (now == state) {
-                return now;
+            next = evaluate();
+            if (next == state) {
+                return next;
             }
-            state = now;
+            state = next;
         }
-        listeners.forEach(l -> l.accept(now));
-        return now;
+        listeners.forEach(l -> l.accept(next));
+        return next;
     }
 
     /** Calls and failures in the window now, as {@code [calls, failures]}. */
-    public synchronized long[] window() {
+    public long[] window() {
         return counts.totals(ticker.read());
     }
 
@@ -77,9 +78,12 @@ public final class DegradeSignal {
     }
 
     private State evaluate() {
-        long[] t = counts.totals(ticker.read());
-        boolean enough = t[0] > config.minCalls();
-        boolean failing = t[0] > 0 && (double) t[1] / t[0] > config.errorRate();
-        return enough && failing ? State.DEGRADED : State.NORMAL;
+        long now = ticker.read();
+        long calls = counts.total(now, counts.buckets());
+        if (calls <= config.minCalls()) {
+            return State.NORMAL;
+        }
+        long failures = counts.failures(now, counts.buckets());
+        return (double) failures / calls > config.errorRate() ? State.DEGRADED : State.NORMAL;
     }
 }

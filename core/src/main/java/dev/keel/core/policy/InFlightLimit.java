@@ -39,16 +39,8 @@ public final class InFlightLimit {
      * @throws InFlightLimitException when no permit came in time
      */
     public Permit acquire(Deadline deadline) {
-        Duration wait = deadline.remaining();
-        boolean got;
-        try {
-            got = permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            got = false;
-        }
-        if (!got) {
-            throw new InFlightLimitException(limit, wait);
+        if (!permits.tryAcquire()) {
+            awaitPermit(deadline);
         }
         return new Permit() {
             private boolean closed;
@@ -61,6 +53,20 @@ public final class InFlightLimit {
                 }
             }
         };
+    }
+
+    private void awaitPermit(Deadline deadline) {
+        Duration wait = deadline.remaining();
+        boolean got;
+        try {
+            got = permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            got = false;
+        }
+        if (!got) {
+            throw new InFlightLimitException(limit, wait);
+        }
     }
 
     /** Calls in flight now. */

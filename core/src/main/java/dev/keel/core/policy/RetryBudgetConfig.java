@@ -7,7 +7,9 @@ import java.time.Duration;
  *
  * @param ttl the window deposits and withdrawals are counted over (default 10 s)
  * @param retryRatio retries allowed per call in the window (default 0.10: at most 10 % extra load)
- * @param minRetriesPerSecond a floor so low traffic can still retry (default 1 per second)
+ * @param minRetriesPerSecond a floor so low traffic can still retry (default 1 per second): beyond
+ *     the share, a retry is allowed while the last {@value RetryBudget#FLOOR_SECONDS} s saw fewer
+ *     than {@code minRetriesPerSecond·}{@value RetryBudget#FLOOR_SECONDS} retries
  */
 public record RetryBudgetConfig(Duration ttl, double retryRatio, int minRetriesPerSecond) {
 
@@ -25,8 +27,9 @@ public record RetryBudgetConfig(Duration ttl, double retryRatio, int minRetriesP
     }
 
     /**
-     * 10 s window, 10 % of calls, at least 1 retry a second: during a total outage at 10 calls/s or
-     * more that is at most 1.2 upstream calls per logical call (1.1 at high rates).
+     * 10 s window, 10 % of calls, but at least 1 retry a second: during a total outage retries run at
+     * {@code max(10 % of the call rate, 1/s)}, ~1.1 upstream calls per logical call at 10 calls/s or
+     * more (more below that, where the floor lets a quiet client retry).
      */
     public static RetryBudgetConfig ofDefaults() {
         return new RetryBudgetConfig(Duration.ofSeconds(10), 0.10, 1);

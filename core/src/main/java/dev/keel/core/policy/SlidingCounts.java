@@ -1,18 +1,32 @@
 package dev.keel.core.policy;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Totals and failures over a sliding window, kept in fixed-width buckets on a monotonic clock; a
- * bucket older than the window is cleared when its slot comes round again. Not thread-safe: callers
- * lock.
+ * bucket older than the window is replaced when its slot comes round again. Thread-safe and
+ * lock-free: adding is one striped increment (plus, once per bucket width, one compare-and-set that
+ * installs a fresh bucket), so the hot path of every call never waits on a lock. Counts are exact:
+ * an increment racing with the replacement of its bucket can only be lost when the bucket it meant
+ * is already older than the window, i.e. when it would no longer be counted anyway.
  */
 public final class SlidingCounts {
 
+    /** One bucket's counts; its epoch never changes, a new epoch gets a new bucket. */
+    private static final class Bucket {
+        final long epoch;
+        final LongAdder total = new LongAdder();
+        final LongAdder failures = new LongAdder();
+
+        Bucket(long epoch) {
+            this.epoch = epoch;
+        }
+    }
+
     private final long bucketNanos;
-    private final long[] epoch;
-    private final long[] totals;
-    private final long[] failures;
+    private final AtomicReferenceArray<Bucket> buckets;
 
     /** @throws IllegalArgumentException when the bucket does not divide into the window at least once */
     public SlidingCounts(Duration window, Duration bucket) {
@@ -21,43 +35,66 @@ public final class SlidingCounts {
             throw new IllegalArgumentException("window " + window + " is shorter than one bucket of " + bucket);
         }
         this.bucketNanos = bucket.toNanos();
-        this.epoch = new long[n];
-        this.totals = new long[n];
-        this.failures = new long[n];
-        java.util.Arrays.fill(epoch, Long.MIN_VALUE);
+        this.buckets = new AtomicReferenceArray<>(n);
     }
 
-    /** Adds one event at ticker time {@code nanos}. */
+    /** Adds one event at ticker time {@code nanos}; an event older than the window is ignored. */
     public void add(long nanos, boolean failed) {
         long e = Math.floorDiv(nanos, bucketNanos);
-        int slot = (int) Math.floorMod(e, (long) epoch.length);
-        if (epoch[slot] != e) {
-            epoch[slot] = e;
-            totals[slot] = 0;
-            failures[slot] = 0;
+        int slot = (int) Math.floorMod(e, (long) buckets.length());
+        Bucket b = buckets.get(slot);
+        while (b == null || b.epoch < e) {
+            Bucket fresh = new Bucket(e);
+            if (buckets.compareAndSet(slot, b, fresh)) {
+                b = fresh;
+                break;
+            }
+            b = buckets.get(slot);
         }
-        totals[slot]++;
+        if (b.epoch != e) {
+            return; // the slot already holds a newer bucket: this event is older than the window
+        }
+        b.total.increment();
         if (failed) {
-            failures[slot]++;
+            b.failures.increment();
         }
     }
 
     /** {@code [total, failures]} over the whole window ending at ticker time {@code nanos}. */
     public long[] totals(long nanos) {
-        return totals(nanos, epoch.length);
+        return totals(nanos, buckets.length());
     }
 
     /** {@code [total, failures]} over the most recent {@code buckets} buckets ending at {@code nanos}. */
-    public long[] totals(long nanos, int buckets) {
+    public long[] totals(long nanos, int recent) {
+        return new long[] {sum(nanos, recent, false), sum(nanos, recent, true)};
+    }
+
+    /** Events over the most recent {@code recent} buckets ending at {@code nanos} (no allocation). */
+    public long total(long nanos, int recent) {
+        return sum(nanos, recent, false);
+    }
+
+    /** Failed events over the most recent {@code recent} buckets ending at {@code nanos} (no allocation). */
+    public long failures(long nanos, int recent) {
+        return sum(nanos, recent, true);
+    }
+
+    /** The window's length in buckets. */
+    public int buckets() {
+        return buckets.length();
+    }
+
+    private long sum(long nanos, int recent, boolean failuresOnly) {
         long now = Math.floorDiv(nanos, bucketNanos);
-        long t = 0;
-        long f = 0;
-        for (int i = 0; i < epoch.length; i++) {
-            if (epoch[i] != Long.MIN_VALUE && now - epoch[i] < Math.min(buckets, epoch.length) && now - epoch[i] >= 0) {
-                t += totals[i];
-                f += failures[i];
+        int span = Math.min(recent, buckets.length());
+        long sum = 0;
+        for (int i = 0; i < buckets.length(); i++) {
+            Bucket b = buckets.get(i);
+            if (b != null && now - b.epoch < span && now - b.epoch >= 0) {
+                sum += failuresOnly ? b.failures.sum() : b.total.sum();
             }
         }
-        return new long[] {t, f};
+        return sum;
     }
 }

@@ -26,6 +26,18 @@ public final class MetricNames {
     public static final String INFLIGHT = "openai_inflight";
     /** Gauge per {@code window} (5m, 30m, 1h, 6h) of the error-budget burn rate. */
     public static final String BURN_RATE = "openai_error_budget_burn_rate";
+    /** Counter of calls an open breaker refused that a fallback answered, by {@code source} ({@code last_known_good}, {@code fallback}). */
+    public static final String FALLBACK = "fallback";
+    /**
+     * Histogram of logical model-call latency in ms (retries and waits included), tag {@code outcome}
+     * ({@code ok}/{@code error}); Prometheus computes p95 from its buckets ({@code llm_latency_ms_p95}
+     * in docs/alerts/keel-rules.yml).
+     */
+    public static final String LLM_LATENCY_MS = "llm_latency_ms";
+    /** Counter of USD spent, usage x price table, tags {@code model}, {@code tier}. */
+    public static final String COST_USD = "cost_usd";
+    /** Counter of answers whose model the price table does not list, tag {@code model}. */
+    public static final String COST_UNKNOWN_MODEL = "cost_unknown_model";
     /** Gauge: 1 while the client is DEGRADED. */
     public static final String DEGRADED = "openai_degraded";
 

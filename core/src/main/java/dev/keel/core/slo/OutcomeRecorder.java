@@ -11,7 +11,8 @@ import java.time.Duration;
  * Feeds each finished call to the degrade signal and the error budget. A call counts as failed when
  * its error is the upstream's doing (5xx, 429, timeouts, network, a spent budget — {@link
  * dev.keel.core.error.ErrorKind#countsAsUpstreamFailure()}); a call refused for the caller's own
- * mistake (400, 401, 404, …) is not counted at all. Thread-safe.
+ * mistake (400, 401, 404, …) is not counted at all, nor is a call a fallback answered while its
+ * breaker was open (no upstream call was made). Thread-safe.
  */
 public final class OutcomeRecorder implements EventListener {
 
@@ -25,6 +26,9 @@ public final class OutcomeRecorder implements EventListener {
 
     @Override
     public void callEnd(CallContext call, HttpResult result, Duration elapsed) {
+        if (result.partial()) {
+            return;
+        }
         degrade.record(false);
         budget.record(false);
     }

@@ -1,8 +1,12 @@
 package dev.keel.core.slo;
 
+import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.http.HttpCall;
+import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
+import dev.keel.core.http.ResultSource;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.CircuitBreaker;
@@ -20,7 +24,10 @@ import java.util.Locale;
  * The six transport metrics of the recipe (plus the degrade gauge) as an {@link EventListener}:
  * {@code openai_requests_total{status_code}}, {@code openai_request_latency_ms} (p50/p95/p99),
  * {@code openai_retries_total}, {@code openai_timeout_total}, {@code openai_inflight} and {@code
- * openai_error_budget_burn_rate{window}}. Every meter carries the client's {@code traffic_class}.
+ * openai_error_budget_burn_rate{window}}, plus the retry-storm ones: {@code retry_total{reason}},
+ * {@code retry_budget_exhausted_total}, {@code breaker_open_total}, {@code breaker_state}, {@code
+ * fallback_total{source}} and {@code llm_latency_ms{outcome}} (a histogram of logical model-call
+ * latency; p95 via {@code histogram_quantile}). Every meter carries the client's {@code traffic_class}.
  * Thread-safe.
  */
 public final class TransportMetrics implements EventListener {
@@ -34,6 +41,11 @@ public final class TransportMetrics implements EventListener {
     /** One counter per status code, looked up once: this runs on every attempt. */
     private final java.util.Map<String, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Counter> byStatus =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(600);
+
+    private final DistributionSummary llmOk;
+    private final DistributionSummary llmError;
     private final Counter breakerOpens;
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> breakerStates =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -52,6 +64,8 @@ public final class TransportMetrics implements EventListener {
                 .tag("traffic_class", trafficClass)
                 .publishPercentiles(0.5, 0.95, 0.99)
                 .register(registry);
+        this.llmOk = llmLatency(registry, trafficClass, "ok");
+        this.llmError = llmLatency(registry, trafficClass, "error");
         this.timeouts = Counter.builder(MetricNames.TIMEOUTS)
                 .tag("traffic_class", trafficClass)
                 .register(registry);
@@ -78,22 +92,74 @@ public final class TransportMetrics implements EventListener {
         }
     }
 
+    /**
+     * Bucket bounds of {@code llm_latency_ms} in ms: a Prometheus histogram, so p95 is computed (and
+     * aggregated over replicas) with {@code histogram_quantile}; no client-side percentiles.
+     */
+    static final double[] LLM_BUCKETS_MS = {
+        50, 100, 250, 500, 1_000, 2_000, 3_000, 5_000, 8_000, 13_000, 20_000, 30_000, 60_000
+    };
+
+    private static DistributionSummary llmLatency(MeterRegistry registry, String trafficClass, String outcome) {
+        return DistributionSummary.builder(MetricNames.LLM_LATENCY_MS)
+                .description("Logical model-call latency in milliseconds, retries and waits included")
+                .baseUnit("ms")
+                .serviceLevelObjectives(LLM_BUCKETS_MS)
+                .tag("outcome", outcome)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
+    }
+
+    @Override
+    public void callEnd(CallContext call, HttpResult result, Duration elapsed) {
+        if (!result.partial() && isModelCall(call)) {
+            llmOk.record(elapsed.toNanos() / 1e6);
+        }
+    }
+
+    /** A call that creates model output: {@code POST} to Responses, Chat Completions, Completions or Embeddings. */
+    private static boolean isModelCall(CallContext call) {
+        HttpCall c = call.original();
+        if (!c.method().equals("POST")) {
+            return false;
+        }
+        String path = c.path();
+        return path.startsWith("/responses")
+                || path.startsWith("/chat/completions")
+                || path.startsWith("/completions")
+                || path.startsWith("/embeddings");
+    }
+
     @Override
     public void attemptEnd(CallContext call, int status, KeelException error, PhaseTimings timings, String protocol) {
-        String code = status > 0 ? String.valueOf(status) : error.kind().name().toLowerCase(Locale.ROOT);
-        requests.computeIfAbsent(
-                        code,
-                        c -> Counter.builder(MetricNames.REQUESTS)
-                                .tag("status_code", c)
-                                .tag("traffic_class", trafficClass)
-                                .register(registry))
-                .increment();
+        requestCounter(status, error).increment();
         if (timings != null) {
             latency.record(timings.complete().toNanos() / 1e6);
         }
         if (error != null && error.kind() == ErrorKind.TIMEOUT) {
             timeouts.increment();
         }
+    }
+
+    /** The counter of one status code, looked up without allocating for HTTP statuses. */
+    private Counter requestCounter(int status, KeelException error) {
+        if (status >= 100 && status < byStatus.length()) {
+            Counter c = byStatus.get(status);
+            if (c == null) {
+                c = requests.computeIfAbsent(String.valueOf(status), this::newRequestCounter);
+                byStatus.set(status, c);
+            }
+            return c;
+        }
+        String code = status > 0 ? String.valueOf(status) : error.kind().name().toLowerCase(Locale.ROOT);
+        return requests.computeIfAbsent(code, this::newRequestCounter);
+    }
+
+    private Counter newRequestCounter(String code) {
+        return Counter.builder(MetricNames.REQUESTS)
+                .tag("status_code", code)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
     }
 
     @Override
@@ -134,9 +200,21 @@ public final class TransportMetrics implements EventListener {
     }
 
     @Override
+    public void fallbackServed(CallContext call, ResultSource source, CircuitOpenException cause) {
+        Counter.builder(MetricNames.FALLBACK)
+                .tag("source", source.name().toLowerCase(Locale.ROOT))
+                .tag("traffic_class", trafficClass)
+                .register(registry)
+                .increment();
+    }
+
+    @Override
     public void callFailed(CallContext call, KeelException error, Duration elapsed) {
         if (error.kind() == ErrorKind.DEADLINE_EXCEEDED && error.attempts() == 0) {
             timeouts.increment();
+        }
+        if (error.attempts() > 0 && isModelCall(call)) {
+            llmError.record(elapsed.toNanos() / 1e6);
         }
     }
 }

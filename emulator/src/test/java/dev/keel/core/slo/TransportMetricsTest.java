@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
+import dev.keel.core.cost.PriceTable;
+import dev.keel.core.cost.PriceTier;
+import dev.keel.core.cost.TokenUsage;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.json.Json;
 import dev.keel.core.policy.Backoff;
@@ -141,6 +144,121 @@ class TransportMetricsTest {
                     .contains("quantile=\"0.99\"")
                     .contains("openai_error_budget_burn_rate{traffic_class=\"online\",window=\"1h\"}");
         }
+    }
+
+    @Test
+    void costAndLlmLatency_afterAScriptedMix_haveExactValues() {
+        var script = Stream.of("ok", "status:503", "ok", "ok", "status:400")
+                .map(FaultSpec::parse)
+                .toList();
+        var plan = new FaultPlan(1, List.of(FaultRule.scripted("POST /v1/responses", script)));
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var prices = PriceTable.builtIn();
+        try (var emulator = Emulator.start(EmulatorConfig.builder().faults(plan).build());
+                var client = KeelClient.builder(KeelClientConfig.builder("sk-test-cost", emulator.baseUrl())
+                                .retry(ONE_ATTEMPT)
+                                .build())
+                        .meterRegistry(registry)
+                        .build()) {
+            var mini = Json.parse("{\"model\":\"gpt-4.1-mini\",\"input\":\"Say hello to the cost meter\"}");
+            var gpt4o = Json.parse("{\"model\":\"gpt-4o\",\"input\":\"Write a longer greeting, please\"}");
+            var unpriced = Json.parse("{\"model\":\"ft:gpt-4.1-mini:acme::x1\",\"input\":\"Hi\"}");
+            var answers = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+            answers.add(client.responses().create(mini, CallOptions.defaults()).json());
+            assertThatThrownBy(() -> client.responses().create(mini, CallOptions.defaults()))
+                    .isInstanceOf(KeelException.class);
+            answers.add(client.responses().create(gpt4o, CallOptions.defaults()).json());
+            var unknownAnswer = client.responses().create(unpriced, CallOptions.defaults());
+            assertThat(unknownAnswer.status())
+                    .as("an unpriced model never breaks the call")
+                    .isEqualTo(200);
+            assertThatThrownBy(() -> client.responses().create(mini, CallOptions.defaults()))
+                    .isInstanceOf(KeelException.class);
+            client.files().list("", CallOptions.defaults()); // not a model call: no latency sample, no cost
+
+            for (String model : List.of("gpt-4.1-mini", "gpt-4o")) {
+                double expected = answers.stream()
+                        .filter(a -> a.get("model").asText().equals(model))
+                        .mapToDouble(a -> prices.cost(model, PriceTier.SYNC, TokenUsage.fromJson(a.get("usage")))
+                                .doubleValue())
+                        .sum();
+                assertThat(expected).isPositive();
+                assertThat(registry.get(MetricNames.COST_USD)
+                                .tag("model", model)
+                                .tag("tier", "sync")
+                                .counter()
+                                .count())
+                        .isCloseTo(expected, within(1e-12));
+            }
+            assertThat(registry.get(MetricNames.COST_UNKNOWN_MODEL)
+                            .tag("model", "ft:gpt-4.1-mini:acme::x1")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get(MetricNames.LLM_LATENCY_MS)
+                            .tag("outcome", "ok")
+                            .summary()
+                            .count())
+                    .isEqualTo(3);
+            assertThat(registry.get(MetricNames.LLM_LATENCY_MS)
+                            .tag("outcome", "error")
+                            .summary()
+                            .count())
+                    .isEqualTo(2);
+            assertThat(registry.scrape())
+                    .contains("llm_latency_ms_bucket{outcome=\"ok\",traffic_class=\"online\",le=\"+Inf\"} 3")
+                    .contains("cost_usd_total{model=\"gpt-4o\",tier=\"sync\",traffic_class=\"online\"}");
+        }
+    }
+
+    @Test
+    void llmLatency_isAHistogramWithExactBucketCounts_forModelCallsOnly() {
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var ticker = new dev.keel.core.testing.FakeClock();
+        var metrics = new TransportMetrics(
+                registry,
+                "online",
+                new dev.keel.core.policy.InFlightLimit(4),
+                new ErrorBudget(SloConfig.ofDefaults(), ticker),
+                new dev.keel.core.policy.DegradeSignal(dev.keel.core.policy.DegradeConfig.ofDefaults(), ticker));
+        var model = context(dev.keel.core.http.HttpCall.postJson("/responses", new byte[0]));
+        var retrieve = context(dev.keel.core.http.HttpCall.get("/responses/resp_1"));
+        var ok = new dev.keel.core.http.HttpResult(
+                200, java.util.Map.of(), new byte[0], null, "HTTP/2.0", null, 1, null);
+        for (long ms : new long[] {40, 50, 120, 700, 2_500, 45_000}) {
+            metrics.callEnd(model, ok, Duration.ofMillis(ms));
+        }
+        metrics.callEnd(retrieve, ok, Duration.ofMillis(10));
+        metrics.callFailed(
+                model,
+                new KeelException(dev.keel.core.error.ErrorKind.SERVER_ERROR, "503", 503, null, null, 3, null),
+                Duration.ofMillis(1_500));
+        metrics.callFailed(
+                model, new dev.keel.core.error.CircuitOpenException("b", Duration.ofSeconds(1), 0), Duration.ZERO);
+
+        String scrape = registry.scrape();
+        assertThat(scrape)
+                .contains("llm_latency_ms_bucket{outcome=\"ok\",traffic_class=\"online\",le=\"50.0\"} 2")
+                .contains("llm_latency_ms_bucket{outcome=\"ok\",traffic_class=\"online\",le=\"250.0\"} 3")
+                .contains("llm_latency_ms_bucket{outcome=\"ok\",traffic_class=\"online\",le=\"1000.0\"} 4")
+                .contains("llm_latency_ms_bucket{outcome=\"ok\",traffic_class=\"online\",le=\"3000.0\"} 5")
+                .contains("llm_latency_ms_bucket{outcome=\"ok\",traffic_class=\"online\",le=\"30000.0\"} 5")
+                .contains("llm_latency_ms_bucket{outcome=\"ok\",traffic_class=\"online\",le=\"+Inf\"} 6")
+                .contains("llm_latency_ms_sum{outcome=\"ok\",traffic_class=\"online\"} 48410.0")
+                .contains("llm_latency_ms_bucket{outcome=\"error\",traffic_class=\"online\",le=\"1000.0\"} 0")
+                .contains("llm_latency_ms_bucket{outcome=\"error\",traffic_class=\"online\",le=\"2000.0\"} 1")
+                .contains("llm_latency_ms_count{outcome=\"error\",traffic_class=\"online\"} 1");
+    }
+
+    private static dev.keel.core.pipeline.CallContext context(dev.keel.core.http.HttpCall call) {
+        return new dev.keel.core.pipeline.CallContext(
+                1,
+                call,
+                CallOptions.defaults(),
+                dev.keel.core.policy.Deadline.after(Duration.ofSeconds(30), dev.keel.core.policy.Ticker.SYSTEM),
+                Duration.ofSeconds(30),
+                1,
+                null);
     }
 
     private static double count(PrometheusMeterRegistry registry, String status) {

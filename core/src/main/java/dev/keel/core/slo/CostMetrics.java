@@ -1,0 +1,143 @@
+package dev.keel.core.slo;
+
+import dev.keel.core.cost.ModelPrice;
+import dev.keel.core.cost.PriceTable;
+import dev.keel.core.cost.PriceTier;
+import dev.keel.core.cost.Rates;
+import dev.keel.core.cost.TokenUsage;
+import dev.keel.core.http.HttpResult;
+import dev.keel.core.json.JsonScan;
+import dev.keel.core.pipeline.CallContext;
+import dev.keel.core.pipeline.EventListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code cost_usd_total{model,tier}}: what the upstream's answers cost, as the {@code usage} of each
+ * successful buffered answer (Responses, Chat Completions, Embeddings) times its model's price in
+ * the {@link PriceTable}, labelled by the priced model (a dated snapshot counts as its base model)
+ * and the tier ({@code sync} for the pipeline's calls; {@link #record} takes Batch API costs too). A
+ * model the table does not list never fails the call: its answers are counted in {@code
+ * cost_unknown_model_total{model}} and the first one is logged once per model. Fallback answers and
+ * streams are not counted (no usage in a buffered body). The answer is not parsed: {@link JsonScan}
+ * finds the two top-level members, and each model's price is resolved once. Amounts are summed as
+ * doubles (exact to far below a cent for any realistic spend). Thread-safe.
+ */
+public final class CostMetrics implements EventListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CostMetrics.class);
+
+    private final MeterRegistry registry;
+    private final String trafficClass;
+    private final PriceTable prices;
+    /** Per tier, per model name as the answers spell it: its priced counter, or {@link #UNKNOWN}. */
+    private final Map<PriceTier, Map<String, Priced>> priced = new EnumMap<>(PriceTier.class);
+
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+    /** A model's rates per token and its cost counter, or (unknown model) its cost_unknown_model counter. */
+    private record Priced(double input, double cachedInput, double output, Counter counter, boolean known) {
+        double usd(TokenUsage u) {
+            return (u.input() - u.cachedInput()) * input + u.cachedInput() * cachedInput + u.output() * output;
+        }
+    }
+
+    public CostMetrics(MeterRegistry registry, String trafficClass, PriceTable prices) {
+        this.registry = registry;
+        this.trafficClass = trafficClass;
+        this.prices = prices;
+        for (PriceTier tier : PriceTier.values()) {
+            priced.put(tier, new ConcurrentHashMap<>());
+        }
+    }
+
+    @Override
+    public void callEnd(CallContext call, HttpResult result, Duration elapsed) {
+        if (result.partial() || result.stream() != null || !isJson(result)) {
+            return;
+        }
+        byte[] body = result.body();
+        long usage = JsonScan.member(body, "usage");
+        if (usage < 0 || body[JsonScan.start(usage)] != '{') {
+            return;
+        }
+        String model = JsonScan.string(body, "model");
+        if (model != null) {
+            record(model, PriceTier.SYNC, usage(body, JsonScan.start(usage), JsonScan.end(usage)));
+        }
+    }
+
+    /** Counts {@code usage} of {@code model} at {@code tier}'s prices; an unknown model is counted apart. */
+    public void record(String model, PriceTier tier, TokenUsage usage) {
+        Priced p = priced.get(tier).computeIfAbsent(model, m -> resolve(m, tier));
+        p.counter().increment(p.known() ? p.usd(usage) : 1);
+    }
+
+    private Priced resolve(String model, PriceTier tier) {
+        Optional<ModelPrice> price = prices.find(model);
+        if (price.isEmpty()) {
+            return new Priced(0, 0, 0, unknownModel(model), false);
+        }
+        Rates r = price.get().rates(tier);
+        String tierName = tier.name().toLowerCase(Locale.ROOT);
+        Counter counter = Counter.builder(MetricNames.COST_USD)
+                .description("what the upstream's answers cost, in USD, from usage x the price table")
+                .tag("model", price.get().model())
+                .tag("tier", tierName)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
+        return new Priced(perToken(r.input()), perToken(r.cachedInput()), perToken(r.output()), counter, true);
+    }
+
+    private static double perToken(java.math.BigDecimal perMillion) {
+        return perMillion.doubleValue() / 1_000_000;
+    }
+
+    /** The counter for an unpriced model; logs it the first time a client meets it. */
+    private Counter unknownModel(String model) {
+        String name = model.toLowerCase(Locale.ROOT);
+        if (logged.add(name)) {
+            LOG.warn(
+                    "no price for model '{}' in the price table (prices as of {}): its cost is not in cost_usd_total;"
+                            + " its answers are counted in cost_unknown_model_total. Add it with a price file"
+                            + " (PriceTable.load, keel --prices FILE)",
+                    name,
+                    prices.asOf());
+        }
+        return Counter.builder(MetricNames.COST_UNKNOWN_MODEL)
+                .description("answers whose model has no price in the price table (not in cost_usd_total)")
+                .tag("model", name)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
+    }
+
+    private static boolean isJson(HttpResult r) {
+        String type = r.header("content-type");
+        return type == null || type.startsWith("application/json");
+    }
+
+    /**
+     * The usage object at {@code body[from, to)}: Responses ({@code input_tokens}, {@code
+     * output_tokens}, {@code input_tokens_details.cached_tokens}) or Chat/Embeddings ({@code
+     * prompt_tokens}, {@code completion_tokens}, {@code prompt_tokens_details.cached_tokens}).
+     */
+    private static TokenUsage usage(byte[] body, int from, int to) {
+        boolean responses = JsonScan.member(body, from, to, "input_tokens") >= 0;
+        long input = JsonScan.longValue(body, from, to, responses ? "input_tokens" : "prompt_tokens");
+        long output = JsonScan.longValue(body, from, to, responses ? "output_tokens" : "completion_tokens");
+        long details = JsonScan.member(body, from, to, responses ? "input_tokens_details" : "prompt_tokens_details");
+        long cached = details < 0
+                ? 0
+                : JsonScan.longValue(body, JsonScan.start(details), JsonScan.end(details), "cached_tokens");
+        return new TokenUsage(input, Math.min(cached, input), output);
+    }
+}
