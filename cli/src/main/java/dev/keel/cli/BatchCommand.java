@@ -12,6 +12,7 @@ import dev.keel.batch.report.ReplayBuilder;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
 import dev.keel.batch.run.BatchRunner;
+import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
 import dev.keel.batch.run.RunConfig;
 import dev.keel.batch.run.RunOutcome;
@@ -286,6 +287,21 @@ final class BatchCommand implements Runnable {
 
         @ArgGroup(exclusive = false, heading = "Driving%n")
         DriveOptions drive = new DriveOptions();
+
+        /** A runner for this process alone (the fixed worker id lets a rerun take its chunks back at once). */
+        BatchRunner localRunner(BatchSession s, ProgressListener listener) {
+            return s.runner(
+                    upstream,
+                    env,
+                    err(),
+                    sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
+                    drive.policy(),
+                    listener);
+        }
+
+        ProgressPrinter progress() {
+            return new ProgressPrinter(err(), System.console() != null);
+        }
     }
 
     /** A command that plans an input file, then drives its run. */
@@ -315,13 +331,7 @@ final class BatchCommand implements Runnable {
                 if (run == null) {
                     return ExitCodes.BAD_INPUT;
                 }
-                BatchRunner runner = s.runner(
-                        upstream,
-                        env,
-                        err(),
-                        sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
-                        drive.policy(),
-                        new ProgressPrinter(err(), System.console() != null));
+                BatchRunner runner = localRunner(s, progress());
                 return conclude(s, runner.drive(run.runId()), run, drive);
             }
         }
@@ -345,13 +355,7 @@ final class BatchCommand implements Runnable {
                     return ExitCodes.BAD_INPUT;
                 }
                 s.ledger.releaseHolds(run.runId());
-                BatchRunner runner = s.runner(
-                        upstream,
-                        env,
-                        err(),
-                        sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
-                        drive.policy(),
-                        p -> {});
+                BatchRunner runner = localRunner(s, ProgressListener.NONE);
                 while (s.ledger.chunks(run.runId()).stream()
                                 .anyMatch(c -> c.state() != dev.keel.batch.ledger.ChunkState.SUBMITTED
                                         && c.state().open()
@@ -442,13 +446,7 @@ final class BatchCommand implements Runnable {
             try (var s = BatchSession.open(batch)) {
                 RunRecord run = s.run(runId);
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
-                BatchRunner runner = s.runner(
-                        upstream,
-                        env,
-                        err(),
-                        sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
-                        drive.policy(),
-                        p -> {});
+                BatchRunner runner = localRunner(s, ProgressListener.NONE);
                 int budget = 10_000;
                 while (budget-- > 0 && runner.step(run.runId())) {
                     // each step advances one due chunk; polled chunks come due again only after --poll-interval
@@ -592,13 +590,7 @@ final class BatchCommand implements Runnable {
                 s.ledger.requestCancel(run.runId());
                 s.ledger.releaseHolds(run.runId());
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
-                BatchRunner runner = s.runner(
-                        upstream,
-                        env,
-                        err(),
-                        sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
-                        drive.policy(),
-                        new ProgressPrinter(err(), System.console() != null));
+                BatchRunner runner = localRunner(s, progress());
                 return conclude(s, runner.drive(run.runId()), run, drive);
             }
         }

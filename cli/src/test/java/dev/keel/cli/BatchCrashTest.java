@@ -158,8 +158,18 @@ class BatchCrashTest {
             for (int i = 0; i < workers; i++) {
                 procs.add(keel(log, args.toArray(String[]::new)));
             }
-            Thread.sleep(1_500);
+            // Kill the first worker once the workers are mid-run: some chunks submitted, most not done.
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> ledger.chunks(plan.runId()).stream()
+                                    .filter(c -> c.batchId() != null)
+                                    .count()
+                            >= 3);
             procs.get(0).destroyForcibly().waitFor();
+            assertThat(ledger.itemCounts(plan.runId()).get(ItemState.SUCCEEDED))
+                    .as("the kill landed before the run finished")
+                    .isLessThan(ITEMS);
             for (Process p : procs.subList(1, procs.size())) {
                 assertThat(p.waitFor(120, TimeUnit.SECONDS))
                         .as("worker finished; log: %s", log)
