@@ -48,8 +48,9 @@ public record RunConfig(
                     "--latency-tolerance must be between 10m and 24h (the Batch API's window), was "
                             + latencyTolerance);
         }
-        if (lease.compareTo(pollInterval) < 0 && lease.compareTo(Duration.ofSeconds(5)) < 0) {
-            throw new IllegalArgumentException("--lease must be at least 5s, was " + lease);
+        if (lease.compareTo(pollInterval) <= 0) {
+            throw new IllegalArgumentException("--lease (" + lease + ") must be longer than --poll-interval ("
+                    + pollInterval + "), or other workers take chunks over while they are being worked on");
         }
     }
 
