@@ -46,6 +46,18 @@ class BatchRunnerTest {
         return f.plan(f.input("in.jsonl", n), PlanConfig.ofDefaults().withMaxItems(maxItems));
     }
 
+    /** Uploads a chunk's file exactly as the runner does, outside the runner (a crash's leftover). */
+    private String uploadAsTheRunnerWould(ChunkRecord ch) {
+        byte[] content = (String.join("\n", f.ledger.chunkLines(ch.runId(), ch.chunkNo())) + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return f.client
+                .files()
+                .upload(ch.fileName(), content, "batch", BATCH)
+                .json()
+                .path("id")
+                .asText();
+    }
+
     private Map<ItemState, Long> counts(String runId) {
         return f.ledger.itemCounts(runId);
     }
@@ -216,18 +228,7 @@ class BatchRunnerTest {
         BatchRunner runner = f.runner(BatchFixture.fast());
         ChunkRecord ch = f.ledger.chunks(p.runId()).get(0);
         // Simulate a crash right after the create call: the upstream batch exists, the ledger says CREATING.
-        String fileId = f.client
-                .files()
-                .upload(
-                        ch.fileName(),
-                        String.join("\n", f.ledger.chunkLines(p.runId(), ch.chunkNo()))
-                                .concat("\n")
-                                .getBytes(),
-                        "batch",
-                        BATCH)
-                .json()
-                .path("id")
-                .asText();
+        String fileId = uploadAsTheRunnerWould(ch);
         var body = Json.object()
                 .put("input_file_id", fileId)
                 .put("endpoint", "/v1/responses")
@@ -254,18 +255,7 @@ class BatchRunnerTest {
     void anUploadInterruptedBeforeItWasRecordedIsFoundByFileName() throws Exception {
         PlanResult p = plan(5, 10);
         ChunkRecord ch = f.ledger.chunks(p.runId()).get(0);
-        String fileId = f.client
-                .files()
-                .upload(
-                        ch.fileName(),
-                        String.join("\n", f.ledger.chunkLines(p.runId(), ch.chunkNo()))
-                                .concat("\n")
-                                .getBytes(),
-                        "batch",
-                        BATCH)
-                .json()
-                .path("id")
-                .asText();
+        String fileId = uploadAsTheRunnerWould(ch);
         f.ledger.update("UPDATE keel_batch_chunk SET state = 'UPLOADING' WHERE run_id = ?", p.runId());
 
         f.runner(BatchFixture.fast()).drive(p.runId());
