@@ -37,11 +37,6 @@ public record CallOptions(
         }
     }
 
-    /** The options without a fallback key. @throws IllegalArgumentException as the canonical constructor */
-    public CallOptions(Duration budget, String idempotencyKey, TrafficClass trafficClass, boolean critical) {
-        this(budget, idempotencyKey, trafficClass, critical, null);
-    }
-
     /** The client's budget, no idempotency key, online, critical, no fallback key. */
     public static CallOptions defaults() {
         return new CallOptions(null, null, TrafficClass.ONLINE, true, null);

@@ -89,40 +89,6 @@ public record KeelClientConfig(
         Objects.requireNonNull(fallback, "fallback");
     }
 
-    /** The configuration with the default fallback settings. @throws IllegalArgumentException as the canonical constructor */
-    public KeelClientConfig(
-            String apiKey,
-            URI baseUrl,
-            String organization,
-            String project,
-            Duration businessTimeout,
-            Duration perCallTimeout,
-            int inFlightLimit,
-            TrafficClass trafficClass,
-            PoolConfig pool,
-            DegradeConfig degrade,
-            SloConfig slo,
-            RetryPolicyConfig retry,
-            RetryBudgetConfig retryBudget,
-            CircuitBreakerConfig breaker) {
-        this(
-                apiKey,
-                baseUrl,
-                organization,
-                project,
-                businessTimeout,
-                perCallTimeout,
-                inFlightLimit,
-                trafficClass,
-                pool,
-                degrade,
-                slo,
-                retry,
-                retryBudget,
-                breaker,
-                FallbackConfig.ofDefaults());
-    }
-
     /** The defaults for a key and base URL. */
     public static Builder builder(String apiKey, URI baseUrl) {
         return new Builder(apiKey, baseUrl);

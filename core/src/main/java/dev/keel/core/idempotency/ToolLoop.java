@@ -61,11 +61,6 @@ public final class ToolLoop {
         public Result {
             skippedTools = List.copyOf(skippedTools);
         }
-
-        /** A result with no skipped tools. */
-        public Result(JsonNode response, String text, int steps, boolean partial) {
-            this(response, text, steps, partial, List.of());
-        }
     }
 
     private final KeelClient client;

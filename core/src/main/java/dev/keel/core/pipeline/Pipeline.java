@@ -2,7 +2,6 @@ package dev.keel.core.pipeline;
 
 import dev.keel.core.CallOptions;
 import dev.keel.core.fallback.Fallback;
-import dev.keel.core.fallback.FallbackConfig;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.JettyTransport;
@@ -64,40 +63,7 @@ public final class Pipeline {
             Sleeper sleeper,
             RandomGenerator random,
             EventListener listener,
-            Ticker ticker) {
-
-        /** The parts without fallbacks (a breaker's refusal always fails the call). */
-        public Parts(
-                JettyTransport transport,
-                Map<String, String> identityHeaders,
-                Duration businessTimeout,
-                Duration perCallTimeout,
-                InFlightLimit inFlight,
-                DegradeSignal degrade,
-                RetryPolicy retryPolicy,
-                RetryBudget retryBudget,
-                CircuitBreakerConfig breaker,
-                Sleeper sleeper,
-                RandomGenerator random,
-                EventListener listener,
-                Ticker ticker) {
-            this(
-                    transport,
-                    identityHeaders,
-                    businessTimeout,
-                    perCallTimeout,
-                    inFlight,
-                    degrade,
-                    retryPolicy,
-                    retryBudget,
-                    breaker,
-                    new Fallback(FallbackConfig.ofDefaults(), List.of(), ticker),
-                    sleeper,
-                    random,
-                    listener,
-                    ticker);
-        }
-    }
+            Ticker ticker) {}
 
     private Pipeline(List<Interceptor> stack, Duration businessTimeout, Ticker ticker) {
         this.stack = List.copyOf(stack);

@@ -50,12 +50,6 @@ public record FaultRule(
         method = method == null ? null : method.toUpperCase(Locale.ROOT);
     }
 
-    /** A rule for requests with any (or no) schema: the five-component form. */
-    public FaultRule(
-            String method, String pathPattern, double probability, FaultEffect effect, List<FaultEffect> script) {
-        this(method, pathPattern, probability, effect, script, null);
-    }
-
     /** A rule that applies {@code effect} to a share {@code probability} of the requests on {@code route}. */
     public static FaultRule withProbability(String route, double probability, FaultEffect effect) {
         String[] r = splitRoute(route);
