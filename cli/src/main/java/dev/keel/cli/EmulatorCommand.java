@@ -53,9 +53,10 @@ final class EmulatorCommand implements Callable<Integer> {
             paramLabel = "ROUTE=FAULT[@P]",
             description = {
                 "Add a fault rule, e.g. 'POST /v1/responses=status:503@0.2'. FAULT is one of: ok,",
-                "status:CODE[,retry-after:S][,retry-after-ms:MS][,code:ERROR_CODE], latency:MS[..MS], stall,",
-                "reset, malformed, cut-stream:N, bad-sample:(missing-field|unknown-enum|wrong-type|",
-                "invalid-json|refusal|incomplete), batch:(failed|expired|partial|error-only)."
+                "status:CODE[,retry-after:S][,retry-after-ms:MS][,code:ERROR_CODE], latency:DURATION[..DURATION]",
+                "(e.g. latency:200ms..2s), stall, reset, malformed, cut-stream:N, bad-sample:(missing-field|",
+                "unknown-enum|wrong-type|invalid-json|refusal|incomplete), batch:(failed|expired|partial|",
+                "error-only|line-failures:RATE)."
             })
     List<String> faults = new ArrayList<>();
 
@@ -121,6 +122,9 @@ final class EmulatorCommand implements Callable<Integer> {
                 .port(port)
                 .requiredKey(requiredKey == null || requiredKey.isBlank() ? null : requiredKey)
                 .batchSpeed(batchSpeed)
+                // Recorded requests are read only in-process (Emulator#requests, for tests); a standalone
+                // emulator keeping 10,000 of them would only add garbage-collector work under load.
+                .recordCapacity(0)
                 .realtime(dev.keel.emulator.RealtimeSettings.ofDefaults()
                         .withAudioPace(realtimePace)
                         .withMaxSessionDuration(UpstreamOptions.duration("--realtime-max-session", realtimeMaxSession)))

@@ -75,7 +75,11 @@ final class UpstreamOptions {
                 : env.containsKey("OPENAI_BASE_URL") ? URI.create(env.get("OPENAI_BASE_URL")) : null;
         if (key == null && base == null) {
             Emulator emulator =
-                    Emulator.start(EmulatorConfig.builder().batchSpeed(3600).build());
+                    // recordCapacity 0: recorded requests are for in-process tests; nothing here reads them.
+                    Emulator.start(EmulatorConfig.builder()
+                            .batchSpeed(3600)
+                            .recordCapacity(0)
+                            .build());
             err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl());
             err.flush();
             return new Upstream(

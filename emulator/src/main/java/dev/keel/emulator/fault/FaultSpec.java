@@ -143,7 +143,7 @@ public final class FaultSpec {
                 Arrays.stream(BatchDefect.values()).map(BatchDefect::token).collect(Collectors.joining("|"));
         return new IllegalArgumentException("invalid fault '" + spec + "': " + why
                 + ". Use one of: ok, status:CODE[,retry-after:S][,retry-after-ms:MS][,code:ERROR_CODE],"
-                + " latency:MS[..MS], stall, reset, malformed, cut-stream:N, bad-sample:" + defects
+                + " latency:DURATION[..DURATION], stall, reset, malformed, cut-stream:N, bad-sample:" + defects
                 + ", batch:" + batch);
     }
 }
