@@ -11,6 +11,7 @@ import dev.keel.core.error.InFlightLimitException;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.error.StreamTruncatedException;
 import dev.keel.core.http.HttpCall;
+import dev.keel.core.http.PhaseTimings;
 import dev.keel.core.http.PoolConfig;
 import dev.keel.core.json.Json;
 import dev.keel.core.policy.DegradeConfig;
@@ -38,6 +39,7 @@ class KeelClientTest {
 
     private static final String KEY = "sk-test-keel-client-0123456789";
     private static final JsonNode HELLO = Json.parse("{\"model\":\"gpt-4.1-mini\",\"input\":\"Say hello\"}");
+    private static final Duration MS_150 = Duration.ofMillis(150);
 
     private Emulator emulator;
     private final List<KeelClient> clients = new ArrayList<>();
@@ -65,6 +67,24 @@ class KeelClientTest {
 
     private static HttpCall withFault(JsonNode body, String fault) {
         return HttpCall.postJson("/responses", Json.writeBytes(body)).withHeader("x-keel-fault", fault);
+    }
+
+    @Test
+    void timings_haveEveryPhaseInOrder_andTheUpstreamsDelayFallsBeforeTheHeaders() {
+        var client = client(config());
+        KeelResponse r = client.send(withFault(HELLO, "latency:150ms"), CallOptions.defaults());
+        PhaseTimings t = r.timings();
+        assertThat(List.of(t.queued(), t.requestSent(), t.responseHeaders(), t.firstByte(), t.complete()))
+                .as("queued <= sent <= headers <= first byte <= complete: %s", t.summary())
+                .doesNotContainNull()
+                .isSorted();
+        assertThat(t.requestSent())
+                .as("the request was written before the upstream's delay")
+                .isLessThan(MS_150);
+        assertThat(t.responseHeaders())
+                .as("the emulator held the answer 150 ms")
+                .isGreaterThanOrEqualTo(MS_150);
+        assertThat(t.tls()).as("cleartext h2c").isNull();
     }
 
     @Test

@@ -33,6 +33,11 @@ final class HeaderView extends AbstractMap<String, List<String>> {
         return values.isEmpty() ? null : List.copyOf(values);
     }
 
+    /** The first value of header {@code name} (any case), or null; allocates nothing. */
+    String first(String name) {
+        return fields.get(name);
+    }
+
     @Override
     public boolean containsKey(Object name) {
         return name instanceof String s && fields.contains(s);

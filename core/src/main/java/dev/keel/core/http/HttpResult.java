@@ -60,6 +60,9 @@ public record HttpResult(
 
     /** The first value of a header (name in any case), or null. */
     public String header(String name) {
+        if (headers instanceof HeaderView view) {
+            return view.first(name);
+        }
         List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
         return v == null || v.isEmpty() ? null : v.get(0);
     }

@@ -29,6 +29,7 @@ import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Promise;
 
 /**
@@ -47,6 +48,11 @@ public final class JettyTransport implements AutoCloseable {
     private final HttpClient client;
     /** Open times of connections no attempt has used yet; the first attempt on one reports them. */
     private final Map<Connection, OpenTimes> freshConnections = new ConcurrentHashMap<>();
+    /** Parsed request URIs by path, so the fixed endpoints are not re-parsed on every call; bounded. */
+    private final Map<String, URI> uris = new ConcurrentHashMap<>();
+
+    /** Paths remembered in {@link #uris}; paths with ids (files, batches) past this are parsed each time. */
+    private static final int URI_CACHE_SIZE = 64;
 
     /** The context key under which the connector notes when the TCP connection was established. */
     private static final String TCP_CONNECTED = "keel.tcp.connected";
@@ -121,7 +127,7 @@ public final class JettyTransport implements AutoCloseable {
         var timing = new Timing();
         Request request = newRequest(call, extraHeaders, timeout, timing);
         try {
-            ContentResponse r = new CompletableResponseListener(request, pool.maxResponseBytes())
+            ContentResponse r = new TimedResponse(request, pool.maxResponseBytes(), timing)
                     .send()
                     .get();
             return new HttpResult(
@@ -159,7 +165,9 @@ public final class JettyTransport implements AutoCloseable {
      */
     public HttpResult open(HttpCall call, Map<String, String> extraHeaders, Duration timeout) {
         var timing = new Timing();
-        Request request = newRequest(call, extraHeaders, timeout, timing);
+        Request request = newRequest(call, extraHeaders, timeout, timing)
+                .onResponseHeaders(resp -> timing.headers())
+                .onResponseContent((resp, buf) -> timing.firstByte());
         var listener = new InputStreamResponseListener();
         request.send(listener);
         try {
@@ -186,8 +194,12 @@ public final class JettyTransport implements AutoCloseable {
         }
     }
 
+    /**
+     * A request with its headers, body and timeout, timing its start and the end of its sending; the
+     * response phases are timed by the response listener ({@link TimedResponse}, or the stream's).
+     */
     private Request newRequest(HttpCall call, Map<String, String> extraHeaders, Duration timeout, Timing timing) {
-        Request r = client.newRequest(base + call.path())
+        Request r = client.newRequest(uri(call.path()))
                 .method(call.method())
                 .timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         if (!extraHeaders.isEmpty() || !call.headers().isEmpty()) {
@@ -199,15 +211,48 @@ public final class JettyTransport implements AutoCloseable {
         if (call.body() != null) {
             r.body(new BytesRequestContent(call.contentType(), call.body()));
         }
-        r.onRequestBegin(req -> timing.begin(req.getConnection()));
-        r.onRequestSuccess(req -> timing.sent = timing.since());
-        r.onResponseHeaders(resp -> timing.headers = timing.since());
-        r.onResponseContent((resp, buf) -> {
-            if (timing.firstByte == null) {
-                timing.firstByte = timing.since();
-            }
-        });
+        r.onRequestBegin(timing);
+        r.onRequestSuccess(timing);
         return r;
+    }
+
+    private URI uri(String path) {
+        URI uri = uris.get(path);
+        if (uri == null) {
+            uri = URI.create(base + path);
+            if (uris.size() < URI_CACHE_SIZE) {
+                uris.put(path, uri);
+            }
+        }
+        return uri;
+    }
+
+    /**
+     * Buffers the answer like its parent and notes when the headers and the first byte of the body
+     * arrived. Being the request's only content listener keeps Jetty from demultiplexing the content
+     * to several listeners, which a separate timing listener would make it do on every answer.
+     */
+    private static final class TimedResponse extends CompletableResponseListener {
+        private final Timing timing;
+
+        TimedResponse(Request request, int maxLength, Timing timing) {
+            super(request, maxLength);
+            this.timing = timing;
+        }
+
+        @Override
+        public void onHeaders(Response response) {
+            timing.headers();
+            super.onHeaders(response);
+        }
+
+        @Override
+        public void onContent(Response response, Content.Chunk chunk, Runnable demander) throws Exception {
+            if (chunk.hasRemaining()) {
+                timing.firstByte();
+            }
+            super.onContent(response, chunk, demander);
+        }
     }
 
     private static KeelException failure(HttpCall call, Duration timeout, Throwable cause) {
@@ -250,31 +295,60 @@ public final class JettyTransport implements AutoCloseable {
         return v == null ? "dev" : v;
     }
 
-    /** One attempt's clock: phases in nanoseconds from its start. Written by Jetty's threads in order. */
-    private final class Timing {
-        private final long start = ticker.read();
-        volatile Duration queued;
-        volatile Duration connect;
-        volatile Duration tls;
-        volatile Duration sent;
-        volatile Duration headers;
-        volatile Duration firstByte;
+    /**
+     * One attempt's clock: each phase in nanoseconds from its start, {@link #UNSET} until it happens.
+     * Written by Jetty's threads in order, read once by the caller when the attempt is done.
+     */
+    private final class Timing implements Request.BeginListener, Request.SuccessListener {
+        private static final long UNSET = -1;
 
-        Duration since() {
-            return Duration.ofNanos(ticker.read() - start);
+        private final long start = ticker.read();
+        private volatile long queued = UNSET;
+        private volatile long sent = UNSET;
+        private volatile long headers = UNSET;
+        private volatile long firstByte = UNSET;
+        private volatile OpenTimes opened;
+
+        private long since() {
+            return ticker.read() - start;
         }
 
-        void begin(Connection connection) {
+        @Override
+        public void onBegin(Request request) {
             queued = since();
-            OpenTimes opened = connection == null ? null : freshConnections.remove(connection);
-            if (opened != null) {
-                connect = opened.tcp();
-                tls = opened.tls();
+            Connection connection = request.getConnection();
+            opened = connection == null ? null : freshConnections.remove(connection);
+        }
+
+        @Override
+        public void onSuccess(Request request) {
+            sent = since();
+        }
+
+        void headers() {
+            headers = since();
+        }
+
+        void firstByte() {
+            if (firstByte == UNSET) {
+                firstByte = since();
             }
         }
 
         PhaseTimings done() {
-            return new PhaseTimings(queued, connect, tls, sent, headers, firstByte, since());
+            OpenTimes o = opened;
+            return new PhaseTimings(
+                    duration(queued),
+                    o == null ? null : o.tcp(),
+                    o == null ? null : o.tls(),
+                    duration(sent),
+                    duration(headers),
+                    duration(firstByte),
+                    Duration.ofNanos(since()));
+        }
+
+        private static Duration duration(long nanos) {
+            return nanos == UNSET ? null : Duration.ofNanos(nanos);
         }
     }
 
