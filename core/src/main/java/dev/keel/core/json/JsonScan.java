@@ -59,6 +59,59 @@ public final class JsonScan {
         return json == null ? -1 : member(json, 0, json.length, name);
     }
 
+    /**
+     * The top-level member {@code name} of the object {@code json}, found by scanning from the end: for
+     * a member that comes last or nearly so (an answer's {@code usage}), this reads only the object's
+     * tail instead of all of it. Same answer as {@link #member(byte[], String)} for an object that
+     * names each member once (for a name given twice it finds the last, as Jackson keeps); -1 when
+     * absent or when {@code json} is not an object.
+     */
+    public static long memberFromEnd(byte[] json, String name) {
+        if (json == null) {
+            return -1;
+        }
+        int i = json.length - 1;
+        while (i >= 0 && isWhitespace(json[i])) {
+            i--;
+        }
+        if (i < 0 || json[i] != '}') {
+            return -1;
+        }
+        int valueEnd = i; // the ',' or '}' just past the value of the member being walked back over
+        int depth = 0; // containers open inside the top-level object at index i
+        for (i--; i >= 0; i--) {
+            byte b = json[i];
+            if (b == '"') {
+                int open = startOfString(json, i);
+                if (open < 0) {
+                    return -1;
+                }
+                if (depth == 0) {
+                    int colon = skipWhitespace(json, i + 1, valueEnd);
+                    if (colon < valueEnd && json[colon] == ':' && named(json, open, i, name)) {
+                        int start = skipWhitespace(json, colon + 1, valueEnd);
+                        int end = valueEnd;
+                        while (end > start && isWhitespace(json[end - 1])) {
+                            end--;
+                        }
+                        return start < end ? range(start, end) : -1;
+                    }
+                }
+                i = open;
+            } else if (b == '}' || b == ']') {
+                depth++;
+            } else if (b == '{' || b == '[') {
+                if (depth == 0) {
+                    return -1; // back at the object's own brace: no such member
+                }
+                depth--;
+            } else if (b == ',' && depth == 0) {
+                valueEnd = i;
+            }
+        }
+        return -1;
+    }
+
     /** A top-level string member's value, or null when absent or not a string. */
     public static String string(byte[] json, String name) {
         long r = member(json, name);
@@ -120,10 +173,33 @@ public final class JsonScan {
     }
 
     private static int skipWhitespace(byte[] json, int i, int to) {
-        while (i < to && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) {
+        while (i < to && isWhitespace(json[i])) {
             i++;
         }
         return i;
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    /**
+     * The index of the quote opening the string whose closing quote is at {@code close}, or -1: the
+     * nearest quote before it that is not escaped (preceded by an even number of backslashes).
+     */
+    private static int startOfString(byte[] json, int close) {
+        for (int j = close - 1; j >= 0; j--) {
+            if (json[j] == '"') {
+                int backslashes = 0;
+                for (int k = j - 1; k >= 0 && json[k] == '\\'; k--) {
+                    backslashes++;
+                }
+                if (backslashes % 2 == 0) {
+                    return j;
+                }
+            }
+        }
+        return -1;
     }
 
     /** The index of the quote closing the string that opens at {@code i}, or -1. */

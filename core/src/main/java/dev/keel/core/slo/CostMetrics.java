@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * model the table does not list never fails the call: its answers are counted in {@code
  * cost_unknown_model_total{model}} and the first one is logged once per model. Fallback answers and
  * streams are not counted (no usage in a buffered body). The answer is not parsed: {@link JsonScan}
- * finds the two top-level members, and each model's price is resolved once. Amounts are summed as
+ * finds the two top-level members ({@code usage} from the end, where the API writes it), and each
+ * model's price is resolved once. Amounts are summed as
  * doubles (exact to far below a cent for any realistic spend). Thread-safe.
  */
 public final class CostMetrics implements EventListener {
@@ -62,11 +63,13 @@ public final class CostMetrics implements EventListener {
 
     @Override
     public void callEnd(CallContext call, HttpResult result, Duration elapsed) {
-        if (result.partial() || result.stream() != null || !isJson(result)) {
+        if (result.partial() || result.stream() != null) {
             return;
         }
         byte[] body = result.body();
-        long usage = JsonScan.member(body, "usage");
+        // From the end: the API writes usage last but for metadata, so only the tail is read. A body
+        // that is not a JSON object has no usage and is not counted.
+        long usage = JsonScan.memberFromEnd(body, "usage");
         if (usage < 0 || body[JsonScan.start(usage)] != '{') {
             return;
         }
@@ -118,11 +121,6 @@ public final class CostMetrics implements EventListener {
                 .tag("model", name)
                 .tag("traffic_class", trafficClass)
                 .register(registry);
-    }
-
-    private static boolean isJson(HttpResult r) {
-        String type = r.header("content-type");
-        return type == null || type.startsWith("application/json");
     }
 
     /**
