@@ -79,11 +79,11 @@ public final class DegradeSignal {
 
     private State evaluate() {
         long now = ticker.read();
-        long calls = counts.total(now, counts.buckets());
+        long calls = counts.windowTotal(now);
         if (calls <= config.minCalls()) {
             return State.NORMAL;
         }
-        long failures = counts.failures(now, counts.buckets());
+        long failures = counts.windowFailures(now);
         return (double) failures / calls > config.errorRate() ? State.DEGRADED : State.NORMAL;
     }
 }

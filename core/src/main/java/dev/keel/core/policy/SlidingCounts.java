@@ -25,8 +25,15 @@ public final class SlidingCounts {
         }
     }
 
+    /**
+     * The whole window's sums over the buckets at least two widths older than bucket {@code epoch}:
+     * buckets no event is still being counted into, summed once per bucket width instead of per call.
+     */
+    private record Settled(long epoch, long total, long failures) {}
+
     private final long bucketNanos;
     private final AtomicReferenceArray<Bucket> buckets;
+    private volatile Settled settled;
 
     /** @throws IllegalArgumentException when the bucket does not divide into the window at least once */
     public SlidingCounts(Duration window, Duration bucket) {
@@ -80,9 +87,54 @@ public final class SlidingCounts {
         return sum(nanos, recent, true);
     }
 
+    /**
+     * Events over the whole window ending at {@code nanos}, as {@code total(nanos, buckets())} but
+     * cheap enough for every call: the settled buckets are summed once per bucket width, only the
+     * current and the previous bucket each time. An event counted more than one bucket width after
+     * its clock reading (a thread stalled that long between the two) is missed until the next width.
+     */
+    public long windowTotal(long nanos) {
+        return window(nanos, false);
+    }
+
+    /** Failed events over the whole window ending at {@code nanos}; see {@link #windowTotal}. */
+    public long windowFailures(long nanos) {
+        return window(nanos, true);
+    }
+
     /** The window's length in buckets. */
     public int buckets() {
         return buckets.length();
+    }
+
+    private long window(long nanos, boolean failuresOnly) {
+        long now = Math.floorDiv(nanos, bucketNanos);
+        Settled s = settled;
+        if (s == null || s.epoch() != now) {
+            s = settle(now);
+            settled = s; // racing threads compute the same sums; any of them may win
+        }
+        long sum = failuresOnly ? s.failures() : s.total();
+        for (long e = now; e > now - Math.min(2, buckets.length()); e--) {
+            Bucket b = buckets.get((int) Math.floorMod(e, (long) buckets.length()));
+            if (b != null && b.epoch == e) {
+                sum += failuresOnly ? b.failures.sum() : b.total.sum();
+            }
+        }
+        return sum;
+    }
+
+    private Settled settle(long now) {
+        long total = 0;
+        long failures = 0;
+        for (int i = 0; i < buckets.length(); i++) {
+            Bucket b = buckets.get(i);
+            if (b != null && now - b.epoch >= 2 && now - b.epoch < buckets.length()) {
+                total += b.total.sum();
+                failures += b.failures.sum();
+            }
+        }
+        return new Settled(now, total, failures);
     }
 
     private long sum(long nanos, int recent, boolean failuresOnly) {

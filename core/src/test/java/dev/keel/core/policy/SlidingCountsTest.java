@@ -60,4 +60,31 @@ class SlidingCountsTest {
         assertThat(counts.totals(4 * SECOND))
                 .containsExactly((long) threads * perThread, (long) threads * perThread / 2);
     }
+
+    /**
+     * The cached whole-window sums agree with the full sum whatever the order of adds and reads: time
+     * moving forward by parts of buckets and whole windows, reads before and after adds in a bucket.
+     */
+    @Test
+    void windowTotalAndFailures_equalTheFullSum_asTimeMovesAndEventsArrive() {
+        var random = new java.util.Random(7);
+        for (int windowBuckets : new int[] {1, 2, 3, 60}) {
+            var counts = new SlidingCounts(Duration.ofSeconds(windowBuckets), Duration.ofSeconds(1));
+            long now = 0;
+            for (int step = 0; step < 5_000; step++) {
+                now += random.nextInt(10) == 0
+                        ? random.nextLong(windowBuckets * 2L * SECOND)
+                        : random.nextLong(SECOND / 4);
+                if (random.nextBoolean()) {
+                    counts.add(now, random.nextInt(5) == 0);
+                }
+                assertThat(counts.windowTotal(now))
+                        .as("total, %d buckets, at %d ns", windowBuckets, now)
+                        .isEqualTo(counts.total(now, windowBuckets));
+                assertThat(counts.windowFailures(now))
+                        .as("failures, %d buckets, at %d ns", windowBuckets, now)
+                        .isEqualTo(counts.failures(now, windowBuckets));
+            }
+        }
+    }
 }
