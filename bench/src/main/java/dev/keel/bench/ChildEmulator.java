@@ -107,7 +107,12 @@ final class ChildEmulator implements AutoCloseable {
             // as a slower server.
             command.addAll(List.of("taskset", "-c", cpus.strip()));
         }
-        command.addAll(List.of(java, "-cp", classPath, "dev.keel.cli.Main", "emulator", "--port", "0"));
+        command.add(java);
+        String opts = System.getenv("KEEL_BENCH_SERVER_JAVA_OPTS");
+        if (opts != null && !opts.isBlank()) {
+            command.addAll(List.of(opts.strip().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", classPath, "dev.keel.cli.Main", "emulator", "--port", "0"));
         return command;
     }
 

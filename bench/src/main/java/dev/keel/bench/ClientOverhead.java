@@ -3,10 +3,12 @@ package dev.keel.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Benchmark {@code client}: what keel's client pipeline costs over a bare Jetty HttpClient, and how
@@ -14,10 +16,12 @@ import java.util.List;
  * emulator.
  *
  * <p>One emulator runs in a child process ({@link ChildEmulator}). At each concurrency level the
- * three clients ({@link RawJettyClient}, {@link KeelPipelineClient}, {@link OpenAiJavaClient}) run
- * one after the other against it, each with the same warmup and measured period, in a closed loop
- * ({@link ClosedLoop}); latencies are client-side, from the call until the whole answer is back.
- * Not thread-safe: {@link Main} runs it once.
+ * three clients ({@link RawJettyClient}, {@link KeelPipelineClient}, {@link OpenAiJavaClient}) take
+ * turns against it in short slices (1 s by default, the order rotating every slice) until each has
+ * had the whole warmup and then the whole measured period, in a closed loop ({@link ClosedLoop}):
+ * whatever else the machine does during a round falls on all three alike. Latencies are
+ * client-side, from the call until the whole answer is back; CPU per call is this process's CPU
+ * time over the client's slices divided by its requests. Not thread-safe: {@link Main} runs it once.
  */
 final class ClientOverhead {
 
@@ -26,12 +30,53 @@ final class ClientOverhead {
     private static final double TARGET_RATIO = 0.9;
     private static final int DEFAULT_ROUNDS = 2;
     private static final double TARGET_ADDED_P99_MILLIS = 1.0;
+    private static final Duration DEFAULT_SLICE = Duration.ofSeconds(1);
+    private static final Duration MIN_SLICE = Duration.ofMillis(100);
 
     /** A client ready for the load, with the protocol its first answer came over. Immutable. */
     private record Contender(ClientUnderTest client, String protocol) {}
 
     /** One client's measurement at one concurrency level. Immutable, so thread-safe. */
-    private record Row(String client, String protocol, ClosedLoop.Result result) {}
+    private record Row(String client, String protocol, ClosedLoop.Result result, List<ClosedLoop.Tally.Slice> slices) {}
+
+    /**
+     * keel against raw-jetty turn by turn: the i-th slices of the two ran in the same turn of the
+     * rotation, a second or two apart, so a burst of load from elsewhere falls on both or on one
+     * pair only; the medians over the pairs are what the verdict uses. Immutable.
+     */
+    private record Paired(List<Double> ratios, List<Double> addedP50, List<Double> addedP99, List<Double> addedCpu) {
+
+        static Paired of(List<Row> rows) {
+            List<ClosedLoop.Tally.Slice> raw = row(rows, "raw-jetty").slices();
+            List<ClosedLoop.Tally.Slice> keel = row(rows, "keel").slices();
+            var paired = new Paired(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (int i = 0; i < Math.min(raw.size(), keel.size()); i++) {
+                paired.ratios.add(keel.get(i).successesPerSecond() / raw.get(i).successesPerSecond());
+                paired.addedP50.add(keel.get(i).p50Millis() - raw.get(i).p50Millis());
+                paired.addedP99.add(keel.get(i).p99Millis() - raw.get(i).p99Millis());
+                paired.addedCpu.add(
+                        keel.get(i).cpuMicrosPerRequest() - raw.get(i).cpuMicrosPerRequest());
+            }
+            return paired;
+        }
+
+        Paired plus(Paired other) {
+            var all = new Paired(
+                    new ArrayList<>(ratios),
+                    new ArrayList<>(addedP50),
+                    new ArrayList<>(addedP99),
+                    new ArrayList<>(addedCpu));
+            all.ratios.addAll(other.ratios);
+            all.addedP50.addAll(other.addedP50);
+            all.addedP99.addAll(other.addedP99);
+            all.addedCpu.addAll(other.addedCpu);
+            return all;
+        }
+
+        int size() {
+            return ratios.size();
+        }
+    }
 
     private ClientOverhead() {}
 
@@ -43,16 +88,38 @@ final class ClientOverhead {
         }
         Settings settings;
         int rounds;
+        Duration slice;
+        boolean withSdk;
         try {
             List<String> rest = new ArrayList<>(args);
             rounds = rounds(rest);
+            slice = slice(rest);
+            withSdk = !rest.remove("--without-sdk");
             settings = Settings.parse(rest);
         } catch (IllegalArgumentException e) {
             System.err.println("keel-bench client: " + e.getMessage());
             usage(System.err);
             return 2;
         }
-        return runWith(settings, rounds);
+        return runWith(settings, rounds, slice, withSdk);
+    }
+
+    /** Takes {@code --slice-ms N} (100..60000, default 1000) out of the options. */
+    private static Duration slice(List<String> args) {
+        int i = args.indexOf("--slice-ms");
+        if (i < 0) {
+            return DEFAULT_SLICE;
+        }
+        try {
+            long ms = Long.parseLong(i + 1 < args.size() ? args.get(i + 1) : "");
+            if (ms < MIN_SLICE.toMillis() || ms > 60_000) {
+                throw new NumberFormatException();
+            }
+            args.subList(i, i + 2).clear();
+            return Duration.ofMillis(ms);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--slice-ms needs a whole number of milliseconds from 100 to 60000");
+        }
     }
 
     /** Takes {@code --rounds N} (1..10, default 2) out of the options. */
@@ -73,12 +140,11 @@ final class ClientOverhead {
         }
     }
 
-    private static int runWith(Settings settings, int rounds) {
+    private static int runWith(Settings settings, int rounds, Duration slice, boolean withSdk) {
         try (var emulator = ChildEmulator.start()) {
-            printHeader(emulator, settings);
-            System.out.println("rounds: " + rounds
-                    + " (client order rotates each round; every round is printed, then the medians)");
-            return measure(emulator.baseUrl(), settings, rounds);
+            printHeader(emulator, settings, slice);
+            System.out.println("rounds: " + rounds + " (every round is printed, then the verdict over all of them)");
+            return measure(emulator.baseUrl(), settings, rounds, slice, withSdk);
         } catch (IOException | RuntimeException e) {
             System.err.println("keel-bench client: could not run: " + e.getMessage());
             return 3;
@@ -90,91 +156,97 @@ final class ClientOverhead {
     }
 
     /**
-     * Runs every client at every level {@code rounds} times, rotating the order each round so that no
-     * client always meets a colder server, prints every round and then, per level, the medians over
-     * the rounds.
+     * Runs every level {@code rounds} times, the clients interleaved in slices, prints every round and
+     * then, per level, the medians over the rounds.
      */
-    private static int measure(URI baseUrl, Settings settings, int rounds) throws InterruptedException {
+    private static int measure(URI baseUrl, Settings settings, int rounds, Duration slice, boolean withSdk)
+            throws InterruptedException {
         try (var raw = RawJettyClient.open(baseUrl);
                 var keel = KeelPipelineClient.open(baseUrl);
-                var sdk = OpenAiJavaClient.open(baseUrl)) {
-            List<Contender> contenders = preflight(List.of(raw, keel, sdk));
+                var sdk = withSdk ? OpenAiJavaClient.open(baseUrl) : null) {
+            List<Contender> contenders = preflight(sdk == null ? List.of(raw, keel) : List.of(raw, keel, sdk));
             var perLevel = new java.util.TreeMap<Integer, List<List<Row>>>();
             long errors = 0;
             for (int round = 1; round <= rounds; round++) {
-                List<Contender> order = new ArrayList<>(contenders);
-                Collections.rotate(order, -(round - 1));
                 for (int concurrency : settings.concurrency()) {
-                    List<Row> rows = level(order, concurrency, settings);
-                    rows.sort(Comparator.comparingInt(r -> names(contenders).indexOf(r.client())));
+                    List<Row> rows = level(contenders, concurrency, settings, slice);
                     errors += rows.stream().mapToLong(r -> r.result().errors()).sum();
                     perLevel.computeIfAbsent(concurrency, c -> new ArrayList<>())
                             .add(rows);
-                    if (round == rounds) {
-                        printLevel(concurrency, rows);
-                    } else {
-                        System.out.printf("%n(round %d of %d, order %s)", round, rounds, names(order));
-                        printLevel(concurrency, rows);
-                    }
+                    System.out.printf("%n(round %d of %d)", round, rounds);
+                    printLevel(concurrency, rows);
                 }
             }
-            if (rounds > 1) {
-                printMedians(perLevel);
-            }
+            printMedians(perLevel);
             return errors == 0 ? 0 : 1;
         }
     }
 
     /**
-     * Per level, the median over the rounds of keel/raw-jetty throughput and of keel's added p50 and
-     * p99: on a shared machine single rounds swing, the median of side-by-side rounds does not.
+     * Per level, the verdict: medians over every pair of keel and raw-jetty slices of every round (see
+     * {@link Paired}), with the middle half of the throughput ratios to show the spread, and each
+     * round's pooled ratio for comparison. On a shared machine single slices and even single rounds
+     * swing; the median of many side-by-side pairs does not.
      */
     private static void printMedians(java.util.Map<Integer, List<List<Row>>> perLevel) {
-        System.out.printf("%nmedian over rounds (each round: the clients side by side)%n");
         System.out.printf(
-                "%-12s %8s %22s %16s %16s%n",
-                "concurrency", "rounds", "keel/raw throughput", "added p50 ms", "added p99 ms");
+                "%nverdict: medians over all paired slices (keel's turn vs raw-jetty's turn of the same rotation)%n");
+        System.out.printf(
+                "%-12s %6s %20s %15s %14s %14s %17s%n",
+                "concurrency",
+                "pairs",
+                "keel/raw throughput",
+                "middle half",
+                "added p50 ms",
+                "added p99 ms",
+                "added CPU us/req");
         perLevel.forEach((concurrency, rounds) -> {
-            List<Double> ratios = new ArrayList<>();
-            List<Double> p50 = new ArrayList<>();
-            List<Double> p99 = new ArrayList<>();
-            for (List<Row> rows : rounds) {
-                ClosedLoop.Result raw = result(rows, "raw-jetty");
-                ClosedLoop.Result keel = result(rows, "keel");
-                ratios.add(keel.successesPerSecond() / raw.successesPerSecond());
-                p50.add(keel.p50Millis() - raw.p50Millis());
-                p99.add(keel.p99Millis() - raw.p99Millis());
-            }
-            double ratio = median(ratios);
-            double addedP99 = median(p99);
+            Paired all = rounds.stream().map(Paired::of).reduce(Paired::plus).orElseThrow();
+            double ratio = median(all.ratios());
+            double addedP99 = median(all.addedP99());
             System.out.printf(
-                    "%-12d %8d %21.3fx %+16.3f %+16.3f   throughput %s, p99 %s%n",
+                    "%-12d %6d %19.3fx %15s %+14.3f %+14.3f %+17.1f   throughput %s, p99 %s%n",
                     concurrency,
-                    rounds.size(),
+                    all.size(),
                     ratio,
-                    median(p50),
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%.3f-%.3f",
+                            quantile(all.ratios(), 0.25),
+                            quantile(all.ratios(), 0.75)),
+                    median(all.addedP50()),
                     addedP99,
+                    median(all.addedCpu()),
                     verdict(ratio >= TARGET_RATIO),
                     verdict(addedP99 <= TARGET_ADDED_P99_MILLIS));
             System.out.printf(
-                    "%-12s %8s %22s%n",
+                    "%-12s %6s pooled per round: %s%n",
                     "",
                     "",
-                    "per round: "
-                            + ratios.stream()
-                                    .map(r -> String.format(java.util.Locale.ROOT, "%.3f", r))
-                                    .toList());
+                    rounds.stream()
+                            .map(rows -> String.format(
+                                    java.util.Locale.ROOT,
+                                    "%.3f",
+                                    result(rows, "keel").successesPerSecond()
+                                            / result(rows, "raw-jetty").successesPerSecond()))
+                            .toList());
         });
     }
 
     private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return quantile(values, 0.5);
     }
 
-    private static List<String> names(List<Contender> contenders) {
-        return contenders.stream().map(c -> c.client().name()).toList();
+    /** The {@code q} quantile, interpolating between the two nearest values; NaN when there are none. */
+    private static double quantile(List<Double> values, double q) {
+        List<Double> sorted = values.stream().sorted().toList();
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        double at = q * (sorted.size() - 1);
+        int below = (int) Math.floor(at);
+        int above = Math.min(below + 1, sorted.size() - 1);
+        return sorted.get(below) + (at - below) * (sorted.get(above) - sorted.get(below));
     }
 
     /** Sends one request per client before any load, so a client that cannot work fails the run at once. */
@@ -186,32 +258,54 @@ final class ClientOverhead {
         return contenders;
     }
 
-    private static List<Row> level(List<Contender> contenders, int concurrency, Settings settings)
+    /**
+     * One level: the clients take turns in slices, first for the warmup (forgotten), then for the
+     * measured period; the order rotates every slice so that no client always follows the same one.
+     * Returns one row per client, in the order given.
+     */
+    private static List<Row> level(List<Contender> contenders, int concurrency, Settings settings, Duration slice)
             throws InterruptedException {
+        System.err.printf(
+                "concurrency %d: warmup %d s, then measure %d s per client, in %d ms slices%n",
+                concurrency, settings.warmup().toSeconds(), settings.measure().toSeconds(), slice.toMillis());
+        interleave(contenders, concurrency, settings.warmup(), slice);
+        Map<Contender, ClosedLoop.Tally> tallies = interleave(contenders, concurrency, settings.measure(), slice);
         var rows = new ArrayList<Row>();
         for (Contender c : contenders) {
-            System.err.printf(
-                    "concurrency %d, %s: warmup %d s, measure %d s%n",
-                    concurrency,
-                    c.client().name(),
-                    settings.warmup().toSeconds(),
-                    settings.measure().toSeconds());
-            ClosedLoop.Result result = ClosedLoop.warmThenMeasure(concurrency, settings, c.client());
-            rows.add(new Row(c.client().name(), c.protocol(), result));
+            ClosedLoop.Tally tally = tallies.get(c);
+            rows.add(new Row(c.client().name(), c.protocol(), tally.result(), tally.slices()));
         }
         return rows;
     }
 
-    private static void printHeader(ChildEmulator emulator, Settings settings) {
+    /** Gives each client {@code total} of load in slices of at most {@code slice}, taking turns. */
+    private static Map<Contender, ClosedLoop.Tally> interleave(
+            List<Contender> contenders, int concurrency, Duration total, Duration slice) throws InterruptedException {
+        var tallies = new LinkedHashMap<Contender, ClosedLoop.Tally>();
+        contenders.forEach(c -> tallies.put(c, new ClosedLoop.Tally(concurrency)));
+        List<Contender> order = new ArrayList<>(contenders);
+        for (Duration left = total; left.isPositive(); left = left.minus(slice)) {
+            Duration turn = left.compareTo(slice) < 0 ? left : slice;
+            for (Contender c : order) {
+                tallies.get(c).add(turn, c.client());
+            }
+            Collections.rotate(order, -1);
+        }
+        return tallies;
+    }
+
+    private static void printHeader(ChildEmulator emulator, Settings settings, Duration slice) {
         System.out.printf(
                 "keel-bench client: POST %s/responses (non-streaming), emulator pid %d, load from pid %d%n",
                 emulator.baseUrl(), emulator.pid(), ProcessHandle.current().pid());
         System.out.printf(
-                "java %s, %d cpus, warmup %d s + measure %d s per client and level, clients one after the other%n",
+                "java %s, %d cpus, warmup %d s + measure %d s per client and level, clients taking turns in %d ms"
+                        + " slices%n",
                 Runtime.version(),
                 Runtime.getRuntime().availableProcessors(),
                 settings.warmup().toSeconds(),
-                settings.measure().toSeconds());
+                settings.measure().toSeconds(),
+                slice.toMillis());
         printClients();
         System.out.printf(
                 "targets: keel >= %.1fx raw-jetty throughput and <= %.0f ms added p99%n",
@@ -233,35 +327,59 @@ final class ClientOverhead {
     private static void printLevel(int concurrency, List<Row> rows) {
         System.out.printf("%nconcurrency %d%n", concurrency);
         printTable(rows);
-        printComparison(result(rows, "raw-jetty"), result(rows, "keel"), result(rows, "openai-java"));
+        printComparison(result(rows, "raw-jetty"), result(rows, "keel"), find(rows, "openai-java"));
+        Paired paired = Paired.of(rows);
+        System.out.printf(
+                "paired slices (%d): keel/raw-jetty throughput median %.3fx, added p99 median %+.3f ms%n",
+                paired.size(), median(paired.ratios()), median(paired.addedP99()));
         printFirstErrors(rows);
     }
 
-    /** One row per client; requests and req/s count 2xx answers only, failures are under errors. */
+    /**
+     * One row per client; requests and req/s count 2xx answers only, failures are under errors; CPU is
+     * this process's CPU time per request while the client ran (its share of the client core).
+     */
     private static void printTable(List<Row> rows) {
         System.out.printf(
-                "%-12s %-9s %10s %10s %8s %8s %7s%n",
-                "client", "protocol", "requests", "req/s", "p50 ms", "p99 ms", "errors");
+                "%-12s %-9s %10s %10s %8s %8s %12s %7s%n",
+                "client", "protocol", "requests", "req/s", "p50 ms", "p99 ms", "CPU us/req", "errors");
         for (Row row : rows) {
             ClosedLoop.Result r = row.result();
             System.out.printf(
-                    "%-12s %-9s %10d %10.1f %8.3f %8.3f %7d%n",
+                    "%-12s %-9s %10d %10.1f %8.3f %8.3f %12.1f %7d%n",
                     row.client(),
                     row.protocol(),
                     r.successes(),
                     r.successesPerSecond(),
                     r.p50Millis(),
                     r.p99Millis(),
+                    r.cpuMicrosPerRequest(),
                     r.errors());
         }
     }
 
     private static ClosedLoop.Result result(List<Row> rows, String client) {
+        ClosedLoop.Result r = find(rows, client);
+        if (r == null) {
+            throw new IllegalStateException("no row for " + client);
+        }
+        return r;
+    }
+
+    /** The client's result, or null when it did not run ({@code --without-sdk}). */
+    private static ClosedLoop.Result find(List<Row> rows, String client) {
         return rows.stream()
                 .filter(row -> row.client().equals(client))
                 .findFirst()
-                .orElseThrow()
-                .result();
+                .map(Row::result)
+                .orElse(null);
+    }
+
+    private static Row row(List<Row> rows, String client) {
+        return rows.stream()
+                .filter(r -> r.client().equals(client))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no row for " + client));
     }
 
     private static void printComparison(ClosedLoop.Result raw, ClosedLoop.Result keel, ClosedLoop.Result sdk) {
@@ -271,13 +389,16 @@ final class ClientOverhead {
                 "keel/raw-jetty throughput: %.3fx (target >= %.1fx: %s)%n",
                 ratio, TARGET_RATIO, verdict(ratio >= TARGET_RATIO));
         System.out.printf(
-                "keel - raw-jetty: p50 %+.3f ms, p99 %+.3f ms (target <= %.0f ms added p99: %s)%n",
+                "keel - raw-jetty: p50 %+.3f ms, p99 %+.3f ms (target <= %.0f ms added p99: %s), CPU %+.1f us/req%n",
                 keel.p50Millis() - raw.p50Millis(),
                 addedP99,
                 TARGET_ADDED_P99_MILLIS,
-                verdict(addedP99 <= TARGET_ADDED_P99_MILLIS));
-        System.out.printf(
-                "openai-java/raw-jetty throughput: %.3fx%n", sdk.successesPerSecond() / raw.successesPerSecond());
+                verdict(addedP99 <= TARGET_ADDED_P99_MILLIS),
+                keel.cpuMicrosPerRequest() - raw.cpuMicrosPerRequest());
+        if (sdk != null) {
+            System.out.printf(
+                    "openai-java/raw-jetty throughput: %.3fx%n", sdk.successesPerSecond() / raw.successesPerSecond());
+        }
     }
 
     private static String verdict(boolean met) {
@@ -297,10 +418,15 @@ final class ClientOverhead {
     private static void usage(PrintStream out) {
         out.println("Usage: keel bench client [--seconds N] [--warmup N] [--concurrency N,...] [--rounds N]");
         out.println("  " + SUMMARY + ".");
-        out.println("  At each level raw-jetty, keel and openai-java run one after the other against one emulator.");
+        out.println("  At each level raw-jetty, keel and openai-java take turns against one emulator in short slices,");
+        out.println("  the order rotating every slice, so whatever else the machine does falls on all three alike.");
         Settings.describe(out);
         out.println(
                 "  --rounds N           repeat all clients and levels N times, order rotating; prints each round and the"
                         + " medians (default 2)");
+        out.println("  --slice-ms N         length of one client's turn, 100..60000 ms (default 1000)");
+        out.println(
+                "  --without-sdk        leave openai-java out: raw-jetty and keel only (its code and garbage then do not");
+        out.println("                       share the JIT compiler and the heap with the two being compared)");
     }
 }

@@ -36,7 +36,8 @@ final class ClosedLoop {
             Duration elapsed,
             double p50Millis,
             double p99Millis,
-            String firstError) {
+            String firstError,
+            double cpuMicrosPerRequest) {
 
         /** Answered requests per second over the whole run, in-flight tail included. */
         double perSecond() {
@@ -69,17 +70,102 @@ final class ClosedLoop {
 
     /** Runs {@code concurrency} workers sending {@code exchange} for {@code duration}; blocks until all stop. */
     static Result run(int concurrency, Duration duration, Exchange exchange) throws InterruptedException {
-        var firstError = new AtomicReference<String>();
-        var futures = new ArrayList<Future<WorkerStats>>();
-        long start = System.nanoTime();
-        long deadline = start + duration.toNanos();
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < concurrency; i++) {
-                futures.add(executor.submit(() -> work(exchange, deadline, MAX_SAMPLES / concurrency, firstError)));
+        var tally = new Tally(concurrency);
+        tally.add(duration, exchange);
+        return tally.result();
+    }
+
+    /**
+     * Several runs of one client added together: its requests, errors, time, this process's CPU time
+     * and latency samples, so that short runs interleaved with other clients' runs make one result.
+     * Not thread-safe: the thread that runs the slices owns it.
+     */
+    static final class Tally {
+
+        /**
+         * One run's own figures: 2xx answers per second, latency percentiles in milliseconds, and
+         * this process's CPU microseconds per request. Immutable, so thread-safe.
+         */
+        record Slice(double successesPerSecond, double p50Millis, double p99Millis, double cpuMicrosPerRequest) {}
+
+        private final int concurrency;
+        private final List<long[]> samples = new ArrayList<>();
+        private final List<Slice> slices = new ArrayList<>();
+        private long requests;
+        private long errors;
+        private long elapsedNanos;
+        private long cpuNanos;
+        private String firstError;
+
+        Tally(int concurrency) {
+            this.concurrency = concurrency;
+        }
+
+        /** Runs the workers for {@code duration} and adds what they saw; blocks until all of them stop. */
+        void add(Duration duration, Exchange exchange) throws InterruptedException {
+            var error = new AtomicReference<String>();
+            var futures = new ArrayList<Future<WorkerStats>>();
+            long cpuBefore = processCpuNanos();
+            long start = System.nanoTime();
+            long deadline = start + duration.toNanos();
+            try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < concurrency; i++) {
+                    futures.add(executor.submit(() -> work(exchange, deadline, MAX_SAMPLES / concurrency, error)));
+                }
+            }
+            long elapsed = System.nanoTime() - start;
+            long cpu = processCpuNanos() - cpuBefore;
+            elapsedNanos += elapsed;
+            cpuNanos += cpu;
+            long sliceRequests = 0;
+            long sliceErrors = 0;
+            var sliceSamples = new ArrayList<long[]>();
+            for (WorkerStats stats : collect(futures)) {
+                sliceRequests += stats.requests();
+                sliceErrors += stats.errors();
+                sliceSamples.add(stats.samples());
+            }
+            requests += sliceRequests;
+            errors += sliceErrors;
+            samples.addAll(sliceSamples);
+            long[] sorted =
+                    sliceSamples.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            slices.add(new Slice(
+                    (sliceRequests - sliceErrors) / (elapsed / 1e9),
+                    percentile(sorted, 0.50),
+                    percentile(sorted, 0.99),
+                    sliceRequests == 0 ? Double.NaN : cpu / 1e3 / sliceRequests));
+            if (firstError == null) {
+                firstError = error.get();
             }
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        return summarize(concurrency, elapsed, collect(futures), firstError.get());
+
+        /** Each run added so far, in order. */
+        List<Slice> slices() {
+            return List.copyOf(slices);
+        }
+
+        /** Everything added so far as one result; percentiles over all kept samples. */
+        Result result() {
+            long[] sorted =
+                    samples.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            return new Result(
+                    concurrency,
+                    requests,
+                    errors,
+                    Duration.ofNanos(elapsedNanos),
+                    percentile(sorted, 0.50),
+                    percentile(sorted, 0.99),
+                    firstError,
+                    requests == 0 ? Double.NaN : cpuNanos / 1e3 / requests);
+        }
+    }
+
+    /** This JVM's CPU time so far (all threads: the load workers, the client's own, JIT and GC). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static WorkerStats work(
@@ -119,18 +205,6 @@ final class ClosedLoop {
             }
         }
         return all;
-    }
-
-    private static Result summarize(int concurrency, Duration elapsed, List<WorkerStats> workers, String error) {
-        long requests = workers.stream().mapToLong(WorkerStats::requests).sum();
-        long errors = workers.stream().mapToLong(WorkerStats::errors).sum();
-        long[] sorted = workers.stream()
-                .map(WorkerStats::samples)
-                .flatMapToLong(Arrays::stream)
-                .sorted()
-                .toArray();
-        return new Result(
-                concurrency, requests, errors, elapsed, percentile(sorted, 0.50), percentile(sorted, 0.99), error);
     }
 
     /** The nearest-rank percentile of sorted nanoseconds, in milliseconds; NaN when there are none. */

@@ -27,6 +27,7 @@ final class OpenAiJavaClient implements ClientUnderTest {
     private final ResponseCreateParams params = ResponseCreateParams.builder()
             .model("gpt-4.1-mini")
             .input("Say hello")
+            .store(false)
             .build();
 
     private OpenAiJavaClient(OpenAIClient client) {
