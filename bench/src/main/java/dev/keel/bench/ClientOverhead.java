@@ -31,6 +31,13 @@ final class ClientOverhead {
     private static final int DEFAULT_ROUNDS = 2;
     private static final double TARGET_ADDED_P99_MILLIS = 1.0;
     private static final Duration DEFAULT_SLICE = Duration.ofSeconds(1);
+    /**
+     * Per client and level. With the client on one core the JIT compiler is still busy after tens of
+     * seconds (three clients' code); a shorter warmup measures compilation more than the clients.
+     */
+    private static final long DEFAULT_WARMUP_SECONDS = 30;
+
+    private static final long DEFAULT_MEASURE_SECONDS = 20;
     private static final Duration MIN_SLICE = Duration.ofMillis(100);
 
     /** A client ready for the load, with the protocol its first answer came over. Immutable. */
@@ -95,7 +102,7 @@ final class ClientOverhead {
             rounds = rounds(rest);
             slice = slice(rest);
             withSdk = !rest.remove("--without-sdk");
-            settings = Settings.parse(rest);
+            settings = Settings.parse(rest, DEFAULT_WARMUP_SECONDS, DEFAULT_MEASURE_SECONDS);
         } catch (IllegalArgumentException e) {
             System.err.println("keel-bench client: " + e.getMessage());
             usage(System.err);
@@ -416,14 +423,20 @@ final class ClientOverhead {
     }
 
     private static void usage(PrintStream out) {
-        out.println("Usage: keel bench client [--seconds N] [--warmup N] [--concurrency N,...] [--rounds N]");
+        out.println(
+                "Usage: keel bench client [--seconds N] [--warmup N] [--concurrency N,...] [--rounds N] [--slice-ms N]"
+                        + " [--without-sdk]");
         out.println("  " + SUMMARY + ".");
         out.println("  At each level raw-jetty, keel and openai-java take turns against one emulator in short slices,");
-        out.println("  the order rotating every slice, so whatever else the machine does falls on all three alike.");
-        Settings.describe(out);
+        out.println("  the order rotating every slice, so whatever else the machine does falls on all three alike;");
+        out.println("  the verdict is the median over pairs of keel's and raw-jetty's slices of the same turn.");
+        out.println("  Steadiest with client and emulator on separate cores:");
+        out.println("    KEEL_BENCH_SERVER_CPUS=1 taskset -c 0 bin/keel bench client");
+        out.println("  KEEL_BENCH_SERVER_JAVA_OPTS passes JVM options to the emulator (e.g. -Xlog:gc:file=gc.log).");
+        Settings.describe(out, DEFAULT_WARMUP_SECONDS, DEFAULT_MEASURE_SECONDS);
         out.println(
-                "  --rounds N           repeat all clients and levels N times, order rotating; prints each round and the"
-                        + " medians (default 2)");
+                "  --rounds N           repeat all levels N times, 1..10; prints each round, then the verdict over all"
+                        + " (default " + DEFAULT_ROUNDS + ")");
         out.println("  --slice-ms N         length of one client's turn, 100..60000 ms (default 1000)");
         out.println(
                 "  --without-sdk        leave openai-java out: raw-jetty and keel only (its code and garbage then do not");

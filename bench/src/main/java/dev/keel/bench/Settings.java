@@ -16,8 +16,8 @@ record Settings(Duration warmup, Duration measure, List<Integer> concurrency) {
 
     private static final long MAX_SECONDS = 3600;
     private static final int MAX_CONCURRENCY = 1024;
-    private static final Map<String, String> DEFAULTS =
-            Map.of("--warmup", "5", "--seconds", "10", "--concurrency", "1,64");
+    private static final long DEFAULT_WARMUP = 5;
+    private static final long DEFAULT_MEASURE = 10;
 
     Settings {
         concurrency = List.copyOf(concurrency);
@@ -25,7 +25,18 @@ record Settings(Duration warmup, Duration measure, List<Integer> concurrency) {
 
     /** Parses the options; defaults 10 s measured after 5 s of warmup, at concurrency 1 then 64. */
     static Settings parse(List<String> args) {
-        var values = new HashMap<>(DEFAULTS);
+        return parse(args, DEFAULT_WARMUP, DEFAULT_MEASURE);
+    }
+
+    /** Parses the options with a benchmark's own default warmup and measured seconds. */
+    static Settings parse(List<String> args, long defaultWarmup, long defaultMeasure) {
+        var values = new HashMap<String, String>(Map.of(
+                "--warmup",
+                Long.toString(defaultWarmup),
+                "--seconds",
+                Long.toString(defaultMeasure),
+                "--concurrency",
+                "1,64"));
         for (int i = 0; i < args.size(); i += 2) {
             String name = args.get(i);
             if (!values.containsKey(name)) {
@@ -45,8 +56,14 @@ record Settings(Duration warmup, Duration measure, List<Integer> concurrency) {
 
     /** Prints the option lines of a benchmark's usage. */
     static void describe(PrintStream out) {
-        out.println("  --seconds N          seconds measured per run (default 10)");
-        out.println("  --warmup N           seconds of warmup before each run (default 5; 0 skips it)");
+        describe(out, DEFAULT_WARMUP, DEFAULT_MEASURE);
+    }
+
+    /** Prints the option lines with a benchmark's own defaults. */
+    static void describe(PrintStream out, long defaultWarmup, long defaultMeasure) {
+        out.println("  --seconds N          seconds measured per run (default " + defaultMeasure + ")");
+        out.println(
+                "  --warmup N           seconds of warmup before each run (default " + defaultWarmup + "; 0 skips it)");
         out.println("  --concurrency N,...  worker counts, one run per level, in order (default 1,64; each 1.."
                 + MAX_CONCURRENCY + ")");
     }
