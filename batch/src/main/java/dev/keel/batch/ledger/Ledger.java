@@ -150,7 +150,7 @@ public final class Ledger {
     public Optional<ChunkRecord> claim(String runId, String owner, long now, long leaseMillis) {
         String sql = "SELECT c.run_id, c.chunk_no FROM keel_batch_chunk c JOIN keel_batch_run r ON r.run_id = c.run_id"
                 + " WHERE r.state IN ('ACTIVE', 'CANCELLING') AND (CAST(? AS VARCHAR(64)) IS NULL OR c.run_id = ?)"
-                + " AND c.state NOT IN ('DONE', 'CANCELLED') AND c.hold_reason IS NULL"
+                + " AND c.state NOT IN ('DONE', 'CANCELLED', 'REFUSED') AND c.hold_reason IS NULL"
                 + " AND (c.lease_until IS NULL OR c.lease_until < ? OR c.lease_owner = ?)"
                 + " AND (c.next_poll_at IS NULL OR c.next_poll_at <= ?)"
                 + " ORDER BY c.run_id, c.chunk_no LIMIT 1"
@@ -300,7 +300,8 @@ public final class Ledger {
     }
 
     /**
-     * Applies a collected chunk in one transaction (see {@link ChunkCompletion}).
+     * Applies an ended chunk (collected, cancelled or refused) in one transaction (see {@link
+     * ChunkCompletion}).
      *
      * @throws LeaseLostException when another worker took the chunk over; nothing is applied
      */
@@ -313,7 +314,7 @@ public final class Ledger {
                     d.owner(),
                     set(
                             "state",
-                            "DONE",
+                            d.endState().name(),
                             "batch_status",
                             d.batchStatus(),
                             "finished_at",

@@ -18,6 +18,7 @@ import dev.keel.core.TrafficClass;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.TokenUsage;
+import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.json.Json;
 import dev.keel.core.policy.Sleeper;
@@ -46,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * {@code metadata}. Waiting between polls is a schedule over an injected clock and sleeper. Every
  * upstream call goes through keel's pipeline ({@link KeelClient}); batch creation uses a client
  * without retries, because a create that failed after the server accepted it must be reconciled,
- * not repeated. One runner per worker; thread-confined.
+ * not repeated. An upload or create the upstream refuses for good (a 4xx about the request, such as
+ * 400 or 413) gives up that chunk only: its items are routed as failures and the run goes on. One
+ * runner per worker; thread-confined.
  */
 public final class BatchRunner {
 
@@ -186,7 +189,7 @@ public final class BatchRunner {
                 }
             }
             case SUBMITTED -> poll(ch, cancelling);
-            case DONE, CANCELLED -> release(ch);
+            case DONE, CANCELLED, REFUSED -> release(ch);
         }
     }
 
@@ -236,11 +239,19 @@ public final class BatchRunner {
         byte[] content = content(ch, run);
         String fileId = reconcile ? findUpload(ch.fileName(), content.length) : null;
         if (fileId == null) {
-            fileId = client.files()
-                    .upload(ch.fileName(), content, "batch", options)
-                    .json()
-                    .path("id")
-                    .asText();
+            try {
+                fileId = client.files()
+                        .upload(ch.fileName(), content, "batch", options)
+                        .json()
+                        .path("id")
+                        .asText();
+            } catch (KeelException e) {
+                if (!refusesChunk(e)) {
+                    throw e;
+                }
+                giveUp(ch, "upload", e);
+                return;
+            }
             event(ch, "uploaded " + ch.fileName() + " (" + content.length + " bytes) as " + fileId);
         } else {
             event(ch, "found earlier upload " + fileId + " of " + ch.fileName());
@@ -299,12 +310,20 @@ public final class BatchRunner {
                     .put("keel_run", ch.runId())
                     .put("keel_chunk", Integer.toString(ch.chunkNo()))
                     .put("keel_round", Integer.toString(ch.round()));
-            batchId = createClient
-                    .batches()
-                    .create(body, options.withIdempotencyKey("idem:keel-batch:" + ch.runId() + ":" + ch.chunkNo()))
-                    .json()
-                    .path("id")
-                    .asText();
+            try {
+                batchId = createClient
+                        .batches()
+                        .create(body, options.withIdempotencyKey("idem:keel-batch:" + ch.runId() + ":" + ch.chunkNo()))
+                        .json()
+                        .path("id")
+                        .asText();
+            } catch (KeelException e) {
+                if (!refusesChunk(e)) {
+                    throw e;
+                }
+                giveUp(ch, "batch creation", e);
+                return;
+            }
             event(ch, "created " + batchId + " for chunk " + ch.chunkNo() + " (" + ch.items() + " items)");
         } else {
             event(ch, "found batch " + batchId + " created before a restart for chunk " + ch.chunkNo());
@@ -333,6 +352,49 @@ public final class BatchRunner {
             Ledger.markSubmittedIn(c, ch.runId(), ch.chunkNo(), now);
             return null;
         });
+    }
+
+    // ---- refusal ----
+
+    /**
+     * Whether the upstream refused this chunk's own request for good: a 4xx that is about the request
+     * (400, 413, 422, …), not about the account (401/403, a hard quota), a missing resource (404) or
+     * load (408, 409, 429). Such an answer means nothing was created, so the chunk can be given up
+     * without reconciling; every other failure keeps its chunk in its intent state.
+     */
+    private static boolean refusesChunk(KeelException e) {
+        return e.kind() == ErrorKind.INVALID_REQUEST && e.status() >= 400 && e.status() < 500;
+    }
+
+    /**
+     * Gives up a chunk the upstream refused: in one ledger transaction its items are routed like
+     * failed lines (the upstream's code and message as the reason, through the replay policy, so
+     * by default into the manual queue), any daily-spend reservation is released, and the chunk
+     * ends {@link ChunkState#REFUSED}. The other chunks of the run go on.
+     */
+    private void giveUp(ChunkRecord claimed, String step, KeelException e) {
+        ChunkRecord ch = ledger.chunk(claimed.runId(), claimed.chunkNo()).orElseThrow();
+        boolean cancelling = ledger.run(ch.runId())
+                .map(r -> RunRecord.CANCELLING.equals(r.state()))
+                .orElse(false);
+        String code = e.errorCode() != null ? e.errorCode() : "http_" + e.status();
+        String message = "the upstream refused the " + step + " of chunk " + ch.chunkNo() + ": " + e.getMessage();
+        var c = new Collection(ch, null, cancelling);
+        for (ItemRecord item : ledger.chunkItems(ch.runId(), ch.chunkNo())) {
+            if (item.state() == ItemState.PENDING) {
+                c.add(item, new LineOutcome.Failure(item.customId(), code, null, e.status(), message));
+            }
+        }
+        ledger.complete(c.completion(ChunkState.REFUSED, "refused"));
+        lastEvent = "chunk " + ch.chunkNo() + " refused (" + code + ")";
+        log.warn(
+                "run={} chunk={}: {}; its {} items were routed as failures ({} to replay, the rest to manual.jsonl"
+                        + " with this reason) and the run goes on; fix those requests and submit them as a new input",
+                ch.runId(),
+                ch.chunkNo(),
+                message,
+                c.failures.size(),
+                c.replays.size());
     }
 
     /** The batch created for {@code ch} before a restart, found by its metadata. */
@@ -434,7 +496,7 @@ public final class BatchRunner {
             }
             c.add(item, line);
         }
-        ledger.complete(c.completion(status));
+        ledger.complete(c.completion(ChunkState.DONE, status));
         event(
                 ch,
                 String.format(
@@ -569,13 +631,14 @@ public final class BatchRunner {
             }
         }
 
-        ChunkCompletion completion(String status) {
+        ChunkCompletion completion(ChunkState end, String status) {
             ChunkRecord replay = replays.isEmpty() ? null : replayChunk();
             double delta = ch.spendDay() == null ? 0 : cost - ch.estCostUsd();
             return new ChunkCompletion(
                     ch.runId(),
                     ch.chunkNo(),
                     config.workerId(),
+                    end,
                     status,
                     clock.millis(),
                     successes,
@@ -640,6 +703,7 @@ public final class BatchRunner {
                 ch.runId(),
                 ch.chunkNo(),
                 config.workerId(),
+                ChunkState.CANCELLED,
                 "not_submitted",
                 now,
                 List.of(),
@@ -650,10 +714,6 @@ public final class BatchRunner {
                 0,
                 ch.spendDay(),
                 ch.spendDay() == null ? 0 : -ch.estCostUsd()));
-        ledger.update(
-                "UPDATE keel_batch_chunk SET state = 'CANCELLED' WHERE run_id = ? AND chunk_no = ?",
-                ch.runId(),
-                ch.chunkNo());
         event(ch, "cancelled chunk " + ch.chunkNo() + " before submission");
     }
 
