@@ -10,6 +10,7 @@ import dev.keel.batch.ledger.ChunkState;
 import dev.keel.batch.ledger.ItemRecord;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.Reservation;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.plan.Planner;
 import dev.keel.core.CallOptions;
@@ -195,15 +196,23 @@ public final class BatchRunner {
 
     // ---- ceilings ----
 
+    /**
+     * Holds {@code ch} when a ceiling would be crossed, as seen now. For the daily cap this is an
+     * early look that spares an upload; the binding check is the reservation in {@link #create}.
+     */
     private boolean held(ChunkRecord ch) {
         String reason = ceiling(ch);
         if (reason == null) {
             return false;
         }
+        hold(ch, reason);
+        return true;
+    }
+
+    private void hold(ChunkRecord ch, String reason) {
         ledger.hold(ch.runId(), ch.chunkNo(), reason);
         release(ch);
         event(ch, "held: " + reason);
-        return true;
     }
 
     private String ceiling(ChunkRecord ch) {
@@ -218,12 +227,16 @@ public final class BatchRunner {
         if (config.dailyCapUsd() != null) {
             double spent = ledger.spent(today());
             if (spent + ch.estCostUsd() > config.dailyCapUsd()) {
-                return String.format(
-                        "daily cap: $%.4f spent on %s (UTC) + $%.4f for chunk %d > --daily-cap $%.4f",
-                        spent, today(), ch.estCostUsd(), ch.chunkNo(), config.dailyCapUsd());
+                return dailyCapReason(ch, spent);
             }
         }
         return null;
+    }
+
+    private String dailyCapReason(ChunkRecord ch, double spent) {
+        return String.format(
+                "daily cap: $%.4f spent on %s (UTC) + $%.4f for chunk %d > --daily-cap $%.4f",
+                spent, today(), ch.estCostUsd(), ch.chunkNo(), config.dailyCapUsd());
     }
 
     private String today() {
@@ -299,8 +312,20 @@ public final class BatchRunner {
         String batchId = reconcile ? findBatch(ch) : null;
         if (batchId == null) {
             if (!reconcile) {
-                ledger.beginCreate(
-                        ch.runId(), ch.chunkNo(), config.workerId(), today(), ch.estCostUsd(), clock.millis());
+                switch (ledger.beginCreate(
+                        ch.runId(),
+                        ch.chunkNo(),
+                        config.workerId(),
+                        today(),
+                        ch.estCostUsd(),
+                        config.dailyCapUsd(),
+                        clock.millis())) {
+                    case Reservation.Reserved reserved -> {}
+                    case Reservation.OverCap over -> {
+                        hold(ch, dailyCapReason(ch, over.committedUsd()));
+                        return;
+                    }
+                }
             }
             ObjectNode body = Json.object()
                     .put("input_file_id", ch.fileId())

@@ -294,6 +294,65 @@ class BatchRunnerTest {
         assertThat(f.ledger.chunks(p.runId())).extracting(ChunkRecord::state).containsExactly(ChunkState.DONE);
     }
 
+    @Test
+    void theReservationOfARefusedCreateIsReleasedSoTheNextChunkFitsUnderTheDailyCap() throws Exception {
+        f.batchOutcomes("status:400,code:invalid_request_error", "ok");
+        PlanResult p = plan(10, 5);
+        double est = f.ledger.chunks(p.runId()).stream()
+                .mapToDouble(ChunkRecord::estCostUsd)
+                .max()
+                .orElseThrow();
+
+        RunOutcome o = f.runner(BatchFixture.fast().withDailyCap(est * 1.5)).drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 5, 5, false));
+        assertThat(f.creates()).isEqualTo(2);
+        assertThat(f.ledger.spent(today())).isEqualTo(batchCost(p.runId()), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    /** A chunk as a crash right after its reservation leaves it: CREATING, estimate reserved, no batch. */
+    private ChunkRecord crashedAfterReserving(PlanResult p, Double cap) {
+        ChunkRecord ch = f.ledger.chunks(p.runId()).get(0);
+        String fileId = uploadAsTheRunnerWould(ch);
+        assertThat(f.ledger.claim(p.runId(), "local", System.currentTimeMillis(), 60_000))
+                .isPresent();
+        f.ledger.updateChunk(p.runId(), ch.chunkNo(), "local", Ledger.set("state", "UPLOADED", "file_id", fileId));
+        assertThat(f.ledger.beginCreate(
+                        p.runId(), ch.chunkNo(), "local", today(), ch.estCostUsd(), cap, System.currentTimeMillis()))
+                .isEqualTo(new dev.keel.batch.ledger.Reservation.Reserved());
+        assertThat(f.ledger.spent(today())).isEqualTo(ch.estCostUsd());
+        return ch;
+    }
+
+    @Test
+    void aReservationLeftByACrashBeforeTheCreateIsReconciledAndCountedOnce() throws Exception {
+        PlanResult p = plan(5, 10);
+        double est = f.ledger.chunks(p.runId()).get(0).estCostUsd();
+        crashedAfterReserving(p, est * 1.5);
+
+        RunOutcome o = f.runner(BatchFixture.fast().withDailyCap(est * 1.5)).drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 5, 0, false));
+        assertThat(f.creates()).isEqualTo(1);
+        assertThat(f.ledger.spent(today()))
+                .as("the reservation became the real cost; it was not reserved a second time")
+                .isEqualTo(batchCost(p.runId()), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void aReservationLeftByACrashIsReleasedWhenTheRunIsCancelledBeforeAnyBatchExists() throws Exception {
+        PlanResult p = plan(5, 10);
+        crashedAfterReserving(p, null);
+        f.ledger.requestCancel(p.runId());
+
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 0, 5, true));
+        assertThat(f.creates()).isZero();
+        assertThat(f.ledger.chunks(p.runId())).extracting(ChunkRecord::state).containsExactly(ChunkState.CANCELLED);
+        assertThat(f.ledger.spent(today())).isZero();
+    }
+
     private static String today() {
         return java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
     }
