@@ -68,8 +68,13 @@ public final class BatchFixture implements AutoCloseable {
 
     /** Scripts the batch outcomes of the next creates, e.g. {@code "batch:partial", "ok"}. */
     public void batchOutcomes(String... faults) {
+        script("POST /v1/batches", faults);
+    }
+
+    /** Scripts the answers to the next requests on {@code route}, in order, e.g. {@code "ok", "status:413"}. */
+    public void script(String route, String... faults) {
         List<FaultEffect> script = Arrays.stream(faults).map(FaultSpec::parse).toList();
-        emulator.replaceFaults(new FaultPlan(1, List.of(FaultRule.scripted("POST /v1/batches", script))));
+        emulator.replaceFaults(new FaultPlan(1, List.of(FaultRule.scripted(route, script))));
     }
 
     /** Writes {@code n} Responses lines {@code item-1..n} (or the given lines) to a file. */

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keel.core.json.Json;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
+import dev.keel.emulator.fault.FaultPlan;
+import dev.keel.emulator.fault.FaultRule;
+import dev.keel.emulator.fault.FaultSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -109,6 +112,36 @@ class BatchCommandTest {
         assertThat(emulator.requests("POST", "/v1/files")).isEmpty();
         assertThat(keel("batch", "run", in.toString(), "--skip-invalid")).isZero();
         assertThat(err.toString()).contains("1 lines rejected to");
+    }
+
+    @Test
+    void aChunkTheUpstreamRefusesEndsInTheManualQueueWhileTheRestSucceedsAndTheRunExitsOne() throws Exception {
+        emulator.replaceFaults(new FaultPlan(
+                1,
+                List.of(FaultRule.scripted(
+                        "POST /v1/batches",
+                        List.of(FaultSpec.parse("status:400,code:invalid_request_error"), FaultSpec.parse("ok"))))));
+        Path in = input(10);
+
+        assertThat(keel("batch", "run", in.toString(), "--max-items", "5", "--format", "json"))
+                .isEqualTo(ExitCodes.JOB_FAILURES);
+
+        var report = Json.parse(out.toString());
+        assertThat(report.at("/items/ok").asInt()).isEqualTo(5);
+        assertThat(report.at("/items/manual").asInt()).isEqualTo(5);
+        assertThat(report.at("/items/pending").asInt()).isZero();
+        assertThat(err.toString()).contains("manual queue in");
+        Path runDir = Files.list(dir.resolve("runs")).findFirst().orElseThrow();
+        List<String> manual = Files.readAllLines(runDir.resolve("manual.jsonl"));
+        assertThat(manual)
+                .extracting(l -> Json.parse(l).path("custom_id").asText())
+                .containsExactly("t-1", "t-2", "t-3", "t-4", "t-5");
+        assertThat(manual)
+                .allSatisfy(l -> assertThat(Json.parse(l).path("code").asText()).isEqualTo("invalid_request_error"));
+        assertThat(keel("batch", "status", "--format", "json")).isZero();
+        var status = Json.parse(out.toString());
+        assertThat(status.at("/chunks/0/state").asText()).isEqualTo("refused");
+        assertThat(status.at("/chunks/1/state").asText()).isEqualTo("done");
     }
 
     @Test

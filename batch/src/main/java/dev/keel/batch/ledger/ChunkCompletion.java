@@ -3,14 +3,16 @@ package dev.keel.batch.ledger;
 import java.util.List;
 
 /**
- * Everything that collecting one chunk changes, applied by {@link Ledger#complete} in one
- * transaction: the chunk is DONE, every item has moved on exactly once, and the replay chunk (if
- * any) exists — or nothing changed at all.
+ * Everything that ending one chunk changes, applied by {@link Ledger#complete} in one transaction:
+ * the chunk is in {@code endState} ({@code DONE} when its batch was collected, {@code CANCELLED} or
+ * {@code REFUSED} when it never got one), every item has moved on exactly once, the replay chunk (if
+ * any) exists and the day's spend is corrected — or nothing changed at all.
  */
 public record ChunkCompletion(
         String runId,
         int chunkNo,
         String owner,
+        ChunkState endState,
         String batchStatus,
         long now,
         List<Success> successes,

@@ -6,6 +6,7 @@ package dev.keel.batch.ledger;
  *
  * <pre>
  * PLANNED ─▶ UPLOADING ─▶ UPLOADED ─▶ CREATING ─▶ SUBMITTED ─▶ DONE
+ *    │            └──(upload refused 4xx)─┴─(create refused 4xx)─▶ REFUSED
  *    └──────────────(keel batch cancel)────────────────┴──▶ CANCELLED / DONE
  * </pre>
  */
@@ -23,10 +24,15 @@ public enum ChunkState {
     /** Its batch ended and every item was routed. */
     DONE,
     /** Cancelled before it was submitted. */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * The upstream refused its upload or its batch creation for good (a 4xx such as 400 or 413): no
+     * batch exists, its items were routed as failures, and the other chunks of the run go on.
+     */
+    REFUSED;
 
     /** Whether a worker still has something to do for it. */
     public boolean open() {
-        return this != DONE && this != CANCELLED;
+        return this != DONE && this != CANCELLED && this != REFUSED;
     }
 }

@@ -150,7 +150,7 @@ public final class Ledger {
     public Optional<ChunkRecord> claim(String runId, String owner, long now, long leaseMillis) {
         String sql = "SELECT c.run_id, c.chunk_no FROM keel_batch_chunk c JOIN keel_batch_run r ON r.run_id = c.run_id"
                 + " WHERE r.state IN ('ACTIVE', 'CANCELLING') AND (CAST(? AS VARCHAR(64)) IS NULL OR c.run_id = ?)"
-                + " AND c.state NOT IN ('DONE', 'CANCELLED') AND c.hold_reason IS NULL"
+                + " AND c.state NOT IN ('DONE', 'CANCELLED', 'REFUSED') AND c.hold_reason IS NULL"
                 + " AND (c.lease_until IS NULL OR c.lease_until < ? OR c.lease_owner = ?)"
                 + " AND (c.next_poll_at IS NULL OR c.next_poll_at <= ?)"
                 + " ORDER BY c.run_id, c.chunk_no LIMIT 1"
@@ -300,7 +300,8 @@ public final class Ledger {
     }
 
     /**
-     * Applies a collected chunk in one transaction (see {@link ChunkCompletion}).
+     * Applies an ended chunk (collected, cancelled or refused) in one transaction (see {@link
+     * ChunkCompletion}).
      *
      * @throws LeaseLostException when another worker took the chunk over; nothing is applied
      */
@@ -313,7 +314,7 @@ public final class Ledger {
                     d.owner(),
                     set(
                             "state",
-                            "DONE",
+                            d.endState().name(),
                             "batch_status",
                             d.batchStatus(),
                             "finished_at",
@@ -447,14 +448,47 @@ public final class Ledger {
     }
 
     /**
-     * Moves a leased chunk to CREATING and commits its estimate to the day's spend, in one
+     * Moves a leased chunk to CREATING and reserves its estimate in the day's spend, in one
      * transaction, so the daily cap counts it even if the process dies during the create call.
+     *
+     * <p>With a cap the check and the reservation are one conditional update of the day's row
+     * ({@code committed + estimate <= cap}), so workers sharing the ledger can never pass the cap
+     * together: PostgreSQL re-evaluates the condition on the row a concurrent reservation committed
+     * (the row lock serialises them), and SQLite's immediate transactions serialise writers. The
+     * chunk's row is locked first, as {@link #complete} does, so the two never wait on each other
+     * in opposite orders.
+     *
+     * @param capUsd the daily cap, or null for none
+     * @throws LeaseLostException when another worker took the chunk over; nothing is reserved
      */
-    public void beginCreate(String runId, int chunkNo, String owner, String day, double estimate, long now) {
-        inTransaction(c -> {
+    public Reservation beginCreate(
+            String runId, int chunkNo, String owner, String day, double estimate, Double capUsd, long now) {
+        return inTransaction(c -> {
             updateChunk(c, runId, chunkNo, owner, set("state", "CREATING", "spend_day", day, "intent_at", now));
-            addSpend(c, day, estimate);
-            return null;
+            if (capUsd == null) {
+                addSpend(c, day, estimate);
+                return new Reservation.Reserved();
+            }
+            update(
+                    c,
+                    "INSERT INTO keel_batch_spend (day, committed_usd) VALUES (?, 0) ON CONFLICT (day) DO NOTHING",
+                    day);
+            int reserved = update(
+                    c,
+                    "UPDATE keel_batch_spend SET committed_usd = committed_usd + ?"
+                            + " WHERE day = ? AND committed_usd + ? <= ?",
+                    estimate,
+                    day,
+                    estimate,
+                    capUsd);
+            if (reserved == 1) {
+                return new Reservation.Reserved();
+            }
+            double committed = query(
+                            c, "SELECT committed_usd FROM keel_batch_spend WHERE day = ?", rs -> rs.getDouble(1), day)
+                    .get(0);
+            c.rollback(); // the chunk stays where it was; the caller holds it
+            return new Reservation.OverCap(committed);
         });
     }
 

@@ -10,6 +10,7 @@ import dev.keel.batch.ledger.ChunkState;
 import dev.keel.batch.ledger.ItemRecord;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.Reservation;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.plan.Planner;
 import dev.keel.core.CallOptions;
@@ -18,6 +19,7 @@ import dev.keel.core.TrafficClass;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.TokenUsage;
+import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.json.Json;
 import dev.keel.core.policy.Sleeper;
@@ -46,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * {@code metadata}. Waiting between polls is a schedule over an injected clock and sleeper. Every
  * upstream call goes through keel's pipeline ({@link KeelClient}); batch creation uses a client
  * without retries, because a create that failed after the server accepted it must be reconciled,
- * not repeated. One runner per worker; thread-confined.
+ * not repeated. An upload or create the upstream refuses for good (a 4xx about the request, such as
+ * 400 or 413) gives up that chunk only: its items are routed as failures and the run goes on. One
+ * runner per worker; thread-confined.
  */
 public final class BatchRunner {
 
@@ -186,21 +190,29 @@ public final class BatchRunner {
                 }
             }
             case SUBMITTED -> poll(ch, cancelling);
-            case DONE, CANCELLED -> release(ch);
+            case DONE, CANCELLED, REFUSED -> release(ch);
         }
     }
 
     // ---- ceilings ----
 
+    /**
+     * Holds {@code ch} when a ceiling would be crossed, as seen now. For the daily cap this is an
+     * early look that spares an upload; the binding check is the reservation in {@link #create}.
+     */
     private boolean held(ChunkRecord ch) {
         String reason = ceiling(ch);
         if (reason == null) {
             return false;
         }
+        hold(ch, reason);
+        return true;
+    }
+
+    private void hold(ChunkRecord ch, String reason) {
         ledger.hold(ch.runId(), ch.chunkNo(), reason);
         release(ch);
         event(ch, "held: " + reason);
-        return true;
     }
 
     private String ceiling(ChunkRecord ch) {
@@ -215,12 +227,16 @@ public final class BatchRunner {
         if (config.dailyCapUsd() != null) {
             double spent = ledger.spent(today());
             if (spent + ch.estCostUsd() > config.dailyCapUsd()) {
-                return String.format(
-                        "daily cap: $%.4f spent on %s (UTC) + $%.4f for chunk %d > --daily-cap $%.4f",
-                        spent, today(), ch.estCostUsd(), ch.chunkNo(), config.dailyCapUsd());
+                return dailyCapReason(ch, spent);
             }
         }
         return null;
+    }
+
+    private String dailyCapReason(ChunkRecord ch, double spent) {
+        return String.format(
+                "daily cap: $%.4f spent on %s (UTC) + $%.4f for chunk %d > --daily-cap $%.4f",
+                spent, today(), ch.estCostUsd(), ch.chunkNo(), config.dailyCapUsd());
     }
 
     private String today() {
@@ -236,11 +252,19 @@ public final class BatchRunner {
         byte[] content = content(ch, run);
         String fileId = reconcile ? findUpload(ch.fileName(), content.length) : null;
         if (fileId == null) {
-            fileId = client.files()
-                    .upload(ch.fileName(), content, "batch", options)
-                    .json()
-                    .path("id")
-                    .asText();
+            try {
+                fileId = client.files()
+                        .upload(ch.fileName(), content, "batch", options)
+                        .json()
+                        .path("id")
+                        .asText();
+            } catch (KeelException e) {
+                if (!refusesChunk(e)) {
+                    throw e;
+                }
+                giveUp(ch, "upload", e);
+                return;
+            }
             event(ch, "uploaded " + ch.fileName() + " (" + content.length + " bytes) as " + fileId);
         } else {
             event(ch, "found earlier upload " + fileId + " of " + ch.fileName());
@@ -288,8 +312,20 @@ public final class BatchRunner {
         String batchId = reconcile ? findBatch(ch) : null;
         if (batchId == null) {
             if (!reconcile) {
-                ledger.beginCreate(
-                        ch.runId(), ch.chunkNo(), config.workerId(), today(), ch.estCostUsd(), clock.millis());
+                switch (ledger.beginCreate(
+                        ch.runId(),
+                        ch.chunkNo(),
+                        config.workerId(),
+                        today(),
+                        ch.estCostUsd(),
+                        config.dailyCapUsd(),
+                        clock.millis())) {
+                    case Reservation.Reserved reserved -> {}
+                    case Reservation.OverCap over -> {
+                        hold(ch, dailyCapReason(ch, over.committedUsd()));
+                        return;
+                    }
+                }
             }
             ObjectNode body = Json.object()
                     .put("input_file_id", ch.fileId())
@@ -299,12 +335,20 @@ public final class BatchRunner {
                     .put("keel_run", ch.runId())
                     .put("keel_chunk", Integer.toString(ch.chunkNo()))
                     .put("keel_round", Integer.toString(ch.round()));
-            batchId = createClient
-                    .batches()
-                    .create(body, options.withIdempotencyKey("idem:keel-batch:" + ch.runId() + ":" + ch.chunkNo()))
-                    .json()
-                    .path("id")
-                    .asText();
+            try {
+                batchId = createClient
+                        .batches()
+                        .create(body, options.withIdempotencyKey("idem:keel-batch:" + ch.runId() + ":" + ch.chunkNo()))
+                        .json()
+                        .path("id")
+                        .asText();
+            } catch (KeelException e) {
+                if (!refusesChunk(e)) {
+                    throw e;
+                }
+                giveUp(ch, "batch creation", e);
+                return;
+            }
             event(ch, "created " + batchId + " for chunk " + ch.chunkNo() + " (" + ch.items() + " items)");
         } else {
             event(ch, "found batch " + batchId + " created before a restart for chunk " + ch.chunkNo());
@@ -333,6 +377,49 @@ public final class BatchRunner {
             Ledger.markSubmittedIn(c, ch.runId(), ch.chunkNo(), now);
             return null;
         });
+    }
+
+    // ---- refusal ----
+
+    /**
+     * Whether the upstream refused this chunk's own request for good: a 4xx that is about the request
+     * (400, 413, 422, …), not about the account (401/403, a hard quota), a missing resource (404) or
+     * load (408, 409, 429). Such an answer means nothing was created, so the chunk can be given up
+     * without reconciling; every other failure keeps its chunk in its intent state.
+     */
+    private static boolean refusesChunk(KeelException e) {
+        return e.kind() == ErrorKind.INVALID_REQUEST && e.status() >= 400 && e.status() < 500;
+    }
+
+    /**
+     * Gives up a chunk the upstream refused: in one ledger transaction its items are routed like
+     * failed lines (the upstream's code and message as the reason, through the replay policy, so
+     * by default into the manual queue), any daily-spend reservation is released, and the chunk
+     * ends {@link ChunkState#REFUSED}. The other chunks of the run go on.
+     */
+    private void giveUp(ChunkRecord claimed, String step, KeelException e) {
+        ChunkRecord ch = ledger.chunk(claimed.runId(), claimed.chunkNo()).orElseThrow();
+        boolean cancelling = ledger.run(ch.runId())
+                .map(r -> RunRecord.CANCELLING.equals(r.state()))
+                .orElse(false);
+        String code = e.errorCode() != null ? e.errorCode() : "http_" + e.status();
+        String message = "the upstream refused the " + step + " of chunk " + ch.chunkNo() + ": " + e.getMessage();
+        var c = new Collection(ch, null, cancelling);
+        for (ItemRecord item : ledger.chunkItems(ch.runId(), ch.chunkNo())) {
+            if (item.state() == ItemState.PENDING) {
+                c.add(item, new LineOutcome.Failure(item.customId(), code, null, e.status(), message));
+            }
+        }
+        ledger.complete(c.completion(ChunkState.REFUSED, "refused"));
+        lastEvent = "chunk " + ch.chunkNo() + " refused (" + code + ")";
+        log.warn(
+                "run={} chunk={}: {}; its {} items were routed as failures ({} to replay, the rest to manual.jsonl"
+                        + " with this reason) and the run goes on; fix those requests and submit them as a new input",
+                ch.runId(),
+                ch.chunkNo(),
+                message,
+                c.failures.size(),
+                c.replays.size());
     }
 
     /** The batch created for {@code ch} before a restart, found by its metadata. */
@@ -434,7 +521,7 @@ public final class BatchRunner {
             }
             c.add(item, line);
         }
-        ledger.complete(c.completion(status));
+        ledger.complete(c.completion(ChunkState.DONE, status));
         event(
                 ch,
                 String.format(
@@ -569,13 +656,14 @@ public final class BatchRunner {
             }
         }
 
-        ChunkCompletion completion(String status) {
+        ChunkCompletion completion(ChunkState end, String status) {
             ChunkRecord replay = replays.isEmpty() ? null : replayChunk();
             double delta = ch.spendDay() == null ? 0 : cost - ch.estCostUsd();
             return new ChunkCompletion(
                     ch.runId(),
                     ch.chunkNo(),
                     config.workerId(),
+                    end,
                     status,
                     clock.millis(),
                     successes,
@@ -640,6 +728,7 @@ public final class BatchRunner {
                 ch.runId(),
                 ch.chunkNo(),
                 config.workerId(),
+                ChunkState.CANCELLED,
                 "not_submitted",
                 now,
                 List.of(),
@@ -650,10 +739,6 @@ public final class BatchRunner {
                 0,
                 ch.spendDay(),
                 ch.spendDay() == null ? 0 : -ch.estCostUsd()));
-        ledger.update(
-                "UPDATE keel_batch_chunk SET state = 'CANCELLED' WHERE run_id = ? AND chunk_no = ?",
-                ch.runId(),
-                ch.chunkNo());
         event(ch, "cancelled chunk " + ch.chunkNo() + " before submission");
     }
 

@@ -32,6 +32,7 @@ class LedgerTest {
                 "run-1",
                 1,
                 "w1",
+                ChunkState.DONE,
                 "completed",
                 5,
                 List.of(new ChunkCompletion.Success(

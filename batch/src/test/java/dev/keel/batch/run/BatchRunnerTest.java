@@ -187,6 +187,186 @@ class BatchRunnerTest {
     }
 
     @Test
+    void aBatchCreationRefusedWith400GivesUpThatChunkOnlyAndRoutesItsItemsToTheManualQueue() throws Exception {
+        f.batchOutcomes("ok", "status:400,code:invalid_request_error", "ok");
+        PlanResult p = plan(15, 5);
+
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 10, 5, false));
+        assertThat(f.ledger.chunks(p.runId()))
+                .extracting(ChunkRecord::state)
+                .containsExactly(ChunkState.DONE, ChunkState.REFUSED, ChunkState.DONE);
+        ChunkRecord refused = f.ledger.chunks(p.runId()).get(1);
+        assertThat(refused.batchId()).isNull();
+        assertThat(refused.batchStatus()).isEqualTo("refused");
+        new Reports(f.ledger).export(p.runId(), dir.resolve("out"));
+        List<String> manual = Files.readAllLines(dir.resolve("out/manual.jsonl"));
+        assertThat(manual)
+                .extracting(l -> Json.parse(l).path("custom_id").asText())
+                .containsExactly("item-6", "item-7", "item-8", "item-9", "item-10");
+        assertThat(manual).allSatisfy(l -> {
+            var m = Json.parse(l);
+            assertThat(m.path("code").asText()).isEqualTo("invalid_request_error");
+            assertThat(m.path("class").asText()).isEqualTo("final");
+            assertThat(m.path("message").asText())
+                    .contains("batch creation of chunk 2")
+                    .contains("HTTP 400")
+                    .contains("The request was rejected.");
+            assertThat(m.path("request").path("custom_id").asText())
+                    .isEqualTo(m.path("custom_id").asText());
+        });
+        List<String> failed = Files.readAllLines(dir.resolve("out/failed.jsonl"));
+        assertThat(failed)
+                .hasSize(5)
+                .allSatisfy(l ->
+                        assertThat(Json.parse(l).path("status_code").asInt()).isEqualTo(400));
+        RunReport r = new Reports(f.ledger).report(p.runId(), null, 0.03);
+        assertThat(r.ok()).isEqualTo(10);
+        assertThat(r.manual()).isEqualTo(5);
+        assertThat(r.pending()).isZero();
+        assertThat(f.ledger.spent(today()))
+                .as("the refused chunk's reservation was released; only collected chunks cost")
+                .isEqualTo(batchCost(p.runId()), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void anUploadRefusedWith413GivesUpThatChunkAndTheOthersGoOn() throws Exception {
+        f.script("POST /v1/files", "ok", "ok", "status:413");
+        PlanResult p = plan(12, 4);
+
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 8, 4, false));
+        assertThat(f.ledger.chunks(p.runId()))
+                .extracting(ChunkRecord::state)
+                .containsExactly(ChunkState.DONE, ChunkState.DONE, ChunkState.REFUSED);
+        assertThat(f.creates()).as("no batch for the refused upload").isEqualTo(2);
+        assertThat(f.ledger.query(
+                        "SELECT custom_id, error_code, error_class FROM keel_batch_item"
+                                + " WHERE run_id = ? AND state = 'FINAL_FAIL' ORDER BY line_no",
+                        rs -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3),
+                        p.runId()))
+                .containsExactly(
+                        "item-9 http_413 final",
+                        "item-10 http_413 final",
+                        "item-11 http_413 final",
+                        "item-12 http_413 final");
+    }
+
+    @Test
+    void aRefusedChunkIsReplayedWhenThePolicyMakesItsCodeRetryable() throws Exception {
+        f.batchOutcomes("status:400,code:overloaded", "ok");
+        PlanResult p = plan(3, 10);
+        var runner = new BatchRunner(
+                f.ledger,
+                f.client,
+                f.createClient,
+                f.prices,
+                ReplayPolicy.ofDefaults().with("overloaded", FailureClass.SERVER_ERROR),
+                BatchFixture.fast(),
+                java.time.Clock.systemUTC(),
+                dev.keel.core.policy.Sleeper.SYSTEM,
+                ProgressListener.NONE);
+
+        RunOutcome o = runner.drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 3, 0, false));
+        assertThat(f.ledger.chunks(p.runId()))
+                .extracting(ChunkRecord::state)
+                .containsExactly(ChunkState.REFUSED, ChunkState.DONE);
+        assertThat(f.ledger.query(
+                        "SELECT DISTINCT replay_count FROM keel_batch_result WHERE run_id = ?",
+                        rs -> rs.getInt(1),
+                        p.runId()))
+                .containsExactly(1);
+    }
+
+    @Test
+    void aBatchCreationThatFailsWith500IsReconciledAndCreatedNotGivenUp() throws Exception {
+        f.batchOutcomes("status:500");
+        PlanResult p = plan(5, 10);
+
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 5, 0, false));
+        assertThat(f.creates()).isEqualTo(2);
+        assertThat(f.ledger.chunks(p.runId())).extracting(ChunkRecord::state).containsExactly(ChunkState.DONE);
+    }
+
+    @Test
+    void theReservationOfARefusedCreateIsReleasedSoTheNextChunkFitsUnderTheDailyCap() throws Exception {
+        f.batchOutcomes("status:400,code:invalid_request_error", "ok");
+        PlanResult p = plan(10, 5);
+        double est = f.ledger.chunks(p.runId()).stream()
+                .mapToDouble(ChunkRecord::estCostUsd)
+                .max()
+                .orElseThrow();
+
+        RunOutcome o = f.runner(BatchFixture.fast().withDailyCap(est * 1.5)).drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 5, 5, false));
+        assertThat(f.creates()).isEqualTo(2);
+        assertThat(f.ledger.spent(today())).isEqualTo(batchCost(p.runId()), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    /** A chunk as a crash right after its reservation leaves it: CREATING, estimate reserved, no batch. */
+    private ChunkRecord crashedAfterReserving(PlanResult p, Double cap) {
+        ChunkRecord ch = f.ledger.chunks(p.runId()).get(0);
+        String fileId = uploadAsTheRunnerWould(ch);
+        assertThat(f.ledger.claim(p.runId(), "local", System.currentTimeMillis(), 60_000))
+                .isPresent();
+        f.ledger.updateChunk(p.runId(), ch.chunkNo(), "local", Ledger.set("state", "UPLOADED", "file_id", fileId));
+        assertThat(f.ledger.beginCreate(
+                        p.runId(), ch.chunkNo(), "local", today(), ch.estCostUsd(), cap, System.currentTimeMillis()))
+                .isEqualTo(new dev.keel.batch.ledger.Reservation.Reserved());
+        assertThat(f.ledger.spent(today())).isEqualTo(ch.estCostUsd());
+        return ch;
+    }
+
+    @Test
+    void aReservationLeftByACrashBeforeTheCreateIsReconciledAndCountedOnce() throws Exception {
+        PlanResult p = plan(5, 10);
+        double est = f.ledger.chunks(p.runId()).get(0).estCostUsd();
+        crashedAfterReserving(p, est * 1.5);
+
+        RunOutcome o = f.runner(BatchFixture.fast().withDailyCap(est * 1.5)).drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 5, 0, false));
+        assertThat(f.creates()).isEqualTo(1);
+        assertThat(f.ledger.spent(today()))
+                .as("the reservation became the real cost; it was not reserved a second time")
+                .isEqualTo(batchCost(p.runId()), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void aReservationLeftByACrashIsReleasedWhenTheRunIsCancelledBeforeAnyBatchExists() throws Exception {
+        PlanResult p = plan(5, 10);
+        crashedAfterReserving(p, null);
+        f.ledger.requestCancel(p.runId());
+
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 0, 5, true));
+        assertThat(f.creates()).isZero();
+        assertThat(f.ledger.chunks(p.runId())).extracting(ChunkRecord::state).containsExactly(ChunkState.CANCELLED);
+        assertThat(f.ledger.spent(today())).isZero();
+    }
+
+    private static String today() {
+        return java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    }
+
+    private double batchCost(String runId) {
+        return f.ledger
+                .query(
+                        "SELECT COALESCE(SUM(cost_usd), 0) FROM keel_batch_result WHERE run_id = ?",
+                        rs -> rs.getDouble(1),
+                        runId)
+                .get(0);
+    }
+
+    @Test
     void aRunCeilingHoldsChunksPendingWithTheReasonAndARaisedCeilingResumesThem() throws Exception {
         PlanResult p = plan(30, 10);
         double perChunk = f.ledger.chunks(p.runId()).get(0).estCostUsd();

@@ -1,0 +1,114 @@
+package dev.keel.batch.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keel.batch.BatchFixture;
+import dev.keel.batch.ledger.ChunkRecord;
+import dev.keel.batch.plan.PlanConfig;
+import dev.keel.batch.plan.PlanResult;
+import dev.keel.core.testing.TestPostgres;
+import dev.keel.emulator.fault.FaultPlan;
+import dev.keel.emulator.fault.FaultRule;
+import dev.keel.emulator.fault.FaultSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workers racing to create chunks against one daily cap on a shared ledger: the cap admits exactly
+ * {@value #ADMITTED} chunks, and exactly that many batches are created, however the workers
+ * interleave. Every upload answers after the same delay, so the workers reach their creates together
+ * with the same spend in view — the interleaving in which a read-then-write check lets them all in.
+ */
+class DailyCapRaceTest {
+
+    private static final int WORKERS = 8;
+    private static final int CHUNKS = 16;
+    private static final int ADMITTED = 5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void workersRacingOnPostgresCreateExactlyTheChunksTheCapAdmits() throws Exception {
+        try (var pg = TestPostgres.createSchema();
+                var f = new BatchFixture(dir, pg.jdbcUrl())) {
+            race(f);
+        }
+    }
+
+    @Test
+    void threadsRacingOnSqliteCreateExactlyTheChunksTheCapAdmits() throws Exception {
+        try (var f = BatchFixture.sqlite(dir)) {
+            race(f);
+        }
+    }
+
+    private void race(BatchFixture f) throws Exception {
+        List<String> lines = IntStream.rangeClosed(1, CHUNKS)
+                .mapToObj(i -> BatchFixture.responsesLine("item-" + i, "The same request for every chunk"))
+                .toList();
+        PlanResult p =
+                f.plan(f.write("in.jsonl", lines), PlanConfig.ofDefaults().withMaxItems(1));
+        double est = f.ledger.chunks(p.runId()).get(0).estCostUsd();
+        assertThat(f.ledger.chunks(p.runId()))
+                .hasSize(CHUNKS)
+                .allSatisfy(c -> assertThat(c.estCostUsd()).isEqualTo(est));
+        double cap = est * ADMITTED + est / 2;
+        f.emulator.replaceFaults(new FaultPlan(
+                1, List.of(FaultRule.withProbability("POST /v1/files", 1.0, FaultSpec.parse("latency:300ms")))));
+        // Polls are a minute away, so nothing is collected (and no spend corrected) during the race.
+        RunConfig config =
+                BatchFixture.fast().withPollInterval(Duration.ofMinutes(1)).withDailyCap(cap);
+
+        runTogether(f, p.runId(), config);
+
+        assertThat(f.creates()).isEqualTo(ADMITTED);
+        List<ChunkRecord> chunks = f.ledger.chunks(p.runId());
+        assertThat(chunks.stream().filter(c -> c.batchId() != null)).hasSize(ADMITTED);
+        assertThat(chunks.stream().filter(c -> c.holdReason() != null))
+                .hasSize(CHUNKS - ADMITTED)
+                .allSatisfy(
+                        c -> assertThat(c.holdReason()).startsWith("daily cap").contains("--daily-cap"));
+        double spent = f.ledger.spent(LocalDate.now(ZoneOffset.UTC).toString());
+        assertThat(spent)
+                .isLessThanOrEqualTo(cap)
+                .isEqualTo(est * ADMITTED, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    /** {@value #WORKERS} runners, each with its own worker id, started at once, each stepping until nothing is due. */
+    private static void runTogether(BatchFixture f, String runId, RunConfig config) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+        try {
+            var start = new CountDownLatch(1);
+            var done = new ArrayList<Future<?>>();
+            for (int i = 0; i < WORKERS; i++) {
+                BatchRunner runner = f.runner(config.withWorker("w" + i, Duration.ofMinutes(2)));
+                done.add(pool.submit(() -> {
+                    start.await();
+                    while (runner.step(runId)) {
+                        // claim, upload, reserve and create (or hold) one chunk per step
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> d : done) {
+                d.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
