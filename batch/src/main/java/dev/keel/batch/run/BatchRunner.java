@@ -9,6 +9,7 @@ import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.ChunkState;
 import dev.keel.batch.ledger.ItemRecord;
 import dev.keel.batch.ledger.ItemState;
+import dev.keel.batch.ledger.LeaseLostException;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.Reservation;
 import dev.keel.batch.ledger.RunRecord;
@@ -152,6 +153,17 @@ public final class BatchRunner {
             }
             event(ch, "upstream " + e.kind() + " (" + e.getMessage() + "); next try in " + config.pollInterval());
             later(ch);
+        } catch (LeaseLostException e) {
+            // Another worker took the chunk over while this one was slower than its lease (a stall, a
+            // slow upload): the ledger refused this worker's write, so nothing of it was applied. The
+            // chunk is the new owner's now; this worker goes on with other work.
+            lastEvent = e.getMessage();
+            log.warn(
+                    "run={} chunk={} {}; left to its new owner. If this happens often, raise --lease (now {})",
+                    ch.runId(),
+                    ch.chunkNo(),
+                    e.getMessage(),
+                    config.lease());
         } catch (RuntimeException e) {
             release(ch);
             throw e;

@@ -522,6 +522,39 @@ class BatchRunnerTest {
         assertThat(r.costRatio()).isGreaterThan(0.5);
     }
 
+    @Test
+    void aWorkerThatLostItsLeaseMidStepLeavesTheChunkToItsNewOwnerInsteadOfFailing() throws Exception {
+        PlanResult p = plan(4, 10);
+        f.script("POST /v1/files", "latency:1500ms"); // the first upload is slow: longer than the lease
+        var slow = f.runner(BatchFixture.fast().withWorker("slow", java.time.Duration.ofMillis(300)));
+        var ahead = new ShiftedClock();
+        ahead.shift(java.time.Duration.ofSeconds(1)); // to this worker the slow one's lease has run out
+        var other = new BatchRunner(
+                f.ledger,
+                f.client,
+                f.createClient,
+                f.prices,
+                ReplayPolicy.ofDefaults(),
+                BatchFixture.fast().withWorker("other", java.time.Duration.ofSeconds(30)),
+                ahead,
+                dev.keel.core.policy.Sleeper.SYSTEM,
+                ProgressListener.NONE);
+        var slowStep = java.util.concurrent.CompletableFuture.supplyAsync(() -> slow.step(p.runId()));
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (f.ledger.chunks(p.runId()).get(0).intentAt() == null && System.nanoTime() < until) {
+            Thread.sleep(10); // the slow worker has claimed the chunk and noted its upload intent
+        }
+        assertThat(other.step(p.runId()))
+                .as("the other worker takes the chunk over")
+                .isTrue();
+        assertThat(slowStep.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the slow worker's refused write ends its step, not the worker")
+                .isTrue();
+        RunOutcome o = other.drive(p.runId());
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 4, 0, false));
+        assertThat(f.creates()).as("one batch, by the new owner").isEqualTo(1);
+    }
+
     /** The system clock, moved forward on demand. */
     static final class ShiftedClock extends java.time.Clock {
         private volatile long offset;
