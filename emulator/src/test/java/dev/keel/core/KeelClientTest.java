@@ -180,6 +180,58 @@ class KeelClientTest {
     }
 
     @Test
+    void stream_listenersHearCallEndAtTheHeaders_thenOneStreamEndWithTheParsedTerminalResponse() {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var client = KeelClient.builder(config().build())
+                .listener(new dev.keel.core.pipeline.EventListener() {
+                    @Override
+                    public void callStart(dev.keel.core.pipeline.CallContext c) {
+                        heard.add("callStart");
+                    }
+
+                    @Override
+                    public void callEnd(
+                            dev.keel.core.pipeline.CallContext c, dev.keel.core.http.HttpResult r, Duration e) {
+                        heard.add("callEnd");
+                    }
+
+                    @Override
+                    public void streamEnd(dev.keel.core.pipeline.CallContext c, dev.keel.core.http.StreamOutcome o) {
+                        heard.add(
+                                switch (o) {
+                                    case dev.keel.core.http.StreamOutcome.Finished f ->
+                                        "finished:" + f.events() + ":"
+                                                + f.billed().get("status").asText();
+                                    case dev.keel.core.http.StreamOutcome.Truncated t -> "truncated:" + t.events();
+                                    case dev.keel.core.http.StreamOutcome.Abandoned a -> "abandoned:" + a.events();
+                                });
+                    }
+                })
+                .build();
+        clients.add(client);
+        int events = 0;
+        try (EventStream s = client.responses().stream(HELLO, CallOptions.defaults())) {
+            for (JsonNode e = s.next(); e != null; e = s.next()) {
+                events++;
+                assertThat(heard).as("callEnd comes with the headers").contains("callEnd");
+            }
+            s.next();
+        }
+        try (EventStream s = client.responses().stream(HELLO, CallOptions.defaults())) {
+            s.next();
+        }
+
+        assertThat(heard)
+                .containsExactly(
+                        "callStart",
+                        "callEnd",
+                        "finished:" + events + ":completed",
+                        "callStart",
+                        "callEnd",
+                        "abandoned:1");
+    }
+
+    @Test
     void stream_cutAfterThreeEvents_endsInATypedTruncation() {
         var client = client(config());
         var call = withFault(Json.parse("{\"model\":\"m\",\"input\":\"x\",\"stream\":true}"), "cut-stream:3")

@@ -65,8 +65,9 @@ final class OpenApiSpec {
 
     /**
      * The spec is OpenAPI 3.1 but still marks some schemas with 3.0's {@code nullable: true}, which
-     * JSON Schema ignores; this rewrites each into the 3.1 form, a type union with {@code null} (and
-     * {@code null} added to an enum), so the validator reads the spec as its authors meant it.
+     * JSON Schema ignores; this rewrites each into the 3.1 form, a type union with {@code null} ({@code
+     * null} added to an enum, a {@code $ref} becoming {@code anyOf} it or null), so the validator
+     * reads the spec as its authors meant it.
      */
     private static void applyNullable(JsonNode node) {
         if (node instanceof ObjectNode obj && obj.path("nullable").asBoolean(false)) {
@@ -76,6 +77,11 @@ final class OpenApiSpec {
             }
             if (obj.get("enum") instanceof com.fasterxml.jackson.databind.node.ArrayNode values) {
                 values.addNull();
+            }
+            if (obj.has("$ref") && !obj.has("anyOf")) {
+                // A nullable reference (e.g. a chat chunk's usage): the referenced schema or null.
+                var ref = Json.object().set("$ref", obj.remove("$ref"));
+                obj.putArray("anyOf").add(ref).add(Json.object().put("type", "null"));
             }
         }
         node.forEach(OpenApiSpec::applyNullable);

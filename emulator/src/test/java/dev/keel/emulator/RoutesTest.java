@@ -131,6 +131,56 @@ class RoutesTest {
     }
 
     @Test
+    void responsesStream_terminalEventCarriesTheBufferedAnswersFullUsage_andOnlyIt() {
+        JsonNode buffered = http.post("/responses", Requests.PLAIN).json();
+        var events = EmulatorHttp.events(
+                http.post("/responses", Requests.streaming(Requests.PLAIN)).body());
+
+        JsonNode usage = events.get(events.size() - 1).at("/response/usage");
+        assertThat(usage).isEqualTo(buffered.get("usage"));
+        assertThat(usage.get("input_tokens").asInt()).isPositive();
+        assertThat(usage.get("output_tokens").asInt()).isPositive();
+        assertThat(usage.get("total_tokens").asInt())
+                .isEqualTo(usage.get("input_tokens").asInt()
+                        + usage.get("output_tokens").asInt());
+        assertThat(usage.at("/input_tokens_details/cached_tokens").isInt()).isTrue();
+        assertThat(usage.at("/output_tokens_details/reasoning_tokens").isInt()).isTrue();
+        assertThat(events.subList(0, events.size() - 1))
+                .as("usage is known only at the end")
+                .allSatisfy(e ->
+                        assertThat(e.path("response").path("usage").isObject()).isFalse());
+        var capped = EmulatorHttp.events(http.post(
+                        "/responses",
+                        "{\"model\":\"gpt-4.1-mini\",\"input\":\"Say hello\",\"max_output_tokens\":16,\"stream\":true}")
+                .body());
+        JsonNode incomplete = capped.get(capped.size() - 1);
+        assertThat(incomplete.get("type").asText()).isEqualTo("response.incomplete");
+        assertThat(incomplete.at("/response/usage/output_tokens").asInt()).isEqualTo(16);
+    }
+
+    @Test
+    void chatStream_includeUsage_everyChunkHasNullUsage_butAnExtraLastOneWithTheAnswersUsage() {
+        JsonNode buffered = http.post("/chat/completions", Requests.CHAT).json();
+        var chunks = EmulatorHttp.events(http.post(
+                        "/chat/completions",
+                        Requests.streaming(Requests.CHAT)
+                                .replace(
+                                        "\"stream\":true",
+                                        "\"stream\":true,\"stream_options\":{\"include_usage\":true}"))
+                .body());
+
+        JsonNode last = chunks.get(chunks.size() - 1);
+        assertThat(last.get("choices")).isEmpty();
+        assertThat(last.get("usage")).isEqualTo(buffered.get("usage"));
+        assertThat(chunks.subList(0, chunks.size() - 1))
+                .allSatisfy(c -> assertThat(c.get("usage").isNull()).isTrue());
+        assertThat(EmulatorHttp.events(http.post("/chat/completions", Requests.streaming(Requests.CHAT))
+                        .body()))
+                .as("without include_usage no chunk has a usage field")
+                .noneSatisfy(c -> assertThat(c.has("usage")).isTrue());
+    }
+
+    @Test
     void chat_plainToolAndStream_followTheChatWireFormat() {
         JsonNode plain = http.post("/chat/completions", Requests.CHAT).json();
         assertThat(plain.at("/choices/0/message/content").asText()).startsWith("Emulated reply to \"Say hello\"");

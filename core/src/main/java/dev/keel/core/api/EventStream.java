@@ -5,6 +5,7 @@ import dev.keel.core.error.StreamTruncatedException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.SseEvent;
 import dev.keel.core.http.SseReader;
+import dev.keel.core.http.StreamOutcome;
 import dev.keel.core.json.Json;
 import java.io.IOException;
 import java.util.Set;
@@ -13,7 +14,10 @@ import java.util.Set;
  * The events of a streamed answer, read one at a time. A stream that ends — cleanly or not — before
  * its terminal event ({@code response.completed}/{@code incomplete}/{@code failed}/{@code error}
  * for Responses, {@code [DONE]} for Chat Completions) ends in {@link StreamTruncatedException},
- * never in a quiet end. Not thread-safe; close it when done.
+ * never in a quiet end; once cut, it stays cut. How the stream ended is reported once to the call's
+ * listeners ({@link HttpResult#streamEnded}): finished (with the already parsed object carrying
+ * {@code model} and {@code usage}, which {@code cost_usd_total} prices), truncated, or abandoned
+ * when closed before its terminal event. Not thread-safe; close it when done.
  */
 public final class EventStream implements AutoCloseable {
 
@@ -23,6 +27,13 @@ public final class EventStream implements AutoCloseable {
         CHAT
     }
 
+    private enum State {
+        OPEN,
+        FINISHED,
+        CUT,
+        ABANDONED
+    }
+
     private static final Set<String> RESPONSE_TERMINALS =
             Set.of("response.completed", "response.incomplete", "response.failed", "error");
 
@@ -30,7 +41,11 @@ public final class EventStream implements AutoCloseable {
     private final SseReader reader;
     private final Terminal terminal;
     private int received;
-    private boolean finished;
+    private State state = State.OPEN;
+    private boolean closed;
+    private StreamTruncatedException cut;
+    /** Chat Completions: the last chunk whose usage is an object (include_usage), else null. */
+    private JsonNode usageChunk;
 
     /** Reads the events of a streaming answer from {@link dev.keel.core.KeelClient#execute} (a call made {@code asStream()}). */
     public static EventStream of(HttpResult result, Terminal terminal) {
@@ -44,34 +59,63 @@ public final class EventStream implements AutoCloseable {
     }
 
     /**
-     * The next event's JSON, or null after the terminal event.
+     * The next event's JSON, or null after the terminal event (however often it is called).
      *
-     * @throws StreamTruncatedException when the stream breaks or ends before its terminal event
+     * @throws StreamTruncatedException when the stream breaks or ends before its terminal event, and
+     *     on every call after that
+     * @throws IllegalStateException when the stream was closed before its terminal event
      */
     public JsonNode next() {
-        if (finished) {
-            return null;
+        switch (state) {
+            case FINISHED -> {
+                return null;
+            }
+            case CUT -> throw cut;
+            case ABANDONED ->
+                throw new IllegalStateException(
+                        "the stream was closed after " + received + " event(s), before its terminal event");
+            case OPEN -> {}
         }
-        SseEvent e;
-        try {
-            e = reader.next();
-        } catch (IOException cut) {
-            throw new StreamTruncatedException(received, result.requestId(), cut);
-        }
-        if (e == null) {
-            throw new StreamTruncatedException(received, result.requestId(), null);
-        }
+        SseEvent e = read();
         received++;
         if (e.isDone()) {
-            finished = true;
+            finish(usageChunk);
             return null;
         }
         JsonNode json = Json.parse(e.data());
-        if (terminal == Terminal.RESPONSES
-                && RESPONSE_TERMINALS.contains(json.path("type").asText())) {
-            finished = true;
+        if (terminal == Terminal.CHAT) {
+            if (json.path("usage").isObject()) {
+                usageChunk = json;
+            }
+        } else if (RESPONSE_TERMINALS.contains(json.path("type").asText())) {
+            finish(json.get("response"));
         }
         return json;
+    }
+
+    private SseEvent read() {
+        SseEvent e;
+        try {
+            e = reader.next();
+        } catch (IOException broken) {
+            throw cut(broken);
+        }
+        if (e == null) {
+            throw cut(null);
+        }
+        return e;
+    }
+
+    private StreamTruncatedException cut(IOException cause) {
+        cut = new StreamTruncatedException(received, result.requestId(), cause);
+        state = State.CUT;
+        result.streamEnded(new StreamOutcome.Truncated(cut));
+        return cut;
+    }
+
+    private void finish(JsonNode billed) {
+        state = State.FINISHED;
+        result.streamEnded(new StreamOutcome.Finished(received, billed));
     }
 
     /** Events received so far. */
@@ -84,8 +128,17 @@ public final class EventStream implements AutoCloseable {
         return result;
     }
 
+    /** Ends the stream and gives back its connection and permit; harmless when called again. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (state == State.OPEN) {
+            state = State.ABANDONED;
+            result.streamEnded(new StreamOutcome.Abandoned(received));
+        }
         result.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.keel.core.http;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The upstream's answer to one attempt: status, headers, the body (or, for a stream, the body's
@@ -15,6 +16,7 @@ import java.util.Map;
  * @param protocol {@code HTTP/1.1} or {@code HTTP/2.0}
  * @param attempts how many upstream attempts the call made (filled in by the pipeline)
  * @param source where the answer came from: the upstream, or a fallback while the breaker was open
+ * @param onStreamEnd hears how a stream's body ended ({@link #streamEnded}); null when nobody listens
  */
 public record HttpResult(
         int status,
@@ -25,7 +27,8 @@ public record HttpResult(
         PhaseTimings timings,
         int attempts,
         AutoCloseable onClose,
-        ResultSource source)
+        ResultSource source,
+        Consumer<StreamOutcome> onStreamEnd)
         implements AutoCloseable {
 
     public HttpResult {
@@ -45,12 +48,12 @@ public record HttpResult(
             PhaseTimings timings,
             int attempts,
             AutoCloseable onClose) {
-        this(status, headers, body, stream, protocol, timings, attempts, onClose, ResultSource.UPSTREAM);
+        this(status, headers, body, stream, protocol, timings, attempts, onClose, ResultSource.UPSTREAM, null);
     }
 
     /** A buffered JSON answer served by a fallback instead of the upstream (no attempt, no timings). */
     public static HttpResult served(ResultSource source, int status, Map<String, List<String>> headers, byte[] body) {
-        return new HttpResult(status, headers, body, null, null, null, 0, null, source);
+        return new HttpResult(status, headers, body, null, null, null, 0, null, source, null);
     }
 
     /** Whether this is not the upstream's answer to this call (a fallback served it): tell the user. */
@@ -88,12 +91,27 @@ public record HttpResult(
                 hook.close();
             }
         };
-        return new HttpResult(status, headers, body, stream, protocol, timings, attempts, both, source);
+        return new HttpResult(status, headers, body, stream, protocol, timings, attempts, both, source, onStreamEnd);
     }
 
     /** A copy that records the call's attempt count. */
     public HttpResult withAttempts(int n) {
-        return new HttpResult(status, headers, body, stream, protocol, timings, n, onClose, source);
+        return new HttpResult(status, headers, body, stream, protocol, timings, n, onClose, source, onStreamEnd);
+    }
+
+    /** A copy whose stream reader reports how the stream ended to {@code hook} (replacing any earlier one). */
+    public HttpResult withStreamEnd(Consumer<StreamOutcome> hook) {
+        return new HttpResult(status, headers, body, stream, protocol, timings, attempts, onClose, source, hook);
+    }
+
+    /**
+     * Reports how this answer's stream ended; the stream's reader ({@link dev.keel.core.api.EventStream})
+     * calls it once, before closing. Does nothing when nobody listens.
+     */
+    public void streamEnded(StreamOutcome outcome) {
+        if (onStreamEnd != null) {
+            onStreamEnd.accept(outcome);
+        }
     }
 
     /** Ends a stream and runs the release hooks; harmless for buffered answers. */

@@ -5,6 +5,7 @@ import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
 import dev.keel.core.http.ResultSource;
+import dev.keel.core.http.StreamOutcome;
 import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.RetryDecision;
@@ -27,6 +28,13 @@ public interface EventListener {
 
     /** A logical call succeeded. */
     default void callEnd(CallContext call, HttpResult result, Duration elapsed) {}
+
+    /**
+     * A streamed call's body ended: with its terminal event, cut, or closed by the caller first.
+     * Heard exactly once per stream read with {@link dev.keel.core.api.EventStream}, after {@link
+     * #callEnd} (which a stream reaches when its headers arrive), on the thread reading the stream.
+     */
+    default void streamEnd(CallContext call, StreamOutcome outcome) {}
 
     /** A logical call failed; {@code error} says why and after how many attempts. */
     default void callFailed(CallContext call, KeelException error, Duration elapsed) {}
@@ -70,6 +78,13 @@ public interface EventListener {
             public void callEnd(CallContext c, HttpResult r, Duration e) {
                 for (EventListener l : all) {
                     l.callEnd(c, r, e);
+                }
+            }
+
+            @Override
+            public void streamEnd(CallContext c, StreamOutcome o) {
+                for (EventListener l : all) {
+                    l.streamEnd(c, o);
                 }
             }
 

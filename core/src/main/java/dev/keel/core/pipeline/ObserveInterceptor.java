@@ -2,10 +2,16 @@ package dev.keel.core.pipeline;
 
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
+import dev.keel.core.http.StreamOutcome;
 import dev.keel.core.policy.Ticker;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
-/** Top of the stack: tells the listener when a call starts and how it ended. */
+/**
+ * Top of the stack: tells the listener when a call starts and how it ended, and, for a stream, how
+ * its body ended (once, however often its reader reports).
+ */
 final class ObserveInterceptor implements Interceptor {
 
     private final EventListener listener;
@@ -23,10 +29,29 @@ final class ObserveInterceptor implements Interceptor {
         try {
             HttpResult result = chain.proceed(chain.request());
             listener.callEnd(chain.context(), result, Duration.ofNanos(ticker.read() - start));
-            return result;
+            return result.stream() == null ? result : result.withStreamEnd(new StreamEnd(listener, chain.context()));
         } catch (KeelException e) {
             listener.callFailed(chain.context(), e, Duration.ofNanos(ticker.read() - start));
             throw e;
+        }
+    }
+
+    /** Passes a stream's first reported end to the listener and ignores any later report. */
+    private static final class StreamEnd implements Consumer<StreamOutcome> {
+        private final EventListener listener;
+        private final CallContext call;
+        private final AtomicBoolean reported = new AtomicBoolean();
+
+        StreamEnd(EventListener listener, CallContext call) {
+            this.listener = listener;
+            this.call = call;
+        }
+
+        @Override
+        public void accept(StreamOutcome outcome) {
+            if (reported.compareAndSet(false, true)) {
+                listener.streamEnd(call, outcome);
+            }
         }
     }
 }

@@ -1,11 +1,13 @@
 package dev.keel.core.slo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.cost.ModelPrice;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.Rates;
 import dev.keel.core.cost.TokenUsage;
 import dev.keel.core.http.HttpResult;
+import dev.keel.core.http.StreamOutcome;
 import dev.keel.core.json.JsonScan;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
@@ -23,15 +25,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code cost_usd_total{model,tier}}: what the upstream's answers cost, as the {@code usage} of each
- * successful buffered answer (Responses, Chat Completions, Embeddings) times its model's price in
- * the {@link PriceTable}, labelled by the priced model (a dated snapshot counts as its base model)
- * and the tier ({@code sync} for the pipeline's calls; {@link #record} takes Batch API costs too). A
- * model the table does not list never fails the call: its answers are counted in {@code
- * cost_unknown_model_total{model}} and the first one is logged once per model. Fallback answers and
- * streams are not counted (no usage in a buffered body). The answer is not parsed: {@link JsonScan}
+ * successful answer (Responses, Chat Completions, Embeddings) times its model's price in the {@link
+ * PriceTable}, labelled by the priced model (a dated snapshot counts as its base model) and the tier
+ * ({@code sync} for the pipeline's calls; {@link #record} takes Batch API costs too). A buffered
+ * answer is counted at {@link #callEnd}; a streamed one at {@link #streamEnd}, from the terminal
+ * event its reader already parsed ({@code response.completed}/{@code incomplete}, or a Chat
+ * Completions stream's final usage chunk). A stream that brings no usage — cut, closed by the caller
+ * first, or finished without usage — is counted in {@code cost_unmetered_streams_total{reason}}
+ * instead, so unmetered spend is visible. A model the table does not list never fails the call: its
+ * answers are counted in {@code cost_unknown_model_total{model}} and the first one is logged once
+ * per model. Fallback answers are not counted. A buffered answer is not parsed: {@link JsonScan}
  * finds the two top-level members ({@code usage} from the end, where the API writes it), and each
- * model's price is resolved once. Amounts are summed as
- * doubles (exact to far below a cent for any realistic spend). Thread-safe.
+ * model's price is resolved once. Amounts are summed as doubles (exact to far below a cent for any
+ * realistic spend). Thread-safe.
  */
 public final class CostMetrics implements EventListener {
 
@@ -44,6 +50,9 @@ public final class CostMetrics implements EventListener {
     private final Map<PriceTier, Map<String, Priced>> priced = new EnumMap<>(PriceTier.class);
 
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final Counter truncated;
+    private final Counter abandoned;
+    private final Counter noUsage;
 
     /** A model's rates per token and its cost counter, or (unknown model) its cost_unknown_model counter. */
     private record Priced(double input, double cachedInput, double output, Counter counter, boolean known) {
@@ -59,6 +68,17 @@ public final class CostMetrics implements EventListener {
         for (PriceTier tier : PriceTier.values()) {
             priced.put(tier, new ConcurrentHashMap<>());
         }
+        this.truncated = unmetered("truncated");
+        this.abandoned = unmetered("abandoned");
+        this.noUsage = unmetered("no_usage");
+    }
+
+    private Counter unmetered(String reason) {
+        return Counter.builder(MetricNames.COST_UNMETERED_STREAMS)
+                .description("streamed answers whose cost is not in cost_usd_total: no usage arrived")
+                .tag("reason", reason)
+                .tag("traffic_class", trafficClass)
+                .register(registry);
     }
 
     @Override
@@ -77,6 +97,26 @@ public final class CostMetrics implements EventListener {
         if (model != null) {
             record(model, PriceTier.SYNC, usage(body, JsonScan.start(usage), JsonScan.end(usage)));
         }
+    }
+
+    @Override
+    public void streamEnd(CallContext call, StreamOutcome outcome) {
+        switch (outcome) {
+            case StreamOutcome.Finished f -> recordStream(f.billed());
+            case StreamOutcome.Truncated t -> truncated.increment();
+            case StreamOutcome.Abandoned a -> abandoned.increment();
+        }
+    }
+
+    /** Prices a finished stream's usage (same table, same unknown-model handling as buffered answers). */
+    private void recordStream(JsonNode billed) {
+        JsonNode usage = billed == null ? null : billed.get("usage");
+        JsonNode model = billed == null ? null : billed.get("model");
+        if (usage == null || !usage.isObject() || model == null || !model.isTextual()) {
+            noUsage.increment();
+            return;
+        }
+        record(model.asText(), PriceTier.SYNC, TokenUsage.fromJson(usage));
     }
 
     /** Counts {@code usage} of {@code model} at {@code tier}'s prices; an unknown model is counted apart. */

@@ -38,6 +38,13 @@ public final class MetricNames {
     public static final String COST_USD = "cost_usd";
     /** Counter of answers whose model the price table does not list, tag {@code model}. */
     public static final String COST_UNKNOWN_MODEL = "cost_unknown_model";
+    /**
+     * Counter of streamed answers whose cost is not in {@code cost_usd_total} because no usage
+     * arrived, tag {@code reason}: {@code truncated} (cut before its terminal event), {@code
+     * abandoned} (closed by the caller before it) or {@code no_usage} (it finished without usage,
+     * e.g. a Chat Completions stream without {@code stream_options.include_usage}).
+     */
+    public static final String COST_UNMETERED_STREAMS = "cost_unmetered_streams";
     /** Gauge: 1 while the client is DEGRADED. */
     public static final String DEGRADED = "openai_degraded";
 

@@ -1,6 +1,7 @@
 package dev.keel.core.slo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,9 +10,12 @@ import dev.keel.core.CallOptions;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.TokenUsage;
+import dev.keel.core.error.StreamTruncatedException;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.ResultSource;
+import dev.keel.core.http.StreamOutcome;
+import dev.keel.core.json.Json;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.policy.Deadline;
 import dev.keel.core.policy.Ticker;
@@ -125,5 +129,61 @@ class CostMetricsTest {
 
         assertThat(registry.find(MetricNames.COST_USD).counters()).isEmpty();
         assertThat(registry.find(MetricNames.COST_UNKNOWN_MODEL).counters()).isEmpty();
+    }
+
+    private double unmetered(String reason) {
+        return registry.get(MetricNames.COST_UNMETERED_STREAMS)
+                .tag("reason", reason)
+                .tag("traffic_class", "online")
+                .counter()
+                .count();
+    }
+
+    @Test
+    void streamEnd_finished_pricesTheTerminalEventsUsageAtSync_likeABufferedAnswer() {
+        var response =
+                Json.parse("{\"id\":\"r1\",\"model\":\"gpt-4.1-mini-2025-04-14\",\"usage\":{\"input_tokens\":1000,"
+                        + "\"input_tokens_details\":{\"cached_tokens\":200},\"output_tokens\":500}}");
+        var chatChunk = Json.parse("{\"model\":\"gpt-4.1-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":3000,"
+                + "\"completion_tokens\":1000,\"prompt_tokens_details\":{\"cached_tokens\":1024}}}");
+
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(12, response));
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(9, chatChunk));
+
+        double responses = (800 * 0.40 + 200 * 0.10 + 500 * 1.60) / 1e6;
+        double chat = (1976 * 0.40 + 1024 * 0.10 + 1000 * 1.60) / 1e6;
+        assertThat(usd("gpt-4.1-mini", "sync")).isCloseTo(responses + chat, within(1e-12));
+        assertThat(unmetered("no_usage")).isZero();
+    }
+
+    @Test
+    void streamEnd_withoutUsage_countsUnmeteredByReason_andCostsNothing() {
+        var cut = new StreamTruncatedException(3, "req_1", null);
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Truncated(cut));
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Abandoned(5));
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Abandoned(0));
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(4, null)); // a chat stream without include_usage
+        metrics.streamEnd(
+                CONTEXT,
+                new StreamOutcome.Finished(2, Json.parse("{\"model\":\"gpt-4o\",\"usage\":null}"))); // response.failed
+
+        assertThat(unmetered("truncated")).isEqualTo(1);
+        assertThat(unmetered("abandoned")).isEqualTo(2);
+        assertThat(unmetered("no_usage")).isEqualTo(2);
+        assertThat(registry.find(MetricNames.COST_USD).counters()).isEmpty();
+    }
+
+    @Test
+    void streamEnd_unknownModel_isCountedApart_likeABufferedAnswer() {
+        var response = Json.parse("{\"model\":\"ft:my-model\",\"usage\":{\"input_tokens\":10,\"output_tokens\":5}}");
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(7, response));
+
+        assertThat(registry.get(MetricNames.COST_UNKNOWN_MODEL)
+                        .tag("model", "ft:my-model")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.find(MetricNames.COST_USD).counters()).isEmpty();
+        assertThat(logs.list).hasSize(1);
     }
 }

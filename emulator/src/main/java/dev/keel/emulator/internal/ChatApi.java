@@ -53,7 +53,11 @@ public final class ChatApi {
         return completion(model, FakeModel.answer(prompt, defect));
     }
 
-    /** The stream chunks of a finished completion, without the final {@code [DONE]}. */
+    /**
+     * The stream chunks of a finished completion, without the final {@code [DONE]}; with {@code
+     * includeUsage}, every chunk has {@code usage: null} and an extra last chunk with empty {@code
+     * choices} carries the usage (the spec's {@code stream_options.include_usage}).
+     */
     public List<ObjectNode> chunks(ObjectNode completion, boolean includeUsage) {
         var out = new ArrayList<ObjectNode>();
         JsonNode msg = completion.at("/choices/0/message");
@@ -73,6 +77,8 @@ public final class ChatApi {
         ObjectNode last = chunk(completion, out);
         ((ObjectNode) last.get("choices").get(0)).set("finish_reason", completion.at("/choices/0/finish_reason"));
         if (includeUsage) {
+            // As the API: every chunk carries usage, null but for an extra last chunk without choices.
+            out.forEach(c -> c.putNull("usage"));
             ObjectNode usage = chunk(completion, out);
             usage.putArray("choices");
             usage.set("usage", completion.get("usage"));
