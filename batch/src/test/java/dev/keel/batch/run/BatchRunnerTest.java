@@ -540,10 +540,9 @@ class BatchRunnerTest {
                 dev.keel.core.policy.Sleeper.SYSTEM,
                 ProgressListener.NONE);
         var slowStep = java.util.concurrent.CompletableFuture.supplyAsync(() -> slow.step(p.runId()));
-        long until = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
-        while (f.ledger.chunks(p.runId()).get(0).intentAt() == null && System.nanoTime() < until) {
-            Thread.sleep(10); // the slow worker has claimed the chunk and noted its upload intent
-        }
+        org.awaitility.Awaitility.await("the slow worker has claimed the chunk and noted its upload intent")
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> f.ledger.chunks(p.runId()).get(0).intentAt() != null);
         assertThat(other.step(p.runId()))
                 .as("the other worker takes the chunk over")
                 .isTrue();
