@@ -16,6 +16,7 @@ import dev.keel.core.http.PoolConfig;
 import dev.keel.core.json.Json;
 import dev.keel.core.policy.DegradeConfig;
 import dev.keel.core.policy.DegradeSignal;
+import dev.keel.core.slo.ErrorBudget;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import java.nio.charset.StandardCharsets;
@@ -247,6 +248,41 @@ class KeelClientTest {
                     .satisfies(e -> assertThat(((StreamTruncatedException) e).eventsReceived())
                             .isEqualTo(3));
         }
+    }
+
+    @Test
+    void streams_countInTheErrorBudgetWhenTheirBodyEnds_aCutOneAsAFailure() {
+        var client = client(config());
+        var body = Json.parse("{\"model\":\"m\",\"input\":\"x\",\"stream\":true}");
+        var cut = client.execute(withFault(body, "cut-stream:3").asStream(), CallOptions.defaults());
+        assertThat(client.degrade().window())
+                .as("nothing counted at the headers")
+                .containsExactly(0, 0);
+        try (var s = EventStream.of(cut, EventStream.Terminal.RESPONSES)) {
+            assertThatThrownBy(() -> {
+                        while (s.next() != null) {
+                            // read until the cut
+                        }
+                    })
+                    .isInstanceOf(StreamTruncatedException.class);
+        }
+        assertThat(client.degrade().window()).as("[calls, failures]").containsExactly(1, 1);
+        try (var s = EventStream.of(
+                client.execute(withFault(body, "ok").asStream(), CallOptions.defaults()),
+                EventStream.Terminal.RESPONSES)) {
+            while (s.next() != null) {
+                // read to the terminal event
+            }
+        }
+        try (var s = EventStream.of(
+                client.execute(withFault(body, "ok").asStream(), CallOptions.defaults()),
+                EventStream.Terminal.RESPONSES)) {
+            s.next(); // closed by the caller after one event: not the upstream's failure
+        }
+        assertThat(client.degrade().window()).containsExactly(3, 1);
+        assertThat(client.errorBudget().burnRate(ErrorBudget.Window.M5))
+                .as("one failure in three calls against a 0.5 %% budget")
+                .isCloseTo((1.0 / 3) / 0.005, org.assertj.core.data.Offset.offset(1e-6));
     }
 
     @Test
