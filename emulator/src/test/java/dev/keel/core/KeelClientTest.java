@@ -197,7 +197,8 @@ class KeelClientTest {
                     }
 
                     @Override
-                    public void streamEnd(dev.keel.core.pipeline.CallContext c, dev.keel.core.http.StreamOutcome o) {
+                    public void streamEnd(
+                            dev.keel.core.pipeline.CallContext c, dev.keel.core.http.StreamOutcome o, Duration e) {
                         heard.add(
                                 switch (o) {
                                     case dev.keel.core.http.StreamOutcome.Finished f ->

@@ -32,9 +32,10 @@ public interface EventListener {
     /**
      * A streamed call's body ended: with its terminal event, cut, or closed by the caller first.
      * Heard exactly once per stream read with {@link dev.keel.core.api.EventStream}, after {@link
-     * #callEnd} (which a stream reaches when its headers arrive), on the thread reading the stream.
+     * #callEnd} (which a stream reaches when its headers arrive), on the thread reading the stream;
+     * {@code elapsed} runs from the call's start to the stream's end.
      */
-    default void streamEnd(CallContext call, StreamOutcome outcome) {}
+    default void streamEnd(CallContext call, StreamOutcome outcome, Duration elapsed) {}
 
     /** A logical call failed; {@code error} says why and after how many attempts. */
     default void callFailed(CallContext call, KeelException error, Duration elapsed) {}
@@ -82,9 +83,9 @@ public interface EventListener {
             }
 
             @Override
-            public void streamEnd(CallContext c, StreamOutcome o) {
+            public void streamEnd(CallContext c, StreamOutcome o, Duration e) {
                 for (EventListener l : all) {
-                    l.streamEnd(c, o);
+                    l.streamEnd(c, o, e);
                 }
             }
 

@@ -29,7 +29,9 @@ final class ObserveInterceptor implements Interceptor {
         try {
             HttpResult result = chain.proceed(chain.request());
             listener.callEnd(chain.context(), result, Duration.ofNanos(ticker.read() - start));
-            return result.stream() == null ? result : result.withStreamEnd(new StreamEnd(listener, chain.context()));
+            return result.stream() == null
+                    ? result
+                    : result.withStreamEnd(new StreamEnd(listener, chain.context(), ticker, start));
         } catch (KeelException e) {
             listener.callFailed(chain.context(), e, Duration.ofNanos(ticker.read() - start));
             throw e;
@@ -40,17 +42,21 @@ final class ObserveInterceptor implements Interceptor {
     private static final class StreamEnd implements Consumer<StreamOutcome> {
         private final EventListener listener;
         private final CallContext call;
+        private final Ticker ticker;
+        private final long start;
         private final AtomicBoolean reported = new AtomicBoolean();
 
-        StreamEnd(EventListener listener, CallContext call) {
+        StreamEnd(EventListener listener, CallContext call, Ticker ticker, long start) {
             this.listener = listener;
             this.call = call;
+            this.ticker = ticker;
+            this.start = start;
         }
 
         @Override
         public void accept(StreamOutcome outcome) {
             if (reported.compareAndSet(false, true)) {
-                listener.streamEnd(call, outcome);
+                listener.streamEnd(call, outcome, Duration.ofNanos(ticker.read() - start));
             }
         }
     }

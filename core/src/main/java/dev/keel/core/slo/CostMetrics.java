@@ -100,7 +100,7 @@ public final class CostMetrics implements EventListener {
     }
 
     @Override
-    public void streamEnd(CallContext call, StreamOutcome outcome) {
+    public void streamEnd(CallContext call, StreamOutcome outcome, Duration elapsed) {
         switch (outcome) {
             case StreamOutcome.Finished f -> recordStream(f.billed());
             case StreamOutcome.Truncated t -> truncated.increment();

@@ -38,7 +38,7 @@ public final class OutcomeRecorder implements EventListener {
     }
 
     @Override
-    public void streamEnd(CallContext call, StreamOutcome outcome) {
+    public void streamEnd(CallContext call, StreamOutcome outcome, Duration elapsed) {
         boolean failed =
                 outcome instanceof StreamOutcome.Truncated t && t.error().kind().countsAsUpstreamFailure();
         degrade.record(failed);

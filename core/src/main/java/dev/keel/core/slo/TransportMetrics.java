@@ -7,6 +7,7 @@ import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
 import dev.keel.core.http.ResultSource;
+import dev.keel.core.http.StreamOutcome;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.CircuitBreaker;
@@ -112,8 +113,24 @@ public final class TransportMetrics implements EventListener {
 
     @Override
     public void callEnd(CallContext call, HttpResult result, Duration elapsed) {
-        if (!result.partial() && isModelCall(call)) {
+        if (!result.partial() && result.stream() == null && isModelCall(call)) {
             llmOk.record(elapsed.toNanos() / 1e6);
+        }
+    }
+
+    /**
+     * A stream's latency runs to its end, not to its headers: finished is {@code ok}, cut is {@code
+     * error}; a stream the caller closed early is left out (its length was the caller's choice).
+     */
+    @Override
+    public void streamEnd(CallContext call, StreamOutcome outcome, Duration elapsed) {
+        if (!isModelCall(call)) {
+            return;
+        }
+        switch (outcome) {
+            case StreamOutcome.Finished f -> llmOk.record(elapsed.toNanos() / 1e6);
+            case StreamOutcome.Truncated t -> llmError.record(elapsed.toNanos() / 1e6);
+            case StreamOutcome.Abandoned a -> {}
         }
     }
 

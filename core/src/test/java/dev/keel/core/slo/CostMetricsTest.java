@@ -147,8 +147,8 @@ class CostMetricsTest {
         var chatChunk = Json.parse("{\"model\":\"gpt-4.1-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":3000,"
                 + "\"completion_tokens\":1000,\"prompt_tokens_details\":{\"cached_tokens\":1024}}}");
 
-        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(12, response));
-        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(9, chatChunk));
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(12, response), Duration.ZERO);
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(9, chatChunk), Duration.ZERO);
 
         double responses = (800 * 0.40 + 200 * 0.10 + 500 * 1.60) / 1e6;
         double chat = (1976 * 0.40 + 1024 * 0.10 + 1000 * 1.60) / 1e6;
@@ -159,13 +159,15 @@ class CostMetricsTest {
     @Test
     void streamEnd_withoutUsage_countsUnmeteredByReason_andCostsNothing() {
         var cut = new StreamTruncatedException(3, "req_1", null);
-        metrics.streamEnd(CONTEXT, new StreamOutcome.Truncated(cut));
-        metrics.streamEnd(CONTEXT, new StreamOutcome.Abandoned(5));
-        metrics.streamEnd(CONTEXT, new StreamOutcome.Abandoned(0));
-        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(4, null)); // a chat stream without include_usage
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Truncated(cut), Duration.ZERO);
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Abandoned(5), Duration.ZERO);
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Abandoned(0), Duration.ZERO);
+        metrics.streamEnd(
+                CONTEXT, new StreamOutcome.Finished(4, null), Duration.ZERO); // a chat stream without include_usage
         metrics.streamEnd(
                 CONTEXT,
-                new StreamOutcome.Finished(2, Json.parse("{\"model\":\"gpt-4o\",\"usage\":null}"))); // response.failed
+                new StreamOutcome.Finished(2, Json.parse("{\"model\":\"gpt-4o\",\"usage\":null}")),
+                Duration.ZERO); // response.failed
 
         assertThat(unmetered("truncated")).isEqualTo(1);
         assertThat(unmetered("abandoned")).isEqualTo(2);
@@ -176,7 +178,7 @@ class CostMetricsTest {
     @Test
     void streamEnd_unknownModel_isCountedApart_likeABufferedAnswer() {
         var response = Json.parse("{\"model\":\"ft:my-model\",\"usage\":{\"input_tokens\":10,\"output_tokens\":5}}");
-        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(7, response));
+        metrics.streamEnd(CONTEXT, new StreamOutcome.Finished(7, response), Duration.ZERO);
 
         assertThat(registry.get(MetricNames.COST_UNKNOWN_MODEL)
                         .tag("model", "ft:my-model")

@@ -250,6 +250,36 @@ class TransportMetricsTest {
                 .contains("llm_latency_ms_count{outcome=\"error\",traffic_class=\"online\"} 1");
     }
 
+    @Test
+    void llmLatency_ofAStream_runsToItsEnd_finishedOk_cutError_closedEarlyLeftOut() {
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var ticker = new dev.keel.core.testing.FakeClock();
+        var metrics = new TransportMetrics(
+                registry,
+                "online",
+                new dev.keel.core.policy.InFlightLimit(4),
+                new ErrorBudget(SloConfig.ofDefaults(), ticker),
+                new dev.keel.core.policy.DegradeSignal(dev.keel.core.policy.DegradeConfig.ofDefaults(), ticker));
+        var model = context(
+                dev.keel.core.http.HttpCall.postJson("/responses", new byte[0]).asStream());
+        var headers = new dev.keel.core.http.HttpResult(
+                200, java.util.Map.of(), new byte[0], java.io.InputStream.nullInputStream(), "HTTP/2.0", null, 1, null);
+        metrics.callEnd(model, headers, Duration.ofMillis(300)); // the headers: not yet the latency
+        metrics.streamEnd(model, new dev.keel.core.http.StreamOutcome.Finished(40, null), Duration.ofMillis(4_000));
+        metrics.streamEnd(
+                model,
+                new dev.keel.core.http.StreamOutcome.Truncated(
+                        new dev.keel.core.error.StreamTruncatedException(3, "req_1", null)),
+                Duration.ofMillis(900));
+        metrics.streamEnd(model, new dev.keel.core.http.StreamOutcome.Abandoned(2), Duration.ofMillis(100));
+
+        assertThat(registry.scrape())
+                .contains("llm_latency_ms_count{outcome=\"ok\",traffic_class=\"online\"} 1")
+                .contains("llm_latency_ms_sum{outcome=\"ok\",traffic_class=\"online\"} 4000.0")
+                .contains("llm_latency_ms_count{outcome=\"error\",traffic_class=\"online\"} 1")
+                .contains("llm_latency_ms_sum{outcome=\"error\",traffic_class=\"online\"} 900.0");
+    }
+
     private static dev.keel.core.pipeline.CallContext context(dev.keel.core.http.HttpCall call) {
         return new dev.keel.core.pipeline.CallContext(
                 1,
