@@ -423,13 +423,13 @@ public final class Ledger {
 
     /** USD a run has committed: estimates of chunks being created or running, real cost of finished ones. */
     public double committed(String runId) {
-        return query(
-                        "SELECT COALESCE(SUM(CASE WHEN state = 'DONE' THEN COALESCE(actual_cost_usd, 0) ELSE est_cost_usd END), 0)"
-                                + " FROM keel_batch_chunk WHERE run_id = ? AND state IN ('CREATING', 'SUBMITTED', 'DONE')",
-                        rs -> rs.getDouble(1),
-                        runId)
-                .get(0);
+        return query(COMMITTED_SQL, rs -> rs.getDouble(1), runId).get(0);
     }
+
+    /** A run's committed cost: actual for collected chunks, the estimate for those being created or run. */
+    private static final String COMMITTED_SQL =
+            "SELECT COALESCE(SUM(CASE WHEN state = 'DONE' THEN COALESCE(actual_cost_usd, 0) ELSE est_cost_usd END), 0)"
+                    + " FROM keel_batch_chunk WHERE run_id = ? AND state IN ('CREATING', 'SUBMITTED', 'DONE')";
 
     /** USD committed on {@code day} (UTC, yyyy-MM-dd) across runs. */
     public double spent(String day) {
@@ -458,13 +458,34 @@ public final class Ledger {
      * chunk's row is locked first, as {@link #complete} does, so the two never wait on each other
      * in opposite orders.
      *
+     * <p>With a run ceiling the run's row is locked next (an update that changes nothing), which
+     * serialises the reservations of one run, and what the run has committed, this chunk included,
+     * is counted after the lock: a reservation another worker committed first is in the count.
+     *
      * @param capUsd the daily cap, or null for none
+     * @param maxCostUsd the run's cost ceiling, or null for none
      * @throws LeaseLostException when another worker took the chunk over; nothing is reserved
      */
     public Reservation beginCreate(
-            String runId, int chunkNo, String owner, String day, double estimate, Double capUsd, long now) {
+            String runId,
+            int chunkNo,
+            String owner,
+            String day,
+            double estimate,
+            Double capUsd,
+            Double maxCostUsd,
+            long now) {
         return inTransaction(c -> {
             updateChunk(c, runId, chunkNo, owner, set("state", "CREATING", "spend_day", day, "intent_at", now));
+            if (maxCostUsd != null) {
+                update(c, "UPDATE keel_batch_run SET state = state WHERE run_id = ?", runId);
+                double committed =
+                        query(c, COMMITTED_SQL, rs -> rs.getDouble(1), runId).get(0);
+                if (committed > maxCostUsd) {
+                    c.rollback(); // the chunk stays where it was; the caller holds it
+                    return new Reservation.OverRunCeiling(committed - estimate);
+                }
+            }
             if (capUsd == null) {
                 addSpend(c, day, estimate);
                 return new Reservation.Reserved();

@@ -231,9 +231,7 @@ public final class BatchRunner {
         if (config.maxCostUsd() != null) {
             double committed = ledger.committed(ch.runId());
             if (committed + ch.estCostUsd() > config.maxCostUsd()) {
-                return String.format(
-                        "run cost ceiling: $%.4f committed + $%.4f for chunk %d > --max-cost $%.4f",
-                        committed, ch.estCostUsd(), ch.chunkNo(), config.maxCostUsd());
+                return runCeilingReason(ch, committed);
             }
         }
         if (config.dailyCapUsd() != null) {
@@ -243,6 +241,12 @@ public final class BatchRunner {
             }
         }
         return null;
+    }
+
+    private String runCeilingReason(ChunkRecord ch, double committed) {
+        return String.format(
+                "run cost ceiling: $%.4f committed + $%.4f for chunk %d > --max-cost $%.4f",
+                committed, ch.estCostUsd(), ch.chunkNo(), config.maxCostUsd());
     }
 
     private String dailyCapReason(ChunkRecord ch, double spent) {
@@ -331,8 +335,13 @@ public final class BatchRunner {
                         today(),
                         ch.estCostUsd(),
                         config.dailyCapUsd(),
+                        config.maxCostUsd(),
                         clock.millis())) {
                     case Reservation.Reserved reserved -> {}
+                    case Reservation.OverRunCeiling over -> {
+                        hold(ch, runCeilingReason(ch, over.committedUsd()));
+                        return;
+                    }
                     case Reservation.OverCap over -> {
                         hold(ch, dailyCapReason(ch, over.committedUsd()));
                         return;

@@ -318,7 +318,14 @@ class BatchRunnerTest {
                 .isPresent();
         f.ledger.updateChunk(p.runId(), ch.chunkNo(), "local", Ledger.set("state", "UPLOADED", "file_id", fileId));
         assertThat(f.ledger.beginCreate(
-                        p.runId(), ch.chunkNo(), "local", today(), ch.estCostUsd(), cap, System.currentTimeMillis()))
+                        p.runId(),
+                        ch.chunkNo(),
+                        "local",
+                        today(),
+                        ch.estCostUsd(),
+                        cap,
+                        null,
+                        System.currentTimeMillis()))
                 .isEqualTo(new dev.keel.batch.ledger.Reservation.Reserved());
         assertThat(f.ledger.spent(today())).isEqualTo(ch.estCostUsd());
         return ch;

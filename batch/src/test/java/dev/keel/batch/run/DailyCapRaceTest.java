@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Workers racing to create chunks against one daily cap on a shared ledger: the cap admits exactly
+ * Workers racing to create chunks against one daily cap, or one run ceiling, on a shared ledger: the
+ * ceiling admits exactly
  * {@value #ADMITTED} chunks, and exactly that many batches are created, however the workers
  * interleave. Every upload answers after the same delay, so the workers reach their creates together
  * with the same spend in view — the interleaving in which a read-then-write check lets them all in.
@@ -40,22 +41,51 @@ class DailyCapRaceTest {
     @TempDir
     Path dir;
 
+    /** Which ceiling the race runs against. */
+    private enum Ceiling {
+        DAILY_CAP("daily cap", "--daily-cap"),
+        RUN_CEILING("run cost ceiling", "--max-cost");
+
+        final String reason;
+        final String option;
+
+        Ceiling(String reason, String option) {
+            this.reason = reason;
+            this.option = option;
+        }
+    }
+
     @Test
     void workersRacingOnPostgresCreateExactlyTheChunksTheCapAdmits() throws Exception {
         try (var pg = TestPostgres.createSchema();
                 var f = new BatchFixture(dir, pg.jdbcUrl())) {
-            race(f);
+            race(f, Ceiling.DAILY_CAP);
         }
     }
 
     @Test
     void threadsRacingOnSqliteCreateExactlyTheChunksTheCapAdmits() throws Exception {
         try (var f = BatchFixture.sqlite(dir)) {
-            race(f);
+            race(f, Ceiling.DAILY_CAP);
         }
     }
 
-    private void race(BatchFixture f) throws Exception {
+    @Test
+    void workersRacingOnPostgresCreateExactlyTheChunksTheRunCeilingAdmits() throws Exception {
+        try (var pg = TestPostgres.createSchema();
+                var f = new BatchFixture(dir, pg.jdbcUrl())) {
+            race(f, Ceiling.RUN_CEILING);
+        }
+    }
+
+    @Test
+    void threadsRacingOnSqliteCreateExactlyTheChunksTheRunCeilingAdmits() throws Exception {
+        try (var f = BatchFixture.sqlite(dir)) {
+            race(f, Ceiling.RUN_CEILING);
+        }
+    }
+
+    private void race(BatchFixture f, Ceiling ceiling) throws Exception {
         List<String> lines = IntStream.rangeClosed(1, CHUNKS)
                 .mapToObj(i -> BatchFixture.responsesLine("item-" + i, "The same request for every chunk"))
                 .toList();
@@ -69,8 +99,8 @@ class DailyCapRaceTest {
         f.emulator.replaceFaults(new FaultPlan(
                 1, List.of(FaultRule.withProbability("POST /v1/files", 1.0, FaultSpec.parse("latency:300ms")))));
         // Polls are a minute away, so nothing is collected (and no spend corrected) during the race.
-        RunConfig config =
-                BatchFixture.fast().withPollInterval(Duration.ofMinutes(1)).withDailyCap(cap);
+        RunConfig polls = BatchFixture.fast().withPollInterval(Duration.ofMinutes(1));
+        RunConfig config = ceiling == Ceiling.DAILY_CAP ? polls.withDailyCap(cap) : polls.withMaxCost(cap);
 
         runTogether(f, p.runId(), config);
 
@@ -79,9 +109,11 @@ class DailyCapRaceTest {
         assertThat(chunks.stream().filter(c -> c.batchId() != null)).hasSize(ADMITTED);
         assertThat(chunks.stream().filter(c -> c.holdReason() != null))
                 .hasSize(CHUNKS - ADMITTED)
-                .allSatisfy(
-                        c -> assertThat(c.holdReason()).startsWith("daily cap").contains("--daily-cap"));
-        double spent = f.ledger.spent(LocalDate.now(ZoneOffset.UTC).toString());
+                .allSatisfy(c ->
+                        assertThat(c.holdReason()).startsWith(ceiling.reason).contains(ceiling.option));
+        double spent = ceiling == Ceiling.DAILY_CAP
+                ? f.ledger.spent(LocalDate.now(ZoneOffset.UTC).toString())
+                : f.ledger.committed(p.runId());
         assertThat(spent)
                 .isLessThanOrEqualTo(cap)
                 .isEqualTo(est * ADMITTED, org.assertj.core.data.Offset.offset(1e-12));
