@@ -366,11 +366,7 @@ final class ClientOverhead {
     }
 
     private static ClosedLoop.Result result(List<Row> rows, String client) {
-        ClosedLoop.Result r = find(rows, client);
-        if (r == null) {
-            throw new IllegalStateException("no row for " + client);
-        }
-        return r;
+        return row(rows, client).result();
     }
 
     /** The client's result, or null when it did not run ({@code --without-sdk}). */
