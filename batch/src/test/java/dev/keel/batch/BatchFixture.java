@@ -109,16 +109,13 @@ public final class BatchFixture implements AutoCloseable {
     }
 
     public BatchRunner runner(RunConfig config) {
+        return runner(config, ReplayPolicy.ofDefaults(), Clock.systemUTC());
+    }
+
+    /** A runner with its own replay policy and clock. */
+    public BatchRunner runner(RunConfig config, ReplayPolicy policy, Clock clock) {
         return new BatchRunner(
-                ledger,
-                client,
-                createClient,
-                prices,
-                ReplayPolicy.ofDefaults(),
-                config,
-                Clock.systemUTC(),
-                Sleeper.SYSTEM,
-                ProgressListener.NONE);
+                ledger, client, createClient, prices, policy, config, clock, Sleeper.SYSTEM, ProgressListener.NONE);
     }
 
     /** Defaults with a 20 ms poll interval. */

@@ -258,16 +258,10 @@ class BatchRunnerTest {
     void aRefusedChunkIsReplayedWhenThePolicyMakesItsCodeRetryable() throws Exception {
         f.batchOutcomes("status:400,code:overloaded", "ok");
         PlanResult p = plan(3, 10);
-        var runner = new BatchRunner(
-                f.ledger,
-                f.client,
-                f.createClient,
-                f.prices,
-                ReplayPolicy.ofDefaults().with("overloaded", FailureClass.SERVER_ERROR),
+        var runner = f.runner(
                 BatchFixture.fast(),
-                java.time.Clock.systemUTC(),
-                dev.keel.core.policy.Sleeper.SYSTEM,
-                ProgressListener.NONE);
+                ReplayPolicy.ofDefaults().with("overloaded", FailureClass.SERVER_ERROR),
+                java.time.Clock.systemUTC());
 
         RunOutcome o = runner.drive(p.runId());
 
@@ -500,16 +494,7 @@ class BatchRunnerTest {
         PlanResult p = plan(6, 10);
         var clock = new ShiftedClock();
         var config = BatchFixture.fast().withSyncFallback(true, java.time.Duration.ofMinutes(10));
-        var runner = new BatchRunner(
-                f.ledger,
-                f.client,
-                f.createClient,
-                f.prices,
-                ReplayPolicy.ofDefaults(),
-                config,
-                clock,
-                dev.keel.core.policy.Sleeper.SYSTEM,
-                ProgressListener.NONE);
+        var runner = f.runner(config, ReplayPolicy.ofDefaults(), clock);
         assertThat(runner.step(p.runId())).isTrue(); // submitted
         clock.shift(java.time.Duration.ofMinutes(9));
         RunOutcome o = runner.drive(p.runId());
@@ -536,16 +521,10 @@ class BatchRunnerTest {
         var slow = f.runner(BatchFixture.fast().withWorker("slow", java.time.Duration.ofMillis(300)));
         var ahead = new ShiftedClock();
         ahead.shift(java.time.Duration.ofSeconds(1)); // to this worker the slow one's lease has run out
-        var other = new BatchRunner(
-                f.ledger,
-                f.client,
-                f.createClient,
-                f.prices,
-                ReplayPolicy.ofDefaults(),
+        var other = f.runner(
                 BatchFixture.fast().withWorker("other", java.time.Duration.ofSeconds(30)),
-                ahead,
-                dev.keel.core.policy.Sleeper.SYSTEM,
-                ProgressListener.NONE);
+                ReplayPolicy.ofDefaults(),
+                ahead);
         var slowStep = java.util.concurrent.CompletableFuture.supplyAsync(() -> slow.step(p.runId()));
         org.awaitility.Awaitility.await("the slow worker has claimed the chunk and noted its upload intent")
                 .atMost(java.time.Duration.ofSeconds(5))

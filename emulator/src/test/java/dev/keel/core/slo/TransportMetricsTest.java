@@ -214,13 +214,7 @@ class TransportMetricsTest {
     @Test
     void llmLatency_isAHistogramWithExactBucketCounts_forModelCallsOnly() {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var ticker = new dev.keel.core.testing.FakeClock();
-        var metrics = new TransportMetrics(
-                registry,
-                "online",
-                new dev.keel.core.policy.InFlightLimit(4),
-                new ErrorBudget(SloConfig.ofDefaults(), ticker),
-                new dev.keel.core.policy.DegradeSignal(dev.keel.core.policy.DegradeConfig.ofDefaults(), ticker));
+        var metrics = metricsOn(registry);
         var model = context(dev.keel.core.http.HttpCall.postJson("/responses", new byte[0]));
         var retrieve = context(dev.keel.core.http.HttpCall.get("/responses/resp_1"));
         var ok = new dev.keel.core.http.HttpResult(
@@ -253,13 +247,7 @@ class TransportMetricsTest {
     @Test
     void llmLatency_ofAStream_runsToItsEnd_finishedOk_cutError_closedEarlyLeftOut() {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var ticker = new dev.keel.core.testing.FakeClock();
-        var metrics = new TransportMetrics(
-                registry,
-                "online",
-                new dev.keel.core.policy.InFlightLimit(4),
-                new ErrorBudget(SloConfig.ofDefaults(), ticker),
-                new dev.keel.core.policy.DegradeSignal(dev.keel.core.policy.DegradeConfig.ofDefaults(), ticker));
+        var metrics = metricsOn(registry);
         var model = context(
                 dev.keel.core.http.HttpCall.postJson("/responses", new byte[0]).asStream());
         var headers = new dev.keel.core.http.HttpResult(
@@ -278,6 +266,17 @@ class TransportMetricsTest {
                 .contains("llm_latency_ms_sum{outcome=\"ok\",traffic_class=\"online\"} 4000.0")
                 .contains("llm_latency_ms_count{outcome=\"error\",traffic_class=\"online\"} 1")
                 .contains("llm_latency_ms_sum{outcome=\"error\",traffic_class=\"online\"} 900.0");
+    }
+
+    /** The transport meters of an "online" client on {@code registry}, its clocks fake. */
+    private static TransportMetrics metricsOn(PrometheusMeterRegistry registry) {
+        var ticker = new dev.keel.core.testing.FakeClock();
+        return new TransportMetrics(
+                registry,
+                "online",
+                new dev.keel.core.policy.InFlightLimit(4),
+                new ErrorBudget(SloConfig.ofDefaults(), ticker),
+                new dev.keel.core.policy.DegradeSignal(dev.keel.core.policy.DegradeConfig.ofDefaults(), ticker));
     }
 
     private static dev.keel.core.pipeline.CallContext context(dev.keel.core.http.HttpCall call) {
