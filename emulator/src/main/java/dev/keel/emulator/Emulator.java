@@ -100,6 +100,19 @@ public final class Emulator implements AutoCloseable {
         return server.realtime().openConnections();
     }
 
+    /**
+     * Bytes now kept of files, batch results and stored responses, as counted against {@link
+     * EmulatorConfig#storageBudgetBytes()}; never above it.
+     */
+    public long storedBytes() {
+        return server.storage().retainedBytes();
+    }
+
+    /** Stored objects (files, batch results, responses) evicted so far to stay within the storage budget. */
+    public long storageEvictions() {
+        return server.storage().evictedEntries();
+    }
+
     /** Forgets the recorded requests. */
     public void clearRequests() {
         server.clearRequests();

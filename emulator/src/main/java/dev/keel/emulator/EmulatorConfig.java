@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param maxBatchFileBytes largest batch input file (the API: 200 MB)
  * @param maxBatchRequests most requests in one batch (the API: 50,000)
  * @param realtime how the realtime WebSocket paces audio and expires sessions
+ * @param storageBudgetBytes the most bytes the emulator keeps of uploaded files, batch output and
+ *     error files, results of running batches and stored responses, together; past it the oldest
+ *     are evicted and answer 404 (default: a quarter of the heap's maximum, {@code -Xmx})
  */
 public record EmulatorConfig(
         String host,
@@ -37,7 +40,9 @@ public record EmulatorConfig(
         long maxFileBytes,
         long maxBatchFileBytes,
         int maxBatchRequests,
-        RealtimeSettings realtime) {
+        RealtimeSettings realtime,
+        // memory (storage budget)
+        long storageBudgetBytes) {
 
     public static final long MB = 1024L * 1024L;
 
@@ -57,6 +62,11 @@ public record EmulatorConfig(
         }
         if (recordCapacity < 0 || maxFileBytes < 1 || maxBatchFileBytes < 1 || maxBatchRequests < 1) {
             throw new IllegalArgumentException("recordCapacity must be >= 0 and the file/batch limits >= 1");
+        }
+        // memory (storage budget)
+        if (storageBudgetBytes < MB) {
+            throw new IllegalArgumentException(
+                    "storageBudgetBytes must be at least 1 MB (1048576), got " + storageBudgetBytes);
         }
         if (requiredKey != null && requiredKey.isBlank()) {
             throw new IllegalArgumentException("requiredKey must not be blank; leave it unset to accept any key");
@@ -86,7 +96,14 @@ public record EmulatorConfig(
                 .maxFileBytes(maxFileBytes)
                 .maxBatchFileBytes(maxBatchFileBytes)
                 .maxBatchRequests(maxBatchRequests)
-                .realtime(realtime);
+                .realtime(realtime)
+                // memory (storage budget)
+                .storageBudgetBytes(storageBudgetBytes);
+    }
+
+    /** The default storage budget: a quarter of the heap's maximum ({@code -Xmx}), at least 16 MB. */
+    public static long defaultStorageBudgetBytes() {
+        return Math.max(16 * MB, Runtime.getRuntime().maxMemory() / 4);
     }
 
     @Override
@@ -96,7 +113,8 @@ public record EmulatorConfig(
                 + batchTimings + ", rateLimits=" + rateLimits + ", faultRules="
                 + faults.rules().size()
                 + ", recordCapacity=" + recordCapacity + ", maxFileBytes=" + maxFileBytes + ", maxBatchFileBytes="
-                + maxBatchFileBytes + ", maxBatchRequests=" + maxBatchRequests + ", realtime=" + realtime + "]";
+                + maxBatchFileBytes + ", maxBatchRequests=" + maxBatchRequests + ", realtime=" + realtime
+                + ", storageBudgetBytes=" + storageBudgetBytes + "]";
     }
 
     /** Builder for {@link EmulatorConfig}; not thread-safe. */
@@ -114,6 +132,8 @@ public record EmulatorConfig(
         private long maxBatchFileBytes = 200 * MB;
         private int maxBatchRequests = 50_000;
         private RealtimeSettings realtime = RealtimeSettings.ofDefaults();
+        // memory (storage budget)
+        private long storageBudgetBytes = defaultStorageBudgetBytes();
 
         private Builder() {}
 
@@ -182,6 +202,12 @@ public record EmulatorConfig(
             return this;
         }
 
+        // memory (storage budget)
+        public Builder storageBudgetBytes(long v) {
+            storageBudgetBytes = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException as the record's constructor */
         public EmulatorConfig build() {
             return new EmulatorConfig(
@@ -197,7 +223,9 @@ public record EmulatorConfig(
                     maxFileBytes,
                     maxBatchFileBytes,
                     maxBatchRequests,
-                    realtime);
+                    realtime,
+                    // memory (storage budget)
+                    storageBudgetBytes);
         }
     }
 }

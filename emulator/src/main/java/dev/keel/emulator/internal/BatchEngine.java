@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
 import dev.keel.emulator.BatchTimings;
 import dev.keel.emulator.fault.FaultEffect;
 import dev.keel.emulator.fault.FaultEffect.BatchDefect;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -28,8 +26,14 @@ import java.util.Set;
  * {@code completed} F later — unless processing would end after W, in which case it is {@code
  * expired} at W with the finished lines kept and {@code batch_expired} lines for the rest. A cancel
  * keeps the lines finished by then and ends {@code cancelled} after the cancelling time; unrun lines
- * are left out. Every {@code *_at} field is set when its stage is reached. Output and error files
- * are written once, when the batch ends. Thread-safe: each batch is advanced under its own lock.
+ * are left out. Every {@code *_at} field is set when its stage is reached.
+ *
+ * <p>The input is validated and run when the batch is created (its outcome is shown only once the
+ * batch reaches that stage), so a batch never keeps its input file or parsed lines: only its
+ * {@link BatchResults} — the output and error lines, serialised once — which count against the
+ * {@link StorageBudget} until the batch ends and they become its output and error files. Results
+ * evicted before that leave the batch reporting its final counts, with output and error file ids
+ * that answer 404. Thread-safe: each batch is advanced under its own lock.
  */
 public final class BatchEngine {
 
@@ -47,6 +51,7 @@ public final class BatchEngine {
     private final double speed;
     private final BatchTimings timings;
     private final FileStore files;
+    private final StorageBudget budget;
     private final ModelRoutes routes;
     private final long maxBatchFileBytes;
     private final int maxBatchRequests;
@@ -57,6 +62,7 @@ public final class BatchEngine {
             double speed,
             BatchTimings timings,
             FileStore files,
+            StorageBudget budget,
             ModelRoutes routes,
             long maxBatchFileBytes,
             int maxBatchRequests) {
@@ -64,6 +70,7 @@ public final class BatchEngine {
         this.speed = speed;
         this.timings = timings;
         this.files = files;
+        this.budget = budget;
         this.routes = routes;
         this.maxBatchFileBytes = maxBatchFileBytes;
         this.maxBatchRequests = maxBatchRequests;
@@ -105,8 +112,9 @@ public final class BatchEngine {
                     "input_file_id",
                     null);
         }
-        var b = new Batch(Ids.hex("batch_"), endpoint, fileId, input.bytes(), metadata, defect, clock.instant());
+        var b = new Batch(Ids.hex("batch_"), endpoint, fileId, metadata, defect, clock.instant());
         b.lineFailureRate = outcome == null ? 0 : outcome.lineFailureRate();
+        prepare(b, input.bytes());
         synchronized (batches) {
             batches.put(b.id, b);
         }
@@ -196,17 +204,19 @@ public final class BatchEngine {
         if (now < v) {
             return new State("validating");
         }
-        validate(b);
         if (!b.errors.isEmpty()) {
             var s = new State("failed");
+            s.validated = true;
             s.failedAt = v;
             return s;
         }
-        return running(b, now, v);
+        State s = running(b, now, v);
+        s.validated = true;
+        return s;
     }
 
     private State running(Batch b, double now, double v) {
-        int n = b.lines.size();
+        int n = b.requests;
         double per = seconds(timings.perRequest());
         double processingEnd = b.defect == BatchDefect.EXPIRED ? Double.POSITIVE_INFINITY : v + n * per;
         double window = seconds(timings.completionWindow());
@@ -241,14 +251,16 @@ public final class BatchEngine {
         var s = new State("cancelling");
         s.cancellingAt = b.cancelAt;
         s.done = done;
-        if (b.lines != null && b.cancelAt >= seconds(timings.validating())) {
+        boolean ran = b.cancelAt >= seconds(timings.validating());
+        if (ran) {
+            s.validated = true;
             s.inProgressAt = seconds(timings.validating());
         }
         double end = b.cancelAt + seconds(timings.cancelling());
         if (now >= end) {
             s.status = "cancelled";
             s.cancelledAt = end;
-            if (b.lines != null) {
+            if (ran) {
                 finish(b, done, false);
             }
         }
@@ -257,7 +269,7 @@ public final class BatchEngine {
 
     /** Requests finished by emulated time {@code t} (seconds), counted in whole nanoseconds so no rounding loses one. */
     private int doneBy(Batch b, double t, double v, double per) {
-        int n = b.lines.size();
+        int n = b.requests;
         long elapsed = Math.round(t * 1e9) - Math.round(v * 1e9);
         long perNanos = Math.round(per * 1e9);
         int done = perNanos <= 0 ? n : (int) Math.min(n, Math.floorDiv(elapsed, perNanos));
@@ -271,14 +283,13 @@ public final class BatchEngine {
         return d.toNanos() / 1e9;
     }
 
-    private void validate(Batch b) {
-        if (b.lines != null) {
-            return;
-        }
+    /** Validates the input and, when it is valid, runs every request: the batch keeps only the results. */
+    private void prepare(Batch b, byte[] input) {
         var v = new BatchValidation(b.endpoint, maxBatchRequests);
-        b.lines = v.lines(new String(b.input, StandardCharsets.UTF_8));
+        v.check(input);
         b.errors = v.errors();
         b.model = v.model();
+        b.requests = v.requests();
         if (b.errors.isEmpty() && b.defect == BatchDefect.FAILED) {
             b.errors.add(BatchValidation.error(
                     "token_limit_exceeded",
@@ -286,15 +297,22 @@ public final class BatchEngine {
                             + " enqueued tokens. Please try again once some in_progress batches have been completed.",
                     null));
         }
-        if (b.errors.isEmpty()) {
-            b.results = new ArrayList<>();
-            for (int i = 0; i < b.lines.size(); i++) {
-                b.results.add(run(b, i));
-            }
+        if (!b.errors.isEmpty()) {
+            return;
         }
+        var results = new BatchResults(b.requests);
+        int[] i = {0};
+        JsonLines.forEach(input, line -> {
+            ObjectNode request = ((JsonLines.Parsed) line).value();
+            results.add(request.get("custom_id").asText(), run(b, i[0]++, request.get("body")));
+        });
+        results.trim();
+        b.summary = Summary.of(results, b.requests);
+        b.results = results;
+        budget.admit(b.id, results.bytes(), () -> b.results = null);
     }
 
-    private ModelRoutes.Result run(Batch b, int i) {
+    private ModelRoutes.Result run(Batch b, int i, JsonNode body) {
         boolean forcedFailure = b.defect == BatchDefect.ERROR_ONLY || (b.defect == BatchDefect.PARTIAL && i % 5 == 4);
         if (forcedFailure) {
             return new ModelRoutes.Result(500, ApiException.forStatus(500, null).body());
@@ -304,7 +322,7 @@ public final class BatchEngine {
             return new ModelRoutes.Result(
                     status, ApiException.forStatus(status, null).body());
         }
-        return routes.execute(b.endpoint, b.lines.get(i).get("body"));
+        return routes.execute(b.endpoint, body);
     }
 
     /** Whether request {@code i} of {@code b} fails: a hash of the batch id and index below the rate. */
@@ -316,60 +334,37 @@ public final class BatchEngine {
         return (h >>> 11) * 0x1.0p-53 < b.lineFailureRate;
     }
 
+    /** Writes the output and error files of the first {@code done} requests, once; the results are then dropped. */
     private void finish(Batch b, int done, boolean expired) {
         if (b.finished) {
             return;
         }
         b.finished = true;
-        var out = new StringBuilder();
-        var err = new StringBuilder();
-        for (int i = 0; i < b.lines.size(); i++) {
-            String customId = b.lines.get(i).get("custom_id").asText();
-            if (i < done) {
-                ModelRoutes.Result r = b.results.get(i);
-                (r.status() == 200 ? out : err)
-                        .append(Json.write(outputLine(customId, r)))
-                        .append('\n');
-            } else if (expired) {
-                err.append(Json.write(expiredLine(customId))).append('\n');
+        BatchResults r = b.results;
+        if (r == null) {
+            // Evicted from the storage budget before the batch ended: the files are gone, as a deleted file is.
+            if (b.summary.failed() < b.requests && done > 0) {
+                b.outputFileId = Ids.alnum("file-");
             }
+            if (b.summary.failed() > 0 || (expired && done < b.requests)) {
+                b.errorFileId = Ids.alnum("file-");
+            }
+            return;
         }
+        b.summary = Summary.of(r, done);
+        byte[] out = r.outputFile(done);
+        byte[] err = r.errorFile(done, expired);
+        b.results = null;
+        budget.release(b.id);
         long now = clock.instant().getEpochSecond();
-        if (!out.isEmpty()) {
-            b.outputFileId = files.add(b.id + "_output.jsonl", "batch_output", bytes(out), now, null)
+        if (out != null) {
+            b.outputFileId = files.add(b.id + "_output.jsonl", "batch_output", out, now, null)
                     .id();
         }
-        if (!err.isEmpty()) {
-            b.errorFileId = files.add(b.id + "_error.jsonl", "batch_output", bytes(err), now, null)
+        if (err != null) {
+            b.errorFileId = files.add(b.id + "_error.jsonl", "batch_output", err, now, null)
                     .id();
         }
-    }
-
-    private static byte[] bytes(StringBuilder b) {
-        return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static ObjectNode outputLine(String customId, ModelRoutes.Result r) {
-        ObjectNode line = Json.object();
-        line.put("id", Ids.hex("batch_req_"));
-        line.put("custom_id", customId);
-        ObjectNode resp = line.putObject("response");
-        resp.put("status_code", r.status());
-        resp.put("request_id", Ids.hex("req_"));
-        resp.set("body", r.body());
-        line.putNull("error");
-        return line;
-    }
-
-    private static ObjectNode expiredLine(String customId) {
-        ObjectNode line = Json.object();
-        line.put("id", Ids.hex("batch_req_"));
-        line.put("custom_id", customId);
-        line.putNull("response");
-        line.putObject("error")
-                .put("code", "batch_expired")
-                .put("message", "This request could not be executed before the completion window expired.");
-        return line;
     }
 
     private ObjectNode json(Batch b, State s) {
@@ -378,8 +373,10 @@ public final class BatchEngine {
         j.put("id", b.id);
         j.put("object", "batch");
         j.put("endpoint", b.endpoint);
-        putPresent(j, "model", b.model);
-        if (b.errors != null && !b.errors.isEmpty()) {
+        if (s.validated) {
+            putPresent(j, "model", b.model);
+        }
+        if (s.validated && !b.errors.isEmpty()) {
             ObjectNode errors = j.putObject("errors");
             errors.put("object", "list");
             ArrayNode data = errors.putArray("data");
@@ -400,15 +397,14 @@ public final class BatchEngine {
         putPresent(j, "cancelling_at", at(c, s.cancellingAt));
         putPresent(j, "cancelled_at", at(c, s.cancelledAt));
         ObjectNode counts = j.putObject("request_counts");
-        int total = b.lines == null || !b.errors.isEmpty() ? 0 : b.lines.size();
-        int failed = 0;
-        for (int i = 0; i < s.done; i++) {
-            failed += b.results.get(i).status() == 200 ? 0 : 1;
-        }
+        int total = !s.validated || !b.errors.isEmpty() ? 0 : b.requests;
+        BatchResults r = b.results;
+        Summary done = s.done == 0 ? Summary.NONE : r != null ? Summary.of(r, s.done) : b.summary;
+        int failed = done.failed();
         counts.put("total", total);
         counts.put("completed", s.done - failed);
         counts.put("failed", failed + (s.status.equals("expired") ? total - s.done : 0));
-        j.set("usage", usage(b, s.done));
+        j.set("usage", usage(done));
         j.set("metadata", b.metadata);
         return j;
     }
@@ -430,18 +426,9 @@ public final class BatchEngine {
         return offset == null ? null : createdAt + (long) Math.floor(offset);
     }
 
-    private static ObjectNode usage(Batch b, int done) {
-        long in = 0;
-        long out = 0;
-        for (int i = 0; i < done; i++) {
-            JsonNode u = b.results.get(i).body().path("usage");
-            in += u.has("input_tokens")
-                    ? u.path("input_tokens").asLong()
-                    : u.path("prompt_tokens").asLong();
-            out += u.has("output_tokens")
-                    ? u.path("output_tokens").asLong()
-                    : u.path("completion_tokens").asLong();
-        }
+    private static ObjectNode usage(Summary done) {
+        long in = done.inputTokens();
+        long out = done.outputTokens();
         ObjectNode usage = Json.object();
         usage.put("input_tokens", in);
         usage.putObject("input_tokens_details").put("cached_tokens", 0);
@@ -462,45 +449,54 @@ public final class BatchEngine {
         Double cancellingAt;
         Double cancelledAt;
         int done;
+        /** Whether the batch has passed its validating stage (so its model, errors and total show). */
+        boolean validated;
 
         State(String status) {
             this.status = status;
         }
     }
 
-    /** One batch: what was asked, and what validation found. Guarded by its own monitor. */
+    /** Failures and tokens of a batch's first requests. */
+    private record Summary(int failed, long inputTokens, long outputTokens) {
+        static final Summary NONE = new Summary(0, 0, 0);
+
+        static Summary of(BatchResults r, int done) {
+            return new Summary(r.failedBy(done), r.inputTokensBy(done), r.outputTokensBy(done));
+        }
+    }
+
+    /**
+     * One batch: what was asked, what validation found and, until it ends, its results. Guarded by
+     * its own monitor, except {@link #results}, which the storage budget may drop from any thread.
+     */
     private static final class Batch {
         final String id;
         final String endpoint;
         final String inputFileId;
-        final byte[] input;
         final JsonNode metadata;
         final BatchDefect defect;
         double lineFailureRate;
         int lineFailures;
         final Instant createdReal;
         final long createdAt;
-        List<JsonNode> lines;
+        int requests;
         List<ObjectNode> errors;
-        List<ModelRoutes.Result> results;
+        /** The results while the batch runs; null once it ended or the storage budget evicted them. */
+        volatile BatchResults results;
+        /** Totals of all requests until the batch ends, then of those it finished. */
+        Summary summary = Summary.NONE;
+
         String model;
         Double cancelAt;
         boolean finished;
         String outputFileId;
         String errorFileId;
 
-        Batch(
-                String id,
-                String endpoint,
-                String fileId,
-                byte[] input,
-                JsonNode metadata,
-                BatchDefect defect,
-                Instant now) {
+        Batch(String id, String endpoint, String fileId, JsonNode metadata, BatchDefect defect, Instant now) {
             this.id = id;
             this.endpoint = endpoint;
             this.inputFileId = fileId;
-            this.input = input;
             this.metadata = metadata;
             this.defect = defect;
             this.createdReal = now;
@@ -544,49 +540,48 @@ public final class BatchEngine {
         private final List<ObjectNode> errors = new ArrayList<>();
         private final Set<String> ids = new HashSet<>();
         private String model;
+        private int requests;
 
         BatchValidation(String endpoint, int maxRequests) {
             this.endpoint = endpoint;
             this.maxRequests = maxRequests;
         }
 
-        List<JsonNode> lines(String text) {
-            var lines = new ArrayList<JsonNode>();
-            String[] raw = text.split("\n", -1);
-            for (int i = 0; i < raw.length; i++) {
-                if (!raw[i].isBlank()) {
-                    JsonNode line = line(raw[i], i + 1);
-                    if (line != null) {
-                        lines.add(line);
+        /** Checks every line of {@code input}; the findings are then in {@link #errors()}. */
+        void check(byte[] input) {
+            int[] seen = {0};
+            JsonLines.forEach(input, line -> {
+                seen[0]++;
+                switch (line) {
+                    case JsonLines.Invalid bad ->
+                        errors.add(
+                                error("invalid_json_line", "This line is not parseable as valid JSON.", bad.number()));
+                    case JsonLines.Parsed ok -> {
+                        if (line(ok.value(), ok.number())) {
+                            requests++;
+                        }
                     }
                 }
-            }
-            if (lines.isEmpty() && errors.isEmpty()) {
+            });
+            if (seen[0] == 0) {
                 errors.add(error("empty_file", "The batch input file is empty.", null));
             }
-            if (lines.size() > maxRequests) {
+            if (requests > maxRequests) {
                 errors.add(error(
                         "too_many_tasks",
-                        "The batch has " + lines.size() + " requests; the maximum is " + maxRequests + ".",
+                        "The batch has " + requests + " requests; the maximum is " + maxRequests + ".",
                         null));
             }
-            return lines;
         }
 
-        private JsonNode line(String raw, int lineNo) {
-            JsonNode line;
-            try {
-                line = Json.parse(raw);
-            } catch (JsonSyntaxException e) {
-                errors.add(error("invalid_json_line", "This line is not parseable as valid JSON.", lineNo));
-                return null;
-            }
+        /** Checks one request line; false when it lacks a required field (so it is no request). */
+        private boolean line(ObjectNode line, int lineNo) {
             for (String field : new String[] {"custom_id", "method", "url", "body"}) {
                 if (!line.hasNonNull(field)) {
                     errors.add(withParam(
                             error("missing_required_parameter", "Missing required parameter: '" + field + "'.", lineNo),
                             field));
-                    return null;
+                    return false;
                 }
             }
             String customId = line.get("custom_id").asText();
@@ -608,7 +603,7 @@ public final class BatchEngine {
                         lineNo));
             }
             checkBody(line.get("body"), lineNo);
-            return line;
+            return true;
         }
 
         private void checkBody(JsonNode body, int lineNo) {
@@ -634,6 +629,10 @@ public final class BatchEngine {
 
         String model() {
             return model;
+        }
+
+        int requests() {
+            return requests;
         }
 
         static ObjectNode error(String code, String message, Integer line) {

@@ -51,6 +51,7 @@ public final class EmulatorServer implements AutoCloseable {
     private final ResponsesApi responses;
     private final ChatApi chat;
     private final EmbeddingsApi embeddings = new EmbeddingsApi();
+    private final StorageBudget storage;
     private final FileStore files;
     private final BatchEngine batches;
     private final RealtimeSecretsApi secrets;
@@ -81,14 +82,16 @@ public final class EmulatorServer implements AutoCloseable {
         this.config = config;
         this.recorder = new Recorder(config.recordCapacity());
         this.faults = config.faults();
-        this.responses = new ResponsesApi(config.clock());
+        this.storage = new StorageBudget(config.storageBudgetBytes());
+        this.responses = new ResponsesApi(config.clock(), storage);
         this.chat = new ChatApi(config.clock());
-        this.files = new FileStore(config.clock(), config.maxFileBytes());
+        this.files = new FileStore(config.clock(), config.maxFileBytes(), storage);
         this.batches = new BatchEngine(
                 config.clock(),
                 config.batchSpeed(),
                 config.batchTimings(),
                 files,
+                storage,
                 new ModelRoutes(responses, chat, embeddings),
                 config.maxBatchFileBytes(),
                 config.maxBatchRequests());
@@ -126,6 +129,11 @@ public final class EmulatorServer implements AutoCloseable {
 
     public void clearRequests() {
         recorder.clear();
+    }
+
+    /** The budget that stored files, batch results and stored responses share. */
+    public StorageBudget storage() {
+        return storage;
     }
 
     /** The realtime client secrets issued so far (for the realtime WebSocket's auth). */

@@ -12,7 +12,9 @@ import java.util.Set;
 
 /**
  * {@code /v1/files}: uploads, listing, metadata, content and deletion, in memory, with the API's
- * purposes, expiry rules and list paging. Thread-safe.
+ * purposes, expiry rules and list paging. Each file's bytes are kept once and count against the
+ * {@link StorageBudget}; past it the oldest files are evicted and answer 404 like deleted ones.
+ * Thread-safe.
  */
 public final class FileStore {
 
@@ -39,11 +41,13 @@ public final class FileStore {
 
     private final InstantSource clock;
     private final long maxFileBytes;
+    private final StorageBudget budget;
     private final Map<String, StoredFile> files = new LinkedHashMap<>();
 
-    public FileStore(InstantSource clock, long maxFileBytes) {
+    public FileStore(InstantSource clock, long maxFileBytes, StorageBudget budget) {
         this.clock = clock;
         this.maxFileBytes = maxFileBytes;
+        this.budget = budget;
     }
 
     /**
@@ -68,6 +72,16 @@ public final class FileStore {
             throw new ApiException(
                     413,
                     "File is too large: " + bytes.length + " bytes. The maximum is " + maxFileBytes + " bytes.",
+                    "invalid_request_error",
+                    "file",
+                    "file_too_large");
+        }
+        if (!budget.fits(bytes.length)) {
+            throw new ApiException(
+                    413,
+                    "File is too large for the keel emulator's storage budget: " + bytes.length
+                            + " bytes; the budget is " + budget.budgetBytes()
+                            + " bytes. Start the emulator with a larger --storage-budget (or -Xmx).",
                     "invalid_request_error",
                     "file",
                     "file_too_large");
@@ -100,11 +114,21 @@ public final class FileStore {
         return seconds;
     }
 
-    /** Stores a file the emulator itself produced (batch output and error files). */
-    public synchronized StoredFile add(String filename, String purpose, byte[] bytes, long createdAt, Long expiresAt) {
+    /**
+     * Stores a file the emulator itself produced (batch output and error files); may evict the
+     * oldest stored objects, this one too when it alone exceeds the budget.
+     */
+    public StoredFile add(String filename, String purpose, byte[] bytes, long createdAt, Long expiresAt) {
         var f = new StoredFile(Ids.alnum("file-"), filename, purpose, bytes, createdAt, expiresAt);
-        files.put(f.id(), f);
+        synchronized (this) {
+            files.put(f.id(), f);
+        }
+        budget.admit(f.id(), bytes.length, () -> evict(f.id()));
         return f;
+    }
+
+    private synchronized void evict(String id) {
+        files.remove(id);
     }
 
     /** A file by id. @throws ApiException 404 when there is none */
@@ -117,9 +141,12 @@ public final class FileStore {
     }
 
     /** Deletes a file. @throws ApiException 404 when there is none */
-    public synchronized ObjectNode delete(String id) {
-        get(id);
-        files.remove(id);
+    public ObjectNode delete(String id) {
+        synchronized (this) {
+            get(id);
+            files.remove(id);
+        }
+        budget.release(id);
         return Json.object().put("id", id).put("object", "file").put("deleted", true);
     }
 

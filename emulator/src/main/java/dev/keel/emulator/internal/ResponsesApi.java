@@ -24,10 +24,12 @@ import java.util.Map;
 public final class ResponsesApi {
 
     private final InstantSource clock;
-    private final BoundedStore<ObjectNode> stored = new BoundedStore<>(20_000);
+    private final BoundedStore<ObjectNode> stored;
 
-    public ResponsesApi(InstantSource clock) {
+    /** @param budget the storage budget stored responses count against (with files and batch results) */
+    public ResponsesApi(InstantSource clock, StorageBudget budget) {
         this.clock = clock;
+        this.stored = new BoundedStore<>(budget, Json::writeBytes, BoundedStore::exactTree);
     }
 
     /**
