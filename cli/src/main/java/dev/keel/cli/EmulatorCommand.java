@@ -83,6 +83,16 @@ final class EmulatorCommand implements Callable<Integer> {
             description = "Realtime WebSocket: session_expired after this long (default: ${DEFAULT-VALUE}).")
     String realtimeMaxSession = "60m";
 
+    @Option(
+            names = "--storage-budget",
+            paramLabel = "SIZE",
+            description = {
+                "Most bytes kept of uploaded files, batch output/error files, running batches' results and",
+                "stored responses, together, e.g. 512m or 2g; past it the oldest are evicted and answer 404",
+                "(default: a quarter of the heap, -Xmx)."
+            })
+    String storageBudget;
+
     @Spec
     CommandSpec spec;
 
@@ -95,7 +105,8 @@ final class EmulatorCommand implements Callable<Integer> {
         try (var emulator = Emulator.start(config)) {
             var out = spec.commandLine().getOut();
             out.println("keel emulator listening on " + emulator.baseUrl() + " (HTTP/1.1 and h2c; batch speed "
-                    + config.batchSpeed() + "x; " + config.faults().rules().size() + " fault rules). Ctrl-C stops it.");
+                    + config.batchSpeed() + "x; " + config.faults().rules().size() + " fault rules; storage budget "
+                    + config.storageBudgetBytes() / EmulatorConfig.MB + " MB). Ctrl-C stops it.");
             out.flush();
             Thread hook = new Thread(stop::countDown, "keel-emulator-stop");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -103,6 +114,29 @@ final class EmulatorCommand implements Callable<Integer> {
             removeHook(hook);
         }
         return ExitCodes.OK;
+    }
+
+    /** A size such as {@code 268435456}, {@code 512k}, {@code 256m} or {@code 2g} (binary units). */
+    static long bytes(String option, String value) {
+        String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (v.endsWith("b")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        if (!v.isEmpty() && "kmg".indexOf(v.charAt(v.length() - 1)) >= 0) {
+            unit = 1L << (10 * ("kmg".indexOf(v.charAt(v.length() - 1)) + 1));
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n >= 1 && n <= Long.MAX_VALUE / unit) {
+                return n * unit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " '" + value
+                + "' must be a positive size in bytes, optionally with k, m or g, e.g. 512m");
     }
 
     private static void removeHook(Thread hook) {
@@ -129,6 +163,9 @@ final class EmulatorCommand implements Callable<Integer> {
                         .withAudioPace(realtimePace)
                         .withMaxSessionDuration(UpstreamOptions.duration("--realtime-max-session", realtimeMaxSession)))
                 .faults(plan);
+        if (storageBudget != null) {
+            b.storageBudgetBytes(bytes("--storage-budget", storageBudget));
+        }
         if (rateLimit != null) {
             String[] parts = rateLimit.split(":");
             if (parts.length != 2) {

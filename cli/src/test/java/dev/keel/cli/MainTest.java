@@ -61,6 +61,25 @@ class MainTest {
     }
 
     @Test
+    void emulatorBadStorageBudget_exits2() {
+        assertThat(run(Main.commandLine(), "emulator", "--storage-budget", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("--storage-budget 'lots' must be a positive size");
+    }
+
+    @Test
+    void emulatorStorageBudgetUnderOneMegabyte_exits2() {
+        assertThat(run(Main.commandLine(), "emulator", "--storage-budget", "512k")).isEqualTo(2);
+        assertThat(err.toString()).contains("storageBudgetBytes must be at least 1 MB");
+    }
+
+    @Test
+    void emulatorStorageBudget_sizeWithUnit_setsTheConfig() {
+        var command = new EmulatorCommand();
+        new CommandLine(command).parseArgs("--storage-budget", "256m");
+        assertThat(command.config().storageBudgetBytes()).isEqualTo(256L * 1024 * 1024);
+    }
+
+    @Test
     void emulator_servesUntilStopped() throws Exception {
         var command = new EmulatorCommand();
         var cl = new CommandLine(command);
