@@ -26,10 +26,15 @@ final class EmulatorHttp {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    private final Emulator emulator;
+    private final URI baseUrl;
 
     EmulatorHttp(Emulator emulator) {
-        this.emulator = emulator;
+        this(emulator.baseUrl());
+    }
+
+    /** For an emulator in another process: its base URL, {@code http://127.0.0.1:PORT/v1}. */
+    EmulatorHttp(URI baseUrl) {
+        this.baseUrl = baseUrl;
     }
 
     /** A response as text. */
@@ -91,7 +96,7 @@ final class EmulatorHttp {
     }
 
     HttpRequest.Builder request(String path, String... headers) {
-        var b = HttpRequest.newBuilder(URI.create(emulator.baseUrl() + path))
+        var b = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + KEY);
         for (int i = 0; i + 1 < headers.length; i += 2) {
