@@ -135,8 +135,8 @@ final class EmulatorCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(option + " '" + value
-                + "' must be a positive size in bytes, optionally with k, m or g, e.g. 512m");
+        throw new IllegalArgumentException(
+                option + " '" + value + "' must be a positive size in bytes, optionally with k, m or g, e.g. 512m");
     }
 
     private static void removeHook(Thread hook) {

@@ -62,13 +62,15 @@ class MainTest {
 
     @Test
     void emulatorBadStorageBudget_exits2() {
-        assertThat(run(Main.commandLine(), "emulator", "--storage-budget", "lots")).isEqualTo(2);
+        assertThat(run(Main.commandLine(), "emulator", "--storage-budget", "lots"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--storage-budget 'lots' must be a positive size");
     }
 
     @Test
     void emulatorStorageBudgetUnderOneMegabyte_exits2() {
-        assertThat(run(Main.commandLine(), "emulator", "--storage-budget", "512k")).isEqualTo(2);
+        assertThat(run(Main.commandLine(), "emulator", "--storage-budget", "512k"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("storageBudgetBytes must be at least 1 MB");
     }
 
