@@ -26,4 +26,9 @@ final class BoundedStore<V> {
     synchronized V get(String id) {
         return map.get(id);
     }
+
+    /** Removes the entry; the value it had, or null. */
+    synchronized V remove(String id) {
+        return map.remove(id);
+    }
 }
