@@ -122,7 +122,7 @@ final class BackgroundResponses implements AutoCloseable {
                 .put("code", "server_error")
                 .put("message", "The server had an error while processing your request. Sorry about that!");
         f.putArray("output");
-        f.putNull("usage");
+        f.remove("usage");
         return f;
     }
 }

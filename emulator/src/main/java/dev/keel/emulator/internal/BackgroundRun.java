@@ -104,7 +104,7 @@ final class BackgroundRun {
         p.putNull("error");
         p.putNull("incomplete_details");
         p.putArray("output");
-        p.putNull("usage");
+        p.remove("usage"); // the spec's usage is an object when present, so a running response has none
         return p;
     }
 

@@ -82,6 +82,7 @@ final class InputItems {
             part.put("text", content.asText(""));
             if (assistant) {
                 part.putArray("annotations");
+                part.putArray("logprobs");
             }
         }
         return m;
