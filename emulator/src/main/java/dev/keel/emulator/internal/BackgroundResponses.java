@@ -75,9 +75,16 @@ final class BackgroundResponses implements AutoCloseable {
         return e != null && e.run().streamable();
     }
 
-    /** Its events after {@code startingAfter} ({@code -1} for all), each sent once the clock reaches it. */
+    /**
+     * Its events after {@code startingAfter} ({@code -1} for all), each sent once the clock reaches it.
+     *
+     * @throws ApiException 404 when there is no background response with that id
+     */
     Paced stream(String id, long startingAfter) {
         Entry e = runs.get(id);
+        if (e == null) {
+            throw ResponsesApi.notFound(id); // deleted or forgotten since the caller looked
+        }
         List<ObjectNode> all = e.run().events();
         int from = (int) Math.max(0, Math.min(all.size(), startingAfter + 1));
         return new Paced(all.subList(from, all.size()), index -> awaitEvent(e, from + index));

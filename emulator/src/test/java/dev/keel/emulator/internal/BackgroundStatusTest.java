@@ -51,7 +51,8 @@ class BackgroundStatusTest {
     @Test
     void terminalOf_aRunningOrCancelledStatus_isRefused() {
         assertThat(BackgroundStatus.terminalOf("incomplete")).isEqualTo(BackgroundStatus.INCOMPLETE);
-        assertThatThrownBy(() -> BackgroundStatus.terminalOf("in_progress")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BackgroundStatus.terminalOf("in_progress"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BackgroundStatus.terminalOf("cancelled")).isInstanceOf(IllegalArgumentException.class);
     }
 }
