@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /v1/responses} and {@code GET /v1/responses/{id}}: validates the request as the API
- * does, asks the {@link FakeModel}, and builds the {@code Response} object or its stream of events.
+ * {@code POST /v1/responses}, {@code GET} and {@code DELETE /v1/responses/{id}}, {@code
+ * /input_items} and {@code POST /v1/responses/input_tokens}: validates the request as the API does,
+ * asks the {@link FakeModel}, and builds the {@code Response} object or its stream of events; keeps
+ * stored responses and their input items. Background runs live in {@link BackgroundResponses}.
  * Thread-safe.
  */
 public final class ResponsesApi {
