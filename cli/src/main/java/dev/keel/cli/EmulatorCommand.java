@@ -41,7 +41,8 @@ final class EmulatorCommand implements Callable<Integer> {
 
     @Option(
             names = "--batch-speed",
-            description = "Emulated seconds per real second for batches; 3600 runs a 24 h window in 24 s"
+            description = "Emulated seconds per real second for batches and background responses; 3600 runs a 24 h"
+                    + " window in 24 s"
                     + " (default: ${DEFAULT-VALUE}).")
     double batchSpeed = 60;
 

@@ -16,7 +16,8 @@ import java.util.List;
  * }
  * }</pre>
  *
- * Speaks HTTP/1.1 and prior-knowledge h2c on one port. Serves {@code /v1/responses}, {@code
+ * Speaks HTTP/1.1 and prior-knowledge h2c on one port. Serves {@code /v1/responses} (with background
+ * mode, input items, cancel, delete and input token counts), {@code /v1/models}, {@code
  * /v1/chat/completions}, {@code /v1/embeddings}, {@code /v1/files}, {@code /v1/batches} and {@code
  * /v1/realtime/client_secrets} and the realtime WebSocket {@code /v1/realtime?model=…}; faults come from {@link EmulatorConfig#faults()} or per request
  * from the {@code x-keel-fault} header. Thread-safe; {@link #close()} stops it and drops any open

@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param port the port; 0 picks a free one
  * @param requiredKey when non-null, only {@code Authorization: Bearer <requiredKey>} is accepted;
  *     when null any bearer key is. Never printed by {@link #toString()}
- * @param batchSpeed emulated seconds per real second for batch lifecycles (3600: a 24 h window in
- *     24 s); positive
+ * @param batchSpeed emulated seconds per real second for batch and background-response lifecycles
+ *     (3600: a 24 h window in 24 s); positive
  * @param batchTimings stage durations of a batch, in emulated time
  * @param rateLimits the limits reported (and maybe enforced) on model calls
  * @param faults the fault rules; {@link FaultPlan#NONE} for none

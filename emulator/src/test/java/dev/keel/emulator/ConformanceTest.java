@@ -2,6 +2,7 @@ package dev.keel.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.json.Json;
@@ -11,6 +12,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -206,6 +209,114 @@ class ConformanceTest {
                                 "/realtime/client_secrets",
                                 "{\"expires_after\":{\"anchor\":\"created_at\",\"seconds\":300},\"session\":{\"type\":\"realtime\","
                                         + "\"model\":\"gpt-realtime\",\"instructions\":\"Be brief\",\"audio\":{\"output\":{\"voice\":\"verse\"}}}}")));
+    }
+
+    @Test
+    void models_listAndRetrieve_conformToSpec() {
+        assertConforms("GET", "/models", ok(http.get("/models")));
+        assertConforms("GET", "/models/{model}", ok(http.get("/models/gpt-4.1-mini")));
+    }
+
+    @Test
+    void responsesInputItems_messagesAndToolItems_conformToResponseItemList() {
+        String plain = ok(http.post("/responses", Requests.PLAIN)).get("id").asText();
+        assertConforms(
+                "GET", "/responses/{response_id}/input_items", ok(http.get("/responses/" + plain + "/input_items")));
+        JsonNode call = ok(http.post("/responses", Requests.WEATHER_TOOL));
+        String loop =
+                ok(http.post("/responses", Requests.toolOutput(call))).get("id").asText();
+        JsonNode items = ok(http.get("/responses/" + loop + "/input_items?order=asc"));
+        assertThat(items.get("data")).hasSize(3);
+        assertConforms("GET", "/responses/{response_id}/input_items", items);
+        String assistant = ok(http.post(
+                        "/responses",
+                        "{\"model\":\"gpt-4.1-mini\",\"input\":[{\"role\":\"assistant\",\"content\":\"Hi\"},"
+                                + "{\"role\":\"user\",\"content\":\"Again\"}]}"))
+                .get("id")
+                .asText();
+        assertConforms(
+                "GET",
+                "/responses/{response_id}/input_items",
+                ok(http.get("/responses/" + assistant + "/input_items")));
+    }
+
+    @Test
+    void responsesInputTokens_conformsToTokenCountsResource() {
+        assertConforms("POST", "/responses/input_tokens", ok(http.post("/responses/input_tokens", Requests.PLAIN)));
+    }
+
+    @Test
+    void responsesDelete_answersTheDeletedShape() {
+        // The spec declares no 200 schema for DELETE /responses/{id}; its example is {id, object, deleted}.
+        String id = ok(http.post("/responses", Requests.PLAIN)).get("id").asText();
+        assertThat(ok(http.delete("/responses/" + id)))
+                .isEqualTo(Json.object().put("id", id).put("object", "response").put("deleted", true));
+        assertConformsTo(
+                "#/components/schemas/Error",
+                http.delete("/responses/" + id).json().get("error"));
+    }
+
+    @Test
+    void responsesBackground_everyStatus_conformsToResponse() {
+        String body = "{\"model\":\"gpt-4.1-mini\",\"input\":\"Say hello\",\"background\":true}";
+        JsonNode queued = ok(http.post("/responses", body));
+        JsonNode toCancel = ok(http.post("/responses", body));
+        JsonNode toFail = ok(http.post("/responses", body, "x-keel-fault", "status:500"));
+        assertThat(queued.get("status").asText()).isEqualTo("queued");
+        assertConforms("POST", "/responses", queued);
+        JsonNode cancelled = ok(http.post("/responses/" + toCancel.get("id").asText() + "/cancel", ""));
+        assertThat(cancelled.get("status").asText()).isEqualTo("cancelled");
+        assertConforms("POST", "/responses/{response_id}/cancel", cancelled);
+        CLOCK.advance(Duration.ofMillis(1500));
+        JsonNode running = ok(http.get("/responses/" + queued.get("id").asText()));
+        assertThat(running.get("status").asText()).isEqualTo("in_progress");
+        assertConforms("GET", "/responses/{response_id}", running);
+        CLOCK.advance(Duration.ofSeconds(2));
+        JsonNode completed = ok(http.get("/responses/" + queued.get("id").asText()));
+        JsonNode failed = ok(http.get("/responses/" + toFail.get("id").asText()));
+        assertThat(completed.get("status").asText()).isEqualTo("completed");
+        assertThat(failed.get("status").asText()).isEqualTo("failed");
+        assertConforms("GET", "/responses/{response_id}", completed);
+        assertConforms("GET", "/responses/{response_id}", failed);
+    }
+
+    @Test
+    void responsesBackgroundStream_everyEvent_conformsToItsEventSchema() throws Exception {
+        String body = Requests.streaming("{\"model\":\"gpt-4.1-mini\",\"input\":\"Say hello\",\"background\":true}");
+        var succeeding = streamAsync(body);
+        var failing = streamAsync(body, "x-keel-fault", "status:500");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> emulator.requests("POST", "/v1/responses").stream()
+                                .filter(r -> r.body().equals(body))
+                                .count()
+                        == 2);
+        CLOCK.advance(Duration.ofSeconds(3));
+        var completed = EmulatorHttp.events(succeeding.get(10, TimeUnit.SECONDS).body());
+        var failed = EmulatorHttp.events(failing.get(10, TimeUnit.SECONDS).body());
+        var resumed = EmulatorHttp.events(
+                http.get("/responses/" + completed.get(0).at("/response/id").asText() + "?stream=true&starting_after="
+                                + (completed.size() - 2))
+                        .body());
+        assertThat(resumed).containsExactly(completed.get(completed.size() - 1));
+        assertThat(completed).extracting(e -> e.get("type").asText()).contains("response.queued", "response.completed");
+        assertThat(failed)
+                .extracting(e -> e.get("type").asText())
+                .containsExactly("response.created", "response.queued", "response.in_progress", "response.failed");
+        for (var events : List.of(completed, failed)) {
+            events.forEach(
+                    e -> assertConformsTo(SPEC.streamEventRef(e.get("type").asText()), e));
+        }
+    }
+
+    private static java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> streamAsync(
+            String body, String... headers) {
+        return http.client()
+                .sendAsync(
+                        http.request("/responses", headers)
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.keel.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,20 +11,31 @@ import com.openai.core.MultipartField;
 import com.openai.core.ObjectMappers;
 import com.openai.core.http.HttpResponse;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
 import com.openai.models.batches.Batch;
 import com.openai.models.batches.BatchCreateParams;
 import com.openai.models.files.FileCreateParams;
 import com.openai.models.files.FileObject;
 import com.openai.models.files.FilePurpose;
+import com.openai.models.models.Model;
 import com.openai.models.realtime.RealtimeSessionCreateRequest;
 import com.openai.models.realtime.clientsecrets.ClientSecretCreateParams;
 import com.openai.models.realtime.clientsecrets.ClientSecretCreateResponse;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseInputMessageItem;
+import com.openai.models.responses.ResponseItem;
 import com.openai.models.responses.ResponseOutputText;
+import com.openai.models.responses.ResponseRetrieveParams;
+import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.StructuredResponse;
 import com.openai.models.responses.StructuredResponseCreateParams;
+import com.openai.models.responses.inputitems.InputItemListParams;
+import com.openai.models.responses.inputtokens.InputTokenCountParams;
+import com.openai.models.responses.inputtokens.InputTokenCountResponse;
+import dev.keel.core.testing.FakeClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +65,11 @@ class OpenAiSdkTest {
 
     private static Emulator emulator;
     private static OpenAIClient client;
+    /** An emulator on a fake clock at speed 1, for background responses: queued 1 s, in progress 2 s. */
+    private static final FakeClock CLOCK = new FakeClock();
+
+    private static Emulator backgroundEmulator;
+    private static OpenAIClient backgroundClient;
 
     /** The structured output the SDK derives a JSON schema from and parses the answer into. */
     public static class Forecast {
@@ -76,6 +93,14 @@ class OpenAiSdkTest {
                 .maxRetries(0)
                 .timeout(Duration.ofSeconds(10))
                 .build();
+        backgroundEmulator = Emulator.start(
+                EmulatorConfig.builder().clock(CLOCK).batchSpeed(1).build());
+        backgroundClient = OpenAIOkHttpClient.builder()
+                .baseUrl(backgroundEmulator.baseUrl().toString())
+                .apiKey("sk-test-sdk")
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(10))
+                .build();
     }
 
     @AfterAll
@@ -85,6 +110,12 @@ class OpenAiSdkTest {
         }
         if (emulator != null) {
             emulator.close();
+        }
+        if (backgroundClient != null) {
+            backgroundClient.close();
+        }
+        if (backgroundEmulator != null) {
+            backgroundEmulator.close();
         }
     }
 
@@ -245,6 +276,193 @@ class OpenAiSdkTest {
         assertThat(secret.expiresAt()).isGreaterThan(after).isBetween(before + 600 - 1, after + 600 + 1);
         assertThat(secret.session().isRealtime()).isTrue();
         assertThat(secret.validate().session().asRealtime().id()).startsWith("sess_");
+    }
+
+    @Test
+    void modelsList_priceTableModels_parseIntoModels() {
+        List<Model> models = client.models().list().data();
+
+        assertThat(models).extracting(Model::id).contains(MODEL, "gpt-4.1-mini", "gpt-5", "text-embedding-3-small");
+        Model mini =
+                models.stream().filter(m -> m.id().equals(MODEL)).findFirst().orElseThrow();
+        mini.validate();
+        assertThat(mini.ownedBy()).isEqualTo("system");
+        assertThat(mini.created()).isEqualTo(1_735_689_600L);
+        assertThat(mini._object_().asString()).hasValue("model");
+    }
+
+    @Test
+    void modelsRetrieve_knownModel_andUnknownModelIsNotFound() {
+        Model model = client.models().retrieve(MODEL).validate();
+
+        assertThat(model.id()).isEqualTo(MODEL);
+        assertThat(model.ownedBy()).isEqualTo("system");
+        assertThatThrownBy(() -> client.models().retrieve("gpt-nope"))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(404);
+                    assertThat(e.code()).hasValue("model_not_found");
+                    assertThat(e.param()).hasValue("model");
+                    assertThat(e.getMessage())
+                            .contains("The model 'gpt-nope' does not exist or you do not have access to it.");
+                });
+    }
+
+    @Test
+    void responsesInputItemsList_stringInput_oneUserMessageItem() {
+        Response response = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("Say hello")
+                        .build());
+
+        var page = client.responses().inputItems().list(response.id());
+        var asc = client.responses()
+                .inputItems()
+                .list(
+                        response.id(),
+                        InputItemListParams.builder()
+                                .order(InputItemListParams.Order.ASC)
+                                .limit(1)
+                                .build());
+
+        assertThat(page.data()).hasSize(1);
+        assertThat(page.hasMore()).hasValue(false);
+        ResponseItem item = page.data().get(0).validate();
+        assertThat(item.isResponseInputMessageItem()).isTrue();
+        ResponseInputMessageItem message = item.asResponseInputMessageItem();
+        assertThat(message.id()).startsWith("msg_");
+        assertThat(message.role()).isEqualTo(ResponseInputMessageItem.Role.USER);
+        assertThat(message.status()).hasValue(ResponseInputMessageItem.Status.COMPLETED);
+        assertThat(message.content()).hasSize(1);
+        assertThat(message.content().get(0).asInputText().text()).isEqualTo("Say hello");
+        assertThat(asc.data())
+                .extracting(i -> i.asResponseInputMessageItem().id())
+                .containsExactly(message.id());
+    }
+
+    @Test
+    void responsesDelete_storedResponse_isThenNotFound() {
+        Response response = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("Forget me")
+                        .build());
+
+        client.responses().delete(response.id());
+
+        assertThatThrownBy(() -> client.responses().retrieve(response.id()))
+                .isInstanceOfSatisfying(
+                        NotFoundException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+        assertThatThrownBy(() -> client.responses().delete(response.id())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void responsesCancel_backgroundResponse_isCancelled_andASynchronousOneIsRefused() {
+        Response queued = backgroundClient
+                .responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("A long task")
+                        .background(true)
+                        .build())
+                .validate();
+
+        Response cancelled = backgroundClient.responses().cancel(queued.id()).validate();
+        CLOCK.advance(Duration.ofSeconds(5));
+        Response later = backgroundClient.responses().retrieve(queued.id()).validate();
+
+        assertThat(queued.status()).hasValue(ResponseStatus.QUEUED);
+        assertThat(queued.background()).hasValue(true);
+        assertThat(cancelled.id()).isEqualTo(queued.id());
+        assertThat(cancelled.status()).hasValue(ResponseStatus.CANCELLED);
+        assertThat(cancelled.output()).isEmpty();
+        assertThat(later.status()).hasValue(ResponseStatus.CANCELLED);
+        Response synchronous = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("Quick")
+                        .build());
+        assertThatThrownBy(() -> client.responses().cancel(synchronous.id()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("Cannot cancel a synchronous response.");
+                });
+    }
+
+    @Test
+    void responsesRetrieveStreaming_startingAfter_resumesABackgroundStreamWhereItStopped() {
+        List<ResponseStreamEvent> first;
+        try (StreamResponse<ResponseStreamEvent> stream = backgroundClient
+                .responses()
+                .createStreaming(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .input("Tell me about the tide")
+                        .background(true)
+                        .build())) {
+            first = stream.stream().limit(2).toList(); // created and queued; then the client goes away
+        }
+        String id = first.get(0).asCreated().response().id();
+        CLOCK.advance(Duration.ofSeconds(3));
+
+        List<ResponseStreamEvent> rest;
+        try (StreamResponse<ResponseStreamEvent> stream = backgroundClient
+                .responses()
+                .retrieveStreaming(ResponseRetrieveParams.builder()
+                        .responseId(id)
+                        .startingAfter(1L)
+                        .build())) {
+            rest = stream.stream().toList();
+        }
+
+        first.forEach(ResponseStreamEvent::validate);
+        rest.forEach(ResponseStreamEvent::validate);
+        assertThat(first.get(0).asCreated().response().status()).hasValue(ResponseStatus.QUEUED);
+        assertThat(first.get(1).isQueued())
+                .as("second event is response.queued")
+                .isTrue();
+        assertThat(rest.get(0).isInProgress())
+                .as("resumed at response.in_progress")
+                .isTrue();
+        List<Long> sequence = rest.stream().map(OpenAiSdkTest::sequenceNumber).toList();
+        for (int i = 0; i < sequence.size(); i++) {
+            assertThat(sequence.get(i))
+                    .as("sequence_number of resumed event %d", i)
+                    .isEqualTo(2L + i);
+        }
+        ResponseStreamEvent last = rest.get(rest.size() - 1);
+        assertThat(last.isCompleted()).as("last event is response.completed").isTrue();
+        Response completed = last.asCompleted().response();
+        assertThat(completed.id()).isEqualTo(id);
+        assertThat(completed.status()).hasValue(ResponseStatus.COMPLETED);
+        String deltas = rest.stream()
+                .flatMap(e -> e.outputTextDelta().stream())
+                .map(d -> d.delta())
+                .collect(Collectors.joining());
+        assertThat(deltas).isNotEmpty().isEqualTo(outputText(completed));
+        assertThat(outputText(backgroundClient.responses().retrieve(id))).isEqualTo(deltas);
+    }
+
+    @Test
+    void responsesInputTokensCount_sameBodyAsCreate_equalsUsageInputTokens() {
+        Response response = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model(MODEL)
+                        .instructions("Answer like a harbour master")
+                        .input("When does the tide turn?")
+                        .build());
+
+        InputTokenCountResponse count = client.responses()
+                .inputTokens()
+                .count(InputTokenCountParams.builder()
+                        .model(MODEL)
+                        .instructions("Answer like a harbour master")
+                        .input("When does the tide turn?")
+                        .build())
+                .validate();
+
+        assertThat(count.inputTokens()).isPositive();
+        assertThat(count.inputTokens()).isEqualTo(response.usage().orElseThrow().inputTokens());
+        assertThat(count._object_().asString()).hasValue("response.input_tokens");
     }
 
     private FileObject upload(byte[] content) {

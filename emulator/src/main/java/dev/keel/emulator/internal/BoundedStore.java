@@ -71,6 +71,15 @@ final class BoundedStore<V> {
         }
     }
 
+    /** Decodes a JSON array this store encoded, numbers exactly as they were written. */
+    static com.fasterxml.jackson.databind.node.ArrayNode exactArray(byte[] json) {
+        try {
+            return (com.fasterxml.jackson.databind.node.ArrayNode) EXACT.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored JSON value no longer parses", e);
+        }
+    }
+
     /** Evicts {@code id} unless it has since been replaced by a newer value. */
     private synchronized void forget(String id, byte[] bytes) {
         map.remove(id, bytes);

@@ -49,6 +49,8 @@ public final class EmulatorServer implements AutoCloseable {
     private final EmulatorConfig config;
     private final Recorder recorder;
     private final ResponsesApi responses;
+    private final BackgroundResponses background;
+    private final Models models = Models.defaults();
     private final ChatApi chat;
     private final EmbeddingsApi embeddings = new EmbeddingsApi();
     private final StorageBudget storage;
@@ -84,6 +86,7 @@ public final class EmulatorServer implements AutoCloseable {
         this.faults = config.faults();
         this.storage = new StorageBudget(config.storageBudgetBytes());
         this.responses = new ResponsesApi(config.clock(), storage);
+        this.background = new BackgroundResponses(config.clock(), config.batchSpeed());
         this.chat = new ChatApi(config.clock());
         this.files = new FileStore(config.clock(), config.maxFileBytes(), storage);
         this.batches = new BatchEngine(
@@ -148,6 +151,7 @@ public final class EmulatorServer implements AutoCloseable {
 
     @Override
     public void close() {
+        background.close();
         app.stop();
         realtime.close();
         delayed.shutdownNow();
@@ -179,7 +183,13 @@ public final class EmulatorServer implements AutoCloseable {
         });
         var r = cfg.routes;
         r.post("/v1/responses", guarded(true, this::createResponse));
-        r.get("/v1/responses/{id}", guarded(false, (ctx, f) -> json(ctx, responses.retrieve(ctx.pathParam("id")))));
+        r.post("/v1/responses/input_tokens", guarded(false, (ctx, f) -> json(ctx, responses.inputTokens(body(ctx)))));
+        r.get("/v1/responses/{id}", guarded(false, this::retrieveResponse));
+        r.delete("/v1/responses/{id}", guarded(false, this::deleteResponse));
+        r.post("/v1/responses/{id}/cancel", guarded(false, this::cancelResponse));
+        r.get("/v1/responses/{id}/input_items", guarded(false, this::listInputItems));
+        r.get("/v1/models", guarded(false, (ctx, f) -> json(ctx, models.list())));
+        r.get("/v1/models/{id}", guarded(false, (ctx, f) -> json(ctx, models.retrieve(ctx.pathParam("id")))));
         r.post("/v1/chat/completions", guarded(true, this::createChat));
         r.post("/v1/embeddings", guarded(true, (ctx, f) -> json(ctx, embeddings.create(body(ctx)))));
         r.post("/v1/files", guarded(false, this::uploadFile));
@@ -292,6 +302,7 @@ public final class EmulatorServer implements AutoCloseable {
         switch (choice.effect()) {
             case null -> route.handle(ctx, choice);
             case FaultEffect.None n -> route.handle(ctx, choice);
+            case Status s when s.code() >= 500 && acceptedInBackground(ctx) -> route.handle(ctx, choice);
             case Status s -> {
                 if (s.retryAfter() != null) {
                     retryAfter(ctx, s.retryAfter());
@@ -342,11 +353,91 @@ public final class EmulatorServer implements AutoCloseable {
             notApplicable(f, e.getMessage());
             response = responses.create(body, null);
         }
-        if (stream) {
+        if (body.path("background").asBoolean(false)) {
+            ObjectNode queued = background.start(response, stream, f.effect() instanceof Status);
+            if (stream) {
+                streamBackground(ctx, f, queued.get("id").asText(), -1);
+            } else {
+                json(ctx, queued);
+            }
+        } else if (stream) {
             EventStream.send(ctx, responses.events(response), true, false, cutAfter(f));
         } else {
             json(ctx, response);
         }
+    }
+
+    /**
+     * A server error injected into a background create happens while the response runs: the create
+     * is accepted ({@code queued}) and the response ends {@code failed}.
+     */
+    private static boolean acceptedInBackground(Context ctx) {
+        if (!ctx.method().name().equals("POST") || !ctx.path().equals("/v1/responses")) {
+            return false;
+        }
+        try {
+            return Json.parse(ctx.bodyAsBytes()).path("background").asBoolean(false);
+        } catch (JsonSyntaxException e) {
+            return false;
+        }
+    }
+
+    private void retrieveResponse(Context ctx, FaultChoice f) throws IOException {
+        String id = ctx.pathParam("id");
+        boolean stream = booleanQuery(ctx, "stream");
+        requireApplicable(f, stream);
+        if (!stream) {
+            json(ctx, background.find(id).orElseGet(() -> responses.retrieve(id)));
+            return;
+        }
+        if (!background.streamable(id)) {
+            responses.retrieve(id); // 404 when there is none
+            throw ApiException.invalid(
+                    "Response '" + id + "' cannot be streamed: only a response created with 'background: true' and"
+                            + " 'stream: true' can be streamed again. Retrieve it without 'stream=true'.",
+                    "stream",
+                    "invalid_value");
+        }
+        String after = ctx.queryParam("starting_after");
+        streamBackground(ctx, f, id, after == null ? -1 : longQuery(ctx, "starting_after"));
+    }
+
+    private void streamBackground(Context ctx, FaultChoice f, String id, long startingAfter) throws IOException {
+        BackgroundResponses.Paced paced = background.stream(id, startingAfter);
+        EventStream.send(ctx, paced.events(), true, false, cutAfter(f), paced.pacer());
+    }
+
+    private void cancelResponse(Context ctx, FaultChoice f) {
+        String id = ctx.pathParam("id");
+        var cancelled = background.cancel(id);
+        if (cancelled.isPresent()) {
+            json(ctx, cancelled.get());
+            return;
+        }
+        if (!responses.isStored(id)) {
+            throw ResponsesApi.notFound(id);
+        }
+        throw ApiException.invalid("Cannot cancel a synchronous response.", null, null);
+    }
+
+    private void deleteResponse(Context ctx, FaultChoice f) {
+        String id = ctx.pathParam("id");
+        ObjectNode deleted = responses.delete(ctx.pathParam("id"));
+        background.forget(id);
+        json(ctx, deleted);
+    }
+
+    private void listInputItems(Context ctx, FaultChoice f) {
+        var include = new java.util.ArrayList<>(ctx.queryParams("include"));
+        include.addAll(ctx.queryParams("include[]"));
+        json(
+                ctx,
+                responses.inputItems(
+                        ctx.pathParam("id"),
+                        intQuery(ctx, "limit", 20),
+                        ctx.queryParam("order"),
+                        ctx.queryParam("after"),
+                        include));
     }
 
     private void createChat(Context ctx, FaultChoice f) throws IOException {
@@ -471,6 +562,30 @@ public final class EmulatorServer implements AutoCloseable {
             throw ApiException.invalid(
                     "Invalid '" + name + "': expected an integer, got '" + v + "'.", name, "invalid_type");
         }
+    }
+
+    private static long longQuery(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid(
+                    "Invalid '" + name + "': expected an integer, got '" + v + "'.", name, "invalid_type");
+        }
+    }
+
+    private static boolean booleanQuery(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.equals("false")) {
+            return false;
+        }
+        if (v.equals("true")) {
+            return true;
+        }
+        throw ApiException.invalid(
+                "Invalid '" + name + "': expected a boolean ('true' or 'false'), got '" + v + "'.",
+                name,
+                "invalid_type");
     }
 
     private static void retryAfter(Context ctx, Duration wait) {

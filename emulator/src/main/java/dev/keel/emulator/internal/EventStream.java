@@ -25,6 +25,15 @@ final class EventStream {
 
     private EventStream() {}
 
+    /** Waits before an event is sent; false ends the stream there (cleanly). */
+    @FunctionalInterface
+    interface Pacer {
+        Pacer NONE = index -> true;
+
+        /** Blocks until event {@code index} (of the list being sent) may go; false when it never will. */
+        boolean await(int index);
+    }
+
     /**
      * Sends {@code events}; with {@code named}, each gets an {@code event:} line (Responses style);
      * {@code done} appends {@code data: [DONE]} (Chat Completions style).
@@ -33,16 +42,28 @@ final class EventStream {
      */
     static void send(Context ctx, List<ObjectNode> events, boolean named, boolean done, int cutAfter)
             throws IOException {
+        send(ctx, events, named, done, cutAfter, Pacer.NONE);
+    }
+
+    /** As {@link #send(Context, List, boolean, boolean, int)}, asking {@code pacer} before each event. */
+    static void send(Context ctx, List<ObjectNode> events, boolean named, boolean done, int cutAfter, Pacer pacer)
+            throws IOException {
         ctx.status(200);
         ctx.contentType("text/event-stream; charset=utf-8");
         ctx.header("Cache-Control", "no-cache");
         if (cutAfter >= 0 && cutAfter < events.size()) {
-            sendThenCut(ctx, events.subList(0, cutAfter), named);
+            sendThenCut(ctx, events.subList(0, cutAfter), named, pacer);
             return;
         }
         OutputStream out = ctx.res().getOutputStream();
-        for (ObjectNode e : events) {
-            out.write(frame(e, named));
+        if (pacer != Pacer.NONE) {
+            out.flush(); // the headers go at once, so a client sees the stream open while it waits
+        }
+        for (int i = 0; i < events.size(); i++) {
+            if (!pacer.await(i)) {
+                break;
+            }
+            out.write(frame(events.get(i), named));
             out.flush();
         }
         if (done) {
@@ -56,12 +77,16 @@ final class EventStream {
      * cuts the stream (RST_STREAM on HTTP/2, a closed connection on HTTP/1.1). Going below the
      * servlet layer is what guarantees the client receives exactly these events before the cut.
      */
-    private static void sendThenCut(Context ctx, List<ObjectNode> events, boolean named) throws IOException {
+    private static void sendThenCut(Context ctx, List<ObjectNode> events, boolean named, Pacer pacer)
+            throws IOException {
         var channel = ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel();
         Response response = channel.getResponse();
-        for (ObjectNode e : events) {
+        for (int i = 0; i < events.size(); i++) {
+            if (!pacer.await(i)) {
+                break;
+            }
             try (Blocker.Callback written = Blocker.callback()) {
-                response.write(false, ByteBuffer.wrap(frame(e, named)), written);
+                response.write(false, ByteBuffer.wrap(frame(events.get(i), named)), written);
                 written.block();
             }
         }

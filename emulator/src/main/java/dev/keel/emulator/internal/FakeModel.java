@@ -86,8 +86,7 @@ public final class FakeModel {
      */
     public static Answer answer(Prompt prompt, SampleDefect defect) {
         long seed = seed(prompt);
-        int inputTokens = TokenCounter.count(prompt.model(), prompt.instructions())
-                + TokenCounter.count(prompt.model(), prompt.inputText());
+        int inputTokens = inputTokens(prompt.model(), prompt.instructions(), prompt.inputText());
         if (wantsToolCall(prompt) && defect == null) {
             List<Call> calls = List.of(call(prompt, seed));
             int out = calls.stream()
@@ -106,6 +105,11 @@ public final class FakeModel {
         }
         String text = text(prompt, seed, defect);
         return capped(prompt, text, defect == SampleDefect.INCOMPLETE, inputTokens);
+    }
+
+    /** The input tokens usage reports: the instructions and the input text under the model's tokenizer. */
+    public static int inputTokens(String model, String instructions, String inputText) {
+        return TokenCounter.count(model, instructions) + TokenCounter.count(model, inputText);
     }
 
     private static boolean wantsToolCall(Prompt p) {

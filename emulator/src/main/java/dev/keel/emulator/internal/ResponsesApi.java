@@ -17,19 +17,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /v1/responses} and {@code GET /v1/responses/{id}}: validates the request as the API
- * does, asks the {@link FakeModel}, and builds the {@code Response} object or its stream of events.
+ * {@code POST /v1/responses}, {@code GET} and {@code DELETE /v1/responses/{id}}, {@code
+ * /input_items} and {@code POST /v1/responses/input_tokens}: validates the request as the API does,
+ * asks the {@link FakeModel}, and builds the {@code Response} object or its stream of events; keeps
+ * stored responses and their input items. Background runs live in {@link BackgroundResponses}.
  * Thread-safe.
  */
 public final class ResponsesApi {
 
     private final InstantSource clock;
     private final BoundedStore<ObjectNode> stored;
+    /**
+     * The input items of each stored response, for {@code GET /v1/responses/{id}/input_items}, keyed
+     * {@code items/<id>} so that they count against the budget apart from the response.
+     */
+    private final BoundedStore<ArrayNode> inputs;
 
     /** @param budget the storage budget stored responses count against (with files and batch results) */
     public ResponsesApi(InstantSource clock, StorageBudget budget) {
         this.clock = clock;
         this.stored = new BoundedStore<>(budget, Json::writeBytes, BoundedStore::exactTree);
+        this.inputs = new BoundedStore<>(budget, Json::writeBytes, BoundedStore::exactArray);
     }
 
     /**
@@ -44,6 +52,7 @@ public final class ResponsesApi {
         Integer maxOutput = Fields.optionalInt(body, "max_output_tokens", 16);
         Fields.optionalNumberIn(body, "temperature", 0, 2);
         Fields.optionalNumberIn(body, "top_p", 0, 1);
+        checkBackground(body);
         JsonNode format = body.path("text").path("format");
         JsonNode schema = schemaOf(format);
         var input = Input.parse(body.get("input"));
@@ -61,15 +70,96 @@ public final class ResponsesApi {
         ObjectNode response = response(body, model, answer, format);
         if (body.path("store").asBoolean(true)) {
             stored.put(response.get("id").asText(), response);
+            inputs.put(ITEMS + response.get("id").asText(), InputItems.of(body.get("input")));
         }
         return response;
+    }
+
+    /** {@code background} is a boolean, and {@code true} only with {@code store} (the API keeps background responses). */
+    private static void checkBackground(JsonNode body) {
+        JsonNode background = body.get("background");
+        if (background == null || background.isNull()) {
+            return;
+        }
+        if (!background.isBoolean()) {
+            throw Fields.typeError("background", "a boolean", background);
+        }
+        if (background.asBoolean() && !body.path("store").asBoolean(true)) {
+            throw ApiException.invalid(
+                    "Background mode requires 'store' to be true: a background response is stored so that it can be"
+                            + " polled. Remove 'store: false' or 'background: true'.",
+                    "background",
+                    "invalid_value");
+        }
+    }
+
+    /**
+     * {@code POST /v1/responses/input_tokens}: the input tokens a create with this body would report
+     * in {@code usage.input_tokens}.
+     *
+     * @throws ApiException 400 for an invalid body
+     */
+    public ObjectNode inputTokens(JsonNode body) {
+        Fields.object(body);
+        JsonNode model = body.get("model");
+        if (model != null && !model.isNull() && !model.isTextual()) {
+            throw Fields.typeError("model", "a string", model);
+        }
+        JsonNode instructions = body.get("instructions");
+        if (instructions != null && !instructions.isNull() && !instructions.isTextual()) {
+            throw Fields.typeError("instructions", "a string", instructions);
+        }
+        var input = Input.parse(body.get("input"));
+        int tokens = FakeModel.inputTokens(
+                model == null ? null : model.asText(null),
+                body.path("instructions").asText(""),
+                input.text);
+        return Json.object().put("object", "response.input_tokens").put("input_tokens", tokens);
+    }
+
+    /**
+     * A page of a stored response's input items ({@code order} {@code desc} by default).
+     *
+     * @throws ApiException 404 when there is no stored response with that id, 400 for bad paging
+     */
+    public ObjectNode inputItems(String id, Integer limit, String order, String after, List<String> include) {
+        ArrayNode items = inputs.get(ITEMS + id);
+        if (items == null) {
+            throw notFound(id);
+        }
+        return InputItems.page(items, limit, order, after, include);
+    }
+
+    /** Whether a response with this id is stored. */
+    public boolean isStored(String id) {
+        return stored.get(id) != null;
+    }
+
+    /**
+     * {@code DELETE /v1/responses/{id}}: forgets the response and its input items.
+     *
+     * @throws ApiException 404 when there is none with that id
+     */
+    public ObjectNode delete(String id) {
+        boolean gone = stored.remove(id);
+        inputs.remove(ITEMS + id);
+        if (!gone) {
+            throw notFound(id);
+        }
+        return Json.object().put("id", id).put("object", "response").put("deleted", true);
+    }
+
+    private static final String ITEMS = "items/";
+
+    static ApiException notFound(String id) {
+        return ApiException.notFound("Response with id '" + id + "' not found.", "response_id");
     }
 
     /** A stored response. @throws ApiException 404 when there is none with that id */
     public ObjectNode retrieve(String id) {
         ObjectNode r = stored.get(id);
         if (r == null) {
-            throw ApiException.notFound("Response with id '" + id + "' not found.", "response_id");
+            throw notFound(id);
         }
         return r;
     }
@@ -158,6 +248,7 @@ public final class ResponsesApi {
         r.put("id", Ids.hex("resp_"));
         r.put("object", "response");
         r.put("created_at", now);
+        r.put("background", req.path("background").asBoolean(false));
         r.put("status", answer.incomplete() ? "incomplete" : "completed");
         if (!answer.incomplete()) {
             r.put("completed_at", now);
