@@ -433,8 +433,12 @@ public final class BatchEngine {
     private static ObjectNode usage(Batch b, int done) {
         long in = 0;
         long out = 0;
+        long reasoning = 0;
         for (int i = 0; i < done; i++) {
             JsonNode u = b.results.get(i).body().path("usage");
+            reasoning += u.has("output_tokens_details")
+                    ? u.at("/output_tokens_details/reasoning_tokens").asLong()
+                    : u.at("/completion_tokens_details/reasoning_tokens").asLong();
             in += u.has("input_tokens")
                     ? u.path("input_tokens").asLong()
                     : u.path("prompt_tokens").asLong();
@@ -446,7 +450,7 @@ public final class BatchEngine {
         usage.put("input_tokens", in);
         usage.putObject("input_tokens_details").put("cached_tokens", 0);
         usage.put("output_tokens", out);
-        usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        usage.putObject("output_tokens_details").put("reasoning_tokens", reasoning);
         usage.put("total_tokens", in + out);
         return usage;
     }

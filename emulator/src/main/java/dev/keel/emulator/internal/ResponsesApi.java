@@ -19,12 +19,16 @@ import java.util.Map;
 /**
  * {@code POST /v1/responses} and {@code GET /v1/responses/{id}}: validates the request as the API
  * does, asks the {@link FakeModel}, and builds the {@code Response} object or its stream of events.
- * Thread-safe.
+ * A reasoning model's output starts with a reasoning item; echoes of issued items are checked by
+ * {@link ReasoningItems}, and {@code previous_response_id} continues a stored response through
+ * {@link ResponseChains}. Thread-safe.
  */
 public final class ResponsesApi {
 
     private final InstantSource clock;
     private final BoundedStore<ObjectNode> stored = new BoundedStore<>(20_000);
+    private final ReasoningItems reasoningItems = new ReasoningItems(100_000);
+    private final ResponseChains chains = new ResponseChains(20_000);
 
     public ResponsesApi(InstantSource clock) {
         this.clock = clock;
@@ -44,7 +48,13 @@ public final class ResponsesApi {
         Fields.optionalNumberIn(body, "top_p", 0, 1);
         JsonNode format = body.path("text").path("format");
         JsonNode schema = schemaOf(format);
-        var input = Input.parse(body.get("input"));
+        String effort = Reasoning.responsesEffort(body, model);
+        boolean store = body.path("store").asBoolean(true);
+        ResponseChains.Context context = chains.context(body);
+        reasoningItems.check(body.get("input"), context.ids());
+        var input = context.items().isEmpty()
+                ? Input.parse(body.get("input"))
+                : Input.parse(context.items().deepCopy().addAll(ResponseChains.inputItems(body.get("input"))));
         var prompt = new Prompt(
                 model,
                 body.path("instructions").asText(""),
@@ -54,11 +64,17 @@ public final class ResponsesApi {
                 tools(body.get("tools")),
                 toolChoice(body.get("tool_choice")),
                 input.toolOutputs,
-                maxOutput);
+                maxOutput,
+                effort);
         Answer answer = FakeModel.answer(prompt, defect);
-        ObjectNode response = response(body, model, answer, format);
-        if (body.path("store").asBoolean(true)) {
-            stored.put(response.get("id").asText(), response);
+        ObjectNode reasoningItem =
+                answer.reasoned() ? reasoningItems.newItem(Reasoning.wantsEncryptedContent(body)) : null;
+        ObjectNode response = response(body, model, answer, format, effort, reasoningItem);
+        reasoningItems.remember(response.get("output"), store);
+        if (store) {
+            String id = response.get("id").asText();
+            stored.put(id, response);
+            chains.remember(id, context, ResponseChains.inputItems(body.get("input")), response.get("output"));
         }
         return response;
     }
@@ -150,7 +166,8 @@ public final class ResponsesApi {
         return name == null ? "auto" : name.asText();
     }
 
-    private ObjectNode response(JsonNode req, String model, Answer answer, JsonNode format) {
+    private ObjectNode response(
+            JsonNode req, String model, Answer answer, JsonNode format, String effort, ObjectNode reasoningItem) {
         long now = clock.instant().getEpochSecond();
         ObjectNode r = Json.object();
         r.put("id", Ids.hex("resp_"));
@@ -173,12 +190,13 @@ public final class ResponsesApi {
                         : Json.mapper().nullNode());
         r.set("max_output_tokens", req.path("max_output_tokens").isNumber() ? req.get("max_output_tokens") : null);
         r.put("model", model);
-        r.set("output", output(answer));
+        r.set("output", output(answer, reasoningItem));
         r.put("parallel_tool_calls", req.path("parallel_tool_calls").asBoolean(true));
         r.set("previous_response_id", req.hasNonNull("previous_response_id") ? req.get("previous_response_id") : null);
         ObjectNode reasoning = r.putObject("reasoning");
-        reasoning.putNull("effort");
-        reasoning.putNull("summary");
+        reasoning.put("effort", effort);
+        JsonNode summary = req.path("reasoning").path("summary");
+        reasoning.set("summary", effort != null && summary.isTextual() ? summary : null);
         r.put("service_tier", "default");
         r.put("store", req.path("store").asBoolean(true));
         r.put("temperature", req.path("temperature").asDouble(1.0));
@@ -201,8 +219,11 @@ public final class ResponsesApi {
         return r;
     }
 
-    private static ArrayNode output(Answer answer) {
+    private static ArrayNode output(Answer answer, ObjectNode reasoningItem) {
         ArrayNode out = Json.array();
+        if (reasoningItem != null) {
+            out.add(reasoningItem);
+        }
         for (Call c : answer.calls()) {
             ObjectNode fc = out.addObject();
             fc.put("id", Ids.hex("fc_"));
@@ -212,7 +233,7 @@ public final class ResponsesApi {
             fc.put("call_id", c.callId());
             fc.put("name", c.name());
         }
-        if (answer.isToolCall()) {
+        if (answer.isToolCall() || (answer.text() == null && answer.refusal() == null)) {
             return out;
         }
         ObjectNode msg = out.addObject();
@@ -238,7 +259,7 @@ public final class ResponsesApi {
         u.put("input_tokens", a.inputTokens());
         u.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
         u.put("output_tokens", a.outputTokens());
-        u.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        u.putObject("output_tokens_details").put("reasoning_tokens", a.reasoningTokens());
         u.put("total_tokens", a.inputTokens() + a.outputTokens());
         return u;
     }
