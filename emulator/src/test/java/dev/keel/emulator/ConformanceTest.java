@@ -116,9 +116,9 @@ class ConformanceTest {
     @Test
     void responsesStream_reasoningModel_everyEvent_conformsToItsEventSchema() {
         for (String body : new String[] {Requests.PLAIN, Requests.WEATHER_TOOL}) {
-            var events = EmulatorHttp.events(http.post(
-                            "/responses", Requests.streaming(body.replace("gpt-4.1-mini", "gpt-5-mini")))
-                    .body());
+            var events = EmulatorHttp.events(
+                    http.post("/responses", Requests.streaming(body.replace("gpt-4.1-mini", "gpt-5-mini")))
+                            .body());
             assertThat(events).anyMatch(e -> e.at("/item/type").asText().equals("reasoning"));
             for (JsonNode e : events) {
                 assertConformsTo(SPEC.streamEventRef(e.get("type").asText()), e);

@@ -1,6 +1,7 @@
 package dev.keel.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import com.openai.core.MultipartField;
 import com.openai.core.ObjectMappers;
 import com.openai.core.http.HttpResponse;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.models.batches.Batch;
 import com.openai.models.batches.BatchCreateParams;
 import com.openai.models.files.FileCreateParams;
@@ -20,7 +22,11 @@ import com.openai.models.realtime.clientsecrets.ClientSecretCreateParams;
 import com.openai.models.realtime.clientsecrets.ClientSecretCreateResponse;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseIncludable;
+import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputText;
+import com.openai.models.responses.ResponseReasoningItem;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.StructuredResponse;
 import com.openai.models.responses.StructuredResponseCreateParams;
@@ -91,6 +97,55 @@ class OpenAiSdkTest {
     @BeforeEach
     void forgetRequests() {
         emulator.clearRequests();
+    }
+
+    /** A function tool the SDK derives from a class. */
+    public static class GetWeather {
+        public String city;
+    }
+
+    @Test
+    void responsesCreate_reasoningModelToolLoop_storeFalse_echoingTheSdksItemsIsAccepted_droppingReasoningIsNot() {
+        var first = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model("gpt-5-mini")
+                        .input("What is the weather in Oslo? Use GetWeather")
+                        .store(false)
+                        .addInclude(ResponseIncludable.REASONING_ENCRYPTED_CONTENT)
+                        .addTool(GetWeather.class)
+                        .build())
+                .validate();
+        assertThat(first.output().get(0).isReasoning()).isTrue();
+        ResponseReasoningItem reasoning = first.output().get(0).asReasoning();
+        assertThat(reasoning.encryptedContent()).isPresent();
+        ResponseFunctionToolCall call = first.output().get(1).asFunctionCall();
+        assertThat(first.usage().orElseThrow().outputTokensDetails().reasoningTokens())
+                .isPositive();
+        var output = ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                .callId(call.callId())
+                .output("{\"temperature_c\":4}")
+                .build());
+
+        Response done = client.responses()
+                .create(followUp(List.of(
+                        ResponseInputItem.ofReasoning(reasoning), ResponseInputItem.ofFunctionCall(call), output)))
+                .validate();
+
+        assertThat(outputText(done)).contains("{\"temperature_c\":4}");
+        assertThatThrownBy(() ->
+                        client.responses().create(followUp(List.of(ResponseInputItem.ofFunctionCall(call), output))))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("was provided without its required 'reasoning' item: '" + reasoning.id() + "'");
+    }
+
+    private static ResponseCreateParams followUp(List<ResponseInputItem> input) {
+        return ResponseCreateParams.builder()
+                .model("gpt-5-mini")
+                .inputOfResponse(input)
+                .store(false)
+                .addInclude(ResponseIncludable.REASONING_ENCRYPTED_CONTENT)
+                .addTool(GetWeather.class)
+                .build();
     }
 
     @Test
