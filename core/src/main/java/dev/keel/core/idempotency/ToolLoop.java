@@ -72,6 +72,8 @@ public final class ToolLoop {
         }
     }
 
+    private static final String ENCRYPTED_REASONING = "reasoning.encrypted_content";
+
     private final KeelClient client;
     private final ExactlyOnceToolExecutor executor;
     private final MeterRegistry registry;
@@ -159,8 +161,6 @@ public final class ToolLoop {
         }
         include.add(ENCRYPTED_REASONING);
     }
-
-    private static final String ENCRYPTED_REASONING = "reasoning.encrypted_content";
 
     /** Runs one tool call and appends its output; true when a non-critical tool failed or was skipped. */
     private boolean runTool(

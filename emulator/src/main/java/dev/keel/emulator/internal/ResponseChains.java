@@ -74,7 +74,7 @@ final class ResponseChains {
     void remember(String responseId, Context context, ArrayNode input, JsonNode output) {
         ArrayNode all = context.items().deepCopy();
         all.addAll(input);
-        output.forEach(all::add);
+        output.forEach(item -> all.add(item.deepCopy()));
         items.put(responseId, all);
     }
 }

@@ -52,9 +52,7 @@ public final class ResponsesApi {
         boolean store = body.path("store").asBoolean(true);
         ResponseChains.Context context = chains.context(body);
         reasoningItems.check(body.get("input"), context.ids());
-        var input = context.items().isEmpty()
-                ? Input.parse(body.get("input"))
-                : Input.parse(context.items().deepCopy().addAll(ResponseChains.inputItems(body.get("input"))));
+        var input = input(body.get("input"), context);
         var prompt = new Prompt(
                 model,
                 body.path("instructions").asText(""),
@@ -70,13 +68,25 @@ public final class ResponsesApi {
         ObjectNode reasoningItem =
                 answer.reasoned() ? reasoningItems.newItem(Reasoning.wantsEncryptedContent(body)) : null;
         ObjectNode response = response(body, model, answer, format, effort, reasoningItem);
+        remember(body, context, response, store);
+        return response;
+    }
+
+    /** The request's input, after the items its {@code previous_response_id} brings. */
+    private static Input input(JsonNode input, ResponseChains.Context context) {
+        return context.items().isEmpty()
+                ? Input.parse(input)
+                : Input.parse(context.items().deepCopy().addAll(ResponseChains.inputItems(input)));
+    }
+
+    /** Remembers the response's reasoning items, and when stored the response and its conversation. */
+    private void remember(JsonNode body, ResponseChains.Context context, ObjectNode response, boolean store) {
         reasoningItems.remember(response.get("output"), store);
         if (store) {
             String id = response.get("id").asText();
             stored.put(id, response);
             chains.remember(id, context, ResponseChains.inputItems(body.get("input")), response.get("output"));
         }
-        return response;
     }
 
     /** A stored response. @throws ApiException 404 when there is none with that id */
