@@ -47,7 +47,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
                         DEADLINE_EXCEEDED,
                         IN_FLIGHT_LIMIT,
                         CIRCUIT_OPEN -> ExitCodes.UPSTREAM_UNAVAILABLE;
-                case QUOTA_EXHAUSTED, AUTH, STREAM_TRUNCATED, MALFORMED_RESPONSE -> ExitCodes.JOB_FAILURES;
+                case QUOTA_EXHAUSTED, AUTH, STREAM_TRUNCATED, MALFORMED_RESPONSE, TOOL_FAILED -> ExitCodes.JOB_FAILURES;
             };
         }
         return ExitCodes.JOB_FAILURES;

@@ -83,6 +83,53 @@ class ConformanceTest {
     }
 
     @Test
+    void responsesCreate_reasoningModel_plainToolsAndEncryptedContent_conformToResponse() {
+        String tool = Requests.WEATHER_TOOL.replace("gpt-4.1-mini", "gpt-5-mini");
+        JsonNode plain = ok(http.post("/responses", Requests.PLAIN.replace("gpt-4.1-mini", "o4-mini")));
+        JsonNode call = ok(http.post("/responses", tool));
+        JsonNode sealed = ok(http.post(
+                "/responses",
+                tool.replace("\"tools\"", "\"store\":false,\"include\":[\"reasoning.encrypted_content\"],\"tools\"")));
+        for (JsonNode r : new JsonNode[] {plain, call, sealed}) {
+            assertThat(r.at("/output/0/type").asText()).isEqualTo("reasoning");
+            assertConforms("POST", "/responses", r);
+            assertConformsTo("#/components/schemas/ReasoningItem", r.at("/output/0"));
+        }
+        assertThat(sealed.at("/output/0/encrypted_content").isTextual()).isTrue();
+        assertConforms(
+                "GET",
+                "/responses/{response_id}",
+                ok(http.get("/responses/" + call.get("id").asText())));
+        var input = Json.array()
+                .add(Json.object().put("role", "user").put("content", "What is the weather in Oslo?"))
+                .add(call.at("/output/0"))
+                .add(call.at("/output/1"))
+                .add(Json.object()
+                        .put("type", "function_call_output")
+                        .put("call_id", call.at("/output/1/call_id").asText())
+                        .put("output", "{}"));
+        var followUp = ((com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(tool)).set("input", input);
+        assertConforms("POST", "/responses", ok(http.post("/responses", followUp)));
+        assertConforms(
+                "POST",
+                "/chat/completions",
+                ok(http.post("/chat/completions", Requests.CHAT.replace("gpt-4.1-mini", "o3"))));
+    }
+
+    @Test
+    void responsesStream_reasoningModel_everyEvent_conformsToItsEventSchema() {
+        for (String body : new String[] {Requests.PLAIN, Requests.WEATHER_TOOL}) {
+            var events = EmulatorHttp.events(
+                    http.post("/responses", Requests.streaming(body.replace("gpt-4.1-mini", "gpt-5-mini")))
+                            .body());
+            assertThat(events).anyMatch(e -> e.at("/item/type").asText().equals("reasoning"));
+            for (JsonNode e : events) {
+                assertConformsTo(SPEC.streamEventRef(e.get("type").asText()), e);
+            }
+        }
+    }
+
+    @Test
     void responsesStream_everyEvent_conformsToItsEventSchema() {
         for (String body :
                 new String[] {Requests.streaming(Requests.PLAIN), Requests.streaming(Requests.WEATHER_TOOL)}) {
@@ -330,6 +377,18 @@ class ConformanceTest {
                 http.post("/responses", Requests.PLAIN, "x-keel-fault", "status:503")
                         .json());
         assertConformsTo(ref, http.get("/files/file-missing").json());
+        assertConformsTo(
+                ref,
+                http.post(
+                                "/responses",
+                                Requests.PLAIN.replace("\"input\"", "\"reasoning\":{\"effort\":\"low\"},\"input\""))
+                        .json());
+        assertConformsTo(
+                ref,
+                http.post(
+                                "/responses",
+                                Requests.PLAIN.replace("\"input\"", "\"previous_response_id\":\"resp_x\",\"input\""))
+                        .json());
         assertThat(new String(Requests.batchFile(1), StandardCharsets.UTF_8)).contains("custom_id");
     }
 }

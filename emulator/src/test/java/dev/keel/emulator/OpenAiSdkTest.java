@@ -24,9 +24,13 @@ import com.openai.models.realtime.clientsecrets.ClientSecretCreateParams;
 import com.openai.models.realtime.clientsecrets.ClientSecretCreateResponse;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseIncludable;
+import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseInputMessageItem;
 import com.openai.models.responses.ResponseItem;
 import com.openai.models.responses.ResponseOutputText;
+import com.openai.models.responses.ResponseReasoningItem;
 import com.openai.models.responses.ResponseRetrieveParams;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
@@ -122,6 +126,55 @@ class OpenAiSdkTest {
     @BeforeEach
     void forgetRequests() {
         emulator.clearRequests();
+    }
+
+    /** A function tool the SDK derives from a class. */
+    public static class GetWeather {
+        public String city;
+    }
+
+    @Test
+    void responsesCreate_reasoningModelToolLoop_storeFalse_echoingTheSdksItemsIsAccepted_droppingReasoningIsNot() {
+        var first = client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model("gpt-5-mini")
+                        .input("What is the weather in Oslo? Use GetWeather")
+                        .store(false)
+                        .addInclude(ResponseIncludable.REASONING_ENCRYPTED_CONTENT)
+                        .addTool(GetWeather.class)
+                        .build())
+                .validate();
+        assertThat(first.output().get(0).isReasoning()).isTrue();
+        ResponseReasoningItem reasoning = first.output().get(0).asReasoning();
+        assertThat(reasoning.encryptedContent()).isPresent();
+        ResponseFunctionToolCall call = first.output().get(1).asFunctionCall();
+        assertThat(first.usage().orElseThrow().outputTokensDetails().reasoningTokens())
+                .isPositive();
+        var output = ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                .callId(call.callId())
+                .output("{\"temperature_c\":4}")
+                .build());
+
+        Response done = client.responses()
+                .create(followUp(List.of(
+                        ResponseInputItem.ofReasoning(reasoning), ResponseInputItem.ofFunctionCall(call), output)))
+                .validate();
+
+        assertThat(outputText(done)).contains("{\"temperature_c\":4}");
+        assertThatThrownBy(() ->
+                        client.responses().create(followUp(List.of(ResponseInputItem.ofFunctionCall(call), output))))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("was provided without its required 'reasoning' item: '" + reasoning.id() + "'");
+    }
+
+    private static ResponseCreateParams followUp(List<ResponseInputItem> input) {
+        return ResponseCreateParams.builder()
+                .model("gpt-5-mini")
+                .inputOfResponse(input)
+                .store(false)
+                .addInclude(ResponseIncludable.REASONING_ENCRYPTED_CONTENT)
+                .addTool(GetWeather.class)
+                .build();
     }
 
     @Test

@@ -33,7 +33,9 @@ public enum ErrorKind {
     /** The in-flight limit stayed full for the whole time left. */
     IN_FLIGHT_LIMIT(false),
     /** The circuit breaker is open: no upstream call was made. */
-    CIRCUIT_OPEN(false);
+    CIRCUIT_OPEN(false),
+    /** A tool's own code (a side effect the caller supplied) threw; nothing upstream failed. */
+    TOOL_FAILED(false);
 
     private final boolean retryable;
 

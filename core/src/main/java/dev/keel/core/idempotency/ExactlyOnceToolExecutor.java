@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  * retried, replayed or re-run after a crash: the first caller claims the key and runs it; a caller
  * that finds the key DONE gets the stored result without running anything (counted as
  * suppressed); a caller that finds it PENDING waits for the first, polling within its deadline. A
- * side effect that throws releases the key, so a later call may try again. Thread-safe.
+ * side effect that throws releases the key, so a later call may try again, and fails the call with
+ * a {@link ToolExecutionException} naming the key. Thread-safe.
  */
 public final class ExactlyOnceToolExecutor {
 
@@ -51,9 +52,11 @@ public final class ExactlyOnceToolExecutor {
      * Runs {@code sideEffect} once for {@code key}.
      *
      * @throws IdempotencyInProgressException when another caller still holds the key at the deadline
-     * @throws Exception whatever the side effect threw (the key is released)
+     *     (or this thread is interrupted while waiting for it; the interrupt flag is kept)
+     * @throws ToolExecutionException when the side effect throws, with what it threw as the cause
+     *     (the key is released, so a later call runs it again)
      */
-    public Outcome execute(IdempotencyKey key, Deadline deadline, Callable<String> sideEffect) throws Exception {
+    public Outcome execute(IdempotencyKey key, Deadline deadline, Callable<String> sideEffect) {
         while (true) {
             switch (store.claim(key, ttl)) {
                 case IdempotencyStore.Claim.Acquired a -> {
@@ -68,23 +71,28 @@ public final class ExactlyOnceToolExecutor {
         }
     }
 
-    private Outcome run(IdempotencyKey key, String token, Callable<String> sideEffect) throws Exception {
+    private Outcome run(IdempotencyKey key, String token, Callable<String> sideEffect) {
         String result;
         try {
             result = sideEffect.call();
         } catch (Exception e) {
             store.release(key, token);
-            throw e;
+            throw new ToolExecutionException(key, e);
         }
         store.complete(key, token, result, ttl);
         return new Outcome.Executed(result);
     }
 
-    private void awaitTurn(IdempotencyKey key, Deadline deadline) throws InterruptedException {
+    private void awaitTurn(IdempotencyKey key, Deadline deadline) {
         if (!deadline.fits(pollInterval)) {
             throw new IdempotencyInProgressException(key);
         }
-        sleeper.sleep(pollInterval);
+        try {
+            sleeper.sleep(pollInterval);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IdempotencyInProgressException(key);
+        }
     }
 
     /** Exports {@link #suppressed()} as {@code idempotency_suppressed_total} on {@code registry}. */

@@ -7,7 +7,6 @@ import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelResponse;
 import dev.keel.core.error.CircuitOpenException;
-import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.json.Json;
 import dev.keel.core.policy.Deadline;
@@ -15,6 +14,7 @@ import dev.keel.core.policy.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,9 @@ import java.util.Map;
  * function_call_output}s back, and repeat until the model answers with text or the step limit is
  * reached. Each model call carries the idempotency key {@code idem:…:model-<step>} and each tool
  * call {@code idem:…:s<step>-<tool>-<n>}, both built from the business fields, so retries, replays
- * and a re-run after a crash never repeat a side effect. A failing critical tool fails the loop; a
+ * and a re-run after a crash never repeat a side effect. Each step that calls tools echoes all of its
+ * output items (reasoning items included) back in the next step's input, as the API requires. A
+ * failing critical tool or model call fails the loop with a {@link ToolLoopException}; a
  * failing non-critical tool sends the model an error output and marks the result {@code partial}; a
  * non-critical tool whose own upstream call an open circuit breaker refused ({@link
  * CircuitOpenException}) is skipped: counted as {@code skipped}, listed in {@link
@@ -35,7 +37,10 @@ import java.util.Map;
  */
 public final class ToolLoop {
 
-    /** A function the model may call. */
+    /**
+     * A function the model may call: the caller's code, which may throw anything; the loop reports it
+     * as a {@link ToolExecutionException} (inside a {@link ToolLoopException} for a critical tool).
+     */
     @FunctionalInterface
     public interface ToolFunction {
         String call(JsonNode arguments) throws Exception;
@@ -48,6 +53,10 @@ public final class ToolLoop {
     public record Workflow(String tenant, String workflow, String bizId) {
         IdempotencyKey key(String step) {
             return IdempotencyKey.of(tenant, workflow, bizId, step);
+        }
+
+        String describe() {
+            return "workflow " + tenant + ":" + workflow + ":" + bizId;
         }
     }
 
@@ -62,6 +71,8 @@ public final class ToolLoop {
             skippedTools = List.copyOf(skippedTools);
         }
     }
+
+    private static final String ENCRYPTED_REASONING = "reasoning.encrypted_content";
 
     private final KeelClient client;
     private final ExactlyOnceToolExecutor executor;
@@ -81,45 +92,74 @@ public final class ToolLoop {
 
     /**
      * Runs the loop for {@code request} (a Responses body with {@code model} and {@code input}).
+     * Every output item of a step that calls tools goes back in the next step's {@code input}, as
+     * the API requires (a reasoning model's {@code function_call} needs the reasoning item before
+     * it); with {@code store: false} the loop asks for {@code reasoning.encrypted_content} ({@code
+     * include}) so those reasoning items can be echoed without server-side state.
      *
-     * @throws KeelException when a model call fails, a critical tool fails, or the step limit is reached
+     * @throws ToolLoopException when a model call fails, a critical tool fails, or the step limit is
+     *     reached: it names the step, the tool, the cause, and the tool calls already recorded (a
+     *     re-run replays those instead of running them again)
+     * @throws IllegalArgumentException when {@code request} is not a JSON object
      */
-    public Result run(Workflow wf, JsonNode request, List<Tool> tools, Duration budget) throws Exception {
+    public Result run(Workflow wf, JsonNode request, List<Tool> tools, Duration budget) {
+        if (!request.isObject()) {
+            throw new IllegalArgumentException("the tool loop's request must be a JSON object, got " + request);
+        }
         Map<String, Tool> byName = new LinkedHashMap<>();
         tools.forEach(t -> byName.put(t.name(), t));
         ObjectNode body = request.deepCopy();
         ArrayNode input = inputItems(body);
         body.set("tools", definitions(tools));
+        if (!body.path("store").asBoolean(true)) {
+            includeEncryptedReasoning(body);
+        }
         Deadline deadline = Deadline.after(budget, Ticker.SYSTEM);
-        boolean partial = false;
-        List<String> skipped = new java.util.ArrayList<>();
+        var state = new RunState();
         for (int step = 1; step <= maxSteps; step++) {
             body.set("input", input);
-            var options = CallOptions.defaults()
-                    .withBudget(remaining(deadline))
-                    .withIdempotencyKey(wf.key("model-" + step).value());
-            KeelResponse answer = client.responses().create(body, options);
-            partial |= answer.partial();
+            KeelResponse answer = callModel(wf, step, body, deadline, state);
+            state.partial |= answer.partial();
             JsonNode response = answer.json();
             List<JsonNode> calls = functionCalls(response);
             if (calls.isEmpty()) {
-                return new Result(response, text(response), step, partial, skipped);
+                return new Result(response, text(response), step, state.partial, state.skipped);
             }
+            response.path("output").forEach(item -> input.add(item.deepCopy()));
             for (int i = 0; i < calls.size(); i++) {
-                JsonNode call = calls.get(i);
-                input.add(call);
-                partial |= runTool(wf, step, i, call, byName, deadline, input, skipped);
+                state.partial |= runTool(wf, step, i, calls.get(i), byName, deadline, input, state);
             }
         }
-        throw new KeelException(
-                ErrorKind.INVALID_REQUEST,
-                "the tool loop for " + wf.key("model").value() + " reached its limit of " + maxSteps
-                        + " steps without a final answer",
-                0,
-                null,
-                null,
-                maxSteps,
-                null);
+        throw ToolLoopException.stepLimit(wf.describe(), maxSteps, state.recorded);
+    }
+
+    /** What one run has gathered so far: partial, the skipped tool calls, the recorded ones. */
+    private static final class RunState {
+        boolean partial;
+        final List<String> skipped = new ArrayList<>();
+        final List<String> recorded = new ArrayList<>();
+    }
+
+    private KeelResponse callModel(Workflow wf, int step, ObjectNode body, Deadline deadline, RunState state) {
+        var options = CallOptions.defaults()
+                .withBudget(remaining(deadline))
+                .withIdempotencyKey(wf.key("model-" + step).value());
+        try {
+            return client.responses().create(body, options);
+        } catch (KeelException e) {
+            throw ToolLoopException.modelCallFailed(wf.describe(), step, e, state.recorded);
+        }
+    }
+
+    /** Adds {@code reasoning.encrypted_content} to the request's {@code include}, keeping what it lists. */
+    private static void includeEncryptedReasoning(ObjectNode body) {
+        ArrayNode include = body.path("include").isArray() ? (ArrayNode) body.get("include") : body.putArray("include");
+        for (JsonNode v : include) {
+            if (ENCRYPTED_REASONING.equals(v.asText())) {
+                return;
+            }
+        }
+        include.add(ENCRYPTED_REASONING);
     }
 
     /** Runs one tool call and appends its output; true when a non-critical tool failed or was skipped. */
@@ -131,8 +171,7 @@ public final class ToolLoop {
             Map<String, Tool> tools,
             Deadline deadline,
             ArrayNode input,
-            List<String> skipped)
-            throws Exception {
+            RunState state) {
         String name = call.path("name").asText();
         Tool tool = tools.get(name);
         if (tool == null) {
@@ -147,22 +186,29 @@ public final class ToolLoop {
                     deadline,
                     () -> tool.function().call(Json.parse(call.path("arguments").asText("{}"))));
             count(name, outcome instanceof ExactlyOnceToolExecutor.Outcome.Executed ? "executed" : "replayed");
+            state.recorded.add(stepName);
             addOutput(input, call, outcome.result());
             return false;
-        } catch (Exception e) {
+        } catch (KeelException e) {
             if (!tool.critical() && refusedByOpenBreaker(e)) {
                 count(name, "skipped");
-                skipped.add(stepName);
+                state.skipped.add(stepName);
                 addOutput(input, call, Json.write(Json.object().put("skipped", "the tool is unavailable right now")));
                 return true;
             }
             count(name, "failed");
             if (tool.critical()) {
-                throw e;
+                throw ToolLoopException.toolFailed(wf.describe(), step, name, e, state.recorded);
             }
-            addOutput(input, call, Json.write(Json.object().put("error", String.valueOf(e.getMessage()))));
+            addOutput(input, call, Json.write(Json.object().put("error", toolError(e))));
             return true;
         }
+    }
+
+    /** What to tell the model about a failed tool: what the tool's code threw, not keel's wrapping. */
+    private static String toolError(KeelException e) {
+        Throwable cause = e instanceof ToolExecutionException && e.getCause() != null ? e.getCause() : e;
+        return String.valueOf(cause.getMessage());
     }
 
     /** Whether {@code e}, or an exception it wraps, is an open breaker's refusal. */

@@ -97,7 +97,11 @@ class ExactlyOnceToolExecutorTest {
             assertThatThrownBy(() -> executor.execute(key, deadline, () -> {
                         throw new IllegalStateException("payment API down");
                     }))
-                    .hasMessage("payment API down");
+                    .isInstanceOfSatisfying(
+                            ToolExecutionException.class,
+                            e -> assertThat(e.key()).isEqualTo(key))
+                    .hasMessageContaining(key.value())
+                    .hasRootCauseMessage("payment API down");
             assertThat(executor.execute(key, deadline, () -> "ok"))
                     .isInstanceOf(ExactlyOnceToolExecutor.Outcome.Executed.class);
             assertThat(executor.execute(key, deadline, () -> "again"))

@@ -429,11 +429,12 @@ public final class BatchEngine {
     private static ObjectNode usage(Summary done) {
         long in = done.inputTokens();
         long out = done.outputTokens();
+        long reasoning = done.reasoningTokens();
         ObjectNode usage = Json.object();
         usage.put("input_tokens", in);
         usage.putObject("input_tokens_details").put("cached_tokens", 0);
         usage.put("output_tokens", out);
-        usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        usage.putObject("output_tokens_details").put("reasoning_tokens", reasoning);
         usage.put("total_tokens", in + out);
         return usage;
     }
@@ -458,11 +459,12 @@ public final class BatchEngine {
     }
 
     /** Failures and tokens of a batch's first requests. */
-    private record Summary(int failed, long inputTokens, long outputTokens) {
-        static final Summary NONE = new Summary(0, 0, 0);
+    private record Summary(int failed, long inputTokens, long outputTokens, long reasoningTokens) {
+        static final Summary NONE = new Summary(0, 0, 0, 0);
 
         static Summary of(BatchResults r, int done) {
-            return new Summary(r.failedBy(done), r.inputTokensBy(done), r.outputTokensBy(done));
+            return new Summary(
+                    r.failedBy(done), r.inputTokensBy(done), r.outputTokensBy(done), r.reasoningTokensBy(done));
         }
     }
 

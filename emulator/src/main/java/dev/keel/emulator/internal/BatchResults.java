@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * What a batch's requests answered, kept compactly until the batch ends: the output and error
  * files' lines already serialised (one byte array each, in request order), and per request only
- * running totals — failures, input and output tokens — so the batch can report counts and usage
+ * running totals — failures, input, output and reasoning tokens — so the batch can report counts and usage
  * for its first {@code done} requests and write exactly those lines. Not thread-safe; the batch
  * engine fills it once, then only reads it.
  */
@@ -18,6 +18,7 @@ final class BatchResults {
     private final int[] failedBy;
     private final long[] inputBy;
     private final long[] outputBy;
+    private final long[] reasoningBy;
     private final int[] outEndBy;
     private final int[] errEndBy;
     private byte[] out = new byte[256];
@@ -31,6 +32,7 @@ final class BatchResults {
         failedBy = new int[requests + 1];
         inputBy = new long[requests + 1];
         outputBy = new long[requests + 1];
+        reasoningBy = new long[requests + 1];
         outEndBy = new int[requests + 1];
         errEndBy = new int[requests + 1];
     }
@@ -57,6 +59,10 @@ final class BatchResults {
                 + (u.has("output_tokens")
                         ? u.path("output_tokens").asLong()
                         : u.path("completion_tokens").asLong());
+        reasoningBy[n + 1] = reasoningBy[n]
+                + (u.has("output_tokens_details")
+                        ? u.at("/output_tokens_details/reasoning_tokens").asLong()
+                        : u.at("/completion_tokens_details/reasoning_tokens").asLong());
         outEndBy[n + 1] = outLen;
         errEndBy[n + 1] = errLen;
         n++;
@@ -74,7 +80,7 @@ final class BatchResults {
         for (int i = 0; i < n; i++) {
             ids += 40 + 2L * customIds[i].length();
         }
-        return out.length + err.length + ids + 28L * (n + 1);
+        return out.length + err.length + ids + 36L * (n + 1);
     }
 
     int failedBy(int done) {
@@ -87,6 +93,10 @@ final class BatchResults {
 
     long outputTokensBy(int done) {
         return outputBy[done];
+    }
+
+    long reasoningTokensBy(int done) {
+        return reasoningBy[done];
     }
 
     /** The output file of the first {@code done} requests: their successes, or null when there are none. */

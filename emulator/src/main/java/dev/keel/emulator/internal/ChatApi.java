@@ -39,6 +39,7 @@ public final class ChatApi {
         if (max == null) {
             max = Fields.optionalInt(body, "max_tokens", 1);
         }
+        String effort = Reasoning.chatEffort(body, model);
         Messages m = Messages.parse(body.get("messages"));
         var prompt = new Prompt(
                 model,
@@ -49,7 +50,8 @@ public final class ChatApi {
                 ResponsesApi.tools(body.get("tools")),
                 ResponsesApi.toolChoice(body.get("tool_choice")),
                 m.toolOutputs,
-                max);
+                max,
+                effort);
         return completion(model, FakeModel.answer(prompt, defect));
     }
 
@@ -136,7 +138,7 @@ public final class ChatApi {
         u.put("total_tokens", a.inputTokens() + a.outputTokens());
         u.putObject("prompt_tokens_details").put("cached_tokens", 0).put("audio_tokens", 0);
         u.putObject("completion_tokens_details")
-                .put("reasoning_tokens", 0)
+                .put("reasoning_tokens", a.reasoningTokens())
                 .put("audio_tokens", 0)
                 .put("accepted_prediction_tokens", 0)
                 .put("rejected_prediction_tokens", 0);

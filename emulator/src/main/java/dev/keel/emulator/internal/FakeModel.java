@@ -26,9 +26,11 @@ import java.util.SplittableRandom;
  * </ol>
  *
  * Everything is seeded by a hash of model, instructions and input. Usage counts the instructions
- * and input text (not per-message overhead) and the output with the model's real tokenizer. An
- * output longer than {@code max_output_tokens} is cut there and marked incomplete. Stateless and
- * thread-safe.
+ * and input text (not per-message overhead) and the output with the model's real tokenizer. A
+ * reasoning model (a non-null {@code reasoningEffort}) first spends {@link Reasoning#tokens}
+ * reasoning tokens, counted in the output tokens as the API counts them. An output longer than
+ * {@code max_output_tokens} (reasoning included) is cut there and marked incomplete; reasoning that
+ * uses up the whole cap leaves no text at all. Stateless and thread-safe.
  */
 public final class FakeModel {
 
@@ -46,7 +48,10 @@ public final class FakeModel {
     /** A tool result the caller sent back. */
     public record ToolOutput(String callId, String name, String output) {}
 
-    /** What the model is asked. {@code schema} is null for plain text; {@code maxOutputTokens} null for no cap. */
+    /**
+     * What the model is asked. {@code schema} is null for plain text; {@code maxOutputTokens} null
+     * for no cap; {@code reasoningEffort} null for a model that does not reason.
+     */
     public record Prompt(
             String model,
             String instructions,
@@ -56,14 +61,51 @@ public final class FakeModel {
             List<Tool> tools,
             String toolChoice,
             List<ToolOutput> toolOutputs,
-            Integer maxOutputTokens) {}
+            Integer maxOutputTokens,
+            String reasoningEffort) {
+
+        /** A prompt for a model that does not reason. */
+        public Prompt(
+                String model,
+                String instructions,
+                String inputText,
+                String lastUserText,
+                JsonNode schema,
+                List<Tool> tools,
+                String toolChoice,
+                List<ToolOutput> toolOutputs,
+                Integer maxOutputTokens) {
+            this(
+                    model,
+                    instructions,
+                    inputText,
+                    lastUserText,
+                    schema,
+                    tools,
+                    toolChoice,
+                    toolOutputs,
+                    maxOutputTokens,
+                    null);
+        }
+    }
 
     /** A tool call the model makes. */
     public record Call(String callId, String name, String arguments) {}
 
-    /** The model's answer. Exactly one of text, refusal or calls is set. */
+    /**
+     * The model's answer. At most one of text, refusal or calls is set (none when reasoning used up
+     * {@code max_output_tokens}); {@code outputTokens} includes {@code reasoningTokens}; {@code
+     * reasoned} says whether a reasoning model thought first (its output starts with a reasoning item).
+     */
     public record Answer(
-            String text, String refusal, List<Call> calls, boolean incomplete, int inputTokens, int outputTokens) {
+            String text,
+            String refusal,
+            List<Call> calls,
+            boolean incomplete,
+            int inputTokens,
+            int outputTokens,
+            int reasoningTokens,
+            boolean reasoned) {
 
         public boolean isToolCall() {
             return !calls.isEmpty();
@@ -87,12 +129,18 @@ public final class FakeModel {
     public static Answer answer(Prompt prompt, SampleDefect defect) {
         long seed = seed(prompt);
         int inputTokens = inputTokens(prompt.model(), prompt.instructions(), prompt.inputText());
+        boolean reasons = reasons(prompt);
+        int reasoning = reasons ? Reasoning.tokens(prompt.reasoningEffort(), seed) : 0;
+        int cap = prompt.maxOutputTokens() == null ? Integer.MAX_VALUE : prompt.maxOutputTokens();
+        if (reasoning >= cap) {
+            return new Answer(null, null, List.of(), true, inputTokens, cap, cap, reasons);
+        }
         if (wantsToolCall(prompt) && defect == null) {
             List<Call> calls = List.of(call(prompt, seed));
             int out = calls.stream()
                     .mapToInt(c -> TokenCounter.count(prompt.model(), c.name() + c.arguments()))
                     .sum();
-            return new Answer(null, null, calls, false, inputTokens, out);
+            return new Answer(null, null, calls, false, inputTokens, reasoning + out, reasoning, reasons);
         }
         if (defect == SampleDefect.REFUSAL) {
             return new Answer(
@@ -101,10 +149,17 @@ public final class FakeModel {
                     List.of(),
                     false,
                     inputTokens,
-                    TokenCounter.count(prompt.model(), REFUSAL_TEXT));
+                    reasoning + TokenCounter.count(prompt.model(), REFUSAL_TEXT),
+                    reasoning,
+                    reasons);
         }
         String text = text(prompt, seed, defect);
-        return capped(prompt, text, defect == SampleDefect.INCOMPLETE, inputTokens);
+        return capped(prompt, text, defect == SampleDefect.INCOMPLETE, inputTokens, reasoning, cap - reasoning);
+    }
+
+    /** Whether the model thinks first: a reasoning model at an effort above {@code none}. */
+    private static boolean reasons(Prompt p) {
+        return p.reasoningEffort() != null && !"none".equals(p.reasoningEffort());
     }
 
     /** The input tokens usage reports: the instructions and the input text under the model's tokenizer. */
@@ -161,21 +216,23 @@ public final class FakeModel {
         return b.append('.').toString();
     }
 
-    private static Answer capped(Prompt p, String text, boolean forceIncomplete, int inputTokens) {
+    /** The text cut to {@code cap} tokens (what reasoning left of {@code max_output_tokens}). */
+    private static Answer capped(
+            Prompt p, String text, boolean forceIncomplete, int inputTokens, int reasoning, int cap) {
         Encoding enc = TokenCounter.encodingFor(p.model());
         IntArrayList tokens = enc.encodeOrdinary(text);
-        int cap = p.maxOutputTokens() == null ? Integer.MAX_VALUE : p.maxOutputTokens();
+        boolean reasons = reasons(p);
         if (forceIncomplete) {
             cap = Math.min(cap, Math.max(1, tokens.size() / 2));
         }
         if (tokens.size() <= cap) {
-            return new Answer(text, null, List.of(), false, inputTokens, tokens.size());
+            return new Answer(text, null, List.of(), false, inputTokens, reasoning + tokens.size(), reasoning, reasons);
         }
         IntArrayList kept = new IntArrayList(cap);
         for (int i = 0; i < cap; i++) {
             kept.add(tokens.get(i));
         }
-        return new Answer(enc.decode(kept), null, List.of(), true, inputTokens, cap);
+        return new Answer(enc.decode(kept), null, List.of(), true, inputTokens, reasoning + cap, reasoning, reasons);
     }
 
     static String snippet(String s, int max) {

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The server-sent events of a finished {@code Response}, in the API's order: {@code
  * response.created}, {@code response.in_progress}, then per output item {@code
- * output_item.added}, its content or argument deltas and dones, {@code output_item.done}, and last
+ * output_item.added}, its content or argument deltas and dones, {@code output_item.done} (a
+ * reasoning item first, as just an added and a done), and last
  * {@code response.completed} or {@code response.incomplete}. Every event carries {@code type} and a
  * {@code sequence_number} counting from 0. Not thread-safe; one per stream.
  */
@@ -45,7 +46,10 @@ final class ResponseEvents {
 
     private void item(int index, JsonNode item) {
         ObjectNode started = item.deepCopy();
-        started.put("status", "in_progress");
+        if (!"reasoning".equals(item.path("type").asText())) {
+            // A reasoning item is added as it is done: with its (empty) summary and no status, as the API streams it.
+            started.put("status", "in_progress");
+        }
         if (started.has("content")) {
             started.putArray("content");
         }

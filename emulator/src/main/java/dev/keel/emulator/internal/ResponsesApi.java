@@ -20,8 +20,10 @@ import java.util.Map;
  * {@code POST /v1/responses}, {@code GET} and {@code DELETE /v1/responses/{id}}, {@code
  * /input_items} and {@code POST /v1/responses/input_tokens}: validates the request as the API does,
  * asks the {@link FakeModel}, and builds the {@code Response} object or its stream of events; keeps
- * stored responses and their input items. Background runs live in {@link BackgroundResponses}.
- * Thread-safe.
+ * stored responses and their input items. Background runs live in {@link BackgroundResponses}. A
+ * reasoning model's output starts with a reasoning item; echoes of issued items are checked by
+ * {@link ReasoningItems}, and {@code previous_response_id} continues a stored response through
+ * {@link ResponseChains}. Thread-safe.
  */
 public final class ResponsesApi {
 
@@ -33,11 +35,15 @@ public final class ResponsesApi {
      */
     private final BoundedStore<ArrayNode> inputs;
 
+    private final ReasoningItems reasoningItems = new ReasoningItems(100_000);
+    private final ResponseChains chains;
+
     /** @param budget the storage budget stored responses count against (with files and batch results) */
     public ResponsesApi(InstantSource clock, StorageBudget budget) {
         this.clock = clock;
         this.stored = new BoundedStore<>(budget, Json::writeBytes, BoundedStore::exactTree);
         this.inputs = new BoundedStore<>(budget, Json::writeBytes, BoundedStore::exactArray);
+        this.chains = new ResponseChains(budget);
     }
 
     /**
@@ -55,7 +61,11 @@ public final class ResponsesApi {
         checkBackground(body);
         JsonNode format = body.path("text").path("format");
         JsonNode schema = schemaOf(format);
-        var input = Input.parse(body.get("input"));
+        String effort = Reasoning.responsesEffort(body, model);
+        boolean store = body.path("store").asBoolean(true);
+        ResponseChains.Context context = chains.context(body);
+        reasoningItems.check(body.get("input"), context.ids());
+        var input = input(body.get("input"), context);
         var prompt = new Prompt(
                 model,
                 body.path("instructions").asText(""),
@@ -65,14 +75,32 @@ public final class ResponsesApi {
                 tools(body.get("tools")),
                 toolChoice(body.get("tool_choice")),
                 input.toolOutputs,
-                maxOutput);
+                maxOutput,
+                effort);
         Answer answer = FakeModel.answer(prompt, defect);
-        ObjectNode response = response(body, model, answer, format);
-        if (body.path("store").asBoolean(true)) {
-            stored.put(response.get("id").asText(), response);
-            inputs.put(ITEMS + response.get("id").asText(), InputItems.of(body.get("input")));
-        }
+        ObjectNode reasoningItem =
+                answer.reasoned() ? reasoningItems.newItem(Reasoning.wantsEncryptedContent(body)) : null;
+        ObjectNode response = response(body, model, answer, format, effort, reasoningItem);
+        remember(body, context, response, store);
         return response;
+    }
+
+    /** The request's input, after the items its {@code previous_response_id} brings. */
+    private static Input input(JsonNode input, ResponseChains.Context context) {
+        return context.items().isEmpty()
+                ? Input.parse(input)
+                : Input.parse(context.items().deepCopy().addAll(ResponseChains.inputItems(input)));
+    }
+
+    /** Remembers the response's reasoning items, and when stored the response and its conversation. */
+    private void remember(JsonNode body, ResponseChains.Context context, ObjectNode response, boolean store) {
+        reasoningItems.remember(response.get("output"), store);
+        if (store) {
+            String id = response.get("id").asText();
+            stored.put(id, response);
+            inputs.put(ITEMS + id, InputItems.of(body.get("input")));
+            chains.remember(id, context, ResponseChains.inputItems(body.get("input")), response.get("output"));
+        }
     }
 
     /** {@code background} is a boolean, and {@code true} only with {@code store} (the API keeps background responses). */
@@ -242,7 +270,8 @@ public final class ResponsesApi {
         return name == null ? "auto" : name.asText();
     }
 
-    private ObjectNode response(JsonNode req, String model, Answer answer, JsonNode format) {
+    private ObjectNode response(
+            JsonNode req, String model, Answer answer, JsonNode format, String effort, ObjectNode reasoningItem) {
         long now = clock.instant().getEpochSecond();
         ObjectNode r = Json.object();
         r.put("id", Ids.hex("resp_"));
@@ -266,12 +295,13 @@ public final class ResponsesApi {
                         : Json.mapper().nullNode());
         r.set("max_output_tokens", req.path("max_output_tokens").isNumber() ? req.get("max_output_tokens") : null);
         r.put("model", model);
-        r.set("output", output(answer));
+        r.set("output", output(answer, reasoningItem));
         r.put("parallel_tool_calls", req.path("parallel_tool_calls").asBoolean(true));
         r.set("previous_response_id", req.hasNonNull("previous_response_id") ? req.get("previous_response_id") : null);
         ObjectNode reasoning = r.putObject("reasoning");
-        reasoning.putNull("effort");
-        reasoning.putNull("summary");
+        reasoning.put("effort", effort);
+        JsonNode summary = req.path("reasoning").path("summary");
+        reasoning.set("summary", effort != null && summary.isTextual() ? summary : null);
         r.put("service_tier", "default");
         r.put("store", req.path("store").asBoolean(true));
         r.put("temperature", req.path("temperature").asDouble(1.0));
@@ -294,8 +324,11 @@ public final class ResponsesApi {
         return r;
     }
 
-    private static ArrayNode output(Answer answer) {
+    private static ArrayNode output(Answer answer, ObjectNode reasoningItem) {
         ArrayNode out = Json.array();
+        if (reasoningItem != null) {
+            out.add(reasoningItem);
+        }
         for (Call c : answer.calls()) {
             ObjectNode fc = out.addObject();
             fc.put("id", Ids.hex("fc_"));
@@ -305,7 +338,7 @@ public final class ResponsesApi {
             fc.put("call_id", c.callId());
             fc.put("name", c.name());
         }
-        if (answer.isToolCall()) {
+        if (answer.isToolCall() || (answer.text() == null && answer.refusal() == null)) {
             return out;
         }
         ObjectNode msg = out.addObject();
@@ -331,7 +364,7 @@ public final class ResponsesApi {
         u.put("input_tokens", a.inputTokens());
         u.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
         u.put("output_tokens", a.outputTokens());
-        u.putObject("output_tokens_details").put("reasoning_tokens", 0);
+        u.putObject("output_tokens_details").put("reasoning_tokens", a.reasoningTokens());
         u.put("total_tokens", a.inputTokens() + a.outputTokens());
         return u;
     }
