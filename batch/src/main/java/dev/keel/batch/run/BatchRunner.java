@@ -601,6 +601,7 @@ public final class BatchRunner {
         final List<ItemRecord> replays = new ArrayList<>();
         /** Usage of the lines the Batch API ran (not the sync fallbacks, which the pipeline priced). */
         final List<TokenUsage> batchUsage = new ArrayList<>();
+
         double cost;
         double est;
 
