@@ -76,6 +76,7 @@ final class BatchEndToEnd {
             PlanResult plan = new Planner(PlanConfig.ofDefaults(), prices, ledger, Clock.systemUTC())
                     .plan(input, RunIds.forContent(sha), sha, dir.resolve("run"));
             var config = KeelClientConfig.builder("sk-bench", emulator.baseUrl())
+                    .pool(dev.keel.core.http.PoolConfig.ofDefaults().withH2c(true))
                     .trafficClass(TrafficClass.BATCH)
                     .build();
             try (var client = KeelClient.builder(config).build();

@@ -28,6 +28,7 @@ final class KeelPipelineClient implements ClientUnderTest {
     /** Builds a client for the emulator at {@code baseUrl}, with keel's defaults otherwise. */
     static KeelPipelineClient open(URI baseUrl) {
         var config = KeelClientConfig.builder(API_KEY, baseUrl)
+                .pool(dev.keel.core.http.PoolConfig.ofDefaults().withH2c(true))
                 .inFlightLimit(IN_FLIGHT_LIMIT)
                 .build();
         return new KeelPipelineClient(KeelClient.builder(config).build());

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * keel with its defaults: one shared {@link KeelClient} built from {@code
- * KeelClientConfig.builder(key, baseUrl).build()}, one {@link ToolLoop} and one {@link
+ * KeelClientConfig.builder(key, baseUrl).pool(h2c).build()}, one {@link ToolLoop} and one {@link
  * ExactlyOnceToolExecutor} on a {@link MemoryIdempotencyStore}; each workflow is {@code
  * loop.run(new Workflow("acme", "refund", "order-N"), ...)}, so a re-run replays the tool's stored
  * result instead of running it again. Counts come from an {@link EventListener} on the client:
@@ -60,8 +60,9 @@ final class KeelStormStack implements StormStack {
     /** Builds keel's client with its defaults for the emulator at {@code baseUrl}, its jitter seeded with {@code seed}. */
     static KeelStormStack open(URI baseUrl, StormTally tally, RefundLedger ledger, long seed) {
         var recorder = new Recorder(tally);
-        var client = KeelClient.builder(
-                        KeelClientConfig.builder(API_KEY, baseUrl).build())
+        var client = KeelClient.builder(KeelClientConfig.builder(API_KEY, baseUrl)
+                        .pool(dev.keel.core.http.PoolConfig.ofDefaults().withH2c(true))
+                        .build())
                 .listener(recorder)
                 .random(new java.util.SplittableRandom(seed))
                 .build();

@@ -60,6 +60,7 @@ final class RealtimeTokenBench {
         try (var emulator = Emulator.start(
                         EmulatorConfig.builder().recordCapacity(0).build());
                 var client = KeelClient.builder(KeelClientConfig.builder("sk-bench", emulator.baseUrl())
+                                .pool(dev.keel.core.http.PoolConfig.ofDefaults().withH2c(true))
                                 .inFlightLimit(256)
                                 .build())
                         .build()) {

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         name = "call",
         mixinStandardHelpOptions = true,
         description = {
-            "Send one Responses call through keel's full pipeline (budgets, in-flight limit, HTTP/2 pool).",
+            "Send one Responses call through keel's full pipeline (budgets, in-flight limit, pooled connections).",
+            "Any OpenAI-compatible --base-url works: https negotiates h2, http speaks HTTP/1.1 (--h2c for cleartext HTTP/2).",
             "Prints the output text, then one line: attempts, status, protocol, request id and phase timings.",
             "With no OPENAI_API_KEY and no --base-url it runs against the embedded emulator and says so."
         })

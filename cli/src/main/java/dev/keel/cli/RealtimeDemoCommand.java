@@ -62,6 +62,7 @@ final class RealtimeDemoCommand implements Callable<Integer> {
                 err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl());
                 err.flush();
                 upstream.baseUrl = emulator.baseUrl();
+                upstream.h2c = true; // the embedded emulator speaks h2c
             }
             var demoEnv = sandbox ? Map.of("OPENAI_API_KEY", "sk-keel-sandbox") : env;
             try (var up = upstream.resolve(demoEnv, err)) {

@@ -137,6 +137,7 @@ final class ServeCommand implements Callable<Integer> {
         pool.put("max_connections_per_destination", c.pool().maxConnectionsPerDestination());
         pool.put("idle_timeout", TimeoutChain.human(c.pool().idleTimeout()));
         pool.put("http2", c.pool().http2());
+        pool.put("h2c", c.pool().h2c());
         out.put("in_flight_limit", c.inFlightLimit());
         out.put("traffic_class", c.trafficClass().name().toLowerCase(java.util.Locale.ROOT));
         ObjectNode degrade = out.putObject("degrade");

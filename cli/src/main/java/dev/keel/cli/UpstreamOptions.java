@@ -1,6 +1,7 @@
 package dev.keel.cli;
 
 import dev.keel.core.KeelClientConfig;
+import dev.keel.core.http.PoolConfig;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.fault.FaultSpec;
@@ -24,6 +25,14 @@ final class UpstreamOptions {
             description =
                     "Any OpenAI-compatible base URL (default: OPENAI_BASE_URL, else the real API with a key, else the embedded emulator).")
     URI baseUrl;
+
+    @Option(
+            names = "--h2c",
+            description =
+                    "Speak cleartext HTTP/2 (prior knowledge) to an http:// --base-url known to support it. Without it"
+                            + " http:// URLs get HTTP/1.1, which every OpenAI-compatible server speaks; https:// always"
+                            + " negotiates (h2 preferred).")
+    boolean h2c;
 
     @Option(
             names = "--business-timeout",
@@ -82,13 +91,16 @@ final class UpstreamOptions {
                             .build());
             err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl());
             err.flush();
-            return new Upstream(
-                    tuned(KeelClientConfig.builder("sk-keel-sandbox", emulator.baseUrl())), Mode.SANDBOX, emulator);
+            // The embedded emulator is known to speak h2c: the sandbox uses it, as the benchmarks do.
+            var sandbox = KeelClientConfig.builder("sk-keel-sandbox", emulator.baseUrl())
+                    .pool(PoolConfig.ofDefaults().withH2c(true));
+            return new Upstream(tuned(sandbox), Mode.SANDBOX, emulator);
         }
         URI target = base != null ? base : KeelClientConfig.OPENAI;
         var b = KeelClientConfig.builder(key != null ? key : "sk-local", target)
                 .organization(env.get("OPENAI_ORG_ID"))
-                .project(env.get("OPENAI_PROJECT_ID"));
+                .project(env.get("OPENAI_PROJECT_ID"))
+                .pool(PoolConfig.ofDefaults().withH2c(h2c));
         return new Upstream(tuned(b), target.equals(KeelClientConfig.OPENAI) ? Mode.OPENAI : Mode.CUSTOM, null);
     }
 

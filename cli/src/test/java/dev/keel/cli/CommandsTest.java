@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.keel.core.json.Json;
+import dev.keel.core.testing.Http11Server;
 import dev.keel.emulator.Emulator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -57,6 +58,67 @@ class CommandsTest {
             assertThat(emulator.requests("POST", "/v1/responses").get(0).header("authorization"))
                     .contains("Bearer sk-proj-test-secret-0123456789abcdef");
             assertThat(out.toString() + err).doesNotContain("sk-proj-test-secret");
+        }
+    }
+
+    private static final String RESPONSE = "{\"id\":\"resp_1\",\"object\":\"response\",\"model\":\"gpt-4.1-mini\","
+            + "\"status\":\"completed\",\"output\":[{\"type\":\"message\",\"role\":\"assistant\",\"content\":"
+            + "[{\"type\":\"output_text\",\"text\":\"Hello from a plain server\"}]}],"
+            + "\"usage\":{\"input_tokens\":3,\"output_tokens\":4,\"total_tokens\":7}}";
+
+    @Test
+    void call_baseUrlOfAnHttp11OnlyServer_worksWithNoFlag() {
+        try (var server = Http11Server.start(Http11Server.Answer.json(200, RESPONSE))) {
+            var call = new CallCommand();
+            call.env = Map.of();
+            assertThat(run(call, "--base-url", server.baseUrl().toString(), "Hi"))
+                    .isZero();
+            String[] lines = out.toString().strip().split("\n");
+            assertThat(lines[0]).isEqualTo("Hello from a plain server");
+            assertThat(lines[1]).contains("status=200", "protocol=HTTP/1.1");
+            assertThat(server.requests())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.protocol()).isEqualTo("HTTP/1.1"));
+            assertThat(err.toString()).doesNotContain("frame_size_error", "embedded emulator");
+        }
+    }
+
+    @Test
+    void call_serverAnswers422ProblemJson_exits2ShowingWhatItSaid() {
+        var problem = new Http11Server.Answer(
+                422,
+                "application/problem+json",
+                "{\"title\":\"Unprocessable Entity\",\"detail\":\"unknown model 'gpt-4.1-mini'\"}",
+                Map.of());
+        try (var server = Http11Server.start(problem)) {
+            var call = new CallCommand();
+            call.env = Map.of();
+            assertThat(run(call, "--base-url", server.baseUrl().toString(), "Hi"))
+                    .isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(err.toString().strip())
+                    .isEqualTo("keel: POST /responses: HTTP 422: Unprocessable Entity: unknown model 'gpt-4.1-mini'");
+        }
+    }
+
+    @Test
+    void call_h2cFlag_speaksCleartextHttp2ToAServerThatSupportsIt() {
+        try (var emulator = Emulator.start()) {
+            var call = new CallCommand();
+            call.env = Map.of();
+            assertThat(run(call, "--base-url", emulator.baseUrl().toString(), "--h2c", "Hi"))
+                    .isZero();
+            assertThat(out.toString()).contains("protocol=HTTP/2.0");
+        }
+    }
+
+    @Test
+    void call_baseUrlOfTheEmulatorWithoutH2c_speaksHttp11() {
+        try (var emulator = Emulator.start()) {
+            var call = new CallCommand();
+            call.env = Map.of();
+            assertThat(run(call, "--base-url", emulator.baseUrl().toString(), "Hi"))
+                    .isZero();
+            assertThat(out.toString()).contains("protocol=HTTP/1.1");
         }
     }
 

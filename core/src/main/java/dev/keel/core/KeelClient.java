@@ -53,6 +53,7 @@ public final class KeelClient implements AutoCloseable {
     private final DegradeSignal degrade;
     private final ErrorBudget errorBudget;
     private final MeterRegistry registry;
+    private final CostMetrics cost;
 
     private KeelClient(Builder b) {
         this.config = b.config;
@@ -65,7 +66,8 @@ public final class KeelClient implements AutoCloseable {
         var listeners = new ArrayList<EventListener>();
         listeners.add(new OutcomeRecorder(degrade, errorBudget));
         listeners.add(new TransportMetrics(registry, traffic, inFlight, errorBudget, degrade));
-        listeners.add(new CostMetrics(registry, traffic, b.prices != null ? b.prices : PriceTable.builtIn()));
+        this.cost = new CostMetrics(registry, traffic, b.prices != null ? b.prices : PriceTable.builtIn());
+        listeners.add(cost);
         listeners.addAll(b.listeners);
         EventListener listener = EventListener.of(listeners);
         degrade.onChange(state -> reactToDegrade(state, listener));
@@ -167,6 +169,15 @@ public final class KeelClient implements AutoCloseable {
 
     public MeterRegistry meterRegistry() {
         return registry;
+    }
+
+    /**
+     * The meter behind {@code cost_usd_total}: it prices this client's own generations; work priced
+     * elsewhere (Batch API results, when the batch pipeline collects them) is added with {@link
+     * CostMetrics#recordBatch}.
+     */
+    public CostMetrics costMetrics() {
+        return cost;
     }
 
     /** Connections open to the upstream now. */

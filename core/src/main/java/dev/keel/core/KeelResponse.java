@@ -8,11 +8,18 @@ import dev.keel.core.http.PhaseTimings;
 import dev.keel.core.http.ResultSource;
 import dev.keel.core.json.Json;
 import dev.keel.core.json.JsonSyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * A successful answer with its metadata: status, request id, protocol, attempts, the last attempt's
- * phase timings, and where it came from — {@link #partial()} when a fallback served it while the
- * circuit breaker was open (then protocol, request id and timings are null). Immutable.
+ * phase timings, the response headers, and where it came from — {@link #partial()} when a fallback
+ * served it while the circuit breaker was open (then protocol, request id and timings are null).
+ * Immutable.
+ *
+ * @param headers the response headers by lower-case name ({@code x-request-id}, {@code
+ *     x-ratelimit-*}, {@code openai-processing-ms}, …); empty when none were kept
  */
 public record KeelResponse(
         int status,
@@ -21,23 +28,46 @@ public record KeelResponse(
         String protocol,
         int attempts,
         PhaseTimings timings,
-        ResultSource source) {
+        ResultSource source,
+        Map<String, List<String>> headers) {
 
     public KeelResponse {
         if (source == null) {
             source = ResultSource.UPSTREAM;
         }
+        if (headers == null) {
+            headers = Map.of();
+        }
     }
 
-    /** An answer from the upstream. */
+    /** An answer without headers. */
+    public KeelResponse(
+            int status,
+            byte[] body,
+            String requestId,
+            String protocol,
+            int attempts,
+            PhaseTimings timings,
+            ResultSource source) {
+        this(status, body, requestId, protocol, attempts, timings, source, Map.of());
+    }
+
+    /** An answer from the upstream, without headers. */
     public KeelResponse(
             int status, byte[] body, String requestId, String protocol, int attempts, PhaseTimings timings) {
-        this(status, body, requestId, protocol, attempts, timings, ResultSource.UPSTREAM);
+        this(status, body, requestId, protocol, attempts, timings, ResultSource.UPSTREAM, Map.of());
     }
 
+    /** The answer of a call; its headers are the result's own immutable view, not copied. */
     static KeelResponse of(HttpResult r) {
         return new KeelResponse(
-                r.status(), r.body(), r.requestId(), r.protocol(), r.attempts(), r.timings(), r.source());
+                r.status(), r.body(), r.requestId(), r.protocol(), r.attempts(), r.timings(), r.source(), r.headers());
+    }
+
+    /** The first value of response header {@code name} (any case), or null. */
+    public String header(String name) {
+        List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
+        return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     /**

@@ -56,8 +56,11 @@ class KeelClientTest {
         emulator.close();
     }
 
+    /** The emulator speaks prior-knowledge h2c; these tests pin keel's HTTP/2 behaviour, so they ask for it. */
+    private static final PoolConfig H2C = PoolConfig.ofDefaults().withH2c(true);
+
     private KeelClientConfig.Builder config() {
-        return KeelClientConfig.builder(KEY, emulator.baseUrl());
+        return KeelClientConfig.builder(KEY, emulator.baseUrl()).pool(H2C);
     }
 
     private KeelClient client(KeelClientConfig.Builder b) {
@@ -111,9 +114,18 @@ class KeelClientTest {
 
     @Test
     void create_http2Disabled_speaksHttp11() {
-        var client = client(config().pool(PoolConfig.ofDefaults().withHttp2(false)));
+        var client = client(config().pool(H2C.withHttp2(false)));
         assertThat(client.responses().create(HELLO, CallOptions.defaults()).protocol())
                 .isEqualTo("HTTP/1.1");
+    }
+
+    @Test
+    void create_cleartextWithoutH2c_speaksHttp11() {
+        var client = client(KeelClientConfig.builder(KEY, emulator.baseUrl()));
+        assertThat(client.responses().create(HELLO, CallOptions.defaults()).protocol())
+                .as("http:// without h2c configured: no HTTP/2 preface is sent")
+                .isEqualTo("HTTP/1.1");
+        assertThat(emulator.requests().getLast().protocol()).isEqualTo("HTTP/1.1");
     }
 
     @Test
@@ -144,8 +156,7 @@ class KeelClientTest {
 
     @Test
     void concurrentCalls200_neverOpenMoreConnectionsThanConfigured_andAllSpeakHttp2() throws Exception {
-        var client =
-                client(config().inFlightLimit(256).pool(PoolConfig.ofDefaults().withMaxConnections(2)));
+        var client = client(config().inFlightLimit(256).pool(H2C.withMaxConnections(2)));
         Set<String> protocols = ConcurrentHashMap.newKeySet();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> calls = new ArrayList<>();

@@ -543,6 +543,7 @@ public final class BatchRunner {
             c.add(item, line);
         }
         ledger.complete(c.completion(ChunkState.DONE, status));
+        c.meterBatchCost();
         event(
                 ch,
                 String.format(
@@ -598,6 +599,9 @@ public final class BatchRunner {
         final List<ChunkCompletion.Success> successes = new ArrayList<>();
         final List<ChunkCompletion.Failure> failures = new ArrayList<>();
         final List<ItemRecord> replays = new ArrayList<>();
+        /** Usage of the lines the Batch API ran (not the sync fallbacks, which the pipeline priced). */
+        final List<TokenUsage> batchUsage = new ArrayList<>();
+
         double cost;
         double est;
 
@@ -635,6 +639,9 @@ public final class BatchRunner {
                     ? prices.cost(ch.model(), PriceTier.SYNC, usage).doubleValue()
                     : 0;
             cost += tier == PriceTier.BATCH ? c : 0;
+            if (tier == PriceTier.BATCH) {
+                batchUsage.add(usage);
+            }
             successes.add(new ChunkCompletion.Success(
                     item.customId(),
                     item.replayCount(),
@@ -674,6 +681,17 @@ public final class BatchRunner {
                         null,
                         e.status() == 0 ? null : e.status(),
                         e.getMessage());
+            }
+        }
+
+        /**
+         * Adds the collected batch lines to {@code cost_usd_total} at batch prices, once the ledger
+         * committed them: collection is the one time a batched generation is priced (polls never are),
+         * and a collection the ledger refused (a lost lease) is not counted.
+         */
+        void meterBatchCost() {
+            for (TokenUsage u : batchUsage) {
+                client.costMetrics().recordBatch(ch.model(), u);
             }
         }
 

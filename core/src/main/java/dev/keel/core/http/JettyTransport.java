@@ -34,8 +34,9 @@ import org.eclipse.jetty.util.Promise;
 
 /**
  * The one HTTP client of a keel client: Jetty 12 {@link HttpClient} with one pool per destination,
- * HTTP/2 preferred (h2 by ALPN over TLS, prior-knowledge h2c over {@code http://}), and phase
- * timings for every attempt. It runs one attempt with the timeout it is given and never retries.
+ * h2 preferred by ALPN over TLS with HTTP/1.1 as fallback, HTTP/1.1 over {@code http://} unless the
+ * pool says the server speaks prior-knowledge h2c ({@link PoolConfig#h2c()}), and phase timings for
+ * every attempt. It runs one attempt with the timeout it is given and never retries.
  * {@link java.io.IOException}s stay inside: failures leave as {@link KeelException} of kind {@link
  * ErrorKind#TIMEOUT} or {@link ErrorKind#NETWORK}. Thread-safe.
  */
@@ -67,7 +68,8 @@ public final class JettyTransport implements AutoCloseable {
         this.pool = pool;
         this.ticker = ticker;
         ClientConnector connector = connector(pool);
-        this.client = new HttpClient(new TimedTransport(connector, protocols(pool, connector)));
+        boolean secure = "https".equals(baseUrl.getScheme());
+        this.client = new HttpClient(new TimedTransport(connector, protocols(pool, secure, connector)));
         client.setMaxConnectionsPerDestination(pool.maxConnectionsPerDestination());
         client.setMaxRequestsQueuedPerDestination(Math.max(1024, pool.maxConnectionsPerDestination() * 16));
         client.setIdleTimeout(pool.idleTimeout().toMillis());
@@ -96,9 +98,15 @@ public final class JettyTransport implements AutoCloseable {
         return connector;
     }
 
-    /** HTTP/2 first (h2 by ALPN, h2c by prior knowledge), then HTTP/1.1; one connector shared by both. */
-    private static ClientConnectionFactory.Info[] protocols(PoolConfig pool, ClientConnector connector) {
-        if (!pool.http2()) {
+    /**
+     * The protocols a connection may speak, in order of preference. Over TLS, ALPN offers h2 then
+     * HTTP/1.1. Over cleartext Jetty speaks the first one without negotiating, so HTTP/2 is listed
+     * only when the server is known to speak h2c: an HTTP/1.1 server answers the HTTP/2 preface with
+     * garbage (a frame-size error on the client). One connector is shared by both.
+     */
+    private static ClientConnectionFactory.Info[] protocols(
+            PoolConfig pool, boolean secure, ClientConnector connector) {
+        if (!pool.http2() || !secure && !pool.h2c()) {
             return new ClientConnectionFactory.Info[] {HttpClientConnectionFactory.HTTP11};
         }
         var h2 = new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector));

@@ -1,13 +1,11 @@
 package dev.keel.core.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.error.DeadlineExceededException;
 import dev.keel.core.error.ErrorClassifier;
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.error.UpstreamError;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +14,15 @@ import java.time.Duration;
 /**
  * One attempt: its timeout is {@code min(per-call, time left)}; an attempt is not started when no
  * time is left; a non-2xx answer becomes a {@link KeelException} of the classified kind; a timeout
- * that used up the call's budget becomes {@link DeadlineExceededException}.
+ * that used up the call's budget becomes {@link DeadlineExceededException}; a 2xx to a streaming
+ * call whose content type is not {@code text/event-stream} becomes a {@link ErrorKind#MALFORMED_RESPONSE}
+ * saying the server answered without streaming. Failures keep what the upstream said ({@link
+ * UpstreamError}) and its headers.
  */
 final class AttemptInterceptor implements Interceptor {
+
+    /** How much of a failed stream's body is read: enough for any error, bounded for any server. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final Duration perCall;
     private final EventListener listener;
@@ -44,11 +48,11 @@ final class AttemptInterceptor implements Interceptor {
             listener.attemptEnd(c, 0, e, null, null);
             throw budgetSpent(c, e) ? deadline(chain, c, e) : e.withAttempts(c.attempt());
         }
-        if (result.isSuccess()) {
+        if (result.isSuccess() && !notAStream(chain, result)) {
             listener.attemptEnd(c, result.status(), null, result.timings(), result.protocol());
             return result.withAttempts(c.attempt());
         }
-        KeelException error = statusError(chain, c, result);
+        KeelException error = result.isSuccess() ? notStreaming(chain, c, result) : statusError(chain, c, result);
         listener.attemptEnd(c, result.status(), error, result.timings(), result.protocol());
         throw error;
     }
@@ -61,41 +65,72 @@ final class AttemptInterceptor implements Interceptor {
         return new DeadlineExceededException(chain.request().describe(), c.budget(), c.attempt(), e);
     }
 
+    /**
+     * {@code POST /responses: HTTP 422 invalid_value: <message> [type=…, param=…] (request req_…)}:
+     * what the upstream said, or the start of its body when it said it in another shape, kept whole
+     * on the exception with the response headers.
+     */
     private static KeelException statusError(Chain chain, CallContext c, HttpResult r) {
-        byte[] body = readAll(r);
-        String message = "HTTP " + r.status();
-        String code = null;
-        try {
-            JsonNode error = Json.parse(body).path("error");
-            code = error.path("code").isTextual() ? error.get("code").asText() : null;
-            message += (code == null ? "" : " " + code) + ": "
-                    + error.path("message").asText("(no message)");
-        } catch (JsonSyntaxException notJson) {
-            message += " with a body that is not an OpenAI error";
-        }
-        ErrorKind kind = ErrorClassifier.ofStatus(r.status(), code);
-        String where = chain.request().describe() + ": " + message
+        UpstreamError said = UpstreamError.of(readAll(r));
+        ErrorKind kind = ErrorClassifier.ofStatus(r.status(), said.code());
+        String message = chain.request().describe() + ": HTTP " + r.status()
+                + (said.code() == null ? "" : " " + said.code()) + ": " + said.describe() + details(said)
                 + (r.requestId() == null ? "" : " (request " + r.requestId() + ")");
-        return new KeelException(
+        return KeelException.fromAnswer(
                 kind,
-                where,
+                message,
                 r.status(),
-                r.requestId(),
-                code,
                 c.attempt(),
-                null,
+                said,
+                r.headers(),
                 RetryHints.retryAfter(r),
                 RetryHints.shouldRetry(r));
     }
 
+    /**
+     * Whether a call that asked for a stream got a 2xx whose content type says it is not one (a
+     * server that ignores {@code stream: true}, or answers an error with 200). Without a content
+     * type the body is read as a stream.
+     */
+    private static boolean notAStream(Chain chain, HttpResult r) {
+        String type = r.header("content-type");
+        return chain.request().streaming()
+                && type != null
+                && !type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
+    }
+
+    private static KeelException notStreaming(Chain chain, CallContext c, HttpResult r) {
+        UpstreamError said = UpstreamError.of(readAll(r));
+        String error = said.message() == null
+                ? ""
+                : "; it said: " + (said.code() == null ? "" : said.code() + ": ") + said.message();
+        String message = chain.request().describe() + ": the server answered without streaming (HTTP " + r.status()
+                + ", content-type " + r.header("content-type") + ", not text/event-stream) although the request"
+                + " asked for stream: true" + error + ". The server may not support streaming here: call"
+                + " without stream, or check the base URL"
+                + (r.requestId() == null ? "" : " (request " + r.requestId() + ")");
+        return KeelException.fromAnswer(
+                ErrorKind.MALFORMED_RESPONSE, message, r.status(), c.attempt(), said, r.headers(), null, null);
+    }
+
+    private static String details(UpstreamError said) {
+        if (said.type() == null && said.param() == null) {
+            return "";
+        }
+        return " [" + (said.type() == null ? "" : "type=" + said.type())
+                + (said.type() != null && said.param() != null ? ", " : "")
+                + (said.param() == null ? "" : "param=" + said.param()) + "]";
+    }
+
+    /** The body of a failed answer; of a stream, its first {@value #MAX_ERROR_BODY} bytes. */
     private static byte[] readAll(HttpResult r) {
         if (r.stream() == null) {
             return r.body();
         }
         try (InputStream in = r.stream()) {
-            return in.readAllBytes();
+            return in.readNBytes(MAX_ERROR_BODY);
         } catch (IOException e) {
-            return ("{\"error\":{\"message\":\"" + e.getMessage() + "\"}}").getBytes(StandardCharsets.UTF_8);
+            return ("the error body could not be read: " + e.getMessage()).getBytes(StandardCharsets.UTF_8);
         } finally {
             r.close();
         }

@@ -6,6 +6,7 @@ import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.Rates;
 import dev.keel.core.cost.TokenUsage;
+import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.StreamOutcome;
 import dev.keel.core.json.JsonScan;
@@ -24,20 +25,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code cost_usd_total{model,tier}}: what the upstream's answers cost, as the {@code usage} of each
- * successful answer (Responses, Chat Completions, Embeddings) times its model's price in the {@link
- * PriceTable}, labelled by the priced model (a dated snapshot counts as its base model) and the tier
- * ({@code sync} for the pipeline's calls; {@link #record} takes Batch API costs too). A buffered
- * answer is counted at {@link #callEnd}; a streamed one at {@link #streamEnd}, from the terminal
- * event its reader already parsed ({@code response.completed}/{@code incomplete}, or a Chat
- * Completions stream's final usage chunk). A stream that brings no usage — cut, closed by the caller
- * first, or finished without usage — is counted in {@code cost_unmetered_streams_total{reason}}
- * instead, so unmetered spend is visible. A model the table does not list never fails the call: its
- * answers are counted in {@code cost_unknown_model_total{model}} and the first one is logged once
- * per model. Fallback answers are not counted. A buffered answer is not parsed: {@link JsonScan}
- * finds the two top-level members ({@code usage} from the end, where the API writes it), and each
- * model's price is resolved once. Amounts are summed as doubles (exact to far below a cent for any
- * realistic spend). Thread-safe.
+ * {@code cost_usd_total{model,tier}}: what the upstream's generations cost, as the {@code usage} of
+ * each answer times its model's price in the {@link PriceTable}, labelled by the priced model (a
+ * dated snapshot counts as its base model) and the tier. A generation is priced exactly once, when
+ * it is created: the successful answer to a {@code POST} of {@code /responses}, {@code
+ * /chat/completions}, {@code /completions} or {@code /embeddings} ({@code sync} tier). Reading an
+ * object back — {@code GET /responses/{id}}, a batch poll ({@code GET /batches/{id}}, whose {@code
+ * usage} sums the whole batch), a list — is never priced, however much usage it shows. Batch API
+ * results are priced when the batch pipeline collects them, at batch rates, through {@link
+ * #recordBatch}. A buffered answer is counted at {@link #callEnd}; a streamed one at {@link
+ * #streamEnd}, from the terminal event its reader already parsed ({@code response.completed}/{@code
+ * incomplete}, or a Chat Completions stream's final usage chunk). A stream that brings no usage —
+ * cut, closed by the caller first, or finished without usage — is counted in {@code
+ * cost_unmetered_streams_total{reason}} instead, so unmetered spend is visible. A model the table
+ * does not list never fails the call: its answers are counted in {@code
+ * cost_unknown_model_total{model}} and the first one is logged once per model. Fallback answers
+ * are not counted. A buffered answer is not parsed: {@link JsonScan} finds the two top-level
+ * members ({@code usage} from the end, where the API writes it), and each model's price is
+ * resolved once. Amounts are summed as doubles (exact to far below a cent for any realistic
+ * spend). Thread-safe.
  */
 public final class CostMetrics implements EventListener {
 
@@ -83,7 +89,7 @@ public final class CostMetrics implements EventListener {
 
     @Override
     public void callEnd(CallContext call, HttpResult result, Duration elapsed) {
-        if (result.partial() || result.stream() != null) {
+        if (result.partial() || result.stream() != null || !createsGeneration(call.original())) {
             return;
         }
         byte[] body = result.body();
@@ -101,6 +107,9 @@ public final class CostMetrics implements EventListener {
 
     @Override
     public void streamEnd(CallContext call, StreamOutcome outcome, Duration elapsed) {
+        if (!createsGeneration(call.original())) {
+            return;
+        }
         switch (outcome) {
             case StreamOutcome.Finished f -> recordStream(f.billed());
             case StreamOutcome.Truncated t -> truncated.increment();
@@ -117,6 +126,36 @@ public final class CostMetrics implements EventListener {
             return;
         }
         record(model.asText(), PriceTier.SYNC, TokenUsage.fromJson(usage));
+    }
+
+    /**
+     * Whether {@code call} creates a generation, the one moment it is priced: a {@code POST} to
+     * exactly {@code /responses}, {@code /chat/completions}, {@code /completions} or {@code
+     * /embeddings} (a query aside). Not {@code /responses/{id}/cancel}, {@code
+     * /responses/input_tokens}, retrieves, lists or batch polls.
+     */
+    static boolean createsGeneration(HttpCall call) {
+        if (!call.method().equals("POST")) {
+            return false;
+        }
+        String path = call.path();
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        return GENERATIONS.contains(path);
+    }
+
+    private static final Set<String> GENERATIONS =
+            Set.of("/responses", "/chat/completions", "/completions", "/embeddings");
+
+    /**
+     * Counts the usage of one Batch API result line as the batch pipeline collects it, at batch
+     * prices ({@code tier="batch"}): the one time a batched generation is priced. Polls of the
+     * batch are never priced.
+     */
+    public void recordBatch(String model, TokenUsage usage) {
+        record(model, PriceTier.BATCH, usage);
     }
 
     /** Counts {@code usage} of {@code model} at {@code tier}'s prices; an unknown model is counted apart. */

@@ -100,6 +100,71 @@ class CostMetricsTest {
         assertThat(usd("gpt-4.1-mini", "batch")).isCloseTo(0.20, org.assertj.core.api.Assertions.within(1e-12));
     }
 
+    private static CallContext context(HttpCall call) {
+        return new CallContext(
+                2,
+                call,
+                CallOptions.defaults(),
+                Deadline.after(Duration.ofSeconds(30), Ticker.SYSTEM),
+                Duration.ofSeconds(30),
+                1,
+                null);
+    }
+
+    @Test
+    void callEnd_readsBackAndPolls_areNeverPriced_onlyTheCreationIs() {
+        var response = "{\"id\":\"resp_1\",\"model\":\"gpt-4.1-mini\",\"usage\":{\"input_tokens\":1000,"
+                + "\"output_tokens\":500}}";
+        var batch = "{\"id\":\"batch_1\",\"object\":\"batch\",\"model\":\"gpt-4.1-mini\",\"usage\":"
+                + "{\"input_tokens\":90000,\"output_tokens\":40000}}";
+        metrics.callEnd(CONTEXT, answer(response), Duration.ZERO);
+        for (int i = 0; i < 3; i++) {
+            metrics.callEnd(context(HttpCall.get("/responses/resp_1")), answer(response), Duration.ZERO);
+        }
+        for (int i = 0; i < 5; i++) {
+            metrics.callEnd(context(HttpCall.get("/batches/batch_1")), answer(batch), Duration.ZERO);
+        }
+        metrics.callEnd(context(HttpCall.get("/batches?limit=100")), answer(batch), Duration.ZERO);
+        metrics.callEnd(
+                context(HttpCall.postJson("/responses/resp_1/cancel", new byte[0])), answer(response), Duration.ZERO);
+        metrics.callEnd(
+                context(HttpCall.postJson("/responses/input_tokens", new byte[0])), answer(response), Duration.ZERO);
+
+        assertThat(usd("gpt-4.1-mini", "sync"))
+                .as("one creation, priced once")
+                .isCloseTo((1000 * 0.40 + 500 * 1.60) / 1e6, within(1e-15));
+        assertThat(registry.find(MetricNames.COST_USD).tag("tier", "batch").counters())
+                .isEmpty();
+    }
+
+    @Test
+    void createsGeneration_isPostToACreationEndpointOnly() {
+        assertThat(CostMetrics.createsGeneration(HttpCall.postJson("/responses", new byte[0])))
+                .isTrue();
+        assertThat(CostMetrics.createsGeneration(HttpCall.postJson("/chat/completions", new byte[0])))
+                .isTrue();
+        assertThat(CostMetrics.createsGeneration(HttpCall.postJson("/embeddings", new byte[0])))
+                .isTrue();
+        assertThat(CostMetrics.createsGeneration(HttpCall.postJson("/responses?x=1", new byte[0])))
+                .isTrue();
+        assertThat(CostMetrics.createsGeneration(HttpCall.get("/responses/resp_1")))
+                .isFalse();
+        assertThat(CostMetrics.createsGeneration(HttpCall.get("/chat/completions/chatcmpl_1")))
+                .isFalse();
+        assertThat(CostMetrics.createsGeneration(HttpCall.postJson("/batches", new byte[0])))
+                .isFalse();
+        assertThat(CostMetrics.createsGeneration(HttpCall.postJson("/chat/completions/c1", new byte[0])))
+                .isFalse();
+    }
+
+    @Test
+    void recordBatch_pricesAtBatchRates() {
+        metrics.recordBatch("gpt-4.1-mini", new TokenUsage(1_000_000, 0, 1_000_000));
+        assertThat(usd("gpt-4.1-mini", "batch")).isCloseTo(0.20 + 0.80, within(1e-12));
+        assertThat(registry.find(MetricNames.COST_USD).tag("tier", "sync").counters())
+                .isEmpty();
+    }
+
     @Test
     void unknownModel_isCountedApartAndLoggedOnce_neverThrows() {
         var body = "{\"model\":\"ft:my-model\",\"usage\":{\"input_tokens\":10,\"output_tokens\":5}}";

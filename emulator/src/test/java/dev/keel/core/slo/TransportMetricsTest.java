@@ -44,10 +44,12 @@ class TransportMetricsTest {
         var noBudget = new RetryBudgetConfig(Duration.ofSeconds(10), 0, 0);
         try (var emulator = Emulator.start(EmulatorConfig.builder().faults(plan).build());
                 var retrying = KeelClient.builder(KeelClientConfig.builder("sk-m", emulator.baseUrl())
+                                .pool(dev.keel.core.http.PoolConfig.ofDefaults().withH2c(true))
                                 .build())
                         .meterRegistry(registry)
                         .build();
                 var starved = KeelClient.builder(KeelClientConfig.builder("sk-m", emulator.baseUrl())
+                                .pool(dev.keel.core.http.PoolConfig.ofDefaults().withH2c(true))
                                 .trafficClass(dev.keel.core.TrafficClass.BATCH)
                                 .retryBudget(noBudget)
                                 .build())
@@ -93,6 +95,7 @@ class TransportMetricsTest {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (var emulator = Emulator.start(EmulatorConfig.builder().faults(plan).build());
                 var client = KeelClient.builder(KeelClientConfig.builder("sk-metrics-test", emulator.baseUrl())
+                                .pool(dev.keel.core.http.PoolConfig.ofDefaults().withH2c(true))
                                 .retry(ONE_ATTEMPT)
                                 .build())
                         .meterRegistry(registry)
@@ -156,6 +159,7 @@ class TransportMetricsTest {
         var prices = PriceTable.builtIn();
         try (var emulator = Emulator.start(EmulatorConfig.builder().faults(plan).build());
                 var client = KeelClient.builder(KeelClientConfig.builder("sk-test-cost", emulator.baseUrl())
+                                .pool(dev.keel.core.http.PoolConfig.ofDefaults().withH2c(true))
                                 .retry(ONE_ATTEMPT)
                                 .build())
                         .meterRegistry(registry)
