@@ -165,7 +165,9 @@ public final class SchemaDiff {
         }
 
         private static JsonNode nonNullPart(JsonNode root, JsonNode s) {
-            ObjectNode x = Schemas.structural(root, s).deepCopy();
+            if (!(Schemas.structural(root, s).deepCopy() instanceof ObjectNode x)) {
+                return s; // a boolean schema has no parts
+            }
             x.remove(List.of("description", "title"));
             if (x.path("type").isArray()) {
                 ArrayNode t = F.arrayNode();
