@@ -99,6 +99,32 @@ public record KeelResponse(
         }
     }
 
+    /**
+     * The text of a Responses API answer, as the official SDKs' {@code output_text}: the {@code text}
+     * of every {@code output_text} content part of every {@code message} item in {@code output},
+     * concatenated in order; the empty string when there is none (a body of another shape, an answer
+     * holding only tool calls or reasoning). A refusal is not output text: an answer the model refused
+     * gives the empty string, and its {@code refusal} content part is in {@link #json()} ({@code
+     * output[].content[]} with {@code type: refusal}); an {@code incomplete} answer gives what text it
+     * has, so check {@code status} where a cut-off text matters.
+     *
+     * @throws KeelException of kind {@link ErrorKind#MALFORMED_RESPONSE} when the body is not JSON
+     */
+    public String outputText() {
+        var text = new StringBuilder();
+        for (JsonNode item : json().path("output")) {
+            if (!"message".equals(item.path("type").asText())) {
+                continue;
+            }
+            for (JsonNode part : item.path("content")) {
+                if ("output_text".equals(part.path("type").asText())) {
+                    text.append(part.path("text").asText(""));
+                }
+            }
+        }
+        return text.toString();
+    }
+
     /** {@code attempts=1 status=200 protocol=HTTP/2.0 request_id=… queued=… …}: one line for logs and the CLI. */
     public String summary() {
         if (partial()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.core.api.BatchListParams;
 import dev.keel.core.api.EventStream;
 import dev.keel.core.error.DeadlineExceededException;
 import dev.keel.core.error.ErrorKind;
@@ -394,7 +395,7 @@ class KeelClientTest {
                         .asText()
                         .equals("completed"));
         assertThat(client.batches()
-                        .list("?limit=1", CallOptions.defaults())
+                        .list(BatchListParams.all().withLimit(1), CallOptions.defaults())
                         .json()
                         .at("/data/0/id")
                         .asText())

@@ -17,6 +17,8 @@ import dev.keel.batch.plan.Planner;
 import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
 import dev.keel.core.TrafficClass;
+import dev.keel.core.api.BatchListParams;
+import dev.keel.core.api.FileListParams;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.TokenUsage;
@@ -311,10 +313,18 @@ public final class BatchRunner {
         return bytes;
     }
 
+    private FileListParams filesQuery() {
+        return FileListParams.all().withPurpose("batch").withLimit(pageSize(FileListParams.MAX_LIMIT));
+    }
+
+    private int pageSize(int largest) {
+        return config.listPageSize() == null ? largest : config.listPageSize();
+    }
+
+    /** The file uploaded for {@code fileName} before a restart: every page of the batch files is read. */
     private String findUpload(String fileName, long bytes) {
-        JsonNode list =
-                client.files().list("?purpose=batch&limit=10000", options).json();
-        for (JsonNode f : list.path("data")) {
+        var files = client.files().listAll(filesQuery(), options);
+        for (JsonNode f : files) {
             if (fileName.equals(f.path("filename").asText()) && f.path("bytes").asLong() == bytes) {
                 return f.path("id").asText();
             }
@@ -446,26 +456,18 @@ public final class BatchRunner {
     /** The batch created for {@code ch} before a restart, found by its metadata. */
     private String findBatch(ChunkRecord ch) {
         long since = (ch.intentAt() == null ? ch.createdAt() : ch.intentAt()) / 1000 - 300;
-        String after = null;
-        for (int page = 0; page < 50; page++) {
-            JsonNode list = client.batches()
-                    .list("?limit=100" + (after == null ? "" : "&after=" + after), options)
-                    .json();
-            for (JsonNode b : list.path("data")) {
-                JsonNode m = b.path("metadata");
-                if (ch.runId().equals(m.path("keel_run").asText())
-                        && Integer.toString(ch.chunkNo())
-                                .equals(m.path("keel_chunk").asText())) {
-                    return b.path("id").asText();
-                }
-                if (b.path("created_at").asLong() < since) {
-                    return null;
-                }
+        var batches =
+                client.batches().listAll(BatchListParams.all().withLimit(pageSize(BatchListParams.MAX_LIMIT)), options);
+        for (JsonNode b : batches) {
+            JsonNode m = b.path("metadata");
+            if (ch.runId().equals(m.path("keel_run").asText())
+                    && Integer.toString(ch.chunkNo())
+                            .equals(m.path("keel_chunk").asText())) {
+                return b.path("id").asText();
             }
-            if (!list.path("has_more").asBoolean(false)) {
-                return null;
+            if (b.path("created_at").asLong() < since) {
+                return null; // newest first: everything further is older than the chunk's intent
             }
-            after = list.path("last_id").asText();
         }
         return null;
     }

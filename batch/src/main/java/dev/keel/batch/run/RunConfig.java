@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param lease how long a worker owns a chunk it works on before another may take it over
  * @param workerId who holds leases: stable for a single SQLite process (so a rerun after a crash
  *     takes its own chunks back at once), unique per process for PostgreSQL workers
+ * @param listPageSize the page size of the file and batch lists a restart reads to reconcile (1 to
+ *     100), or null for the largest pages the API serves (10,000 files, 100 batches); every page is
+ *     read either way
  */
 public record RunConfig(
         Duration pollInterval,
@@ -25,7 +28,8 @@ public record RunConfig(
         Duration latencyTolerance,
         boolean syncFallback,
         Duration lease,
-        String workerId) {
+        String workerId,
+        Integer listPageSize) {
 
     /** @throws IllegalArgumentException for a value out of range, naming the option */
     public RunConfig {
@@ -48,6 +52,9 @@ public record RunConfig(
                     "--latency-tolerance must be between 10m and 24h (the Batch API's window), was "
                             + latencyTolerance);
         }
+        if (listPageSize != null && (listPageSize < 1 || listPageSize > 100)) {
+            throw new IllegalArgumentException("listPageSize must be between 1 and 100, was " + listPageSize);
+        }
         if (lease.compareTo(pollInterval) <= 0) {
             throw new IllegalArgumentException("--lease (" + lease + ") must be longer than --poll-interval ("
                     + pollInterval + "), or other workers take chunks over while they are being worked on");
@@ -56,33 +63,90 @@ public record RunConfig(
 
     public static RunConfig ofDefaults() {
         return new RunConfig(
-                Duration.ofSeconds(30), 3, null, null, Duration.ofHours(24), false, Duration.ofMinutes(2), "local");
+                Duration.ofSeconds(30),
+                3,
+                null,
+                null,
+                Duration.ofHours(24),
+                false,
+                Duration.ofMinutes(2),
+                "local",
+                null);
     }
 
     public RunConfig withPollInterval(Duration d) {
-        return new RunConfig(d, maxReplays, maxCostUsd, dailyCapUsd, latencyTolerance, syncFallback, lease, workerId);
+        return new RunConfig(
+                d, maxReplays, maxCostUsd, dailyCapUsd, latencyTolerance, syncFallback, lease, workerId, listPageSize);
     }
 
     public RunConfig withMaxCost(Double usd) {
         return new RunConfig(
-                pollInterval, maxReplays, usd, dailyCapUsd, latencyTolerance, syncFallback, lease, workerId);
+                pollInterval,
+                maxReplays,
+                usd,
+                dailyCapUsd,
+                latencyTolerance,
+                syncFallback,
+                lease,
+                workerId,
+                listPageSize);
     }
 
     public RunConfig withDailyCap(Double usd) {
         return new RunConfig(
-                pollInterval, maxReplays, maxCostUsd, usd, latencyTolerance, syncFallback, lease, workerId);
+                pollInterval,
+                maxReplays,
+                maxCostUsd,
+                usd,
+                latencyTolerance,
+                syncFallback,
+                lease,
+                workerId,
+                listPageSize);
     }
 
     public RunConfig withSyncFallback(boolean on, Duration tolerance) {
-        return new RunConfig(pollInterval, maxReplays, maxCostUsd, dailyCapUsd, tolerance, on, lease, workerId);
+        return new RunConfig(
+                pollInterval, maxReplays, maxCostUsd, dailyCapUsd, tolerance, on, lease, workerId, listPageSize);
     }
 
     public RunConfig withWorker(String id, Duration leaseFor) {
         return new RunConfig(
-                pollInterval, maxReplays, maxCostUsd, dailyCapUsd, latencyTolerance, syncFallback, leaseFor, id);
+                pollInterval,
+                maxReplays,
+                maxCostUsd,
+                dailyCapUsd,
+                latencyTolerance,
+                syncFallback,
+                leaseFor,
+                id,
+                listPageSize);
     }
 
     public RunConfig withMaxReplays(int n) {
-        return new RunConfig(pollInterval, n, maxCostUsd, dailyCapUsd, latencyTolerance, syncFallback, lease, workerId);
+        return new RunConfig(
+                pollInterval,
+                n,
+                maxCostUsd,
+                dailyCapUsd,
+                latencyTolerance,
+                syncFallback,
+                lease,
+                workerId,
+                listPageSize);
+    }
+
+    /** Reads reconciliation lists in pages of {@code size} (1 to 100) instead of the API's largest. */
+    public RunConfig withListPageSize(Integer size) {
+        return new RunConfig(
+                pollInterval,
+                maxReplays,
+                maxCostUsd,
+                dailyCapUsd,
+                latencyTolerance,
+                syncFallback,
+                lease,
+                workerId,
+                size);
     }
 }

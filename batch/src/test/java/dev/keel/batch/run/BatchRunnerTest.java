@@ -446,6 +446,60 @@ class BatchRunnerTest {
     }
 
     @Test
+    void anUploadInterruptedBeforeItWasRecorded_isFoundOnALaterPageOfTheFileList() throws Exception {
+        PlanResult p = plan(5, 10);
+        ChunkRecord ch = f.ledger.chunks(p.runId()).get(0);
+        String fileId = uploadAsTheRunnerWould(ch);
+        for (int i = 0; i < 5; i++) { // newer batch files: the chunk's is on page 3 of pages of 2
+            f.client.files().upload("other-" + i + ".jsonl", new byte[] {'{', '}', '\n'}, "batch", BATCH);
+        }
+        f.ledger.update("UPDATE keel_batch_chunk SET state = 'UPLOADING' WHERE run_id = ?", p.runId());
+
+        f.runner(BatchFixture.fast().withListPageSize(2)).drive(p.runId());
+
+        assertThat(f.emulator.requests("POST", "/v1/files")).hasSize(6);
+        assertThat(f.ledger.chunks(p.runId()).get(0).fileId()).isEqualTo(fileId);
+        assertThat(f.emulator.requests("GET", "/v1/files"))
+                .extracting(dev.keel.emulator.RecordedRequest::query)
+                .hasSize(3)
+                .allMatch(q -> q.startsWith("purpose=batch&limit=2"))
+                .anyMatch(q -> q.contains("&after=file-"));
+    }
+
+    @Test
+    void aBatchCreatedJustBeforeACrash_isFoundOnALaterPageOfTheBatchList() throws Exception {
+        PlanResult p = plan(5, 10);
+        ChunkRecord ch = f.ledger.chunks(p.runId()).get(0);
+        String fileId = uploadAsTheRunnerWould(ch);
+        var body = Json.object()
+                .put("input_file_id", fileId)
+                .put("endpoint", "/v1/responses")
+                .put("completion_window", "24h");
+        body.putObject("metadata").put("keel_run", p.runId()).put("keel_chunk", "1");
+        String batchId =
+                f.client.batches().create(body, BATCH).json().path("id").asText();
+        for (int i = 0; i < 5; i++) { // newer batches of another run: ours is on page 3 of pages of 2
+            var other = body.deepCopy();
+            other.putObject("metadata").put("keel_run", "another-run").put("keel_chunk", "1");
+            f.client.batches().create(other, BATCH);
+        }
+        f.ledger.update(
+                "UPDATE keel_batch_chunk SET state = 'CREATING', file_id = ?, intent_at = ? WHERE run_id = ?",
+                fileId,
+                System.currentTimeMillis(),
+                p.runId());
+
+        RunOutcome o = f.runner(BatchFixture.fast().withListPageSize(2)).drive(p.runId());
+
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 5, 0, false));
+        assertThat(f.creates()).isEqualTo(6);
+        assertThat(f.ledger.chunks(p.runId()).get(0).batchId()).isEqualTo(batchId);
+        assertThat(f.emulator.requests("GET", "/v1/batches"))
+                .extracting(dev.keel.emulator.RecordedRequest::query)
+                .hasSize(3);
+    }
+
+    @Test
     void cancellingARunCollectsWhatFinishedAndSendsTheRestToTheManualQueue() throws Exception {
         PlanResult p = plan(12, 4);
         BatchRunner runner = f.runner(BatchFixture.fast());

@@ -24,9 +24,26 @@ public final class Batches {
         return client.send(HttpCall.get("/batches/" + id), options);
     }
 
-    /** {@code GET /batches}, with a query such as {@code ?limit=20&after=batch_…}, or empty. */
-    public KeelResponse list(String query, CallOptions options) {
-        return client.send(HttpCall.get("/batches" + query), options);
+    /** {@code GET /batches}: one page, newest first, e.g. {@code list(BatchListParams.all().withLimit(100), options)}. */
+    public KeelResponse list(BatchListParams params, CallOptions options) {
+        return client.send(HttpCall.get("/batches" + params.query()), options);
+    }
+
+    /**
+     * Every batch, newest first, page after page ({@code has_more}/{@code after}) as iteration
+     * reaches them, at most {@link ListPages#DEFAULT_MAX_PAGES} pages.
+     */
+    public ListPages listAll(BatchListParams params, CallOptions options) {
+        return listAll(params, options, ListPages.DEFAULT_MAX_PAGES);
+    }
+
+    /** As {@link #listAll(BatchListParams, CallOptions)}, reading at most {@code maxPages} pages. */
+    public ListPages listAll(BatchListParams params, CallOptions options, int maxPages) {
+        return new ListPages(
+                "GET /batches" + params.withAfter(null).query(),
+                after -> list(params.withAfter(after), options),
+                params.after(),
+                maxPages);
     }
 
     public KeelResponse cancel(String id, CallOptions options) {

@@ -8,6 +8,8 @@ import dev.keel.core.http.SseReader;
 import dev.keel.core.http.StreamOutcome;
 import dev.keel.core.json.Json;
 import java.io.IOException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
@@ -17,9 +19,16 @@ import java.util.Set;
  * never in a quiet end; once cut, it stays cut. How the stream ended is reported once to the call's
  * listeners ({@link HttpResult#streamEnded}): finished (with the already parsed object carrying
  * {@code model} and {@code usage}, which {@code cost_usd_total} prices), truncated, or abandoned
- * when closed before its terminal event. Not thread-safe; close it when done.
+ * when closed before its terminal event.
+ *
+ * <p>It is {@link Iterable} once: {@code for (JsonNode event : stream)} yields every event up to and
+ * including the terminal one, then closes the stream itself (also when the stream is cut: the loop
+ * throws {@link StreamTruncatedException}, the connection is already given back). A loop left early
+ * ({@code break}, an exception of the caller's) leaves the stream open, so still open it in
+ * try-with-resources, which then closes it as abandoned. Do not mix the loop with {@link #next()}.
+ * Not thread-safe; close it when done.
  */
-public final class EventStream implements AutoCloseable {
+public final class EventStream implements AutoCloseable, Iterable<JsonNode> {
 
     /** How a stream says it is finished. */
     public enum Terminal {
@@ -43,6 +52,7 @@ public final class EventStream implements AutoCloseable {
     private int received;
     private State state = State.OPEN;
     private boolean closed;
+    private boolean iterated;
     private StreamTruncatedException cut;
     /** Chat Completions: the last chunk whose usage is an object (include_usage), else null. */
     private JsonNode usageChunk;
@@ -116,6 +126,59 @@ public final class EventStream implements AutoCloseable {
     private void finish(JsonNode billed) {
         state = State.FINISHED;
         result.streamEnded(new StreamOutcome.Finished(received, billed));
+    }
+
+    /**
+     * The events in order, the terminal one last; reaching the end (or a cut) closes the stream.
+     *
+     * @throws IllegalStateException when called a second time: the events can be read only once
+     */
+    @Override
+    public Iterator<JsonNode> iterator() {
+        if (iterated) {
+            throw new IllegalStateException("this stream was already iterated; its events can be read only once (after "
+                    + received + " event(s))");
+        }
+        iterated = true;
+        return new Events();
+    }
+
+    /** Reads one event ahead; its {@code hasNext} and {@code next} throw what {@link #next()} throws. */
+    private final class Events implements Iterator<JsonNode> {
+        private JsonNode ahead;
+        private boolean ended;
+
+        @Override
+        public boolean hasNext() {
+            if (ahead == null && !ended) {
+                ahead = readOrClose();
+                ended = ahead == null;
+            }
+            return ahead != null;
+        }
+
+        @Override
+        public JsonNode next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("the stream ended after " + received + " event(s)");
+            }
+            JsonNode e = ahead;
+            ahead = null;
+            return e;
+        }
+
+        private JsonNode readOrClose() {
+            try {
+                JsonNode e = EventStream.this.next();
+                if (e == null) {
+                    close();
+                }
+                return e;
+            } catch (StreamTruncatedException cutOff) {
+                close();
+                throw cutOff;
+            }
+        }
     }
 
     /** Events received so far. */

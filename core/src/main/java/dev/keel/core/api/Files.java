@@ -38,9 +38,26 @@ public final class Files {
         return client.send(HttpCall.get("/files/" + id), options);
     }
 
-    /** {@code GET /files}, with a query such as {@code ?purpose=batch&limit=100}, or empty. */
-    public KeelResponse list(String query, CallOptions options) {
-        return client.send(HttpCall.get("/files" + query), options);
+    /** {@code GET /files}: one page, e.g. {@code list(FileListParams.all().withPurpose("batch"), options)}. */
+    public KeelResponse list(FileListParams params, CallOptions options) {
+        return client.send(HttpCall.get("/files" + params.query()), options);
+    }
+
+    /**
+     * Every file {@code params} selects, page after page ({@code has_more}/{@code after}) as iteration
+     * reaches them, at most {@link ListPages#DEFAULT_MAX_PAGES} pages.
+     */
+    public ListPages listAll(FileListParams params, CallOptions options) {
+        return listAll(params, options, ListPages.DEFAULT_MAX_PAGES);
+    }
+
+    /** As {@link #listAll(FileListParams, CallOptions)}, reading at most {@code maxPages} pages. */
+    public ListPages listAll(FileListParams params, CallOptions options, int maxPages) {
+        return new ListPages(
+                "GET /files" + params.withAfter(null).query(),
+                after -> list(params.withAfter(after), options),
+                params.after(),
+                maxPages);
     }
 
     /** The file's bytes. */

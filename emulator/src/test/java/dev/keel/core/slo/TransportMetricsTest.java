@@ -178,7 +178,10 @@ class TransportMetricsTest {
                     .isEqualTo(200);
             assertThatThrownBy(() -> client.responses().create(mini, CallOptions.defaults()))
                     .isInstanceOf(KeelException.class);
-            client.files().list("", CallOptions.defaults()); // not a model call: no latency sample, no cost
+            client.files()
+                    .list(
+                            dev.keel.core.api.FileListParams.all(),
+                            CallOptions.defaults()); // not a model call: no latency sample, no cost
 
             for (String model : List.of("gpt-4.1-mini", "gpt-4o")) {
                 double expected = answers.stream()

@@ -8,7 +8,7 @@ public enum ReasonKind {
     INVALID_JSON,
     /** The output is JSON but not an object. */
     NOT_AN_OBJECT,
-    /** No {@code schema_version} in the output. */
+    /** No {@code schema_version} in the output, though the schema defines one. */
     MISSING_VERSION,
     /** A {@code schema_version} no registered version has. */
     UNKNOWN_VERSION,

@@ -32,7 +32,10 @@ import java.util.function.Function;
  *       output validates against that version's schema with networknt, binds to its type, and is
  *       upcast to {@code T}); a missing or unknown version, or a strict failure, goes to compat when
  *       the fallback allows it. A version other than the one requested is decoded as that version and
- *       reported as compat ({@code version_mismatch}).
+ *       reported as compat ({@code version_mismatch}). An output without {@code schema_version} whose
+ *       target version (the expected one, else the newest this decoder reads) defines no such
+ *       property is decoded strictly as that version: there is nothing to route by, and its absence
+ *       is not a defect.
  *   <li>Compat reads tolerantly (see {@link Decoded.Compat}) against the declared version, or the
  *       requested one when the declared one is unknown; if that fails too, a summary.
  *   <li>The business rules run on every value; a missing required business field degrades to a
@@ -170,6 +173,9 @@ public final class StructuredDecoder<T> {
                 reasons.add(Reason.of(ReasonKind.FORCED_COMPAT, null, "STRUCTURED_OUTPUT_COMPAT_FALLBACK=force"));
                 return compat(obj, target());
             }
+            if (detected == null && !declaresVersion(target())) {
+                return strict(obj, target());
+            }
             if (detected == null) {
                 reasons.add(Reason.of(ReasonKind.MISSING_VERSION, "schema_version", null));
                 return afterStrictFailure(obj);
@@ -196,7 +202,9 @@ public final class StructuredDecoder<T> {
                 return afterStrictFailure(obj);
             }
             decodedAs = b.schema().version();
-            if (ctx.expectedVersion() != null && !ctx.expectedVersion().equals(detected)) {
+            if (detected != null
+                    && ctx.expectedVersion() != null
+                    && !ctx.expectedVersion().equals(detected)) {
                 reasons.add(Reason.of(
                         ReasonKind.VERSION_MISMATCH,
                         "schema_version",
@@ -249,7 +257,7 @@ public final class StructuredDecoder<T> {
 
         private ObjectNode withVersion(ObjectNode obj, Binding<T> b) {
             ObjectNode copy = obj.deepCopy();
-            if (b.schema().schema().path("properties").has("schema_version")) {
+            if (declaresVersion(b)) {
                 copy.set("schema_version", TextNode.valueOf(b.schema().version()));
             }
             return copy;
@@ -302,6 +310,11 @@ public final class StructuredDecoder<T> {
         private String known(String v) {
             return v != null && versions.containsKey(v) ? v : null;
         }
+    }
+
+    /** Whether the version's schema has a root {@code schema_version} property to route by. */
+    private static boolean declaresVersion(Binding<?> b) {
+        return b.schema().schema().path("properties").has("schema_version");
     }
 
     private static String field(String location) {

@@ -25,6 +25,16 @@ public enum ChangeKind {
     ENUM_NARROWED(Risk.MEDIUM, Risk.HIGH, true),
     /** Enum values were added: code that does not know them meets an unknown value. */
     ENUM_WIDENED(Risk.HIGH, Risk.NONE, true),
+    /**
+     * An {@code anyOf}/{@code oneOf} branch was added: outputs of the new schema may take a shape old
+     * readers do not know.
+     */
+    BRANCH_ADDED(Risk.HIGH, Risk.NONE, true),
+    /**
+     * An {@code anyOf}/{@code oneOf} branch was removed: old outputs of that shape are refused, and a
+     * prompt may still produce it.
+     */
+    BRANCH_REMOVED(Risk.MEDIUM, Risk.HIGH, true),
     /** A bound got stricter (minimum, maximum, minItems, maxItems): some old outputs are refused. */
     CONSTRAINT_TIGHTENED(Risk.LOW, Risk.MEDIUM, true),
     /** A bound got looser: readers that relied on it may meet larger or smaller values. */

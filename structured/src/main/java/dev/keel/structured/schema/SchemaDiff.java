@@ -3,7 +3,11 @@ package dev.keel.structured.schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.structured.schema.SchemaChange.Counterexample;
+import dev.keel.structured.schema.internal.BranchPairing;
+import dev.keel.structured.schema.internal.DiffPath;
+import dev.keel.structured.schema.internal.DiffPath.Side;
 import dev.keel.structured.schema.internal.Instances;
 import dev.keel.structured.schema.internal.Schemas;
 import java.util.ArrayList;
@@ -46,7 +50,7 @@ public final class SchemaDiff {
     /** As {@link #diff(JsonNode, JsonNode)}, checking counterexamples with {@code validator}. */
     public static List<SchemaChange> diff(JsonNode oldSchema, JsonNode newSchema, SchemaValidator validator) {
         var d = new SchemaDiff(oldSchema, newSchema, validator);
-        d.compare(oldSchema, newSchema, "", List.of());
+        d.compare(oldSchema, newSchema, Pointer.ROOT, DiffPath.ROOT);
         return List.copyOf(d.changes);
     }
 
@@ -55,7 +59,7 @@ public final class SchemaDiff {
         return changes.stream().anyMatch(SchemaChange::breaking);
     }
 
-    private void compare(JsonNode o, JsonNode n, String ptr, List<String> path) {
+    private void compare(JsonNode o, JsonNode n, Pointer ptr, DiffPath path) {
         JsonNode ro = Schemas.resolve(oldRoot, o);
         JsonNode rn = Schemas.resolve(newRoot, n);
         boolean viaRef = o.has("$ref") || n.has("$ref");
@@ -63,6 +67,11 @@ public final class SchemaDiff {
             return; // a shared or recursive definition is compared once
         }
         description(ro, rn, ptr, path);
+        if (isUnion(oldRoot, ro) || isUnion(newRoot, rn)) {
+            nullability(ro, rn, ptr, path);
+            branches(ro, rn, ptr, path);
+            return;
+        }
         Set<String> to = Schemas.nonNullTypes(oldRoot, ro);
         Set<String> tn = Schemas.nonNullTypes(newRoot, rn);
         if (!sameTypes(to, tn)) {
@@ -79,7 +88,116 @@ public final class SchemaDiff {
             objects(so, sn, ptr, path);
         }
         if (to.contains("array") && (so.has("items") || sn.has("items"))) {
-            compare(so.path("items"), sn.path("items"), ptr + "/items", append(path, "[]"));
+            compare(so.path("items"), sn.path("items"), ptr.child("items"), path.item());
+        }
+    }
+
+    private static boolean isUnion(JsonNode root, JsonNode s) {
+        return Schemas.valueBranches(root, s).size() > 1;
+    }
+
+    /**
+     * Compares the value branches of two unions pair by pair ({@link BranchPairing}); a side that is no
+     * union takes part as its one non-null branch. An unpaired old branch was removed (narrows), an
+     * unpaired new one added (widens).
+     */
+    private void branches(JsonNode ro, JsonNode rn, Pointer ptr, DiffPath path) {
+        Arms old = Arms.of(oldRoot, ro);
+        Arms now = Arms.of(newRoot, rn);
+        for (BranchPairing.Pair p : BranchPairing.pair(oldRoot, old.nodes(), newRoot, now.nodes())) {
+            int oi = p.oldIndex() < 0 ? -1 : old.indices().get(p.oldIndex());
+            int ni = p.newIndex() < 0 ? -1 : now.indices().get(p.newIndex());
+            DiffPath bp = path.branch(old.keyword(), oi, now.keyword(), ni);
+            Pointer bptr = ptr.branch(old.token(oi), now.token(ni));
+            if (p.oldIndex() >= 0 && p.newIndex() >= 0) {
+                compare(old.nodes().get(p.oldIndex()), now.nodes().get(p.newIndex()), bptr, bp);
+            } else if (p.oldIndex() >= 0) {
+                JsonNode b = old.nodes().get(p.oldIndex());
+                add(
+                        ChangeKind.BRANCH_REMOVED,
+                        bptr,
+                        bp,
+                        "removed a " + shape(oldRoot, b) + " branch",
+                        null,
+                        null,
+                        () -> verified(oldSide(bp), "old"));
+            } else {
+                JsonNode b = now.nodes().get(p.newIndex());
+                add(
+                        ChangeKind.BRANCH_ADDED,
+                        bptr,
+                        bp,
+                        "added a " + shape(newRoot, b) + " branch",
+                        null,
+                        null,
+                        () -> verified(newSide(bp), "new"));
+            }
+        }
+    }
+
+    /** {@code object {id, email}}, {@code string}: what a branch holds, for the change's detail. */
+    private static String shape(JsonNode root, JsonNode branch) {
+        JsonNode s = Schemas.structural(root, branch);
+        String types = String.join("|", Schemas.nonNullTypes(root, s));
+        List<String> props = new ArrayList<>();
+        s.path("properties").fieldNames().forEachRemaining(props::add);
+        String ref = branch.has("$ref") ? " (" + branch.get("$ref").asText() + ")" : "";
+        return (types.isEmpty() ? "any" : types) + (props.isEmpty() ? "" : " {" + String.join(", ", props) + "}") + ref;
+    }
+
+    /**
+     * One side's branches: the combinator's value branches with their indices, or for a node that is
+     * no union the node itself (its non-null part, without its description, which the union level
+     * compared) under index -1.
+     */
+    private record Arms(String keyword, List<Integer> indices, List<JsonNode> nodes) {
+        static Arms of(JsonNode root, JsonNode s) {
+            List<Integer> idx = Schemas.valueBranches(root, s);
+            if (idx.size() > 1) {
+                String k = Schemas.combinator(s);
+                return new Arms(k, idx, idx.stream().map(i -> s.get(k).get(i)).toList());
+            }
+            return new Arms(null, List.of(-1), List.of(nonNullPart(root, s)));
+        }
+
+        String token(int index) {
+            return index < 0 ? null : keyword + "/" + index;
+        }
+
+        private static JsonNode nonNullPart(JsonNode root, JsonNode s) {
+            if (!(Schemas.structural(root, s).deepCopy() instanceof ObjectNode x)) {
+                return s; // a boolean schema has no parts
+            }
+            x.remove(List.of("description", "title"));
+            if (x.path("type").isArray()) {
+                ArrayNode t = F.arrayNode();
+                x.get("type").forEach(v -> {
+                    if (!v.asText().equals("null")) {
+                        t.add(v);
+                    }
+                });
+                x.set("type", t.size() == 1 ? t.get(0) : t);
+            }
+            return x;
+        }
+    }
+
+    /** The JSON pointer of the node being compared in each document; they differ below re-paired branches. */
+    private record Pointer(String old, String now) {
+        static final Pointer ROOT = new Pointer("", "");
+
+        Pointer child(String token) {
+            return new Pointer(old + "/" + token, now + "/" + token);
+        }
+
+        /** Into a branch on each side; a null token stays on that side's node. */
+        Pointer branch(String oldToken, String newToken) {
+            return new Pointer(
+                    oldToken == null ? old : old + "/" + oldToken, newToken == null ? now : now + "/" + newToken);
+        }
+
+        String in(Side side) {
+            return side == Side.OLD ? old : now;
         }
     }
 
@@ -89,7 +207,7 @@ public final class SchemaDiff {
         return x.equals(y) || (x.isEmpty() || y.isEmpty());
     }
 
-    private void typeChanged(Set<String> to, Set<String> tn, String ptr, List<String> path) {
+    private void typeChanged(Set<String> to, Set<String> tn, Pointer ptr, DiffPath path) {
         add(
                 ChangeKind.TYPE_CHANGED,
                 ptr,
@@ -100,22 +218,30 @@ public final class SchemaDiff {
                 () -> {
                     for (String t : to) {
                         if (!tn.contains(t) && !(t.equals("integer") && tn.contains("number"))) {
-                            return withValue(oldSide(), path, Instances.ofType(oldRoot, at(oldRoot, path), t), "old");
+                            return withValue(
+                                    oldSide(path),
+                                    path,
+                                    Instances.ofType(oldRoot, path.schemaAt(oldRoot, Side.OLD), t),
+                                    "old");
                         }
                     }
                     for (String t : tn) {
                         if (!to.contains(t)) {
-                            return withValue(newSide(), path, Instances.ofType(newRoot, at(newRoot, path), t), "new");
+                            return withValue(
+                                    newSide(path),
+                                    path,
+                                    Instances.ofType(newRoot, path.schemaAt(newRoot, Side.NEW), t),
+                                    "new");
                         }
                     }
                     return null;
                 });
     }
 
-    private void nullability(JsonNode ro, JsonNode rn, String ptr, List<String> path) {
+    private void nullability(JsonNode ro, JsonNode rn, Pointer ptr, DiffPath path) {
         boolean was = Schemas.nullable(oldRoot, ro);
         boolean is = Schemas.nullable(newRoot, rn);
-        if (was == is || path.isEmpty()) {
+        if (was == is || path.isRootValue()) {
             return;
         }
         if (is) {
@@ -126,7 +252,7 @@ public final class SchemaDiff {
                     "became nullable: readers can now get null",
                     Risk.HIGH,
                     Risk.NONE,
-                    () -> withValue(newSide(), path, F.nullNode(), "new"));
+                    () -> withValue(newSide(path), path, F.nullNode(), "new"));
         } else {
             add(
                     ChangeKind.NULLABILITY_CHANGED,
@@ -135,19 +261,19 @@ public final class SchemaDiff {
                     "no longer nullable: old outputs holding null are refused",
                     Risk.NONE,
                     Risk.HIGH,
-                    () -> withValue(oldSide(), path, F.nullNode(), "old"));
+                    () -> withValue(oldSide(path), path, F.nullNode(), "old"));
         }
     }
 
-    private void enums(JsonNode so, JsonNode sn, String ptr, List<String> path) {
+    private void enums(JsonNode so, JsonNode sn, Pointer ptr, DiffPath path) {
         if (!so.has("enum") && !sn.has("enum")) {
             return;
         }
-        if (path.equals(List.of("schema_version"))) {
+        if (path.isRootProperty("schema_version")) {
             if (!values(so.get("enum")).equals(values(sn.get("enum")))) {
                 add(
                         ChangeKind.VERSION_CHANGED,
-                        ptr + "/enum",
+                        ptr.child("enum"),
                         path,
                         values(so.get("enum")) + " -> " + values(sn.get("enum")),
                         null,
@@ -166,23 +292,23 @@ public final class SchemaDiff {
             JsonNode sample = so.has("enum") ? removed.iterator().next() : F.textNode("unlisted_value");
             add(
                     ChangeKind.ENUM_NARROWED,
-                    ptr + "/enum",
+                    ptr.child("enum"),
                     path,
                     so.has("enum") ? "removed " + removed : "values restricted to " + nv,
                     null,
                     null,
-                    () -> withValue(oldSide(), path, sample, "old"));
+                    () -> withValue(oldSide(path), path, sample, "old"));
         }
         if (so.has("enum") && (!sn.has("enum") || !added.isEmpty())) {
             JsonNode sample = sn.has("enum") ? added.iterator().next() : F.textNode("unlisted_value");
             add(
                     ChangeKind.ENUM_WIDENED,
-                    ptr + "/enum",
+                    ptr.child("enum"),
                     path,
                     sn.has("enum") ? "added " + added : "enum removed: any value allowed",
                     null,
                     null,
-                    () -> withValue(newSide(), path, sample, "new"));
+                    () -> withValue(newSide(path), path, sample, "new"));
         }
     }
 
@@ -198,7 +324,7 @@ public final class SchemaDiff {
         return out;
     }
 
-    private void bounds(JsonNode so, JsonNode sn, String ptr, List<String> path) {
+    private void bounds(JsonNode so, JsonNode sn, Pointer ptr, DiffPath path) {
         for (String k : LOWER_BOUNDS) {
             bound(so, sn, k, true, ptr, path);
         }
@@ -207,7 +333,7 @@ public final class SchemaDiff {
         }
     }
 
-    private void bound(JsonNode so, JsonNode sn, String k, boolean lower, String ptr, List<String> path) {
+    private void bound(JsonNode so, JsonNode sn, String k, boolean lower, Pointer ptr, DiffPath path) {
         JsonNode a = so.get(k);
         JsonNode b = sn.get(k);
         if (a == null && b == null || a != null && b != null && a.decimalValue().compareTo(b.decimalValue()) == 0) {
@@ -222,14 +348,14 @@ public final class SchemaDiff {
         if (tighter) {
             add(
                     ChangeKind.CONSTRAINT_TIGHTENED,
-                    ptr + "/" + k,
+                    ptr.child(k),
                     path,
                     detail,
                     null,
                     null,
-                    () -> withValue(oldSide(), path, boundary(so, sn, k, lower), "old"));
+                    () -> withValue(oldSide(path), path, boundary(so, sn, k, lower), "old"));
         } else {
-            add(ChangeKind.CONSTRAINT_LOOSENED, ptr + "/" + k, path, detail, null, null, () -> null);
+            add(ChangeKind.CONSTRAINT_LOOSENED, ptr.child(k), path, detail, null, null, () -> null);
         }
     }
 
@@ -251,54 +377,54 @@ public final class SchemaDiff {
         return F.numberNode(v);
     }
 
-    private void formats(JsonNode so, JsonNode sn, String ptr, List<String> path) {
+    private void formats(JsonNode so, JsonNode sn, Pointer ptr, DiffPath path) {
         for (String k : List.of("pattern", "format")) {
             String a = so.path(k).asText(null);
             String b = sn.path(k).asText(null);
             if (a == null ? b != null : !a.equals(b)) {
-                add(ChangeKind.FORMAT_CHANGED, ptr + "/" + k, path, k + " " + a + " -> " + b, null, null, () -> null);
+                add(ChangeKind.FORMAT_CHANGED, ptr.child(k), path, k + " " + a + " -> " + b, null, null, () -> null);
             }
         }
     }
 
-    private void description(JsonNode ro, JsonNode rn, String ptr, List<String> path) {
+    private void description(JsonNode ro, JsonNode rn, Pointer ptr, DiffPath path) {
         for (String k : List.of("description", "title")) {
             if (!ro.path(k).equals(rn.path(k))) {
-                add(ChangeKind.DESCRIPTION_CHANGED, ptr + "/" + k, path, k + " changed", null, null, () -> null);
+                add(ChangeKind.DESCRIPTION_CHANGED, ptr.child(k), path, k + " changed", null, null, () -> null);
             }
         }
     }
 
-    private void objects(JsonNode so, JsonNode sn, String ptr, List<String> path) {
+    private void objects(JsonNode so, JsonNode sn, Pointer ptr, DiffPath path) {
         Set<String> reqOld = names(so.path("required"));
         Set<String> reqNew = names(sn.path("required"));
         JsonNode po = so.path("properties");
         JsonNode pn = sn.path("properties");
         po.fieldNames().forEachRemaining(p -> {
-            String pp = ptr + "/properties/" + SchemaLint.escape(p);
-            List<String> fp = append(path, p);
+            Pointer pp = ptr.child("properties").child(SchemaLint.escape(p));
+            DiffPath fp = path.property(p);
             if (!pn.has(p)) {
                 add(ChangeKind.FIELD_REMOVED, pp, fp, "property removed", null, null, () -> removed(fp));
             } else {
                 if (reqOld.contains(p) && !reqNew.contains(p)) {
                     add(
                             ChangeKind.REQUIRED_REMOVED,
-                            ptr + "/required",
+                            ptr.child("required"),
                             fp,
                             "no longer required",
                             null,
                             null,
-                            () -> without(newSide(), fp, "new"));
+                            () -> without(newSide(path), fp, "new"));
                 }
                 if (!reqOld.contains(p) && reqNew.contains(p)) {
                     add(
                             ChangeKind.REQUIRED_ADDED,
-                            ptr + "/required",
+                            ptr.child("required"),
                             fp,
                             "now required",
                             null,
                             null,
-                            () -> without(oldSide(), fp, "old"));
+                            () -> without(oldSide(path), fp, "old"));
                 }
                 compare(po.get(p), pn.get(p), pp, fp);
             }
@@ -307,8 +433,8 @@ public final class SchemaDiff {
             if (po.has(p)) {
                 return;
             }
-            String pp = ptr + "/properties/" + SchemaLint.escape(p);
-            List<String> fp = append(path, p);
+            Pointer pp = ptr.child("properties").child(SchemaLint.escape(p));
+            DiffPath fp = path.property(p);
             if (reqNew.contains(p)) {
                 add(
                         ChangeKind.REQUIRED_ADDED,
@@ -317,7 +443,7 @@ public final class SchemaDiff {
                         "new required property",
                         null,
                         null,
-                        () -> without(oldSide(), fp, "old"));
+                        () -> without(oldSide(path), fp, "old"));
             } else {
                 add(
                         ChangeKind.FIELD_ADDED,
@@ -326,14 +452,15 @@ public final class SchemaDiff {
                         "new optional property",
                         null,
                         null,
-                        () -> withValue(newSide(), fp, Instances.minimal(newRoot, pn.get(p)), "new"));
+                        () -> withValue(newSide(path), fp, Instances.minimal(newRoot, pn.get(p)), "new"));
             }
         });
     }
 
-    private Counterexample removed(List<String> fp) {
-        Counterexample c = withValue(oldSide(), fp, Instances.minimal(oldRoot, at(oldRoot, fp)), "old");
-        return c != null ? c : without(newSide(), fp, "new");
+    private Counterexample removed(DiffPath fp) {
+        Counterexample c =
+                withValue(oldSide(fp), fp, Instances.minimal(oldRoot, fp.schemaAt(oldRoot, Side.OLD)), "old");
+        return c != null ? c : without(newSide(fp), fp, "new");
     }
 
     private static Set<String> names(JsonNode arr) {
@@ -342,23 +469,25 @@ public final class SchemaDiff {
         return out;
     }
 
-    private JsonNode oldSide() {
-        return Instances.minimal(oldRoot, oldRoot);
+    /** A valid old instance whose values along {@code path} come from the old branches it chose. */
+    private JsonNode oldSide(DiffPath path) {
+        return path.base(oldRoot, Side.OLD);
     }
 
-    private JsonNode newSide() {
-        return Instances.minimal(newRoot, newRoot);
+    /** A valid new instance whose values along {@code path} come from the new branches it chose. */
+    private JsonNode newSide(DiffPath path) {
+        return path.base(newRoot, Side.NEW);
     }
 
-    private Counterexample withValue(JsonNode base, List<String> path, JsonNode value, String acceptedBy) {
-        if (!Instances.set(base, path, value)) {
+    private Counterexample withValue(JsonNode base, DiffPath path, JsonNode value, String acceptedBy) {
+        if (!Instances.set(base, path.instancePath(), value)) {
             return null;
         }
         return verified(base, acceptedBy);
     }
 
-    private Counterexample without(JsonNode base, List<String> path, String acceptedBy) {
-        Instances.remove(base, path);
+    private Counterexample without(JsonNode base, DiffPath path, String acceptedBy) {
+        Instances.remove(base, path.instancePath());
         return verified(base, acceptedBy);
     }
 
@@ -369,54 +498,23 @@ public final class SchemaDiff {
         return ok ? new Counterexample(instance, acceptedBy) : null;
     }
 
-    /** The schema node of the value at an instance path (through properties and items). */
-    private static JsonNode at(JsonNode root, List<String> path) {
-        JsonNode s = root;
-        for (String step : path) {
-            s = Schemas.structural(root, s);
-            s = step.equals("[]") ? s.path("items") : s.path("properties").path(step);
-        }
-        return s;
-    }
-
     private void add(
             ChangeKind kind,
-            String ptr,
-            List<String> path,
+            Pointer ptr,
+            DiffPath path,
             String detail,
             Risk consumers,
             Risk inFlight,
             Supplier<Counterexample> example) {
         var change = new SchemaChange(
                 kind,
-                ptr,
-                field(path),
+                ptr.in(kind == ChangeKind.FIELD_REMOVED || kind == ChangeKind.BRANCH_REMOVED ? Side.OLD : Side.NEW),
+                path.field(),
                 detail,
                 consumers == null ? kind.consumerRisk() : consumers,
                 inFlight == null ? kind.inFlightRisk() : inFlight,
                 kind.breaking(),
                 null);
         changes.add(kind.breaking() ? change.withCounterexample(example.get()) : change);
-    }
-
-    private static String field(List<String> path) {
-        if (path.isEmpty()) {
-            return "$";
-        }
-        var b = new StringBuilder();
-        for (String step : path) {
-            if (step.equals("[]")) {
-                b.append("[]");
-            } else {
-                b.append(b.isEmpty() ? "" : ".").append(step);
-            }
-        }
-        return b.toString();
-    }
-
-    private static List<String> append(List<String> path, String step) {
-        var out = new ArrayList<>(path);
-        out.add(step);
-        return List.copyOf(out);
     }
 }

@@ -24,9 +24,15 @@ public final class Instances {
         return value(root, schema, 0);
     }
 
-    /** A valid value of {@code schema} of the JSON type {@code type}. */
+    /** A valid value of {@code schema} of the JSON type {@code type} (one of its enum values when it has one). */
     public static JsonNode ofType(JsonNode root, JsonNode schema, String type) {
-        return byType(root, Schemas.structural(root, schema), type, 0);
+        JsonNode s = Schemas.structural(root, schema);
+        for (JsonNode v : s.path("enum")) {
+            if (Schemas.typeAllows(java.util.Set.of(type), v)) {
+                return v;
+            }
+        }
+        return byType(root, s, type, 0);
     }
 
     private static JsonNode value(JsonNode root, JsonNode schema, int depth) {
@@ -51,8 +57,8 @@ public final class Instances {
     }
 
     private static JsonNode byType(JsonNode root, JsonNode s, String type, int depth) {
-        if (s.has("anyOf")) {
-            for (JsonNode b : s.get("anyOf")) {
+        if (Schemas.combinator(s) != null) {
+            for (JsonNode b : s.get(Schemas.combinator(s))) {
                 if (Schemas.types(root, b).contains(type)) {
                     return byType(root, Schemas.resolve(root, b), type, depth);
                 }

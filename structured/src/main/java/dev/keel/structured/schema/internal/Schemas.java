@@ -1,7 +1,9 @@
 package dev.keel.structured.schema.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /** Reading JSON Schema nodes: {@code $ref} resolution, the types a node allows, nullability. Stateless. */
@@ -34,15 +36,42 @@ public final class Schemas {
             s.get("enum").forEach(v -> out.add(typeOf(v)));
         } else if (s.has("const")) {
             out.add(typeOf(s.get("const")));
-        } else if (s.has("anyOf")) {
-            s.get("anyOf").forEach(b -> out.addAll(types(root, b)));
+        } else if (combinator(s) != null) {
+            s.get(combinator(s)).forEach(b -> out.addAll(types(root, b)));
         } else if (s.has("properties")) {
             out.add("object");
         } else if (s.has("items")) {
             out.add("array");
         }
-        if (s.has("anyOf") && t != null) {
-            s.get("anyOf").forEach(b -> out.addAll(types(root, b)));
+        if (combinator(s) != null && t != null) {
+            s.get(combinator(s)).forEach(b -> out.addAll(types(root, b)));
+        }
+        return out;
+    }
+
+    /** {@code anyOf} or {@code oneOf} when the (resolved) node is a combinator of branches, else null. */
+    public static String combinator(JsonNode s) {
+        for (String k : List.of("anyOf", "oneOf")) {
+            if (s.path(k).isArray()) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The indices of a combinator's branches that allow more than {@code null}, in order; empty when
+     * the node is no combinator. A node with two or more is a union ({@code anyOf: [X, {type: null}]}
+     * is only a nullable X).
+     */
+    public static List<Integer> valueBranches(JsonNode root, JsonNode schema) {
+        JsonNode s = resolve(root, schema);
+        String k = combinator(s);
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; k != null && i < s.get(k).size(); i++) {
+            if (!Set.of("null").equals(types(root, s.get(k).get(i)))) {
+                out.add(i);
+            }
         }
         return out;
     }
@@ -60,14 +89,14 @@ public final class Schemas {
 
     /**
      * The branch to descend into for structure (properties, items, enum): the node itself, or for an
-     * {@code anyOf} its first branch that is not just {@code null}.
+     * {@code anyOf} or {@code oneOf} its first branch that is not just {@code null}.
      */
     public static JsonNode structural(JsonNode root, JsonNode schema) {
         JsonNode s = resolve(root, schema);
-        if (!s.has("anyOf")) {
+        if (combinator(s) == null) {
             return s;
         }
-        for (JsonNode b : s.get("anyOf")) {
+        for (JsonNode b : s.get(combinator(s))) {
             JsonNode r = resolve(root, b);
             if (!Set.of("null").equals(types(root, r))) {
                 return r;
