@@ -89,6 +89,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        requireIfNamed("--config", configFile);
+        requireIfNamed("--schemas", schemas);
         var settings = new SidecarServer.Settings(
                 host, port, UpstreamOptions.duration("--body-timeout", bodyTimeout), 16 * 1024);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -127,6 +129,18 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * A file or folder named on the command line must exist; only the defaults may be absent.
+     *
+     * @throws IllegalArgumentException naming the option and the path
+     */
+    private void requireIfNamed(String option, java.nio.file.Path path) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option) && !java.nio.file.Files.exists(path)) {
+            throw new IllegalArgumentException(option + " " + path + ": no such file or folder ("
+                    + path.toAbsolutePath() + "); fix the path or leave the option out");
+        }
     }
 
     /** The effective configuration; the API key only as a fingerprint. */

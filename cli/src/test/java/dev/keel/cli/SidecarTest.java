@@ -249,6 +249,22 @@ class SidecarTest {
     }
 
     @Test
+    void namedConfigOrSchemasThatDoNotExist_areErrors_notASilentStart() {
+        for (String option : List.of("--config", "--schemas")) {
+            var serve = new ServeCommand();
+            serve.env = Map.of();
+            var cl = new CommandLine(serve);
+            var errors = new StringWriter();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(errors, true));
+            cl.setExecutionExceptionHandler(new ErrorHandler());
+            assertThat(cl.execute("--port", "0", option, "does-not-exist.yaml")).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(errors.toString()).contains(option + " does-not-exist.yaml: no such file or folder");
+            assertThat(out.toString()).doesNotContain("listening on");
+        }
+    }
+
+    @Test
     void readyz_saysReadyWithAReachableUpstream_and503WhenItIsUnreachable() throws Exception {
         try (var emulator =
                         Emulator.start(EmulatorConfig.builder().requiredKey(KEY).build());
