@@ -182,7 +182,7 @@ class SchemaCommandTest {
     }
 
     @Test
-    void serve_canaryPercentOutOfRange_isRefusedAtStartUpWithExit2() {
+    void serve_canaryPercentOutOfRange_isRefusedAtStartUpWithExit2() throws Exception {
         var serve = new ServeCommand();
         serve.env = Map.of(
                 "OPENAI_API_KEY",
@@ -196,7 +196,8 @@ class SchemaCommandTest {
                         "--port",
                         "0",
                         "--config",
-                        dir.resolve("none.yaml").toString()))
+                        write("empty.yaml", "# nothing here: the variable alone is wrong\n")
+                                .toString()))
                 .isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString())
                 .contains("STRUCTURED_OUTPUT_CANARY_PERCENT must be an integer within 0-100, got 150");
