@@ -11,8 +11,6 @@ import dev.keel.structured.schema.SchemaChange;
 import dev.keel.structured.schema.SchemaDiff;
 import dev.keel.structured.schema.SchemaLint;
 import dev.keel.structured.schema.SchemaRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,11 +38,9 @@ final class SchemaCommand implements Runnable {
     /** Reads a JSON file. @throws IllegalArgumentException naming the file (and line:column) */
     static JsonNode read(Path file) {
         try {
-            return Json.parse(Files.readString(file));
+            return Json.parse(dev.keel.core.io.TextFiles.read(file, "JSON schema file"));
         } catch (JsonSyntaxException e) {
             throw new IllegalArgumentException(file + ":" + e.getMessage());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
         }
     }
 

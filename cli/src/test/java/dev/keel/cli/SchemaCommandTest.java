@@ -76,6 +76,19 @@ class SchemaCommandTest {
     }
 
     @Test
+    void lint_notUtf8OrAFifo_exits2NamingTheFileAndWhy() throws Exception {
+        Path latin1 = dir.resolve("latin1.json");
+        Files.write(latin1, new byte[] {'{', '"', (byte) 0xE9, '"', ':', '1', '}'});
+        assertThat(run("schema", "lint", latin1.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains(latin1 + ": not UTF-8 text (byte 0xE9 at byte offset 2)");
+        Path fifo = dir.resolve("pipe.json");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
+        assertThat(run("schema", "lint", fifo.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains(fifo + ": not a regular file");
+    }
+
+    @Test
     void diff_ticketV1ToV2_exits1_printingRequiredAddedPriorityWithACounterexample() {
         assertThat(run(
                         "schema",
