@@ -21,16 +21,20 @@ import picocli.CommandLine.Spec;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the keel sidecar until Ctrl-C:",
-            "  GET /metrics        Prometheus text (openai_requests_total, openai_request_latency_ms, ...)",
-            "  GET /debug/config   the effective configuration as JSON, secrets redacted, with the",
-            "                      structured_output rollout (keel.yaml and STRUCTURED_OUTPUT_* variables)",
-            "  GET /healthz        liveness (the process answers), with the degrade state and error-budget alerts",
-            "  GET /readyz         readiness: 200 when the upstream accepts connections, not every breaker",
-            "                      is open and the configuration loaded; 503 with the failing check otherwise",
-            "  POST /v1/realtime/token   a short-lived Realtime client secret for an app token's user",
-            "                            ({value, expires_at, rotate_at}; body: model, voice, instructions,",
-            "                            expires_after.seconds 60-300)"
+            "Run the keel sidecar (metrics, health, readiness, realtime tokens) until Ctrl-C.",
+            "Routes:",
+            "  GET /metrics       Prometheus text (openai_requests_total, ...)",
+            "  GET /debug/config  the effective configuration as JSON, secrets redacted,",
+            "                     with the structured_output rollout (keel.yaml and",
+            "                     STRUCTURED_OUTPUT_* variables)",
+            "  GET /healthz       liveness: the process answers; degrade state, error budget",
+            "  GET /readyz        readiness: 200 when the upstream accepts connections, not",
+            "                     every breaker is open and the configuration loaded; 503",
+            "                     with the failing check otherwise",
+            "  POST /v1/realtime/token",
+            "                     a short-lived Realtime client secret for an app token's",
+            "                     user ({value, expires_at, rotate_at}; body: model, voice,",
+            "                     instructions, expires_after.seconds 60-300)"
         })
 final class ServeCommand implements Callable<Integer> {
 
