@@ -43,10 +43,11 @@ import picocli.CommandLine.Spec;
         name = "batch",
         mixinStandardHelpOptions = true,
         description = {
-            "Run JSONL request files through the Batch API at half the synchronous price: validate, split,",
-            "price against ceilings, submit, poll, collect, replay retryable failures at most 3 times, report.",
-            "Every step is recorded in a ledger first, so a rerun after a crash resumes without losing or",
-            "duplicating an item. Running the same file again resumes (or reports) its run.",
+            "Run JSONL request files through the Batch API at half the synchronous price.",
+            "Validate, split, price against ceilings, submit, poll, collect, replay retryable failures "
+                    + "at most 3 times, report. Every step is recorded in a ledger first, so a rerun after a "
+                    + "crash resumes without losing or duplicating an item. Running the same file again resumes "
+                    + "(or reports) its run."
         },
         subcommands = {
             BatchCommand.Run.class,
@@ -317,9 +318,9 @@ final class BatchCommand implements Runnable {
             name = "run",
             mixinStandardHelpOptions = true,
             description = {
-                "Plan FILE (or resume its run), submit every chunk, poll, collect, replay, export and report.",
-                "Exit 0 all ok, 1 some items ended in the manual queue, 2 invalid input, 3 upstream unavailable,",
-                "4 a cost ceiling held items back."
+                "Plan FILE (or resume its run), submit every chunk, poll, collect, replay, export and " + "report.",
+                "Exit 0 all ok, 1 some items ended in the manual queue, 2 invalid input, 3 upstream "
+                        + "unavailable, 4 a cost ceiling held items back."
             })
     static final class Run extends FileDriving {
 
@@ -342,8 +343,9 @@ final class BatchCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Plan FILE (or resume its run) and submit its chunks without waiting for results.",
-                "Follow up with 'keel batch collect' (or 'keel batch run FILE'). Against the embedded emulator the",
-                "batches end with the command, so point --base-url at 'keel emulator' for multi-step flows."
+                "Follow up with 'keel batch collect' (or 'keel batch run FILE'). Against the embedded "
+                        + "emulator the batches end with the command, so point --base-url at 'keel emulator' for "
+                        + "multi-step flows."
             })
     static final class Submit extends FileDriving {
 
@@ -434,8 +436,9 @@ final class BatchCommand implements Runnable {
             name = "collect",
             mixinStandardHelpOptions = true,
             description = {
-                "Advance a run once without waiting: poll each running batch, collect finished ones, route every",
-                "line, and submit due replays. Run it on a schedule, or use 'keel batch run' to wait."
+                "Advance a run once without waiting for it.",
+                "Poll each running batch, collect finished ones, route every line, and submit due replays. "
+                        + "Run it on a schedule, or use 'keel batch run' to wait."
             })
     static final class Collect extends Driving {
         @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
@@ -536,9 +539,10 @@ final class BatchCommand implements Runnable {
             name = "report",
             mixinStandardHelpOptions = true,
             description = {
-                "Report a run from the ledger: items in/ok/failed/manual, replays, batch cost from real usage vs the same",
-                "work at sync prices (savings), spend per day against the cap, submit-to-complete latency, and the",
-                "alert fail / max(input,1) > 3 %. Exit 1 while the alert fires."
+                "Report a run from the ledger.",
+                "Items in/ok/failed/manual, replays, batch cost from real usage vs the same work at sync "
+                        + "prices (savings), spend per day against the cap, submit-to-complete latency, and the "
+                        + "alert fail / max(input,1) > 3%%. Exit 1 while the alert fires."
             })
     static final class Report extends Base {
         @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
@@ -576,8 +580,10 @@ final class BatchCommand implements Runnable {
             name = "cancel",
             mixinStandardHelpOptions = true,
             description = {
-                "Cancel a run: nothing more is submitted or replayed, running batches are cancelled upstream, their",
-                "finished lines are still collected, and every other item goes to the manual queue as batch_cancelled."
+                "Cancel a run.",
+                "Nothing more is submitted or replayed, running batches are cancelled upstream, their "
+                        + "finished lines are still collected, and every other item goes to the manual queue as "
+                        + "batch_cancelled."
             })
     static final class Cancel extends Driving {
         @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
@@ -600,9 +606,10 @@ final class BatchCommand implements Runnable {
             name = "worker",
             mixinStandardHelpOptions = true,
             description = {
-                "Work on every active run of a shared ledger until none has work left. Start several workers on one",
-                "PostgreSQL ledger (--db jdbc:postgresql://...): they share chunks through leases (FOR UPDATE SKIP",
-                "LOCKED), and a killed worker's chunks are taken over when its lease expires."
+                "Work on every active run of a shared ledger until none has work left.",
+                "Start several workers on one PostgreSQL ledger (--db jdbc:postgresql://...): they share "
+                        + "chunks through leases (FOR UPDATE SKIP LOCKED), and a killed worker's chunks are taken "
+                        + "over when its lease expires."
             })
     static final class Worker extends Driving {
 

@@ -30,10 +30,11 @@ final class DoctorCommand implements Runnable {
             name = "timeouts",
             mixinStandardHelpOptions = true,
             description = {
-                "Check a timeout chain from the outermost layer inwards: each layer must be longer than the one",
-                "inside it, or it gives up while the inner layer still works (fake timeouts).",
-                "Example: keel doctor timeouts --gateway 20s --service 25s --client 30s",
-                "Exit code 0 when the chain is sound, 1 when a layer is too short."
+                "Check a timeout chain from the outermost layer inwards.",
+                "Each layer must be longer than the one inside it, or it gives up while the inner layer "
+                        + "still works (fake timeouts). Exit code 0 when the chain is sound, 1 when a layer is too "
+                        + "short.",
+                "Example: keel doctor timeouts --gateway 20s --service 25s --client 30s"
             })
     static final class Timeouts implements Callable<Integer> {
 

@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
             EmulatorCommand.class,
             SchemaCommand.class,
             RealtimeCommand.class,
-            CommandLine.HelpCommand.class
+            CompletionCommand.class,
+            HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
         footer = {

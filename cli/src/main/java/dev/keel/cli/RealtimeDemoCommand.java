@@ -20,10 +20,10 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a scripted realtime conversation over WebSocket with ephemeral tokens: two turns,",
-            "a barge-in in the middle of an answer, a forced disconnect and its recovery.",
-            "Prints the phase timeline and each turn's latency against the budgets.",
-            "Without OPENAI_API_KEY it runs against the embedded emulator (answers streamed 4x real time)."
+            "Run a scripted realtime conversation over WebSocket with ephemeral tokens.",
+            "Two turns, a barge-in in the middle of an answer, a forced disconnect and its recovery. "
+                    + "Prints the phase timeline and each turn's latency against the budgets. Without "
+                    + "OPENAI_API_KEY it runs against the embedded emulator (answers streamed 4x real time)."
         })
 final class RealtimeDemoCommand implements Callable<Integer> {
 

@@ -9,6 +9,7 @@ import dev.keel.realtime.token.TokenRequest;
 import dev.keel.realtime.token.TokenService;
 import dev.keel.realtime.token.UserRateLimiter;
 import io.javalin.config.JavalinConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 
 /**
@@ -23,11 +24,18 @@ public final class RealtimeTokenRoute {
 
     /** A token service over {@code client} with static app tokens and a per-user rate. */
     public static TokenService service(KeelClient client, Map<String, String> appTokens, int perUserPerMinute) {
+        return service(client, appTokens, perUserPerMinute, client.meterRegistry());
+    }
+
+    /** The same, counting refusals and issued tokens in {@code metrics}. */
+    public static TokenService service(
+            KeelClient client, Map<String, String> appTokens, int perUserPerMinute, MeterRegistry metrics) {
         return new TokenService(
                 Authenticator.appTokens(appTokens),
                 new UserRateLimiter(perUserPerMinute, Ticker.SYSTEM),
                 new TokenIssuer(client),
-                TokenRequest.ofDefaults());
+                TokenRequest.ofDefaults(),
+                metrics);
     }
 
     /** Registers the route. */

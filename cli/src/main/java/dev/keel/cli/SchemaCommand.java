@@ -11,8 +11,6 @@ import dev.keel.structured.schema.SchemaChange;
 import dev.keel.structured.schema.SchemaDiff;
 import dev.keel.structured.schema.SchemaLint;
 import dev.keel.structured.schema.SchemaRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,11 +38,9 @@ final class SchemaCommand implements Runnable {
     /** Reads a JSON file. @throws IllegalArgumentException naming the file (and line:column) */
     static JsonNode read(Path file) {
         try {
-            return Json.parse(Files.readString(file));
+            return Json.parse(dev.keel.core.io.TextFiles.read(file, "JSON schema file"));
         } catch (JsonSyntaxException e) {
             throw new IllegalArgumentException(file + ":" + e.getMessage());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
         }
     }
 
@@ -53,11 +49,12 @@ final class SchemaCommand implements Runnable {
             name = "lint",
             mixinStandardHelpOptions = true,
             description = {
-                "Check JSON Schemas against OpenAI's strict structured-output subset: root object, additionalProperties",
-                "false everywhere, every property required (optional = a null type union), supported keywords and",
-                "formats only, no default, and the limits on nesting, properties, enum values and size.",
-                "Each finding names its JSON pointer. Exit 0 when no ERROR (warnings allowed), 1 when there are",
-                "errors, 2 when a file cannot be read or is not JSON."
+                "Check JSON Schemas against OpenAI's strict structured-output subset.",
+                "Root object, additionalProperties false everywhere, every property required (optional = a "
+                        + "null type union), supported keywords and formats only, no default, and the limits on "
+                        + "nesting, properties, enum values and size. Each finding names its JSON pointer. Exit 0 "
+                        + "when no ERROR (warnings allowed), 1 when there are errors, 2 when a file cannot be read "
+                        + "or is not JSON."
             })
     static final class Lint implements Callable<Integer> {
         @Spec
@@ -94,11 +91,12 @@ final class SchemaCommand implements Runnable {
             name = "diff",
             mixinStandardHelpOptions = true,
             description = {
-                "Classify every change from OLD to NEW (REQUIRED_ADDED, ENUM_NARROWED, ENUM_WIDENED, TYPE_CHANGED,",
-                "FIELD_REMOVED, FIELD_ADDED, NULLABILITY_CHANGED, ...) with its risk for consumers (code reading",
-                "outputs of NEW) and for in-flight outputs of OLD. Each breaking change comes with an output that",
-                "one version accepts and the other rejects. Exit 0 when nothing breaks, 1 on a breaking change,",
-                "2 when a file cannot be read."
+                "Classify every change from OLD to NEW with its risk.",
+                "Kinds: REQUIRED_ADDED, ENUM_NARROWED, ENUM_WIDENED, TYPE_CHANGED, FIELD_REMOVED, "
+                        + "FIELD_ADDED, NULLABILITY_CHANGED, ...; the risk is for consumers (code reading outputs of "
+                        + "NEW) and for in-flight outputs of OLD. Each breaking change comes with an output that one "
+                        + "version accepts and the other rejects. Exit 0 when nothing breaks, 1 on a breaking "
+                        + "change, 2 when a file cannot be read."
             })
     static final class Diff implements Callable<Integer> {
         @Spec
@@ -136,10 +134,11 @@ final class SchemaCommand implements Runnable {
             name = "replay-corpus",
             mixinStandardHelpOptions = true,
             description = {
-                "Decode every sample of a bad-case corpus folder (its corpus.yaml names the schema, the schemas",
-                "folder, the requested version, compat defaults and each sample's expected mode) and print each",
-                "sample's mode and reason, then the mode distribution. Exit 0 when every sample decodes as",
-                "expected, 1 on a mismatch, 2 when the corpus or schemas cannot be read."
+                "Decode every sample of a bad-case corpus folder.",
+                "Its corpus.yaml names the schema, the schemas folder, the requested version, compat "
+                        + "defaults and each sample's expected mode. Prints each sample's mode and reason, then the "
+                        + "mode distribution. Exit 0 when every sample decodes as expected, 1 on a mismatch, 2 when "
+                        + "the corpus or schemas cannot be read."
             })
     static final class ReplayCorpus implements Callable<Integer> {
         @Spec

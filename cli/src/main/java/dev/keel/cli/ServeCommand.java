@@ -6,7 +6,6 @@ import dev.keel.core.KeelClientConfig;
 import dev.keel.core.TimeoutChain;
 import dev.keel.core.json.Json;
 import dev.keel.core.slo.ErrorBudget;
-import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
@@ -22,14 +21,20 @@ import picocli.CommandLine.Spec;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the keel sidecar until Ctrl-C:",
-            "  GET /metrics        Prometheus text (openai_requests_total, openai_request_latency_ms, ...)",
-            "  GET /debug/config   the effective configuration as JSON, secrets redacted, with the",
-            "                      structured_output rollout (keel.yaml and STRUCTURED_OUTPUT_* variables)",
-            "  GET /healthz        liveness, with the degrade state and error-budget alerts",
-            "  POST /v1/realtime/token   a short-lived Realtime client secret for an app token's user",
-            "                            ({value, expires_at, rotate_at}; body: model, voice, instructions,",
-            "                            expires_after.seconds 60-300)"
+            "Run the keel sidecar (metrics, health, readiness, realtime tokens) until Ctrl-C.",
+            "Routes:",
+            "  GET /metrics       Prometheus text (openai_requests_total, ...)",
+            "  GET /debug/config  the effective configuration as JSON, secrets redacted,",
+            "                     with the structured_output rollout (keel.yaml and",
+            "                     STRUCTURED_OUTPUT_* variables)",
+            "  GET /healthz       liveness: the process answers; degrade state, error budget",
+            "  GET /readyz        readiness: 200 when the upstream accepts connections, not",
+            "                     every breaker is open and the configuration loaded; 503",
+            "                     with the failing check otherwise",
+            "  POST /v1/realtime/token",
+            "                     a short-lived Realtime client secret for an app token's",
+            "                     user ({value, expires_at, rotate_at}; body: model, voice,",
+            "                     instructions, expires_after.seconds 60-300)"
         })
 final class ServeCommand implements Callable<Integer> {
 
@@ -76,40 +81,51 @@ final class ServeCommand implements Callable<Integer> {
             description = "Realtime tokens per user per minute (default: ${DEFAULT-VALUE}).")
     int tokenRate = 10;
 
+    @Option(
+            names = "--body-timeout",
+            paramLabel = "DURATION",
+            description = "How long a client may take to send a request body before it is refused with 408"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String bodyTimeout = "10s";
+
     /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the sidecar. */
     final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
     public Integer call() throws InterruptedException {
+        requireIfNamed("--config", configFile);
+        requireIfNamed("--schemas", schemas);
+        var settings = new SidecarServer.Settings(
+                host, port, UpstreamOptions.duration("--body-timeout", bodyTimeout), 16 * 1024);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var structured = StructuredSection.start(env, configFile, schemas, schema, registry);
         try (var up = upstream.resolve(env, spec.commandLine().getErr());
                 var client =
                         KeelClient.builder(up.config()).meterRegistry(registry).build()) {
-            Javalin app = Javalin.create(cfg -> {
-                cfg.startup.showJavalinBanner = false;
-                cfg.startup.showOldJavalinVersionWarning = false;
-                cfg.routes.get(
-                        "/metrics",
-                        ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
-                cfg.routes.get(
-                        "/debug/config",
-                        ctx -> ctx.contentType("application/json")
-                                .result(Json.write(withRealtime(
-                                        config(client, up.mode()).set("structured_output", structured.describe())))));
-                cfg.routes.get(
-                        "/healthz", ctx -> ctx.contentType("application/json").result(Json.write(health(client))));
-                RealtimeTokenRoute.register(cfg, RealtimeTokenRoute.service(client, appTokens, tokenRate));
-            });
-            app.start(host, port);
+            var tokens = RealtimeTokenRoute.service(client, appTokens, tokenRate, registry);
+            var readiness = new Readiness(
+                    up.config().baseUrl(),
+                    java.time.Duration.ofSeconds(2),
+                    java.time.Duration.ofSeconds(5),
+                    java.time.InstantSource.system(),
+                    client::breakerStates,
+                    () -> structured.describe().path("error").textValue());
+            var views = new SidecarServer.Views(
+                    registry,
+                    registry::scrape,
+                    () -> withRealtime(config(client, up.mode()).set("structured_output", structured.describe())),
+                    () -> health(client),
+                    readiness,
+                    tokens);
+            var server = SidecarServer.start(settings, views);
             var out = spec.commandLine().getOut();
-            out.println("keel sidecar listening on http://" + host + ":" + app.port()
-                    + " (/metrics, /debug/config, /healthz, POST /v1/realtime/token)." + " Ctrl-C stops it.");
+            out.println("keel sidecar listening on http://" + host + ":" + server.port()
+                    + " (/metrics, /debug/config, /healthz, /readyz, POST /v1/realtime/token)." + " Ctrl-C stops it.");
             out.flush();
             Thread hook = new Thread(stop::countDown, "keel-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
-            app.stop();
+            server.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -117,6 +133,18 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * A file or folder named on the command line must exist; only the defaults may be absent.
+     *
+     * @throws IllegalArgumentException naming the option and the path
+     */
+    private void requireIfNamed(String option, java.nio.file.Path path) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option) && !java.nio.file.Files.exists(path)) {
+            throw new IllegalArgumentException(option + " " + path + ": no such file or folder ("
+                    + path.toAbsolutePath() + "); fix the path or leave the option out");
+        }
     }
 
     /** The effective configuration; the API key only as a fingerprint. */

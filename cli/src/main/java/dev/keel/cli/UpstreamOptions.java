@@ -47,6 +47,12 @@ final class UpstreamOptions {
     String perCallTimeout = "25s";
 
     @Option(
+            names = "--no-sandbox",
+            description = "Refuse to fall back to the embedded emulator when no OPENAI_API_KEY is set (exit 2);"
+                    + " KEEL_REQUIRE_API_KEY=1 does the same, e.g. for CI jobs whose secret may be missing.")
+    boolean noSandbox;
+
+    @Option(
             names = "--in-flight",
             paramLabel = "N",
             description = "Calls in flight at once (default: ${DEFAULT-VALUE}).")
@@ -75,21 +81,25 @@ final class UpstreamOptions {
      * @throws IllegalArgumentException for a bad duration or a rejected configuration, saying which
      */
     Upstream resolve(Map<String, String> env, PrintWriter err) {
-        String key =
-                env.get("OPENAI_API_KEY") == null || env.get("OPENAI_API_KEY").isBlank()
-                        ? null
-                        : env.get("OPENAI_API_KEY");
-        URI base = baseUrl != null
-                ? baseUrl
-                : env.containsKey("OPENAI_BASE_URL") ? URI.create(env.get("OPENAI_BASE_URL")) : null;
+        String key = nonBlank(env.get("OPENAI_API_KEY"));
+        URI base = baseUrl != null ? checkedUrl("--base-url", baseUrl.toString()) : envUrl(env);
+        // Flags are checked before anything starts: a bad duration must not start the emulator first.
+        KeelClientConfig.Builder probe = KeelClientConfig.builder("sk-check", URI.create("http://127.0.0.1/v1"));
+        tuned(probe);
         if (key == null && base == null) {
+            if (noSandbox || "1".equals(nonBlank(env.get("KEEL_REQUIRE_API_KEY")))) {
+                throw new IllegalArgumentException("no OPENAI_API_KEY is set and "
+                        + (noSandbox ? "--no-sandbox" : "KEEL_REQUIRE_API_KEY=1")
+                        + " forbids the embedded emulator; set OPENAI_API_KEY (or --base-url for another server)");
+            }
             Emulator emulator =
                     // recordCapacity 0: recorded requests are for in-process tests; nothing here reads them.
                     Emulator.start(EmulatorConfig.builder()
                             .batchSpeed(3600)
                             .recordCapacity(0)
                             .build());
-            err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl());
+            err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl()
+                    + " (sandbox: answers are emulated; --no-sandbox forbids this)");
             err.flush();
             // The embedded emulator is known to speak h2c: the sandbox uses it, as the benchmarks do.
             var sandbox = KeelClientConfig.builder("sk-keel-sandbox", emulator.baseUrl())
@@ -98,10 +108,44 @@ final class UpstreamOptions {
         }
         URI target = base != null ? base : KeelClientConfig.OPENAI;
         var b = KeelClientConfig.builder(key != null ? key : "sk-local", target)
-                .organization(env.get("OPENAI_ORG_ID"))
-                .project(env.get("OPENAI_PROJECT_ID"))
+                .organization(nonBlank(env.get("OPENAI_ORG_ID")))
+                .project(nonBlank(env.get("OPENAI_PROJECT_ID")))
                 .pool(PoolConfig.ofDefaults().withH2c(h2c));
         return new Upstream(tuned(b), target.equals(KeelClientConfig.OPENAI) ? Mode.OPENAI : Mode.CUSTOM, null);
+    }
+
+    /** {@code OPENAI_BASE_URL}; empty counts as unset, like an empty key. */
+    private static URI envUrl(Map<String, String> env) {
+        String text = nonBlank(env.get("OPENAI_BASE_URL"));
+        return text == null ? null : checkedUrl("OPENAI_BASE_URL", text);
+    }
+
+    /**
+     * An absolute http(s) URL with a host.
+     *
+     * @throws IllegalArgumentException naming {@code source} and saying what a good value looks like
+     */
+    static URI checkedUrl(String source, String text) {
+        String problem;
+        try {
+            URI uri = new URI(text.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                problem = "it needs an http:// or https:// scheme";
+            } else if (uri.getHost() == null) {
+                problem = "it has no host";
+            } else {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            problem = e.getReason();
+        }
+        throw new IllegalArgumentException(
+                source + "='" + text + "': not a URL (" + problem + "); use e.g. http://127.0.0.1:8080/v1");
+    }
+
+    private static String nonBlank(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private KeelClientConfig tuned(KeelClientConfig.Builder b) {

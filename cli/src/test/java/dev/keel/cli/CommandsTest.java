@@ -132,6 +132,53 @@ class CommandsTest {
     }
 
     @Test
+    void call_badFlag_isRefusedBeforeTheEmulatorStarts() {
+        var call = new CallCommand();
+        call.env = Map.of();
+        assertThat(run(call, "--business-timeout", "5", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("--business-timeout '5'").doesNotContain("embedded emulator");
+    }
+
+    @Test
+    void call_noKeyWithNoSandbox_exits2InsteadOfEmulating() {
+        var call = new CallCommand();
+        call.env = Map.of();
+        assertThat(run(call, "--no-sandbox", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString())
+                .contains("no OPENAI_API_KEY", "--no-sandbox")
+                .doesNotContain("using the embedded emulator");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void call_noKeyWithKeelRequireApiKey_exits2InsteadOfEmulating() {
+        var call = new CallCommand();
+        call.env = Map.of("KEEL_REQUIRE_API_KEY", "1", "OPENAI_API_KEY", "");
+        assertThat(run(call, "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("KEEL_REQUIRE_API_KEY=1").doesNotContain("using the embedded emulator");
+    }
+
+    @Test
+    void call_emptyBaseUrlVariable_countsAsUnset() {
+        var call = new CallCommand();
+        call.env = Map.of("OPENAI_BASE_URL", "");
+        assertThat(run(call, "hi")).isZero();
+        assertThat(err.toString()).contains("using the embedded emulator");
+    }
+
+    @Test
+    void call_baseUrlVariableNotAUrl_isNamed() {
+        var call = new CallCommand();
+        call.env = Map.of("OPENAI_API_KEY", "sk-x", "OPENAI_BASE_URL", "localhost:8080");
+        assertThat(run(call, "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("OPENAI_BASE_URL='localhost:8080': not a URL");
+        var again = new CallCommand();
+        again.env = Map.of("OPENAI_API_KEY", "sk-x");
+        assertThat(run(again, "--base-url", "example.com/v1", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("--base-url='example.com/v1': not a URL");
+    }
+
+    @Test
     void call_perCallNotShorterThanBusiness_exits2NamingBoth() {
         var call = new CallCommand();
         call.env = Map.of();

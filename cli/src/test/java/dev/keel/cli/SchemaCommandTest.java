@@ -76,6 +76,19 @@ class SchemaCommandTest {
     }
 
     @Test
+    void lint_notUtf8OrAFifo_exits2NamingTheFileAndWhy() throws Exception {
+        Path latin1 = dir.resolve("latin1.json");
+        Files.write(latin1, new byte[] {'{', '"', (byte) 0xE9, '"', ':', '1', '}'});
+        assertThat(run("schema", "lint", latin1.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains(latin1 + ": not UTF-8 text (byte 0xE9 at byte offset 2)");
+        Path fifo = dir.resolve("pipe.json");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
+        assertThat(run("schema", "lint", fifo.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains(fifo + ": not a regular file");
+    }
+
+    @Test
     void diff_ticketV1ToV2_exits1_printingRequiredAddedPriorityWithACounterexample() {
         assertThat(run(
                         "schema",
@@ -182,7 +195,7 @@ class SchemaCommandTest {
     }
 
     @Test
-    void serve_canaryPercentOutOfRange_isRefusedAtStartUpWithExit2() {
+    void serve_canaryPercentOutOfRange_isRefusedAtStartUpWithExit2() throws Exception {
         var serve = new ServeCommand();
         serve.env = Map.of(
                 "OPENAI_API_KEY",
@@ -196,7 +209,8 @@ class SchemaCommandTest {
                         "--port",
                         "0",
                         "--config",
-                        dir.resolve("none.yaml").toString()))
+                        write("empty.yaml", "# nothing here: the variable alone is wrong\n")
+                                .toString()))
                 .isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString())
                 .contains("STRUCTURED_OUTPUT_CANARY_PERCENT must be an integer within 0-100, got 150");

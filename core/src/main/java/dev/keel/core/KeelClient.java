@@ -163,6 +163,14 @@ public final class KeelClient implements AutoCloseable {
         return errorBudget;
     }
 
+    /**
+     * The circuit breakers made so far, by name ({@code POST <base>/responses gpt-4.1-mini}), with
+     * their state now; routes never called have none yet (closed).
+     */
+    public Map<String, dev.keel.core.policy.CircuitBreaker.State> breakerStates() {
+        return pipeline.breakerStates();
+    }
+
     public InFlightLimit inFlight() {
         return inFlight;
     }

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -59,7 +58,7 @@ public final class PriceTable {
     public static PriceTable load(Path file) {
         JsonNode root;
         try {
-            root = Json.mapper().readTree(Files.readAllBytes(file));
+            root = Json.mapper().readTree(dev.keel.core.io.TextFiles.read(file, "price file"));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read price table " + file + ": " + e.getMessage(), e);
         }

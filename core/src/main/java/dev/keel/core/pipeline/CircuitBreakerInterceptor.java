@@ -80,6 +80,13 @@ final class CircuitBreakerInterceptor implements Interceptor {
         }
     }
 
+    /** Every breaker made so far, by name, with its state now. */
+    java.util.Map<String, CircuitBreaker.State> states() {
+        var out = new java.util.TreeMap<String, CircuitBreaker.State>();
+        breakers.values().forEach(n -> out.put(n.name(), n.breaker().state()));
+        return out;
+    }
+
     private Named newBreaker(Route route) {
         String name =
                 route.method() + " " + baseUrl + route.path() + (route.model() == null ? "" : " " + route.model());

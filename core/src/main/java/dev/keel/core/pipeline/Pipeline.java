@@ -47,6 +47,7 @@ public final class Pipeline {
     private final List<Interceptor> stack;
     private final Duration businessTimeout;
     private final Ticker ticker;
+    private final CircuitBreakerInterceptor breakers;
 
     /** The parts the built-in stack is assembled from. */
     public record Parts(
@@ -67,6 +68,11 @@ public final class Pipeline {
 
     private Pipeline(List<Interceptor> stack, Duration businessTimeout, Ticker ticker) {
         this.stack = List.copyOf(stack);
+        this.breakers = stack.stream()
+                .filter(CircuitBreakerInterceptor.class::isInstance)
+                .map(CircuitBreakerInterceptor.class::cast)
+                .findFirst()
+                .orElseThrow();
         this.businessTimeout = businessTimeout;
         this.ticker = ticker;
     }
@@ -87,6 +93,14 @@ public final class Pipeline {
                         new TransportInterceptor(p.transport(), p.identityHeaders())),
                 p.businessTimeout(),
                 p.ticker());
+    }
+
+    /**
+     * The circuit breakers made so far (one per base URL, endpoint and model called), by name, with
+     * their state now; a route never called has none yet, which counts as closed.
+     */
+    public Map<String, dev.keel.core.policy.CircuitBreaker.State> breakerStates() {
+        return breakers.states();
     }
 
     /**

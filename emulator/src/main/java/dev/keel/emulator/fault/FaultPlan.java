@@ -3,7 +3,6 @@ package dev.keel.emulator.fault;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,29 +117,71 @@ public final class FaultPlan {
      *     names the file, the rule ({@code rules[2]}) and the field
      */
     public static FaultPlan load(Path file) {
+        String text = dev.keel.core.io.TextFiles.read(file, "fault file");
+        var yaml = new YAMLMapper();
         JsonNode root;
         try {
-            root = new YAMLMapper().readTree(Files.readString(file));
+            root = yaml.readTree(text);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read fault file: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    file + ": not valid YAML: "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(file + ": a fault file is a mapping with 'seed' and 'rules'");
+            throw new IllegalArgumentException(file + ": a fault file is a mapping with 'seed' and 'rules', got "
+                    + (root == null
+                            ? "an empty document"
+                            : "a " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
-        long seed = root.path("seed").asLong(0);
+        var at = dev.keel.core.io.KeyLines.of(file.toString(), yaml.getFactory(), text);
+        unknownKeys(root, "", FILE_KEYS, at);
+        JsonNode seedNode = root.path("seed");
+        if (!seedNode.isMissingNode() && !seedNode.isIntegralNumber()) {
+            throw new IllegalArgumentException(
+                    at.where("/seed") + ": seed: must be a whole number, was '" + seedNode.asText() + "'");
+        }
+        long seed = seedNode.asLong(0);
         var rules = new ArrayList<FaultRule>();
         JsonNode list = root.path("rules");
         if (!list.isArray()) {
-            throw new IllegalArgumentException(file + ": 'rules' must be a list of rules");
+            throw new IllegalArgumentException(at.where("/rules") + ": 'rules' must be a list of rules");
         }
         for (int i = 0; i < list.size(); i++) {
+            String pointer = "/rules/" + i;
             try {
+                if (!list.get(i).isObject()) {
+                    throw new IllegalArgumentException("a rule is a mapping with 'route' and 'fault' or 'script'");
+                }
+                unknownKeys(list.get(i), pointer, RULE_KEYS, at);
                 rules.add(rule(list.get(i)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": rules[" + i + "]: " + e.getMessage(), e);
+                String message = e.getMessage();
+                throw new IllegalArgumentException(
+                        message.startsWith(file.toString())
+                                ? message
+                                : at.where(pointer + "/route") + ": rules[" + i + "]: " + message,
+                        e);
             }
         }
         return new FaultPlan(seed, rules);
+    }
+
+    private static final java.util.Set<String> FILE_KEYS = java.util.Set.of("seed", "rules");
+    private static final java.util.Set<String> RULE_KEYS =
+            java.util.Set.of("route", "probability", "fault", "script", "schema");
+
+    private static void unknownKeys(
+            JsonNode node, String pointer, java.util.Set<String> known, dev.keel.core.io.KeyLines at) {
+        node.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) {
+                String name = pointer.isEmpty()
+                        ? k
+                        : pointer.substring(1).replaceFirst("^rules/(\\d+)", "rules[$1]") + "." + k;
+                throw new IllegalArgumentException(at.where(pointer + "/" + k) + ": " + name + ": unknown key"
+                        + dev.keel.core.io.KeyLines.suggestion(k, known));
+            }
+        });
     }
 
     private static FaultRule rule(JsonNode node) {

@@ -101,7 +101,7 @@ class FaultPlanTest {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, "rules:\n  - route: POST /v1/responses\n    fault: status:200\n");
         assertThatThrownBy(() -> FaultPlan.load(file))
-                .hasMessageStartingWith(file + ": rules[0]: invalid fault 'status:200'")
+                .hasMessageStartingWith(file + ":2: rules[0]: invalid fault 'status:200'")
                 .hasMessageContaining("400-599");
         Files.writeString(file, "rules:\n  - route: POST /v1/responses\n    probability: 1.5\n    fault: stall\n");
         assertThatThrownBy(() -> FaultPlan.load(file))
@@ -109,7 +109,26 @@ class FaultPlanTest {
         Files.writeString(file, "rules:\n  - fault: stall\n");
         assertThatThrownBy(() -> FaultPlan.load(file)).hasMessageContaining("rules[0]: 'route' is required");
         assertThatThrownBy(() -> FaultPlan.load(dir.resolve("missing.yaml")))
-                .hasMessageContaining("cannot read fault file");
+                .hasMessageContaining("no such fault file");
+    }
+
+    @Test
+    void load_unknownKeyWrongShapeOrBadSeed_namesTheFileLineAndKey() throws IOException {
+        Path file = dir.resolve("faults.yaml");
+        Files.writeString(
+                file, "seed: 4\nrules:\n  - route: POST /v1/responses\n    probabilty: 0.5\n    fault: stall\n");
+        assertThatThrownBy(() -> FaultPlan.load(file))
+                .hasMessage(file + ":4: rules[0].probabilty: unknown key; did you mean 'probability'?");
+        Files.writeString(file, "sead: 4\nrules: []\n");
+        assertThatThrownBy(() -> FaultPlan.load(file)).hasMessage(file + ":1: sead: unknown key; did you mean 'seed'?");
+        Files.writeString(file, "rules: []\nseed: abc\n");
+        assertThatThrownBy(() -> FaultPlan.load(file)).hasMessage(file + ":2: seed: must be a whole number, was 'abc'");
+        Files.writeString(file, "- route: POST /v1/responses\n");
+        assertThatThrownBy(() -> FaultPlan.load(file))
+                .hasMessageContaining("a fault file is a mapping")
+                .hasMessageContaining("got a array");
+        Files.writeString(file, "just text\n");
+        assertThatThrownBy(() -> FaultPlan.load(file)).hasMessageContaining("got a string");
     }
 
     @Test

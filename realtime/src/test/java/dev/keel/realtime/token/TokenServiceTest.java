@@ -130,14 +130,14 @@ class TokenServiceTest {
     }
 
     @Test
-    void handle_upstreamRefuses_passesItsStatusOnNeverAs200() {
+    void handle_upstreamRefusesTheSidecarsKey_answers502WithoutTheUpstreamsWords() {
         try (var wrongKey = KeelClient.builder(KeelClientConfig.builder("sk-test-wrong", emulator.baseUrl())
                         .build())
                 .build()) {
             var reply = service(wrongKey, 10).handle("Bearer app-token-alice", new byte[0]);
-            assertThat(reply.status()).isEqualTo(401);
-            assertThat(reply.body().at("/error/code").asText()).isEqualTo("invalid_api_key");
-            assertThat(reply.body().toString()).doesNotContain("sk-test-wrong");
+            assertThat(reply.status()).isEqualTo(502);
+            assertThat(reply.body().at("/error/code").asText()).isEqualTo("upstream_auth_failed");
+            assertThat(reply.body().toString()).doesNotContain("sk-test-wrong").doesNotContain("invalid_api_key");
         }
         emulator.replaceFaults(
                 new FaultPlan(1, List.of(FaultRule.parseFlag("POST /v1/realtime/client_secrets=status:403"))));
@@ -145,7 +145,20 @@ class TokenServiceTest {
             assertThat(service(client, 10)
                             .handle("Bearer app-token-alice", new byte[0])
                             .status())
-                    .isEqualTo(403);
+                    .isEqualTo(502);
+        } finally {
+            emulator.replaceFaults(FaultPlan.NONE);
+        }
+    }
+
+    @Test
+    void handle_upstreamRefusesTheRequest_passesItsStatusOnNeverAs200() {
+        emulator.replaceFaults(
+                new FaultPlan(1, List.of(FaultRule.parseFlag("POST /v1/realtime/client_secrets=status:400"))));
+        try {
+            var reply = service(client, 10).handle("Bearer app-token-alice", new byte[0]);
+            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.body().has("error")).isTrue();
         } finally {
             emulator.replaceFaults(FaultPlan.NONE);
         }

@@ -100,7 +100,7 @@ public final class CorpusReplay {
         }
         JsonNode m;
         try {
-            m = new YAMLMapper().readTree(Files.readString(manifest));
+            m = new YAMLMapper().readTree(dev.keel.core.io.TextFiles.read(manifest, "corpus manifest"));
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     manifest + ": cannot read: "
@@ -151,22 +151,18 @@ public final class CorpusReplay {
 
     /** A sample as a model output: raw text, or a Responses API body for {@code *.response.json}. */
     public static ModelOutput read(Path sample) {
-        try {
-            String text = Files.readString(sample);
-            if (sample.getFileName().toString().endsWith(".response.json")) {
-                try {
-                    return ModelOutput.fromResponse(Json.parse(text));
-                } catch (JsonSyntaxException e) {
-                    throw new IllegalArgumentException(
-                            sample + ":" + e.getMessage() + " (a *.response.json sample must be"
-                                    + " a whole Responses API body)",
-                            e);
-                }
+        String text = dev.keel.core.io.TextFiles.read(sample, "sample");
+        if (sample.getFileName().toString().endsWith(".response.json")) {
+            try {
+                return ModelOutput.fromResponse(Json.parse(text));
+            } catch (JsonSyntaxException e) {
+                throw new IllegalArgumentException(
+                        sample + ":" + e.getMessage() + " (a *.response.json sample must be"
+                                + " a whole Responses API body)",
+                        e);
             }
-            return ModelOutput.ofText(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(sample + ": cannot read: " + e.getMessage(), e);
         }
+        return ModelOutput.ofText(text);
     }
 
     private static List<Path> samples(Path dir) {

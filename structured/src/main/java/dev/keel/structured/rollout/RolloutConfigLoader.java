@@ -114,7 +114,7 @@ public final class RolloutConfigLoader {
         }
         JsonNode root;
         try {
-            root = new YAMLMapper().readTree(Files.readString(file));
+            root = new YAMLMapper().readTree(dev.keel.core.io.TextFiles.read(file, "keel.yaml"));
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     file + ": cannot read: "

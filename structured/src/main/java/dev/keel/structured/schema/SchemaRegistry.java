@@ -226,11 +226,9 @@ public final class SchemaRegistry {
 
     private static JsonNode parse(Path file) {
         try {
-            return Json.parse(Files.readString(file));
+            return Json.parse(dev.keel.core.io.TextFiles.read(file, "JSON schema file"));
         } catch (JsonSyntaxException e) {
             throw new IllegalArgumentException(file + ":" + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 
