@@ -79,15 +79,16 @@ class ArchitectureTest {
     }
 
     @Test
-    void emulator_usesOnlyCoreJsonAndCost_neverTheClient() {
+    void emulator_usesOnlyCoreJsonIoAndCost_neverTheClient() {
         noClasses()
                 .that()
                 .resideInAPackage("dev.keel.emulator..")
                 .should()
                 .dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
-                        "core classes outside dev.keel.core.json and dev.keel.core.cost",
+                        "core classes outside dev.keel.core.json, dev.keel.core.io and dev.keel.core.cost",
                         c -> c.getPackageName().startsWith("dev.keel.core")
                                 && !c.getPackageName().startsWith("dev.keel.core.json")
+                                && !c.getPackageName().startsWith("dev.keel.core.io")
                                 && !c.getPackageName().startsWith("dev.keel.core.cost")))
                 .check(classes);
     }
