@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param maxBatchFileBytes largest batch input file (the API: 200 MB)
  * @param maxBatchRequests most requests in one batch (the API: 50,000)
  * @param realtime how the realtime WebSocket paces audio and expires sessions
+ * @param models the models the emulator knows; others get {@code 404 model_not_found}
+ * @param lenient when true, requests are not checked against the spec's request schemas and any
+ *     model is accepted (the old permissive behaviour, for quick experiments); false by default
  */
 public record EmulatorConfig(
         String host,
@@ -37,7 +40,9 @@ public record EmulatorConfig(
         long maxFileBytes,
         long maxBatchFileBytes,
         int maxBatchRequests,
-        RealtimeSettings realtime) {
+        RealtimeSettings realtime,
+        Models models,
+        boolean lenient) {
 
     public static final long MB = 1024L * 1024L;
 
@@ -49,6 +54,7 @@ public record EmulatorConfig(
         Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(realtime, "realtime");
+        Objects.requireNonNull(models, "models");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);
         }
@@ -86,7 +92,9 @@ public record EmulatorConfig(
                 .maxFileBytes(maxFileBytes)
                 .maxBatchFileBytes(maxBatchFileBytes)
                 .maxBatchRequests(maxBatchRequests)
-                .realtime(realtime);
+                .realtime(realtime)
+                .models(models)
+                .lenient(lenient);
     }
 
     @Override
@@ -96,7 +104,8 @@ public record EmulatorConfig(
                 + batchTimings + ", rateLimits=" + rateLimits + ", faultRules="
                 + faults.rules().size()
                 + ", recordCapacity=" + recordCapacity + ", maxFileBytes=" + maxFileBytes + ", maxBatchFileBytes="
-                + maxBatchFileBytes + ", maxBatchRequests=" + maxBatchRequests + ", realtime=" + realtime + "]";
+                + maxBatchFileBytes + ", maxBatchRequests=" + maxBatchRequests + ", realtime=" + realtime + ", models="
+                + models.ids().size() + ", lenient=" + lenient + "]";
     }
 
     /** Builder for {@link EmulatorConfig}; not thread-safe. */
@@ -114,6 +123,8 @@ public record EmulatorConfig(
         private long maxBatchFileBytes = 200 * MB;
         private int maxBatchRequests = 50_000;
         private RealtimeSettings realtime = RealtimeSettings.ofDefaults();
+        private Models models = Models.ofDefaults();
+        private boolean lenient;
 
         private Builder() {}
 
@@ -182,6 +193,16 @@ public record EmulatorConfig(
             return this;
         }
 
+        public Builder models(Models v) {
+            models = v;
+            return this;
+        }
+
+        public Builder lenient(boolean v) {
+            lenient = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException as the record's constructor */
         public EmulatorConfig build() {
             return new EmulatorConfig(
@@ -197,7 +218,9 @@ public record EmulatorConfig(
                     maxFileBytes,
                     maxBatchFileBytes,
                     maxBatchRequests,
-                    realtime);
+                    realtime,
+                    models,
+                    lenient);
         }
     }
 }

@@ -27,7 +27,7 @@ public final class EmbeddingsApi {
         String model = Fields.requiredString(body, "model");
         List<String> inputs = inputs(body.get("input"));
         Integer dims = Fields.optionalInt(body, "dimensions", 1);
-        int n = dims != null ? dims : model.contains("3-large") ? 3072 : 1536;
+        int n = dimensions(model, dims);
         boolean base64 = "base64".equals(body.path("encoding_format").asText("float"));
         ObjectNode out = Json.object();
         out.put("object", "list");
@@ -51,6 +51,26 @@ public final class EmbeddingsApi {
         out.put("model", model);
         out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
         return out;
+    }
+
+    /** The native size of the model, or {@code dims} when given and allowed (1 to the native size, v3 models only). */
+    private static int dimensions(String model, Integer dims) {
+        int nativeSize = model.contains("3-large") ? 3072 : 1536;
+        if (dims == null) {
+            return nativeSize;
+        }
+        if (!model.contains("embedding-3")) {
+            throw ApiException.invalid(
+                    "This model does not support specifying dimensions.", "dimensions", "invalid_value");
+        }
+        if (dims > nativeSize) {
+            throw ApiException.invalid(
+                    "Invalid 'dimensions': integer above maximum value. Expected a value <= " + nativeSize
+                            + ", but got " + dims + " instead.",
+                    "dimensions",
+                    "integer_above_max_value");
+        }
+        return dims;
     }
 
     private static List<String> inputs(JsonNode input) {

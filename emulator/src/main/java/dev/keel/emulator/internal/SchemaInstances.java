@@ -25,12 +25,18 @@ public final class SchemaInstances {
 
     private static final int MAX_DEPTH = 8;
     private static final int HARD_STOP = 40;
+    /** Most JSON values one instance holds, whatever its {@code minItems} ask (bounds what a request can allocate). */
+    static final int MAX_VALUES = 50_000;
+    /** Longest generated string, whatever its {@code minLength} asks. */
+    static final int MAX_STRING = 20_000;
+
     private static final String[] WORDS = {
         "alpha", "bravo", "harbor", "keel", "signal", "orbit", "ledger", "delta", "summit", "vector", "amber", "cobalt"
     };
 
     private final JsonNode root;
     private final SplittableRandom random;
+    private int budget = MAX_VALUES;
 
     private SchemaInstances(JsonNode root, long seed) {
         this.root = root;
@@ -44,7 +50,8 @@ public final class SchemaInstances {
 
     private JsonNode value(JsonNode schema, int depth) {
         JsonNode s = resolve(schema);
-        if (depth > HARD_STOP) {
+        budget--;
+        if (depth > HARD_STOP || budget < 0) {
             return JsonNodeFactory.instance.nullNode();
         }
         if (s == null || s.isBoolean() || s.isEmpty()) {
@@ -115,7 +122,7 @@ public final class SchemaInstances {
         int min = s.path("minItems").asInt(0);
         int max = s.has("maxItems") ? s.get("maxItems").asInt() : Math.max(min, 1) + 1;
         int n = depth >= MAX_DEPTH ? min : Math.min(max, Math.max(min, 1) + random.nextInt(2));
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && budget > 0; i++) {
             out.add(value(s.path("items"), depth + 1));
         }
         return out;
@@ -161,7 +168,7 @@ public final class SchemaInstances {
     private String string(JsonNode s) {
         String formatted = formatted(s.path("format").asText(""));
         String v = formatted != null ? formatted : word() + " " + word();
-        int min = s.path("minLength").asInt(0);
+        int min = Math.min(s.path("minLength").asInt(0), MAX_STRING);
         int max = s.has("maxLength") ? s.get("maxLength").asInt() : Integer.MAX_VALUE;
         StringBuilder b = new StringBuilder(v);
         while (b.length() < min) {
