@@ -21,7 +21,8 @@ class RequestSchemasTest {
     @Test
     void extract_derivedFromSpec_matchesShippedResource() throws IOException {
         // Written and read back, so numbers compare as the shipped file's do.
-        JsonNode derived = Json.parse(Json.write(RequestSchemaExtract.derive(OpenApiSpec.get().raw())));
+        JsonNode derived = Json.parse(
+                Json.write(RequestSchemaExtract.derive(OpenApiSpec.get().raw())));
         if (Boolean.getBoolean("keel.regenerateRequestSchemas")) {
             Files.writeString(Path.of("src/main/resources" + RESOURCE), Json.write(derived) + "\n");
         }

@@ -50,7 +50,12 @@ public final class ToolLoop {
 
         /** A tool described by its parameters schema's {@code description}, if it has one. */
         public Tool(String name, JsonNode parameters, boolean critical, ToolFunction function) {
-            this(name, parameters == null ? null : parameters.path("description").textValue(), parameters, critical, function);
+            this(
+                    name,
+                    parameters == null ? null : parameters.path("description").textValue(),
+                    parameters,
+                    critical,
+                    function);
         }
     }
 

@@ -26,9 +26,9 @@ public final class SchemaInstances {
     private static final int MAX_DEPTH = 8;
     private static final int HARD_STOP = 40;
     /** Most JSON values one instance holds, whatever its {@code minItems} ask (bounds what a request can allocate). */
-    static final int MAX_VALUES = 50_000;
-    /** Longest generated string, whatever its {@code minLength} asks. */
-    static final int MAX_STRING = 20_000;
+    static final int MAX_VALUES = 10_000;
+    /** Most characters the strings of one instance hold together, whatever their {@code minLength} ask. */
+    static final int MAX_CHARS = 200_000;
 
     private static final String[] WORDS = {
         "alpha", "bravo", "harbor", "keel", "signal", "orbit", "ledger", "delta", "summit", "vector", "amber", "cobalt"
@@ -37,6 +37,7 @@ public final class SchemaInstances {
     private final JsonNode root;
     private final SplittableRandom random;
     private int budget = MAX_VALUES;
+    private int chars = MAX_CHARS;
 
     private SchemaInstances(JsonNode root, long seed) {
         this.root = root;
@@ -168,13 +169,15 @@ public final class SchemaInstances {
     private String string(JsonNode s) {
         String formatted = formatted(s.path("format").asText(""));
         String v = formatted != null ? formatted : word() + " " + word();
-        int min = Math.min(s.path("minLength").asInt(0), MAX_STRING);
+        int min = Math.max(0, Math.min(s.path("minLength").asInt(0), chars));
         int max = s.has("maxLength") ? s.get("maxLength").asInt() : Integer.MAX_VALUE;
         StringBuilder b = new StringBuilder(v);
         while (b.length() < min) {
             b.append(' ').append(word());
         }
-        return b.length() > max ? b.substring(0, max) : b.toString();
+        String out = b.length() > max ? b.substring(0, Math.max(0, max)) : b.toString();
+        chars -= out.length();
+        return out;
     }
 
     private String formatted(String format) {
