@@ -110,7 +110,8 @@ final class EmulatorCommand implements Callable<Integer> {
         try (var emulator = Emulator.start(config)) {
             var out = spec.commandLine().getOut();
             out.println("keel emulator listening on " + emulator.baseUrl() + " (HTTP/1.1 and h2c; batch speed "
-                    + config.batchSpeed() + "x; " + config.faults().rules().size() + " fault rules" + (config.lenient() ? "; lenient: requests unchecked" : "")
+                    + config.batchSpeed() + "x; " + config.faults().rules().size() + " fault rules"
+                    + (config.lenient() ? "; lenient: requests unchecked" : "")
                     + "). Ctrl-C stops it.");
             out.flush();
             Thread hook = new Thread(stop::countDown, "keel-emulator-stop");

@@ -24,7 +24,8 @@ class EmulatorCommandTest {
 
     @Test
     void emulator_lenientAndModelFlags_areApplied() {
-        var config = parsed("--lenient", "--model", "my-model", "--model", "other").config();
+        var config =
+                parsed("--lenient", "--model", "my-model", "--model", "other").config();
         assertThat(config.lenient()).isTrue();
         assertThat(config.models().knows("my-model")).isTrue();
         assertThat(config.models().knows("ft:other:acme::x1")).isTrue();

@@ -82,6 +82,9 @@ class HostileBodiesTest {
             new String[] {"/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":[]}"},
             new String[] {"/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":[null]}"},
             new String[] {
+                "/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":\"" + "word ".repeat(9000) + "\"}"
+            },
+            new String[] {
                 "/batches",
                 "{\"input_file_id\":\"file-missing\",\"endpoint\":\"/v1/responses\",\"completion_window\":\"24h\"}"
             },

@@ -21,6 +21,9 @@ import java.util.SplittableRandom;
  */
 public final class EmbeddingsApi {
 
+    /** The most tokens one input may have (the embedding models' context length). */
+    static final int MAX_INPUT_TOKENS = 8192;
+
     /** Creates embeddings. @throws ApiException for an invalid request */
     public ObjectNode create(JsonNode body) {
         Fields.object(body);
@@ -34,6 +37,15 @@ public final class EmbeddingsApi {
         ArrayNode data = out.putArray("data");
         int tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
+            int inputTokens = TokenCounter.count(model, inputs.get(i));
+            if (inputTokens > MAX_INPUT_TOKENS) {
+                throw ApiException.invalid(
+                        "This model's maximum context length is " + MAX_INPUT_TOKENS + " tokens, however you requested "
+                                + inputTokens + " tokens (" + inputTokens + " in your prompt; 0 for the completion)."
+                                + " Please reduce your prompt; or completion length.",
+                        null,
+                        null);
+            }
             float[] v = vector(model, inputs.get(i), n);
             ObjectNode e = data.addObject();
             e.put("object", "embedding");
@@ -46,7 +58,7 @@ public final class EmbeddingsApi {
                     arr.add(x);
                 }
             }
-            tokens += TokenCounter.count(model, inputs.get(i));
+            tokens += inputTokens;
         }
         out.put("model", model);
         out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
