@@ -33,17 +33,6 @@ final class RequestValidator {
         this.schemas = schemas;
     }
 
-    /** The fault found: the API's code, the parameter path ("" for the body) and message. */
-    record Violation(String code, String param, String message) {
-        int depth() {
-            return param.isEmpty() ? 0 : param.split("[.\\[]").length;
-        }
-
-        ApiException toException() {
-            return ApiException.invalid(message, param.isEmpty() ? null : param, code);
-        }
-    }
-
     /** @throws ApiException 400 naming the first fault of {@code body} for {@code route} */
     void validate(String route, JsonNode body) {
         Violation v = check(schemas.forRoute(route), body, "", true);
@@ -168,13 +157,13 @@ final class RequestValidator {
                 Set<String> allowed = new LinkedHashSet<>();
                 branches.forEach(b -> collectDiscriminators(b, d, allowed));
                 if (!allowed.isEmpty()) {
-                    return invalidValue(join(path, d), v.get(d), allowed);
+                    return Violation.invalidValue(join(path, d), v.get(d), allowed);
                 }
             }
         }
         Set<String> allowed = new LinkedHashSet<>();
         if (v.isTextual() && allEnums(s, allowed)) {
-            return invalidValue(path, v, allowed);
+            return Violation.invalidValue(path, v, allowed);
         }
         return typeError(path, s, v);
     }
@@ -222,10 +211,10 @@ final class RequestValidator {
         if (s.has("enum") && !contains(s.get("enum"), v)) {
             Set<String> allowed = new LinkedHashSet<>();
             s.get("enum").forEach(e -> allowed.add(e.asText()));
-            return invalidValue(path, v, allowed);
+            return Violation.invalidValue(path, v, allowed);
         }
         if (s.has("const") && !s.get("const").equals(v)) {
-            return invalidValue(path, v, Set.of(s.get("const").asText()));
+            return Violation.invalidValue(path, v, Set.of(s.get("const").asText()));
         }
         if (v.isNumber()) {
             return bounds(s, v, path);
@@ -233,11 +222,11 @@ final class RequestValidator {
         if (v.isTextual()) {
             int len = v.asText().length();
             if (s.has("maxLength") && len > s.get("maxLength").asInt()) {
-                return length(
+                return Violation.length(
                         path, "string", "long", "maximum", s.get("maxLength").asInt(), len);
             }
             if (s.has("minLength") && len < s.get("minLength").asInt()) {
-                return length(
+                return Violation.length(
                         path, "string", "short", "minimum", s.get("minLength").asInt(), len);
             }
         }
@@ -248,38 +237,30 @@ final class RequestValidator {
         String kind = v.isIntegralNumber() ? "integer" : "decimal";
         BigDecimal got = v.decimalValue();
         if (s.has("minimum") && got.compareTo(s.get("minimum").decimalValue()) < 0) {
-            return bound(path, kind, "below minimum", ">=", s.get("minimum"), v);
+            return Violation.bound(path, kind, "below minimum", ">=", s.get("minimum"), v);
         }
         if (s.has("maximum") && got.compareTo(s.get("maximum").decimalValue()) > 0) {
-            return bound(path, kind, "above maximum", "<=", s.get("maximum"), v);
+            return Violation.bound(path, kind, "above maximum", "<=", s.get("maximum"), v);
         }
         if (s.path("exclusiveMinimum").isNumber()
                 && got.compareTo(s.get("exclusiveMinimum").decimalValue()) <= 0) {
-            return bound(path, kind, "below minimum", ">", s.get("exclusiveMinimum"), v);
+            return Violation.bound(path, kind, "below minimum", ">", s.get("exclusiveMinimum"), v);
         }
         if (s.path("exclusiveMaximum").isNumber()
                 && got.compareTo(s.get("exclusiveMaximum").decimalValue()) >= 0) {
-            return bound(path, kind, "above maximum", "<", s.get("exclusiveMaximum"), v);
+            return Violation.bound(path, kind, "above maximum", "<", s.get("exclusiveMaximum"), v);
         }
         return null;
     }
 
-    private static Violation bound(String path, String kind, String which, String op, JsonNode limit, JsonNode v) {
-        String code =
-                kind + "_" + which.replace(' ', '_').replace("minimum", "min").replace("maximum", "max") + "_value";
-        return new Violation(
-                code,
-                path,
-                "Invalid '" + path + "': " + kind + " " + which + " value. Expected a value " + op + " "
-                        + limit.asText() + ", but got " + v.asText() + " instead.");
-    }
-
     private Violation array(JsonNode s, JsonNode v, String path) {
         if (s.has("maxItems") && v.size() > s.get("maxItems").asInt()) {
-            return length(path, "array", "long", "maximum", s.get("maxItems").asInt(), v.size());
+            return Violation.length(
+                    path, "array", "long", "maximum", s.get("maxItems").asInt(), v.size());
         }
         if (s.has("minItems") && v.size() < s.get("minItems").asInt()) {
-            return length(path, "array", "short", "minimum", s.get("minItems").asInt(), v.size());
+            return Violation.length(
+                    path, "array", "short", "minimum", s.get("minItems").asInt(), v.size());
         }
         if (s.has("items")) {
             for (int i = 0; i < v.size(); i++) {
@@ -292,23 +273,11 @@ final class RequestValidator {
         return null;
     }
 
-    private static Violation length(String path, String what, String how, String bound, int limit, int got) {
-        String code = what + ("long".equals(how) ? "_above_max_length" : "_below_min_length");
-        return new Violation(
-                code,
-                path,
-                "Invalid '" + path + "': " + what + " too " + how + ". Expected a" + (what.equals("array") ? "n " : " ")
-                        + what + " with " + bound + " length " + limit + ", but got a"
-                        + (what.equals("array") ? "n " : " ")
-                        + what + " with length " + got + " instead.");
-    }
-
     private Violation object(JsonNode s, JsonNode v, String path, boolean closed) {
         for (JsonNode r : s.path("required")) {
             JsonNode got = v.get(r.asText());
             if (got == null) {
-                String p = join(path, r.asText());
-                return new Violation("missing_required_parameter", p, "Missing required parameter: '" + p + "'.");
+                return Violation.missing(join(path, r.asText()));
             }
         }
         JsonNode props = s.path("properties");
@@ -333,8 +302,7 @@ final class RequestValidator {
                 for (var it = v.fieldNames(); it.hasNext(); ) {
                     String k = it.next();
                     if (!known.contains(k)) {
-                        String p = join(path, k);
-                        return new Violation("unknown_parameter", p, "Unknown parameter: '" + p + "'.");
+                        return Violation.unknown(join(path, k));
                     }
                 }
             }
@@ -427,13 +395,13 @@ final class RequestValidator {
         expected.remove("null");
         String want = expected.isEmpty()
                 ? "a different type"
-                : String.join(
-                        " or ", expected.stream().map(RequestValidator::article).toList());
+                : String.join(" or ", expected.stream().map(Violation::article).toList());
         String where = path.isEmpty() ? "request body" : "'" + path + "'";
         return new Violation(
                 "invalid_type",
                 path,
-                "Invalid type for " + where + ": expected " + want + ", but got " + article(kind(v)) + " instead.");
+                "Invalid type for " + where + ": expected " + want + ", but got " + Violation.article(Violation.kind(v))
+                        + " instead.");
     }
 
     private void expectedTypes(JsonNode schema, Set<String> into, int depth) {
@@ -453,31 +421,6 @@ final class RequestValidator {
         for (JsonNode b : s.path("allOf")) {
             expectedTypes(b, into, depth + 1);
         }
-    }
-
-    private static String kind(JsonNode v) {
-        if (v.isIntegralNumber()) {
-            return "integer";
-        }
-        return v.isNumber() ? "number" : v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static String article(String type) {
-        return switch (type) {
-            case "null" -> "null";
-            case "integer", "object", "array" -> "an " + type;
-            default -> "a " + type;
-        };
-    }
-
-    private static Violation invalidValue(String path, JsonNode v, Set<String> allowed) {
-        String shown = v.isValueNode() ? v.asText() : v.toString();
-        return new Violation(
-                "invalid_value",
-                path,
-                "Invalid value: '" + shown + "'. Supported values are: "
-                        + String.join(
-                                ", ", allowed.stream().map(a -> "'" + a + "'").toList()) + ".");
     }
 
     private static String join(String path, String key) {
