@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
             "Run the local OpenAI-compatible emulator (HTTP/1.1 and h2c) until Ctrl-C.",
             "Routes: /v1/responses, /v1/chat/completions, /v1/embeddings, /v1/files, /v1/batches,",
             "/v1/realtime/client_secrets. Any 'Authorization: Bearer <key>' is accepted unless --require-key.",
-            "Per-request faults: header 'x-keel-fault: status:503' (see --fault for the forms)."
+            "Per-request faults: header 'x-keel-fault: status:503' (see --fault for the forms).",
+            "Requests are checked as the API checks them (unknown parameters 400, unknown models 404)",
+            "unless --lenient."
         })
 final class EmulatorCommand implements Callable<Integer> {
 
@@ -94,6 +96,19 @@ final class EmulatorCommand implements Callable<Integer> {
             })
     String storageBudget;
 
+    @Option(
+            names = "--lenient",
+            description = "Accept unknown parameters and models (no request-schema or model checks), for quick"
+                    + " experiments; the API would refuse such requests.")
+    boolean lenient;
+
+    @Option(
+            names = "--model",
+            paramLabel = "ID",
+            description = "Also know this model (repeatable); by default the emulator knows keel's price table's"
+                    + " models, their dated snapshots and ft: fine-tunes, and the realtime models.")
+    List<String> models = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -107,7 +122,9 @@ final class EmulatorCommand implements Callable<Integer> {
             var out = spec.commandLine().getOut();
             out.println("keel emulator listening on " + emulator.baseUrl() + " (HTTP/1.1 and h2c; batch speed "
                     + config.batchSpeed() + "x; " + config.faults().rules().size() + " fault rules; storage budget "
-                    + config.storageBudgetBytes() / EmulatorConfig.MB + " MB). Ctrl-C stops it.");
+                    + config.storageBudgetBytes() / EmulatorConfig.MB + " MB"
+                    + (config.lenient() ? "; lenient: requests unchecked" : "")
+                    + "). Ctrl-C stops it.");
             out.flush();
             Thread hook = new Thread(stop::countDown, "keel-emulator-stop");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -163,7 +180,9 @@ final class EmulatorCommand implements Callable<Integer> {
                 .realtime(dev.keel.emulator.RealtimeSettings.ofDefaults()
                         .withAudioPace(realtimePace)
                         .withMaxSessionDuration(UpstreamOptions.duration("--realtime-max-session", realtimeMaxSession)))
-                .faults(plan);
+                .faults(plan)
+                .models(dev.keel.emulator.Models.ofDefaults().with(models))
+                .lenient(lenient);
         if (storageBudget != null) {
             b.storageBudgetBytes(bytes("--storage-budget", storageBudget));
         }

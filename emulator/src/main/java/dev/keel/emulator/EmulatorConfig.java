@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param storageBudgetBytes the most bytes the emulator keeps of uploaded files, batch output and
  *     error files, results of running batches and stored responses, together; past it the oldest
  *     are evicted and answer 404 (default: a quarter of the heap's maximum, {@code -Xmx})
+ * @param models the models the emulator knows; others get {@code 404 model_not_found}
+ * @param lenient when true, requests are not checked against the spec's request schemas and any
+ *     model is accepted (the old permissive behaviour, for quick experiments); false by default
  */
 public record EmulatorConfig(
         String host,
@@ -41,8 +44,9 @@ public record EmulatorConfig(
         long maxBatchFileBytes,
         int maxBatchRequests,
         RealtimeSettings realtime,
-        // memory (storage budget)
-        long storageBudgetBytes) {
+        long storageBudgetBytes,
+        Models models,
+        boolean lenient) {
 
     public static final long MB = 1024L * 1024L;
 
@@ -54,6 +58,7 @@ public record EmulatorConfig(
         Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(realtime, "realtime");
+        Objects.requireNonNull(models, "models");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);
         }
@@ -97,8 +102,9 @@ public record EmulatorConfig(
                 .maxBatchFileBytes(maxBatchFileBytes)
                 .maxBatchRequests(maxBatchRequests)
                 .realtime(realtime)
-                // memory (storage budget)
-                .storageBudgetBytes(storageBudgetBytes);
+                .storageBudgetBytes(storageBudgetBytes)
+                .models(models)
+                .lenient(lenient);
     }
 
     /** The default storage budget: a quarter of the heap's maximum ({@code -Xmx}), at least 16 MB. */
@@ -114,7 +120,9 @@ public record EmulatorConfig(
                 + faults.rules().size()
                 + ", recordCapacity=" + recordCapacity + ", maxFileBytes=" + maxFileBytes + ", maxBatchFileBytes="
                 + maxBatchFileBytes + ", maxBatchRequests=" + maxBatchRequests + ", realtime=" + realtime
-                + ", storageBudgetBytes=" + storageBudgetBytes + "]";
+                + ", storageBudgetBytes=" + storageBudgetBytes + ", models="
+                + models.ids().size() + ", lenient="
+                + lenient + "]";
     }
 
     /** Builder for {@link EmulatorConfig}; not thread-safe. */
@@ -132,8 +140,9 @@ public record EmulatorConfig(
         private long maxBatchFileBytes = 200 * MB;
         private int maxBatchRequests = 50_000;
         private RealtimeSettings realtime = RealtimeSettings.ofDefaults();
-        // memory (storage budget)
         private long storageBudgetBytes = defaultStorageBudgetBytes();
+        private Models models = Models.ofDefaults();
+        private boolean lenient;
 
         private Builder() {}
 
@@ -202,9 +211,18 @@ public record EmulatorConfig(
             return this;
         }
 
-        // memory (storage budget)
         public Builder storageBudgetBytes(long v) {
             storageBudgetBytes = v;
+            return this;
+        }
+
+        public Builder models(Models v) {
+            models = v;
+            return this;
+        }
+
+        public Builder lenient(boolean v) {
+            lenient = v;
             return this;
         }
 
@@ -224,8 +242,9 @@ public record EmulatorConfig(
                     maxBatchFileBytes,
                     maxBatchRequests,
                     realtime,
-                    // memory (storage budget)
-                    storageBudgetBytes);
+                    storageBudgetBytes,
+                    models,
+                    lenient);
         }
     }
 }

@@ -248,7 +248,7 @@ class KeelClientTest {
     @Test
     void stream_cutAfterThreeEvents_endsInATypedTruncation() {
         var client = client(config());
-        var call = withFault(Json.parse("{\"model\":\"m\",\"input\":\"x\",\"stream\":true}"), "cut-stream:3")
+        var call = withFault(Json.parse("{\"model\":\"gpt-4.1-mini\",\"input\":\"x\",\"stream\":true}"), "cut-stream:3")
                 .asStream();
         var result = client.execute(call, CallOptions.defaults());
         try (var s = EventStream.of(result, EventStream.Terminal.RESPONSES)) {
@@ -266,7 +266,7 @@ class KeelClientTest {
     @Test
     void streams_countInTheErrorBudgetWhenTheirBodyEnds_aCutOneAsAFailure() {
         var client = client(config());
-        var body = Json.parse("{\"model\":\"m\",\"input\":\"x\",\"stream\":true}");
+        var body = Json.parse("{\"model\":\"gpt-4.1-mini\",\"input\":\"x\",\"stream\":true}");
         var cut = client.execute(withFault(body, "cut-stream:3").asStream(), CallOptions.defaults());
         assertThat(client.degrade().window())
                 .as("nothing counted at the headers")
@@ -372,7 +372,7 @@ class KeelClientTest {
     void filesBatchesAndClientSecrets_goThroughTheSamePipeline() {
         var client = client(config());
         byte[] jsonl =
-                "{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":{\"model\":\"m\",\"input\":\"x\"}}\n"
+                "{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":{\"model\":\"gpt-4.1-mini\",\"input\":\"x\"}}\n"
                         .getBytes(StandardCharsets.UTF_8);
         String fileId = client.files()
                 .upload("in.jsonl", jsonl, "batch", CallOptions.defaults())

@@ -253,6 +253,23 @@ class BatchLifecycleTest {
         assertThat(next.get("has_more").asBoolean()).isFalse();
     }
 
+    @Test
+    void batch_linesNamingAnUnknownModelOrAnUnknownParameter_failThoseLinesAsTheApiAnswersThem() {
+        byte[] file = ("{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/responses\","
+                        + "\"body\":{\"model\":\"gpt-9-imaginary\",\"input\":\"x\"}}\n"
+                        + "{\"custom_id\":\"b\",\"method\":\"POST\",\"url\":\"/v1/responses\","
+                        + "\"body\":{\"model\":\"gpt-9-imaginary\",\"input\":\"x\",\"foo\":1}}\n")
+                .getBytes(StandardCharsets.UTF_8);
+        JsonNode b = finished(create(file, null));
+        assertThat(b.get("request_counts")).isEqualTo(Json.parse("{\"total\":2,\"completed\":0,\"failed\":2}"));
+        Map<String, JsonNode> errors = lines(b.get("error_file_id").asText());
+        assertThat(errors.get("a").at("/response/status_code").asInt()).isEqualTo(404);
+        assertThat(errors.get("a").at("/response/body/error/code").asText()).isEqualTo("model_not_found");
+        assertThat(errors.get("b").at("/response/status_code").asInt()).isEqualTo(400);
+        assertThat(errors.get("b").at("/response/body/error/code").asText()).isEqualTo("unknown_parameter");
+        assertThat(errors.get("b").at("/response/body/error/param").asText()).isEqualTo("foo");
+    }
+
     private JsonNode create(byte[] file, String fault) {
         String body = Requests.batch(upload(file));
         var reply = fault == null ? http.post("/batches", body) : http.post("/batches", body, "x-keel-fault", fault);

@@ -389,6 +389,17 @@ class ConformanceTest {
                                 "/responses",
                                 Requests.PLAIN.replace("\"input\"", "\"previous_response_id\":\"resp_x\",\"input\""))
                         .json());
+        assertConformsTo(
+                ref,
+                http.post("/responses", "{\"model\":\"nope\",\"input\":\"x\"}").json());
+        assertConformsTo(
+                ref,
+                http.post("/responses", "{\"model\":\"gpt-4.1-mini\",\"input\":\"x\",\"foo\":1}")
+                        .json());
+        assertConformsTo(
+                ref,
+                http.post("/chat/completions", "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"robot\"}]}")
+                        .json());
         assertThat(new String(Requests.batchFile(1), StandardCharsets.UTF_8)).contains("custom_id");
     }
 }

@@ -87,6 +87,11 @@ final class OpenApiSpec {
         node.forEach(OpenApiSpec::applyNullable);
     }
 
+    /** The whole spec, as loaded (with {@code nullable} rewritten); callers must not change it. */
+    JsonNode raw() {
+        return spec;
+    }
+
     /** The {@code $ref} the spec gives for an operation's 200 body of this content type. */
     String responseRef(String method, String path, String contentType) {
         JsonNode op = spec.path("paths").path(path).path(method.toLowerCase(java.util.Locale.ROOT));

@@ -78,13 +78,13 @@ class RoutesTest {
 
     @Test
     void responses_invalidParameters_answer400NamingTheParameter() {
-        var low = http.post("/responses", "{\"model\":\"m\",\"input\":\"x\",\"max_output_tokens\":5}");
+        var low = http.post("/responses", "{\"model\":\"gpt-4.1-mini\",\"input\":\"x\",\"max_output_tokens\":5}");
         assertThat(low.status()).isEqualTo(400);
         assertThat(low.json().at("/error/code").asText()).isEqualTo("integer_below_min_value");
         assertThat(low.json().at("/error/param").asText()).isEqualTo("max_output_tokens");
-        var temp = http.post("/responses", "{\"model\":\"m\",\"input\":\"x\",\"temperature\":3}");
+        var temp = http.post("/responses", "{\"model\":\"gpt-4.1-mini\",\"input\":\"x\",\"temperature\":3}");
         assertThat(temp.json().at("/error/param").asText()).isEqualTo("temperature");
-        var input = http.post("/responses", "{\"model\":\"m\",\"input\":42}");
+        var input = http.post("/responses", "{\"model\":\"gpt-4.1-mini\",\"input\":42}");
         assertThat(input.json().at("/error/param").asText()).isEqualTo("input");
     }
 
@@ -107,7 +107,7 @@ class RoutesTest {
     void responses_storedByDefault_retrievableUnlessStoreFalse() {
         JsonNode r = http.post("/responses", Requests.PLAIN).json();
         assertThat(http.get("/responses/" + r.get("id").asText()).json()).isEqualTo(r);
-        JsonNode unstored = http.post("/responses", "{\"model\":\"m\",\"input\":\"x\",\"store\":false}")
+        JsonNode unstored = http.post("/responses", "{\"model\":\"gpt-4.1-mini\",\"input\":\"x\",\"store\":false}")
                 .json();
         assertThat(http.get("/responses/" + unstored.get("id").asText()).status())
                 .isEqualTo(404);
@@ -196,7 +196,7 @@ class RoutesTest {
         assertThat(stream.body()).endsWith("data: [DONE]\n\n");
         assertThat(content.toString())
                 .isEqualTo(plain.at("/choices/0/message/content").asText());
-        assertThat(http.post("/chat/completions", "{\"model\":\"m\"}")
+        assertThat(http.post("/chat/completions", "{\"model\":\"gpt-4.1-mini\"}")
                         .json()
                         .at("/error/param")
                         .asText())

@@ -119,6 +119,11 @@ public final class PriceTable {
         return asOf;
     }
 
+    /** The models the table lists, lower case and sorted. */
+    public java.util.Set<String> models() {
+        return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(prices.keySet()));
+    }
+
     /** The price of {@code model} (or of its base model for a dated snapshot), if listed. */
     public Optional<ModelPrice> find(String model) {
         if (model == null) {

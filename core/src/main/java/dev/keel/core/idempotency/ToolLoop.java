@@ -46,8 +46,23 @@ public final class ToolLoop {
         String call(JsonNode arguments) throws Exception;
     }
 
-    /** A tool: its name, JSON Schema parameters, whether the workflow needs it, and its code. */
-    public record Tool(String name, JsonNode parameters, boolean critical, ToolFunction function) {}
+    /**
+     * A tool: its name, what it does (for the model; null for none), its JSON Schema parameters
+     * (sent with {@code strict: true}, the Responses API's default, so they must be a strict schema),
+     * whether the workflow needs it, and its code.
+     */
+    public record Tool(String name, String description, JsonNode parameters, boolean critical, ToolFunction function) {
+
+        /** A tool described by its parameters schema's {@code description}, if it has one. */
+        public Tool(String name, JsonNode parameters, boolean critical, ToolFunction function) {
+            this(
+                    name,
+                    parameters == null ? null : parameters.path("description").textValue(),
+                    parameters,
+                    critical,
+                    function);
+        }
+    }
 
     /** Where a workflow's keys come from. */
     public record Workflow(String tenant, String workflow, String bizId) {
@@ -249,7 +264,11 @@ public final class ToolLoop {
     private static ArrayNode definitions(List<Tool> tools) {
         ArrayNode defs = Json.array();
         for (Tool t : tools) {
-            defs.addObject().put("type", "function").put("name", t.name()).set("parameters", t.parameters());
+            ObjectNode def = defs.addObject().put("type", "function").put("name", t.name());
+            if (t.description() != null) {
+                def.put("description", t.description());
+            }
+            def.put("strict", true).set("parameters", t.parameters());
         }
         return defs;
     }

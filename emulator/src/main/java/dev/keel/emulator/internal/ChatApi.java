@@ -35,9 +35,10 @@ public final class ChatApi {
         Fields.object(body);
         String model = Fields.requiredString(body, "model");
         Fields.optionalNumberIn(body, "temperature", 0, 2);
-        Integer max = Fields.optionalInt(body, "max_completion_tokens", 1);
+        int modelMax = dev.keel.emulator.Models.maxOutputTokens(model);
+        Integer max = Fields.outputTokens(body, "max_completion_tokens", 1, model, modelMax);
         if (max == null) {
-            max = Fields.optionalInt(body, "max_tokens", 1);
+            max = Fields.outputTokens(body, "max_tokens", 1, model, modelMax);
         }
         String effort = Reasoning.chatEffort(body, model);
         Messages m = Messages.parse(body.get("messages"));

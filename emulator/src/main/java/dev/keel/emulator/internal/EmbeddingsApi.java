@@ -21,19 +21,31 @@ import java.util.SplittableRandom;
  */
 public final class EmbeddingsApi {
 
+    /** The most tokens one input may have (the embedding models' context length). */
+    static final int MAX_INPUT_TOKENS = 8192;
+
     /** Creates embeddings. @throws ApiException for an invalid request */
     public ObjectNode create(JsonNode body) {
         Fields.object(body);
         String model = Fields.requiredString(body, "model");
         List<String> inputs = inputs(body.get("input"));
         Integer dims = Fields.optionalInt(body, "dimensions", 1);
-        int n = dims != null ? dims : model.contains("3-large") ? 3072 : 1536;
+        int n = dimensions(model, dims);
         boolean base64 = "base64".equals(body.path("encoding_format").asText("float"));
         ObjectNode out = Json.object();
         out.put("object", "list");
         ArrayNode data = out.putArray("data");
         int tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
+            int inputTokens = TokenCounter.count(model, inputs.get(i));
+            if (inputTokens > MAX_INPUT_TOKENS) {
+                throw ApiException.invalid(
+                        "This model's maximum context length is " + MAX_INPUT_TOKENS + " tokens, however you requested "
+                                + inputTokens + " tokens (" + inputTokens + " in your prompt; 0 for the completion)."
+                                + " Please reduce your prompt; or completion length.",
+                        null,
+                        null);
+            }
             float[] v = vector(model, inputs.get(i), n);
             ObjectNode e = data.addObject();
             e.put("object", "embedding");
@@ -46,11 +58,31 @@ public final class EmbeddingsApi {
                     arr.add(x);
                 }
             }
-            tokens += TokenCounter.count(model, inputs.get(i));
+            tokens += inputTokens;
         }
         out.put("model", model);
         out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
         return out;
+    }
+
+    /** The native size of the model, or {@code dims} when given and allowed (1 to the native size, v3 models only). */
+    private static int dimensions(String model, Integer dims) {
+        int nativeSize = model.contains("3-large") ? 3072 : 1536;
+        if (dims == null) {
+            return nativeSize;
+        }
+        if (!model.contains("embedding-3")) {
+            throw ApiException.invalid(
+                    "This model does not support specifying dimensions.", "dimensions", "invalid_value");
+        }
+        if (dims > nativeSize) {
+            throw ApiException.invalid(
+                    "Invalid 'dimensions': integer above maximum value. Expected a value <= " + nativeSize
+                            + ", but got " + dims + " instead.",
+                    "dimensions",
+                    "integer_above_max_value");
+        }
+        return dims;
     }
 
     private static List<String> inputs(JsonNode input) {

@@ -50,7 +50,7 @@ public final class EmulatorServer implements AutoCloseable {
     private final Recorder recorder;
     private final ResponsesApi responses;
     private final BackgroundResponses background;
-    private final Models models = Models.defaults();
+    private final ModelsApi models;
     private final ChatApi chat;
     private final EmbeddingsApi embeddings = new EmbeddingsApi();
     private final StorageBudget storage;
@@ -59,6 +59,7 @@ public final class EmulatorServer implements AutoCloseable {
     private final RealtimeSecretsApi secrets;
     private final RealtimeSocketApi realtime;
     private final RateLimiter limiter;
+    private final RequestChecks checks;
     private final ExecutorService delayed = Executors.newVirtualThreadPerTaskExecutor();
     private final Javalin app;
     /** The fault rules in force; replaceable while running (a scripted outage, then recovery). */
@@ -89,13 +90,15 @@ public final class EmulatorServer implements AutoCloseable {
         this.background = new BackgroundResponses(config.clock(), config.batchSpeed());
         this.chat = new ChatApi(config.clock());
         this.files = new FileStore(config.clock(), config.maxFileBytes(), storage);
+        this.checks = new RequestChecks(config.models(), config.lenient());
+        this.models = new ModelsApi(config.models());
         this.batches = new BatchEngine(
                 config.clock(),
                 config.batchSpeed(),
                 config.batchTimings(),
                 files,
                 storage,
-                new ModelRoutes(responses, chat, embeddings),
+                new ModelRoutes(responses, chat, embeddings, checks),
                 config.maxBatchFileBytes(),
                 config.maxBatchRequests());
         this.secrets = new RealtimeSecretsApi(config.clock());
@@ -191,7 +194,9 @@ public final class EmulatorServer implements AutoCloseable {
         r.get("/v1/models", guarded(false, (ctx, f) -> json(ctx, models.list())));
         r.get("/v1/models/{id}", guarded(false, (ctx, f) -> json(ctx, models.retrieve(ctx.pathParam("id")))));
         r.post("/v1/chat/completions", guarded(true, this::createChat));
-        r.post("/v1/embeddings", guarded(true, (ctx, f) -> json(ctx, embeddings.create(body(ctx)))));
+        r.post(
+                "/v1/embeddings",
+                guarded(true, (ctx, f) -> json(ctx, embeddings.create(checked(ctx, "/v1/embeddings")))));
         r.post("/v1/files", guarded(false, this::uploadFile));
         r.get("/v1/files", guarded(false, this::listFiles));
         r.get(
@@ -209,7 +214,9 @@ public final class EmulatorServer implements AutoCloseable {
                         (ctx, f) -> json(ctx, batches.list(intQuery(ctx, "limit", 20), ctx.queryParam("after")))));
         r.get("/v1/batches/{id}", guarded(false, (ctx, f) -> json(ctx, batches.retrieve(ctx.pathParam("id")))));
         r.post("/v1/batches/{id}/cancel", guarded(false, (ctx, f) -> json(ctx, batches.cancel(ctx.pathParam("id")))));
-        r.post("/v1/realtime/client_secrets", guarded(false, (ctx, f) -> json(ctx, secrets.create(optionalBody(ctx)))));
+        r.post(
+                "/v1/realtime/client_secrets",
+                guarded(false, (ctx, f) -> json(ctx, secrets.create(checkedOptional(ctx)))));
         realtime.register(r, recorder::record);
         Handler unknown = guarded(false, (ctx, f) -> {
             throw ApiException.notFound("Invalid URL (" + ctx.method().name() + " " + ctx.path() + ")", null);
@@ -343,7 +350,7 @@ public final class EmulatorServer implements AutoCloseable {
     }
 
     private void createResponse(Context ctx, FaultChoice f) throws IOException {
-        JsonNode body = body(ctx);
+        JsonNode body = checked(ctx, "/v1/responses");
         boolean stream = body.path("stream").asBoolean(false);
         requireApplicable(f, stream);
         ObjectNode response;
@@ -441,7 +448,7 @@ public final class EmulatorServer implements AutoCloseable {
     }
 
     private void createChat(Context ctx, FaultChoice f) throws IOException {
-        JsonNode body = body(ctx);
+        JsonNode body = checked(ctx, "/v1/chat/completions");
         boolean stream = body.path("stream").asBoolean(false);
         requireApplicable(f, stream);
         ObjectNode completion;
@@ -491,6 +498,9 @@ public final class EmulatorServer implements AutoCloseable {
             throw ApiException.invalid(
                     "Uploads must be multipart/form-data with fields 'file' and 'purpose'.", "file", "invalid_request");
         }
+        if (!checks.isLenient()) {
+            checkUploadFields(ctx);
+        }
         UploadedFile file = ctx.uploadedFile("file");
         if (file == null) {
             throw ApiException.missing("file");
@@ -514,6 +524,20 @@ public final class EmulatorServer implements AutoCloseable {
         json(ctx, stored.json());
     }
 
+    /** The multipart fields the spec's {@code CreateFileRequest} names; any other is refused as unknown. */
+    private static final java.util.Set<String> UPLOAD_FIELDS =
+            java.util.Set.of("file", "purpose", "expires_after[anchor]", "expires_after[seconds]");
+
+    private static void checkUploadFields(Context ctx) {
+        var names = new java.util.TreeSet<String>(ctx.formParamMap().keySet());
+        names.addAll(ctx.uploadedFileMap().keySet());
+        for (String name : names) {
+            if (!UPLOAD_FIELDS.contains(name)) {
+                throw ApiException.invalid("Unknown parameter: '" + name + "'.", name, "unknown_parameter");
+            }
+        }
+    }
+
     private void listFiles(Context ctx, FaultChoice f) {
         json(
                 ctx,
@@ -534,7 +558,7 @@ public final class EmulatorServer implements AutoCloseable {
             notApplicable(f, "batches take batch:* faults, e.g. batch:expired");
         }
         var outcome = f.effect() instanceof BatchOutcome b ? b : null;
-        json(ctx, batches.create(body(ctx), outcome));
+        json(ctx, batches.create(checked(ctx, "/v1/batches"), outcome));
     }
 
     private static JsonNode body(Context ctx) {
@@ -550,8 +574,16 @@ public final class EmulatorServer implements AutoCloseable {
         }
     }
 
-    private static JsonNode optionalBody(Context ctx) {
-        return ctx.bodyAsBytes().length == 0 ? null : body(ctx);
+    /** The JSON body, checked against the route's request schema and model list. */
+    private JsonNode checked(Context ctx, String route) {
+        JsonNode body = body(ctx);
+        checks.check(route, body);
+        return body;
+    }
+
+    /** An optional JSON body (absent: null), checked when present. */
+    private JsonNode checkedOptional(Context ctx) {
+        return ctx.bodyAsBytes().length == 0 ? null : checked(ctx, "/v1/realtime/client_secrets");
     }
 
     private static int intQuery(Context ctx, String name, int fallback) {

@@ -43,14 +43,36 @@ final class Fields {
         if (!v.isIntegralNumber()) {
             throw typeError(name, "an integer", v);
         }
-        if (v.asLong() < min) {
+        if (!v.canConvertToInt() || v.asLong() < min) {
             throw ApiException.invalid(
-                    "Invalid '" + name + "': integer below minimum value. Expected a value >= " + min + ", but got "
-                            + v.asText() + " instead.",
+                    v.decimalValue().signum() < 0 || v.canConvertToInt()
+                            ? "Invalid '" + name + "': integer below minimum value. Expected a value >= " + min
+                                    + ", but got " + v.asText() + " instead."
+                            : "Invalid '" + name + "': integer above maximum value. Expected a value <= "
+                                    + Integer.MAX_VALUE + ", but got " + v.asText() + " instead.",
                     name,
-                    "integer_below_min_value");
+                    v.decimalValue().signum() < 0 || v.canConvertToInt()
+                            ? "integer_below_min_value"
+                            : "integer_above_max_value");
         }
         return v.asInt();
+    }
+
+    /**
+     * An optional output-token cap no larger than the model's, refused as the API words it.
+     *
+     * @throws ApiException 400 {@code invalid_value} naming {@code name} when above {@code modelMax}
+     */
+    static Integer outputTokens(JsonNode body, String name, int min, String model, int modelMax) {
+        Integer v = optionalInt(body, name, min);
+        if (v != null && v > modelMax) {
+            throw ApiException.invalid(
+                    name + " is too large: " + v + ". This model supports at most " + modelMax
+                            + " completion tokens, whereas you provided " + v + ".",
+                    name,
+                    "invalid_value");
+        }
+        return v;
     }
 
     /** An optional number within [min, max]. */

@@ -19,16 +19,21 @@ public final class ModelRoutes {
     private final ResponsesApi responses;
     private final ChatApi chat;
     private final EmbeddingsApi embeddings;
+    private final RequestChecks checks;
 
-    public ModelRoutes(ResponsesApi responses, ChatApi chat, EmbeddingsApi embeddings) {
+    public ModelRoutes(ResponsesApi responses, ChatApi chat, EmbeddingsApi embeddings, RequestChecks checks) {
         this.responses = responses;
         this.chat = chat;
         this.embeddings = embeddings;
+        this.checks = checks;
     }
 
-    /** Runs one request; API errors become their status and error body, never an exception. */
+    /** Runs one request, checked as the synchronous route checks it; API errors become their status and error body, never an exception. */
     public Result execute(String url, JsonNode body) {
         try {
+            if (BATCHABLE.contains(url)) {
+                checks.check(url, body);
+            }
             JsonNode out = switch (url) {
                 case "/v1/responses" -> responses.create(body, (SampleDefect) null);
                 case "/v1/chat/completions" -> chat.create(body, null);

@@ -55,7 +55,8 @@ public final class ResponsesApi {
     public ObjectNode create(JsonNode body, SampleDefect defect) {
         Fields.object(body);
         String model = Fields.requiredString(body, "model");
-        Integer maxOutput = Fields.optionalInt(body, "max_output_tokens", 16);
+        Integer maxOutput = Fields.outputTokens(
+                body, "max_output_tokens", 16, model, dev.keel.emulator.Models.maxOutputTokens(model));
         Fields.optionalNumberIn(body, "temperature", 0, 2);
         Fields.optionalNumberIn(body, "top_p", 0, 1);
         checkBackground(body);
@@ -247,16 +248,35 @@ public final class ResponsesApi {
         }
         for (int i = 0; i < tools.size(); i++) {
             JsonNode t = tools.get(i);
-            JsonNode fn = t.has("function") ? t.get("function") : t; // chat nests the definition
+            boolean chat = t.has("function"); // chat nests the definition
+            JsonNode fn = chat ? t.get("function") : t;
             if (!"function".equals(t.path("type").asText())) {
                 continue;
             }
+            String where = "tools[" + i + "]" + (chat ? ".function" : "");
             if (!fn.path("name").isTextual()) {
-                throw ApiException.missing("tools[" + i + "].name");
+                throw ApiException.missing(where + ".name");
             }
-            out.add(new Tool(fn.get("name").asText(), fn.get("parameters")));
+            JsonNode parameters = fn.get("parameters");
+            if (isStrict(fn, chat) && parameters != null && parameters.isObject()) {
+                StrictSchemaCheck.checkFunction(fn.get("name").asText(), parameters, where + ".parameters");
+            }
+            out.add(new Tool(fn.get("name").asText(), parameters));
         }
         return out;
+    }
+
+    /**
+     * Whether the API holds a function tool to a strict schema: in Chat Completions only with {@code
+     * strict: true}; in the Responses API also when {@code strict} is null (its default is true; the
+     * spec makes the key itself required, which request validation enforces).
+     */
+    private static boolean isStrict(JsonNode fn, boolean chat) {
+        JsonNode strict = fn.get("strict");
+        if (chat) {
+            return strict != null && strict.asBoolean(false);
+        }
+        return strict != null && (strict.isNull() || strict.asBoolean(false));
     }
 
     static String toolChoice(JsonNode choice) {

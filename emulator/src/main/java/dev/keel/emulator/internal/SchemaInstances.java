@@ -25,12 +25,19 @@ public final class SchemaInstances {
 
     private static final int MAX_DEPTH = 8;
     private static final int HARD_STOP = 40;
+    /** Most JSON values one instance holds, whatever its {@code minItems} ask (bounds what a request can allocate). */
+    static final int MAX_VALUES = 10_000;
+    /** Most characters the strings of one instance hold together, whatever their {@code minLength} ask. */
+    static final int MAX_CHARS = 200_000;
+
     private static final String[] WORDS = {
         "alpha", "bravo", "harbor", "keel", "signal", "orbit", "ledger", "delta", "summit", "vector", "amber", "cobalt"
     };
 
     private final JsonNode root;
     private final SplittableRandom random;
+    private int budget = MAX_VALUES;
+    private int chars = MAX_CHARS;
 
     private SchemaInstances(JsonNode root, long seed) {
         this.root = root;
@@ -44,7 +51,8 @@ public final class SchemaInstances {
 
     private JsonNode value(JsonNode schema, int depth) {
         JsonNode s = resolve(schema);
-        if (depth > HARD_STOP) {
+        budget--;
+        if (depth > HARD_STOP || budget < 0) {
             return JsonNodeFactory.instance.nullNode();
         }
         if (s == null || s.isBoolean() || s.isEmpty()) {
@@ -115,7 +123,7 @@ public final class SchemaInstances {
         int min = s.path("minItems").asInt(0);
         int max = s.has("maxItems") ? s.get("maxItems").asInt() : Math.max(min, 1) + 1;
         int n = depth >= MAX_DEPTH ? min : Math.min(max, Math.max(min, 1) + random.nextInt(2));
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && budget > 0; i++) {
             out.add(value(s.path("items"), depth + 1));
         }
         return out;
@@ -161,13 +169,15 @@ public final class SchemaInstances {
     private String string(JsonNode s) {
         String formatted = formatted(s.path("format").asText(""));
         String v = formatted != null ? formatted : word() + " " + word();
-        int min = s.path("minLength").asInt(0);
+        int min = Math.max(0, Math.min(s.path("minLength").asInt(0), chars));
         int max = s.has("maxLength") ? s.get("maxLength").asInt() : Integer.MAX_VALUE;
         StringBuilder b = new StringBuilder(v);
         while (b.length() < min) {
             b.append(' ').append(word());
         }
-        return b.length() > max ? b.substring(0, max) : b.toString();
+        String out = b.length() > max ? b.substring(0, Math.max(0, max)) : b.toString();
+        chars -= out.length();
+        return out;
     }
 
     private String formatted(String format) {
