@@ -43,7 +43,8 @@ class RequestValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            /responses        | {"model":"gpt-4.1-mini","input":"hi","max_output_tokens":64,"temperature":0.5,"metadata":{"k":"v"},"text":{"format":{"type":"text"},"verbosity":"low"},"reasoning":{"effort":"low"},"store":false,"stream_options":null}
+            /responses        | {"model":"gpt-4.1-mini","input":"hi","max_output_tokens":64,"temperature":0.5,"metadata":{"k":"v"},"text":{"format":{"type":"text"},"verbosity":"low"},"store":false,"stream_options":null}
+            /responses        | {"model":"gpt-5-mini","input":"hi","reasoning":{"effort":"low"},"include":["reasoning.encrypted_content"],"store":false}
             /responses        | {"model":"gpt-4.1-mini-2025-04-14","input":[{"role":"user","content":"hi"},{"type":"message","role":"user","content":[{"type":"input_text","text":"again"}]}]}
             /responses        | {"model":"ft:gpt-4.1-mini:acme::x1","input":[{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c1","output":"ok"}]}
             /chat/completions | {"model":"gpt-4o-mini","messages":[{"role":"system","content":"Be brief"},{"role":"user","content":[{"type":"text","text":"hi"}]}],"stream_options":{"include_usage":true},"stream":false,"max_tokens":100}

@@ -67,8 +67,18 @@ record Violation(String code, String param, String message) {
         return new Violation(
                 "invalid_value",
                 path,
-                "Invalid value: '" + shown + "'. Supported values are: "
-                        + String.join(
-                                ", ", allowed.stream().map(a -> "'" + a + "'").toList()) + ".");
+                "Invalid value: '" + shown + "'. Supported values are: " + listed(allowed) + ".");
+    }
+
+    /** {@code 'a'}, {@code 'a' and 'b'}, {@code 'a', 'b', and 'c'}: the API's way of listing values. */
+    static String listed(java.util.Collection<String> values) {
+        var quoted = values.stream().map(a -> "'" + a + "'").toList();
+        return switch (quoted.size()) {
+            case 0 -> "";
+            case 1 -> quoted.get(0);
+            case 2 -> quoted.get(0) + " and " + quoted.get(1);
+            default ->
+                String.join(", ", quoted.subList(0, quoted.size() - 1)) + ", and " + quoted.get(quoted.size() - 1);
+        };
     }
 }
