@@ -21,11 +21,11 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Run the local OpenAI-compatible emulator (HTTP/1.1 and h2c) until Ctrl-C.",
-            "Routes: /v1/responses, /v1/chat/completions, /v1/embeddings, /v1/files, /v1/batches,",
-            "/v1/realtime/client_secrets. Any 'Authorization: Bearer <key>' is accepted unless --require-key.",
-            "Per-request faults: header 'x-keel-fault: status:503' (see --fault for the forms).",
-            "Requests are checked as the API checks them (unknown parameters 400, unknown models 404)",
-            "unless --lenient."
+            "Routes: /v1/responses (and background mode), /v1/chat/completions, /v1/embeddings, /v1/files,"
+                    + " /v1/batches, /v1/models, /v1/realtime/client_secrets and the realtime WebSocket."
+                    + " Any 'Authorization: Bearer <key>' is accepted unless --require-key. Requests are checked as"
+                    + " the API checks them (unknown parameters 400, unknown models 404) unless --lenient."
+                    + " Per-request faults: header 'x-keel-fault: status:503' (see --fault for the forms)."
         })
 final class EmulatorCommand implements Callable<Integer> {
 
