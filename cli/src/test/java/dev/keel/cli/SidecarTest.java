@@ -211,13 +211,13 @@ class SidecarTest {
     void upstreamRefusingTheSidecarsKey_answers502WithoutTheUpstreamsWords() throws Exception {
         try (var emulator =
                         Emulator.start(EmulatorConfig.builder().requiredKey(KEY).build());
-                var sidecar = serve(upstream(emulator, "sk-wrong-key-for-upstream"), "--app-token", APP + "=alice")) {
+                var sidecar = serve(upstream(emulator, "sk-test-wrong-upstream"), "--app-token", APP + "=alice")) {
             HttpResponse<String> reply = postToken(sidecar.base(), APP, "{}");
             assertThat(reply.statusCode()).isEqualTo(502);
             JsonNode error = Json.parse(reply.body()).get("error");
             assertThat(error.get("code").asText()).isEqualTo("upstream_auth_failed");
             assertThat(reply.body())
-                    .doesNotContain("sk-wrong")
+                    .doesNotContain("sk-test-wrong")
                     .doesNotContain("API key")
                     .doesNotContain("invalid_api_key");
         }
