@@ -249,13 +249,14 @@ final class BatchCommand implements Runnable {
                 err().println("... and " + (r.problemCount() - r.problems().size()) + " more; all " + r.problemCount()
                         + " are in " + dir.resolve("problems.txt"));
             }
+            if (r.noRequests()) {
+                err().println("keel: the input was refused: it holds no request; nothing was submitted.");
+                err().flush();
+                return;
+            }
             if (!r.accepted()) {
                 err().println(
-                                "keel: "
-                                        + (r.items() == 0 && r.problemCount() == 1 && r.lines() <= 1
-                                                ? "the input was refused"
-                                                : r.problemCount() + " of " + r.lines() + " lines are invalid")
-                                        + "; nothing was"
+                                "keel: " + r.problemCount() + " of " + r.lines() + " lines are invalid; nothing was"
                                         + " submitted. Fix them, or rerun with --skip-invalid to move them to rejected.jsonl and go on.");
                 err().flush();
                 return;

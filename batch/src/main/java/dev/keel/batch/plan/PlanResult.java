@@ -31,4 +31,10 @@ public record PlanResult(
         BigDecimal estSyncUsd,
         long reused,
         List<InputProblem> changed,
-        long changedCount) {}
+        long changedCount) {
+
+    /** Whether the input was refused for holding no request at all (empty, or only blank lines). */
+    public boolean noRequests() {
+        return !accepted && problemCount == 1 && problems.get(0).reason().equals(Planner.NO_REQUESTS);
+    }
+}

@@ -44,6 +44,10 @@ public final class Planner {
     private final LineValidator validator;
     private final RequestReuse reuse;
 
+    /** The problem of an input without a single request line. */
+    public static final String NO_REQUESTS = "the input has no requests: it is empty or only blank lines; put one"
+            + " JSON request {custom_id, method, url, body} per line";
+
     /** How many changed requests a result lists (the rest are counted). */
     public static final int MAX_LISTED_CHANGES = 10;
 
@@ -133,12 +137,7 @@ public final class Planner {
                     line(writer, raw, reader.lastLength());
                 }
                 if (requestLines == 0) {
-                    problemAt(
-                            1,
-                            null,
-                            "the input has no requests: it is empty or only blank lines; put one JSON"
-                                    + " request {custom_id, method, url, body} per line",
-                            new byte[0]);
+                    problemAt(1, null, NO_REQUESTS, new byte[0]);
                 }
                 for (OpenChunk c : open.values()) {
                     close(writer, c);
