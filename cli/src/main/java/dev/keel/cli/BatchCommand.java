@@ -83,14 +83,14 @@ final class BatchCommand implements Runnable {
                 names = "--max-cost",
                 paramLabel = "USD",
                 converter = OptionChecks.Money.class,
-                description = "Ceiling for this run's batch spend.")
+                description = "Ceiling for this run's batch spend (a finite USD amount >= 0).")
         Double maxCost;
 
         @Option(
                 names = "--daily-cap",
                 paramLabel = "USD",
                 converter = OptionChecks.Money.class,
-                description = "Ceiling for batch spend per UTC day, across runs (kept in the ledger).")
+                description = "Ceiling for batch spend per UTC day, across runs (kept in the ledger; USD >= 0).")
         Double dailyCap;
 
         @Option(
@@ -121,7 +121,8 @@ final class BatchCommand implements Runnable {
                 names = "--alert-threshold",
                 paramLabel = "FRACTION",
                 converter = OptionChecks.Ratio.class,
-                description = "Alert when final failures / input exceed this (default: ${DEFAULT-VALUE}).")
+                description =
+                        "Alert when final failures / input exceed this fraction, 0..1 (default: ${DEFAULT-VALUE}).")
         double alertThreshold = 0.03;
 
         RunConfig config(boolean sandbox, String worker, Duration lease) {
@@ -593,14 +594,14 @@ final class BatchCommand implements Runnable {
                 names = "--daily-cap",
                 paramLabel = "USD",
                 converter = OptionChecks.Money.class,
-                description = "Show spend per day against this cap.")
+                description = "Show spend per day against this cap (USD >= 0).")
         Double dailyCap;
 
         @Option(
                 names = "--alert-threshold",
                 paramLabel = "FRACTION",
                 converter = OptionChecks.Ratio.class,
-                description = "Default: ${DEFAULT-VALUE}.")
+                description = "The alert's threshold, a fraction 0..1 (default: ${DEFAULT-VALUE}).")
         double alertThreshold = 0.03;
 
         @Option(
