@@ -129,6 +129,26 @@ class EditedInputTest {
     }
 
     @Test
+    void anAppendedLine_onPostgres_isTheOnlyNewUpstreamItem() throws Exception {
+        f.close();
+        try (var pg = dev.keel.core.testing.TestPostgres.createSchema()) {
+            f = new BatchFixture(dir, pg.jdbcUrl());
+            String first = finish(f.write("in.jsonl", lines(6)));
+            PlanResult second = plan(f.write("in.jsonl", lines(7)), SAME_UPSTREAM);
+            assertThat(second.reused()).isEqualTo(6);
+            assertThat(f.runner(BatchFixture.fast()).drive(second.runId()))
+                    .isEqualTo(new RunOutcome.Finished(second.runId(), 7, 0, false));
+            assertThat(upstreamItems()).isEqualTo(7);
+            assertThat(f.ledger.query(
+                            "SELECT COUNT(*) FROM keel_batch_result WHERE run_id = ? AND reused_from = ?",
+                            rs -> rs.getLong(1),
+                            second.runId(),
+                            first))
+                    .containsExactly(6L);
+        }
+    }
+
+    @Test
     void noReuse_resubmitsEveryItem() throws Exception {
         finish(f.write("in.jsonl", lines(6)));
         PlanResult second = plan(f.write("in.jsonl", lines(7)), new RequestReuse("emulator-under-test", false));
