@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.keel.core.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,6 +23,12 @@ import java.nio.charset.StandardCharsets;
  * yet fails its whole batch upstream. Stateless and thread-safe.
  */
 final class StrictJson {
+
+    /**
+     * keel's mapper, keeping decimals as written ({@code 0.50} stays {@code 0.50}, {@code 1.0} does not
+     * become {@code 1}), so the canonical line differs from the input only in whitespace and escapes.
+     */
+    private static final ObjectReader EXACT = Json.mapper().reader().with(JsonNodeFactory.withExactBigDecimals(true));
 
     private StrictJson() {}
 
@@ -57,7 +65,7 @@ final class StrictJson {
             p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             JsonNode value;
             try {
-                value = Json.mapper().readTree(p);
+                value = EXACT.readTree(p);
             } catch (JsonProcessingException e) {
                 String m = e.getOriginalMessage();
                 if (m != null && m.startsWith("Duplicate field")) {
