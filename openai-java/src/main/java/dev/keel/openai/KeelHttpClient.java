@@ -136,7 +136,7 @@ public final class KeelHttpClient implements HttpClient {
      * the SDK maps to its typed exception; keel's rejections and failures without an answer are not.
      */
     private static boolean isUpstreamAnswer(KeelException e) {
-        return e.status() > 0
+        return e.status() >= 300 // a 2xx keel refused (a stream answered without streaming) is keel's verdict
                 && e.upstreamError() != null
                 && !(e instanceof CircuitOpenException
                         || e instanceof DeadlineExceededException

@@ -239,6 +239,7 @@ class KeelOpenAIFaultTest {
                         s.stream().forEach(seen::add);
                     }
                 })
+                .isInstanceOf(com.openai.errors.OpenAIIoException.class)
                 .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(StreamTruncatedException.class));
 
         assertThat(seen).as("the events before the cut arrived").hasSizeLessThanOrEqualTo(3);
