@@ -194,9 +194,8 @@ class KeelOpenAIFaultTest {
         assertThat(waits).isEmpty();
     }
 
-    @Test
-    void openBreaker_failsFastWithoutAnUpstreamCall_causeIsCircuitOpen() {
-        var clock = new FakeClock();
+    /** A client whose breaker trips after two 1 s windows with a failure each, on a fake clock; one attempt per call. */
+    private KeelClient trippable(FakeClock clock) {
         var keel = KeelClient.builder(KeelClientConfig.builder(KEY, emulator.baseUrl())
                         .retry(new RetryPolicyConfig(
                                 1,
@@ -208,13 +207,24 @@ class KeelOpenAIFaultTest {
                 .sleeper(waits::add)
                 .build();
         open.add(keel);
-        OpenAIClient openai = sdk(keel);
+        return keel;
+    }
+
+    private static void tripWith500s(OpenAIClient openai, FakeClock clock) {
         emulator.replaceFaults(new FaultPlan(7, List.of(FaultRule.withProbability(RESPONSES, 1.0, status(500)))));
         for (int window = 0; window < 2; window++) { // two failing windows trip it
             assertThatThrownBy(() -> openai.responses().create(hello().build()))
                     .isInstanceOf(InternalServerException.class);
             clock.advance(Duration.ofSeconds(1));
         }
+    }
+
+    @Test
+    void openBreaker_failsFastWithoutAnUpstreamCall_causeIsCircuitOpen() {
+        var clock = new FakeClock();
+        KeelClient keel = trippable(clock);
+        OpenAIClient openai = sdk(keel);
+        tripWith500s(openai, clock);
         int seen = upstream().size();
 
         assertThatThrownBy(() -> openai.responses().create(hello().build()))
@@ -222,6 +232,29 @@ class KeelOpenAIFaultTest {
                         KeelRejectionException.class,
                         e -> assertThat(e.keel()).isInstanceOf(CircuitOpenException.class));
         assertThat(upstream()).as("no upstream call while open").hasSize(seen);
+        assertThat(keel.errorBudget().burnRate(ErrorBudget.Window.M5))
+                .as("the SDK's failed calls spend the error budget")
+                .isPositive();
+    }
+
+    @Test
+    void openBreaker_nonCriticalCallFromSdkCode_getsTheLastGoodAnswerFlaggedPartial() {
+        var clock = new FakeClock();
+        OpenAIClient openai = sdk(trippable(clock));
+        var nonCritical =
+                KeelCall.options().critical(false).fallbackKey("summary:42").build();
+        Response good =
+                openai.responses().create(hello().additionalHeaders(nonCritical).build());
+        tripWith500s(openai, clock);
+        int seen = upstream().size();
+
+        var raw = openai.responses()
+                .withRawResponse()
+                .create(hello().additionalHeaders(nonCritical).build());
+
+        assertThat(raw.headers().values("x-keel-partial")).containsExactly("true");
+        assertThat(raw.parse().id()).isEqualTo(good.id());
+        assertThat(upstream()).hasSize(seen);
     }
 
     @Test
