@@ -5,6 +5,7 @@ import dev.keel.core.error.StreamTruncatedException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.StreamOutcome;
 import dev.keel.core.json.Json;
+import dev.keel.core.json.JsonScan;
 import dev.keel.core.json.JsonSyntaxException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +33,7 @@ final class SseMeter extends InputStream {
     private final boolean chat;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final StringBuilder data = new StringBuilder();
+    private final byte[] one = new byte[1];
     private boolean hasData;
     private int events;
     private JsonNode usageChunk;
@@ -46,7 +48,6 @@ final class SseMeter extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }
@@ -114,18 +115,45 @@ final class SseMeter extends InputStream {
             finish(usageChunk);
             return;
         }
-        JsonNode json;
-        try {
-            json = Json.parse(payload);
-        } catch (JsonSyntaxException e) {
-            return; // the SDK reports a malformed event itself
-        }
+        byte[] json = payload.getBytes(StandardCharsets.UTF_8);
+        // Scanned, not parsed: only the event that ends the stream (or carries chat usage) is parsed.
         if (chat) {
-            if (json.path("usage").isObject()) {
-                usageChunk = json;
+            long usage = usageMember(json);
+            if (usage >= 0 && json[JsonScan.start(usage)] == '{') {
+                usageChunk = parse(json);
             }
-        } else if (RESPONSE_TERMINALS.contains(json.path("type").asText())) {
-            finish(json.get("response"));
+        } else if (isTerminal(json)) {
+            JsonNode terminal = parse(json);
+            finish(terminal == null ? null : terminal.get("response"));
+        }
+    }
+
+    /** Where a chat chunk's top-level {@code usage} is, or -1 (also for a malformed chunk). */
+    private static long usageMember(byte[] json) {
+        try {
+            return JsonScan.memberFromEnd(json, "usage");
+        } catch (RuntimeException malformed) {
+            return -1;
+        }
+    }
+
+    /** A Responses event whose top-level {@code type} ends the stream; a malformed event does not. */
+    private static boolean isTerminal(byte[] json) {
+        String type;
+        try {
+            type = JsonScan.string(json, "type");
+        } catch (RuntimeException malformed) {
+            return false; // the SDK reports a malformed event itself
+        }
+        return type != null && RESPONSE_TERMINALS.contains(type);
+    }
+
+    /** The event's JSON, or null when it is malformed (the SDK reports that itself). */
+    private static JsonNode parse(byte[] json) {
+        try {
+            return Json.parse(json);
+        } catch (JsonSyntaxException e) {
+            return null;
         }
     }
 
