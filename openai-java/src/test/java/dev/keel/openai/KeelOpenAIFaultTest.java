@@ -20,6 +20,7 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
 import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.DeadlineExceededException;
+import dev.keel.core.error.InFlightLimitException;
 import dev.keel.core.error.StreamTruncatedException;
 import dev.keel.core.policy.CircuitBreakerConfig;
 import dev.keel.core.policy.RetryPolicyConfig;
@@ -325,6 +326,30 @@ class KeelOpenAIFaultTest {
                     assertThat(e.keel()).isInstanceOf(DeadlineExceededException.class);
                     assertThat(e.getMessage()).contains("300");
                 });
+    }
+
+    @Test
+    void inFlightLimitReached_whileAnSdkStreamIsOpen_nextCallIsRefusedWithInFlightLimitAsCause() {
+        KeelClient keel = keel(KeelClientConfig.builder(KEY, emulator.baseUrl()).inFlightLimit(1));
+        OpenAIClient openai = sdk(keel);
+        try (StreamResponse<ResponseStreamEvent> held = openai.responses().createStreaming(hello().build())) {
+            assertThat(keel.inFlight().inUse())
+                    .as("an open stream holds its permit")
+                    .isEqualTo(1);
+
+            assertThatThrownBy(() -> openai.responses()
+                            .create(hello().additionalHeaders(KeelCall.options()
+                                            .budget(Duration.ofMillis(100))
+                                            .build())
+                                    .build()))
+                    .isInstanceOfSatisfying(
+                            KeelRejectionException.class,
+                            e -> assertThat(e.keel()).isInstanceOf(InFlightLimitException.class));
+        }
+        assertThat(keel.inFlight().inUse())
+                .as("closing the SDK stream gives the permit back")
+                .isZero();
+        assertThat(upstream()).hasSize(1);
     }
 
     @Test
