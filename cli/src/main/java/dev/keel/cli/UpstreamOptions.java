@@ -58,6 +58,12 @@ final class UpstreamOptions {
             description = "Calls in flight at once (default: ${DEFAULT-VALUE}).")
     int inFlight = 64;
 
+    /**
+     * Where the embedded emulator keeps its files and batches (so they outlive the process), or null
+     * to keep them in memory; set by the commands that keep a ledger, not an option.
+     */
+    java.nio.file.Path sandboxData;
+
     /** Which upstream the command ended up using. */
     enum Mode {
         SANDBOX,
@@ -67,6 +73,11 @@ final class UpstreamOptions {
 
     /** A configuration and, in sandbox mode, the emulator behind it (close it when done). */
     record Upstream(KeelClientConfig config, Mode mode, Emulator sandbox) implements AutoCloseable {
+        /** {@code sandbox} for the embedded emulator, else the base URL (as a ledger records it). */
+        String label() {
+            return mode == Mode.SANDBOX ? "sandbox" : config.baseUrl().toString();
+        }
+
         @Override
         public void close() {
             if (sandbox != null) {
@@ -97,6 +108,7 @@ final class UpstreamOptions {
                     Emulator.start(EmulatorConfig.builder()
                             .batchSpeed(3600)
                             .recordCapacity(0)
+                            .dataDir(sandboxData)
                             .build());
             err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl()
                     + " (sandbox: answers are emulated; --no-sandbox forbids this)");
