@@ -109,6 +109,7 @@ final class UpstreamOptions {
                             .batchSpeed(3600)
                             .recordCapacity(0)
                             .dataDir(sandboxData)
+                            .faults(sandboxFaults(env))
                             .build());
             err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl()
                     + " (sandbox: answers are emulated; --no-sandbox forbids this)");
@@ -124,6 +125,32 @@ final class UpstreamOptions {
                 .project(nonBlank(env.get("OPENAI_PROJECT_ID")))
                 .pool(PoolConfig.ofDefaults().withH2c(h2c));
         return new Upstream(tuned(b), target.equals(KeelClientConfig.OPENAI) ? Mode.OPENAI : Mode.CUSTOM, null);
+    }
+
+    /**
+     * Faults for the embedded emulator from {@code KEEL_SANDBOX_FAULTS}: rules in the {@code keel
+     * emulator --fault} form separated by {@code ;} (e.g. {@code POST /v1/batches=batch:partial@0.3}),
+     * seeded with 1; none when unset. For demos and crash drills of the default mode.
+     *
+     * @throws IllegalArgumentException naming the variable and the rule that is wrong
+     */
+    static dev.keel.emulator.fault.FaultPlan sandboxFaults(Map<String, String> env) {
+        String text = nonBlank(env.get("KEEL_SANDBOX_FAULTS"));
+        if (text == null) {
+            return dev.keel.emulator.fault.FaultPlan.NONE;
+        }
+        var rules = new java.util.ArrayList<dev.keel.emulator.fault.FaultRule>();
+        for (String rule : text.split(";")) {
+            if (rule.isBlank()) {
+                continue;
+            }
+            try {
+                rules.add(dev.keel.emulator.fault.FaultRule.parseFlag(rule.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("KEEL_SANDBOX_FAULTS: " + e.getMessage(), e);
+            }
+        }
+        return new dev.keel.emulator.fault.FaultPlan(1, rules);
     }
 
     /** {@code OPENAI_BASE_URL}; empty counts as unset, like an empty key. */
