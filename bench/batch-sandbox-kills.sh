@@ -9,7 +9,7 @@
 #   - no rerun failed with a 404 (a forgotten file or batch).
 # Prints one line per kill (the phase it landed in, from the ledger) and a summary.
 #
-#   bench/batch-sandbox-kills.sh [KILLS] [ITEMS] [SEED]     (defaults: 24 900 20261202)
+#   bench/batch-sandbox-kills.sh [KILLS] [ITEMS] [SEED]     (defaults: 24 450 20261202)
 #
 # Needs: a JDK >= 21, sqlite3 and jq; the CLI jar (cli/target/keel-cli.jar, built with
 # `mvn -B -q -pl cli -am package -DskipTests` when missing; KEEL_JAR overrides). Work folder: a
@@ -19,7 +19,7 @@ ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 # shellcheck source=../bin/lib/common.sh
 . "$ROOT/bin/lib/common.sh"
 KILLS=${1:-24}
-ITEMS=${2:-900}
+ITEMS=${2:-450}
 SEED=${3:-20261202}
 JAVA_HOME=$(find_jdk) || exit 2
 for tool in sqlite3 jq; do
@@ -44,26 +44,32 @@ keel() {
     "$JAVA_HOME/bin/java" -Xshare:auto -XX:TieredStopAtLevel=1 -jar "$jar" batch run input.jsonl --max-items 15 "$@"
 }
 
-# The phase a kill landed in, from the ledger it left: the states of the open chunks of the lowest
-# open round (round 0 is upload/create/poll-collect; a later round is replay).
+# The phase a kill landed in: start-up or planning when the killed launch had not yet started its
+# emulator (its log says so), else the step of the chunk the ledger changed last: an upload or create intent, a
+# batch created and being polled, a collection (replay for a chunk of a later round), or planning
+# when no chunk has moved yet.
 phase() {
-  local db=.keel/keel.db
-  [ -f "$db" ] || { echo startup; return; }
-  local q open="state NOT IN ('DONE','CANCELLED','REFUSED')"
-  q=$(sqlite3 -cmd ".timeout 5000" "$db" "WITH r AS (SELECT MIN(round) AS n FROM keel_batch_chunk WHERE $open)
-    SELECT (SELECT COUNT(*) FROM keel_batch_chunk), (SELECT COALESCE(n, -1) FROM r),
-      (SELECT COUNT(*) FROM keel_batch_chunk WHERE state = 'UPLOADING' AND round = (SELECT n FROM r)),
-      (SELECT COUNT(*) FROM keel_batch_chunk WHERE state IN ('UPLOADED','CREATING') AND round = (SELECT n FROM r)),
-      (SELECT COUNT(*) FROM keel_batch_chunk WHERE state = 'SUBMITTED' AND round = (SELECT n FROM r)),
-      (SELECT COUNT(*) FROM keel_batch_chunk WHERE state <> 'PLANNED')" 2>/dev/null) || { echo plan; return; }
-  IFS='|' read -r chunks round uploading creating submitted moved <<<"$q"
-  if [ "${chunks:-0}" = 0 ] || [ "$moved" = 0 ]; then echo plan
-  elif [ "$round" = -1 ]; then echo finish
+  local log=$1 db=.keel/keel.db
+  if ! grep -q 'using the embedded emulator' "$log"; then
+    # Planning (and the resume check) come before the emulator starts.
+    if grep -q -e 'keel: planned' -e 'keel: resuming run' "$log"; then echo plan; else echo startup; fi
+    return
+  fi
+  [ -f "$db" ] || { echo plan; return; }
+  local q
+  q=$(sqlite3 -cmd ".timeout 5000" "$db" "SELECT state, round,
+      CASE WHEN finished_at IS NOT NULL THEN 'collect'
+           WHEN submitted_at IS NOT NULL AND submitted_at >= COALESCE(intent_at, 0) THEN 'poll'
+           ELSE 'intent' END,
+      MAX(COALESCE(finished_at, 0), COALESCE(submitted_at, 0), COALESCE(intent_at, 0)) AS t
+      FROM keel_batch_chunk ORDER BY t DESC LIMIT 1" 2>/dev/null) || { echo plan; return; }
+  IFS='|' read -r state round step t <<<"$q"
+  if [ -z "$q" ] || [ "${t:-0}" = 0 ]; then echo plan
   elif [ "$round" != 0 ]; then echo replay
-  elif [ "$uploading" != 0 ]; then echo upload
-  elif [ "$creating" != 0 ]; then echo create
-  elif [ "$submitted" != 0 ]; then echo poll-collect
-  else echo upload
+  elif [ "$step" = collect ]; then echo collect
+  elif [ "$step" = poll ]; then echo poll
+  elif [ "$state" = UPLOADING ]; then echo upload
+  else echo create
   fi
 }
 
@@ -76,14 +82,14 @@ while [ "$killed" -lt "$KILLS" ] && [ "$launches" -lt $((KILLS * 4)) ]; do
   launches=$((launches + 1))
   # The first launches are cut short, so kills land in start-up and planning too.
   if [ "$launches" -le 3 ]; then delay_ms=$((700 + RANDOM % 1000)); else delay_ms=$((300 + RANDOM % 3700)); fi
-  (keel) >>runs.log 2>&1 &
+  (keel) >"launch-$launches.log" 2>&1 &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   if kill -0 "$pid" 2>/dev/null; then
     kill -9 "$pid"
     wait "$pid" 2>/dev/null || true
     killed=$((killed + 1))
-    p=$(phase)
+    p=$(phase "launch-$launches.log")
     phases[$p]=$(( ${phases[$p]:-0} + 1 ))
     echo "kill $killed after ${delay_ms} ms: $p"
   else
@@ -110,13 +116,13 @@ batches=$(cat .keel/sandbox/batches/* | jq -r --arg run "$run" \
 created=$(printf '%s\n' "$batches" | grep -c . || true)
 unique=$(printf '%s\n' "$batches" | grep . | sort -u | wc -l)
 duplicates=$((created - unique))
-forgot=$( (grep -c -e 'No batch found' -e 'No such File' runs.log final.log || true) | awk -F: '{s+=$2} END {print s+0}')
+forgot=$(cat launch-*.log final.log | grep -c -e 'No batch found' -e 'No such File' || true)
 
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "input: $ITEMS items, --max-items 15; seed $SEED; work folder $work"
 printf 'kills: %d of %d launches; phases:' "$killed" "$launches"
-for p in startup plan upload create poll-collect replay finish; do printf ' %s=%d' "$p" "${phases[$p]:-0}"; done
+for p in startup plan upload create poll collect replay; do printf ' %s=%d' "$p" "${phases[$p]:-0}"; done
 echo
 echo "final run: exit $final; upstream=$upstream"
 echo "items: $ids distinct custom_ids, $ok succeeded, $manual manual, $open not terminal; results rows $results"

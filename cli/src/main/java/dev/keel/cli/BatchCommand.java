@@ -122,7 +122,7 @@ final class BatchCommand implements Runnable {
                 names = "--give-up-after",
                 paramLabel = "DURATION",
                 description = "Stop waiting for an upstream that cannot be reached after this long without getting"
-                        + " through (exit 3; the run stays resumable). Default: ${DEFAULT-VALUE}.")
+                        + " through (exit 3; the run stays resumable; collect never waits). Default: ${DEFAULT-VALUE}.")
         String giveUpAfter = "10m";
 
         /** @throws IllegalArgumentException for a duration that is malformed or not positive, naming the option */
@@ -668,13 +668,15 @@ final class BatchCommand implements Runnable {
             try (var s = BatchSession.open(batch)) {
                 String id = ManagementFactory.getRuntimeMXBean().getName() + "-"
                         + UUID.randomUUID().toString().substring(0, 8);
+                Duration giveUp = drive.giveUpAfter();
                 BatchRunner runner = s.runner(
                         upstream,
                         env,
                         err(),
                         sandbox -> drive.config(sandbox, id, UpstreamOptions.duration("--lease", lease)),
                         drive.policy(),
-                        p -> {});
+                        p -> {},
+                        giveUp);
                 err().println("keel: worker " + id + " on " + s.ledger.database());
                 err().flush();
                 runner.work();

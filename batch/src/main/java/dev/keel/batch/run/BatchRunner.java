@@ -141,7 +141,7 @@ public final class BatchRunner {
         while (true) {
             if (wait.expired()) {
                 report(runId);
-                throw wait.gaveUp(runId);
+                throw wait.gaveUp("run " + runId);
             }
             if (step(runId)) {
                 report(runId);
@@ -159,10 +159,15 @@ public final class BatchRunner {
     /**
      * Works on every active run until none has work left (a worker sharing PostgreSQL with others).
      *
+     * @throws UpstreamGaveUpException after {@code giveUpAfter} without getting through to the upstream
      * @throws InterruptedException when interrupted while waiting
      */
     public void work() throws InterruptedException {
+        wait.start();
         while (true) {
+            if (wait.expired()) {
+                throw wait.gaveUp("every active run");
+            }
             if (step(null)) {
                 continue;
             }

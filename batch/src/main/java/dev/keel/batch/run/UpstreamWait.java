@@ -56,12 +56,12 @@ final class UpstreamWait {
         return last != null && left().isZero();
     }
 
-    /** The failure to throw once {@link #expired()}. */
-    UpstreamGaveUpException gaveUp(String runId) {
+    /** The failure to throw once {@link #expired()}; {@code what} names the work left, e.g. {@code run run-1a2b}. */
+    UpstreamGaveUpException gaveUp(String what) {
         return new UpstreamGaveUpException(
                 last.kind(),
                 "gave up after " + human(giveUpAfter) + " without getting through to upstream " + upstream + " ("
-                        + reason(last) + "). Nothing is lost: run " + runId + " is resumable; rerun the same"
+                        + reason(last) + "). Nothing is lost: " + what + " is resumable; rerun the same"
                         + " command when the upstream is back (--give-up-after sets how long to wait)",
                 last);
     }
