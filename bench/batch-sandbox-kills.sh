@@ -81,7 +81,7 @@ declare -A phases=()
 while [ "$killed" -lt "$KILLS" ] && [ "$launches" -lt $((KILLS * 4)) ]; do
   launches=$((launches + 1))
   # The first launches are cut short, so kills land in start-up and planning too.
-  if [ "$launches" -le 3 ]; then delay_ms=$((700 + RANDOM % 1000)); else delay_ms=$((300 + RANDOM % 3700)); fi
+  if [ "$launches" -le 3 ]; then delay_ms=$((700 + RANDOM % 1000)); else delay_ms=$((1500 + RANDOM % 4500)); fi
   (keel) >"launch-$launches.log" 2>&1 &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
