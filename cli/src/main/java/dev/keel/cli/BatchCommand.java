@@ -363,9 +363,9 @@ final class BatchCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Plan FILE (or resume its run) and submit its chunks without waiting for results.",
-                "Follow up with 'keel batch collect' (or 'keel batch run FILE'). Against the embedded "
-                        + "emulator the batches end with the command, so point --base-url at 'keel emulator' for "
-                        + "multi-step flows."
+                "Follow up with 'keel batch collect' (or 'keel batch run FILE'); the embedded emulator keeps "
+                        + "its files and batches in .keel/sandbox, so this works without a key too. Exit 3 when "
+                        + "nothing could be submitted."
             })
     static final class Submit extends FileDriving {
 

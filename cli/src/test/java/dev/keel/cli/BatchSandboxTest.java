@@ -219,6 +219,25 @@ class BatchSandboxTest {
     }
 
     @Test
+    void submitThenCollect_inTheSandbox_findsTheBatchesTheFirstCommandCreated() throws Exception {
+        Path in = input(4);
+        assertThat(sandbox("batch", "submit", in.toString(), "--max-items", "2"))
+                .as(err.toString())
+                .isZero();
+        String runId = ledger().latestRun().orElseThrow().runId();
+        assertThat(ledger().itemCounts(runId).get(dev.keel.batch.ledger.ItemState.SUBMITTED))
+                .isEqualTo(4);
+        int code = ExitCodes.OK;
+        for (int i = 0; i < 50 && ledger().itemCounts(runId).get(dev.keel.batch.ledger.ItemState.SUCCEEDED) < 4; i++) {
+            code = sandbox("batch", "collect");
+        }
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(ledger().itemCounts(runId).get(dev.keel.batch.ledger.ItemState.SUCCEEDED))
+                .isEqualTo(4);
+        assertThat(err.toString()).doesNotContain("404");
+    }
+
+    @Test
     void submit_thatSubmittedNothing_exits3() throws Exception {
         Path in = input(2);
         int code = keel(
