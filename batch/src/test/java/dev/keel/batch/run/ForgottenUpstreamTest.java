@@ -80,6 +80,15 @@ class ForgottenUpstreamTest {
     }
 
     @Test
+    void aForgottenOutputFile_redoesTheChunkOnce() throws Exception {
+        f.script("GET /v1/files/*", "status:404");
+        PlanResult p = plan(3);
+        RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
+        assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 3, 0, false));
+        assertThat(f.creates()).isEqualTo(2);
+    }
+
+    @Test
     void aForgottenInputFile_isUploadedAgainOnce() throws Exception {
         f.script("POST /v1/batches", "status:404");
         PlanResult p = plan(2);
