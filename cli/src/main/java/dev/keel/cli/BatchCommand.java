@@ -12,6 +12,7 @@ import dev.keel.batch.plan.RunIds;
 import dev.keel.batch.report.ReplayBuilder;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
+import dev.keel.batch.report.SandboxMark;
 import dev.keel.batch.run.BatchRunner;
 import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
@@ -124,6 +125,22 @@ final class BatchCommand implements Runnable {
                 description =
                         "Alert when final failures / input exceed this fraction, 0..1 (default: ${DEFAULT-VALUE}).")
         double alertThreshold = 0.03;
+
+        @Option(
+                names = "--give-up-after",
+                paramLabel = "DURATION",
+                description = "Stop waiting for an upstream that cannot be reached after this long without getting"
+                        + " through (exit 3; the run stays resumable; collect never waits). Default: ${DEFAULT-VALUE}.")
+        String giveUpAfter = "10m";
+
+        /** @throws IllegalArgumentException for a duration that is malformed or not positive, naming the option */
+        Duration giveUpAfter() {
+            Duration d = UpstreamOptions.duration("--give-up-after", giveUpAfter);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException("--give-up-after must be positive, was '" + giveUpAfter + "'");
+            }
+            return d;
+        }
 
         RunConfig config(boolean sandbox, String worker, Duration lease) {
             String poll = pollInterval != null ? pollInterval : sandbox ? "200ms" : "30s";
@@ -310,9 +327,9 @@ final class BatchCommand implements Runnable {
             RunReport r = new Reports(s.ledger)
                     .report(runId, drive == null ? null : drive.dailyCap, drive == null ? 0.03 : drive.alertThreshold);
             if (batch.format == BatchOptions.Format.json) {
-                out().println(Json.write(r.toJson()));
+                out().println(Json.write(SandboxMark.json(s.ledger, runId, r.toJson())));
             } else {
-                out().print(r.toText());
+                out().print(SandboxMark.text(s.ledger, runId, r.toText()));
             }
             out().flush();
         }
@@ -328,13 +345,15 @@ final class BatchCommand implements Runnable {
 
         /** A runner for this process alone (the fixed worker id lets a rerun take its chunks back at once). */
         BatchRunner localRunner(BatchSession s, ProgressListener listener) {
+            Duration giveUp = drive.giveUpAfter();
             return s.runner(
                     upstream,
                     env,
                     err(),
                     sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
                     drive.policy(),
-                    listener);
+                    listener,
+                    giveUp);
         }
 
         @Override
@@ -375,6 +394,7 @@ final class BatchCommand implements Runnable {
                     return ExitCodes.BAD_INPUT;
                 }
                 BatchRunner runner = localRunner(s, progress());
+                s.bindUpstream(run.runId());
                 return conclude(s, runner.drive(run.runId()), run, drive);
             }
         }
@@ -385,9 +405,9 @@ final class BatchCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Plan FILE (or resume its run) and submit its chunks without waiting for results.",
-                "Follow up with 'keel batch collect' (or 'keel batch run FILE'). Against the embedded "
-                        + "emulator the batches end with the command, so point --base-url at 'keel emulator' for "
-                        + "multi-step flows."
+                "Follow up with 'keel batch collect' (or 'keel batch run FILE'); the embedded emulator keeps "
+                        + "its files and batches in .keel/sandbox, so this works without a key too. Exit 3 when "
+                        + "nothing could be submitted."
             })
     static final class Submit extends FileDriving {
 
@@ -399,7 +419,17 @@ final class BatchCommand implements Runnable {
                     return ExitCodes.BAD_INPUT;
                 }
                 s.ledger.releaseHolds(run.runId());
-                BatchRunner runner = localRunner(s, ProgressListener.NONE);
+                var waits = new ArrayList<String>();
+                BatchRunner runner = localRunner(s, new ProgressListener() {
+                    @Override
+                    public void progress(dev.keel.batch.run.RunProgress p) {}
+
+                    @Override
+                    public void waiting(String line) {
+                        waits.add(line);
+                    }
+                });
+                s.bindUpstream(run.runId());
                 while (s.ledger.chunks(run.runId()).stream()
                                 .anyMatch(c -> c.state() != dev.keel.batch.ledger.ChunkState.SUBMITTED
                                         && c.state().open()
@@ -408,6 +438,13 @@ final class BatchCommand implements Runnable {
                     // each step uploads or creates one chunk
                 }
                 printStatus(s, run.runId(), out(), batch.format);
+                if (SubmitCheck.nothingSubmitted(s.ledger, run.runId())) {
+                    err().println("keel: nothing was submitted"
+                            + (waits.isEmpty() ? "" : " (" + waits.get(waits.size() - 1) + ")")
+                            + "; every chunk stays in the ledger: rerun the same command when the upstream is back");
+                    err().flush();
+                    return ExitCodes.UPSTREAM_UNAVAILABLE;
+                }
                 return s.ledger.chunks(run.runId()).stream().anyMatch(c -> c.holdReason() != null)
                         ? ExitCodes.COST_CEILING
                         : ExitCodes.OK;
@@ -421,6 +458,7 @@ final class BatchCommand implements Runnable {
         List<ChunkRecord> chunks = s.ledger.chunks(runId);
         if (format == BatchOptions.Format.json) {
             var j = Json.object().put("run_id", runId).put("state", run.state()).put("input_file", run.inputFile());
+            SandboxMark.json(s.ledger, runId, j);
             var items = j.putObject("items");
             counts.forEach((k, v) -> items.put(k.name().toLowerCase(Locale.ROOT), v));
             var arr = j.putArray("chunks");
@@ -439,6 +477,7 @@ final class BatchCommand implements Runnable {
             }
             out.println(Json.write(j));
         } else {
+            out.print(SandboxMark.text(s.ledger, runId, ""));
             out.printf(Locale.ROOT, "run %s (%s) — %s%n", runId, run.state().toLowerCase(Locale.ROOT), run.inputFile());
             out.printf(Locale.ROOT, "items: %s%n", counts.toString().toLowerCase(Locale.ROOT));
             for (ChunkRecord c : chunks) {
@@ -492,6 +531,7 @@ final class BatchCommand implements Runnable {
                 RunRecord run = s.run(runId);
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
                 BatchRunner runner = localRunner(s, ProgressListener.NONE);
+                s.bindUpstream(run.runId());
                 int budget = 10_000;
                 while (budget-- > 0 && runner.step(run.runId())) {
                     // each step advances one due chunk; polled chunks come due again only after --poll-interval
@@ -619,7 +659,10 @@ final class BatchCommand implements Runnable {
                     reports.export(id, export);
                 }
                 RunReport r = reports.report(id, dailyCap, alertThreshold);
-                out().print(batch.format == BatchOptions.Format.json ? Json.write(r.toJson()) + "\n" : r.toText());
+                out().print(
+                                batch.format == BatchOptions.Format.json
+                                        ? Json.write(SandboxMark.json(s.ledger, id, r.toJson())) + "\n"
+                                        : SandboxMark.text(s.ledger, id, r.toText()));
                 out().flush();
                 return r.alert() ? ExitCodes.JOB_FAILURES : ExitCodes.OK;
             }
@@ -647,6 +690,7 @@ final class BatchCommand implements Runnable {
                 s.ledger.releaseHolds(run.runId());
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
                 BatchRunner runner = localRunner(s, progress());
+                s.bindUpstream(run.runId());
                 return conclude(s, runner.drive(run.runId()), run, drive);
             }
         }
@@ -674,13 +718,15 @@ final class BatchCommand implements Runnable {
             try (var s = BatchSession.open(batch)) {
                 String id = ManagementFactory.getRuntimeMXBean().getName() + "-"
                         + UUID.randomUUID().toString().substring(0, 8);
+                Duration giveUp = drive.giveUpAfter();
                 BatchRunner runner = s.runner(
                         upstream,
                         env,
                         err(),
                         sandbox -> drive.config(sandbox, id, UpstreamOptions.duration("--lease", lease)),
                         drive.policy(),
-                        p -> {});
+                        p -> {},
+                        giveUp);
                 err().println("keel: worker " + id + " on " + s.ledger.database());
                 err().flush();
                 runner.work();
