@@ -32,6 +32,12 @@ final class CallCommand implements Callable<Integer> {
     @Mixin
     UpstreamOptions upstream;
 
+    @Mixin
+    PricesOption prices;
+
+    @Mixin
+    FormatOption format;
+
     /** The environment the upstream is read from; tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
@@ -50,9 +56,15 @@ final class CallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
+        var priceTable = prices.table();
         try (var up = upstream.resolve(env, spec.commandLine().getErr());
-                var client = KeelClient.builder(up.config()).build()) {
+                var client =
+                        KeelClient.builder(up.config()).priceTable(priceTable).build()) {
             KeelResponse response = client.responses().create(request(), CallOptions.defaults());
+            if (format.json()) {
+                CliJson.print(out, CallJson.of(model, outputText(response.json()), response, priceTable));
+                return ExitCodes.OK;
+            }
             out.println(outputText(response.json()));
             out.println(response.summary());
             out.flush();
