@@ -16,7 +16,11 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "runs",
         mixinStandardHelpOptions = true,
-        description = "List the runs in the ledger, newest first: id, state, created, counts, cost and input file.")
+        description = {
+            "List the runs in the ledger, newest first.",
+            "Each with its id, state, creation time, item counts, cost and input file; --format json gives"
+                    + " the fields of docs/cli.md."
+        })
 final class BatchRunsCommand implements Callable<Integer> {
 
     @Spec
