@@ -204,4 +204,21 @@ class CliFormatAndStrictInputTest {
                 .isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString()).contains("cut-stream:N").doesNotContain("For input string");
     }
+
+    @Test
+    void replayCorpus_aManifestOfTheWrongShapeOrWithAMisspeltKey_namesFileLineAndKey() throws Exception {
+        Path corpus = Files.createDirectories(dir.resolve("corpus"));
+        Path manifest = corpus.resolve("corpus.yaml");
+        Files.writeString(manifest, "schema: ticket\nexpcet:\n  a.json: strict\n");
+        assertThat(run(null, "schema", "replay-corpus", corpus.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString())
+                .contains(manifest + ":2: unknown key 'expcet'")
+                .contains("did you mean 'expect'?");
+        Files.writeString(manifest, "- schema\n- expect\n");
+        assertThat(run(null, "schema", "replay-corpus", corpus.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains(manifest + ": expected a mapping").contains("not a list");
+        Files.writeString(manifest, "schema: ticket\nexpect: [a.json]\n");
+        assertThat(run(null, "schema", "replay-corpus", corpus.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains(manifest + ":2: expect must be a mapping");
+    }
 }
