@@ -221,4 +221,22 @@ class CliFormatAndStrictInputTest {
         assertThat(run(null, "schema", "replay-corpus", corpus.toString())).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString()).contains(manifest + ":2: expect must be a mapping");
     }
+
+    @Test
+    void batchReplay_aFailedListThatIsNotUtf8_namesTheFileAndLine() throws Exception {
+        Path failed = dir.resolve("failed.jsonl");
+        Files.write(failed, new byte[] {'{', '}', '\n', '{', (byte) 0xC3, '\n'});
+        assertThat(run(
+                        null,
+                        "batch",
+                        "replay",
+                        "--failed",
+                        failed.toString(),
+                        "--out",
+                        dir.resolve("r.jsonl").toString()))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString())
+                .contains(failed + ":2 (byte offset 4): not UTF-8 text")
+                .doesNotContain("Input length");
+    }
 }
