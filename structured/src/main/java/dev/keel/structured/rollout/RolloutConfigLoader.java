@@ -134,6 +134,15 @@ public final class RolloutConfigLoader {
             throw new IllegalArgumentException(
                     file + ": expected a mapping of sections (" + SECTION + ": ...), not " + shape(root));
         }
+        if (root != null && root.isObject()) {
+            root.fieldNames().forEachRemaining(k -> {
+                if (!k.equals(SECTION)) {
+                    throw new IllegalArgumentException(lines.where("/" + k) + ": unknown section '" + k
+                            + "' (keel.yaml has only " + SECTION + ")"
+                            + dev.keel.core.io.KeyLines.suggestion(k, Set.of(SECTION)));
+                }
+            });
+        }
         JsonNode s = root == null ? null : root.get(SECTION);
         if (s == null || s.isNull()) {
             return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();

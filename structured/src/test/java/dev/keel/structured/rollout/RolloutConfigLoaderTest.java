@@ -108,6 +108,10 @@ class RolloutConfigLoaderTest {
                 .hasMessageContaining("not a scalar");
         assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), write("structured_output: [1, 2]\n")).load())
                 .hasMessageContaining(":1: structured_output must be a mapping");
+        Path section = write("structured_ouput:\n  canary_percent: 5\n");
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), section).load())
+                .hasMessageContaining(section + ":1: unknown section 'structured_ouput'")
+                .hasMessageContaining("did you mean 'structured_output'?");
         Path typo = write("structured_output:\n  schema_version: v2\n  canary_precent: 5\n");
         assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), typo).load())
                 .hasMessageContaining(typo + ":3: structured_output.canary_precent is not a setting")
