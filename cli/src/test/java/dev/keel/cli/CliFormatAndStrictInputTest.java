@@ -239,4 +239,10 @@ class CliFormatAndStrictInputTest {
                 .contains(failed + ":2 (byte offset 4): not UTF-8 text")
                 .doesNotContain("Input length");
     }
+
+    @Test
+    void callWithAnUnknownModel_hintsTheOptionCallHas() {
+        assertThat(run(sandboxCall(), "--model", "gpt-nope", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("gpt-nope").contains("--model").doesNotContain("--prices");
+    }
 }
