@@ -59,7 +59,8 @@ import picocli.CommandLine.Spec;
             BatchCommand.Replay.class,
             BatchCommand.Report.class,
             BatchCommand.Cancel.class,
-            BatchCommand.Worker.class
+            BatchCommand.Worker.class,
+            BatchRunsCommand.class
         })
 final class BatchCommand implements Runnable {
 
@@ -327,7 +328,7 @@ final class BatchCommand implements Runnable {
             RunReport r = new Reports(s.ledger)
                     .report(runId, drive == null ? null : drive.dailyCap, drive == null ? 0.03 : drive.alertThreshold);
             if (batch.format == BatchOptions.Format.json) {
-                out().println(Json.write(SandboxMark.json(s.ledger, runId, r.toJson())));
+                out().println(Json.write(SandboxMark.json(s.ledger, runId, BatchJson.report(r))));
             } else {
                 out().print(SandboxMark.text(s.ledger, runId, r.toText()));
             }
@@ -457,25 +458,7 @@ final class BatchCommand implements Runnable {
         Map<ItemState, Long> counts = s.ledger.itemCounts(runId);
         List<ChunkRecord> chunks = s.ledger.chunks(runId);
         if (format == BatchOptions.Format.json) {
-            var j = Json.object().put("run_id", runId).put("state", run.state()).put("input_file", run.inputFile());
-            SandboxMark.json(s.ledger, runId, j);
-            var items = j.putObject("items");
-            counts.forEach((k, v) -> items.put(k.name().toLowerCase(Locale.ROOT), v));
-            var arr = j.putArray("chunks");
-            for (ChunkRecord c : chunks) {
-                var o = arr.addObject()
-                        .put("chunk", c.chunkNo())
-                        .put("round", c.round())
-                        .put("items", c.items())
-                        .put("model", c.model())
-                        .put("state", c.state().name().toLowerCase(Locale.ROOT))
-                        .put("batch_id", c.batchId())
-                        .put("batch_status", c.batchStatus());
-                if (c.holdReason() != null) {
-                    o.put("held", c.holdReason());
-                }
-            }
-            out.println(Json.write(j));
+            out.println(Json.write(SandboxMark.json(s.ledger, runId, BatchJson.status(run, counts, chunks))));
         } else {
             out.print(SandboxMark.text(s.ledger, runId, ""));
             out.printf(Locale.ROOT, "run %s (%s) — %s%n", runId, run.state().toLowerCase(Locale.ROOT), run.inputFile());
@@ -661,7 +644,7 @@ final class BatchCommand implements Runnable {
                 RunReport r = reports.report(id, dailyCap, alertThreshold);
                 out().print(
                                 batch.format == BatchOptions.Format.json
-                                        ? Json.write(SandboxMark.json(s.ledger, id, r.toJson())) + "\n"
+                                        ? Json.write(SandboxMark.json(s.ledger, id, BatchJson.report(r))) + "\n"
                                         : SandboxMark.text(s.ledger, id, r.toText()));
                 out().flush();
                 return r.alert() ? ExitCodes.JOB_FAILURES : ExitCodes.OK;

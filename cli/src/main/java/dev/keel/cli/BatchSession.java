@@ -129,8 +129,8 @@ final class BatchSession implements AutoCloseable {
     RunRecord run(String runId) {
         if (runId != null) {
             return ledger.run(runId)
-                    .orElseThrow(() -> new IllegalArgumentException(
-                            "no run '" + runId + "' in " + ledger.database() + "; list runs with 'keel batch status'"));
+                    .orElseThrow(() -> new IllegalArgumentException("no run '" + runId + "' in " + ledger.database()
+                            + "; list the runs with 'keel batch runs' (same --db)"));
         }
         return ledger.latestRun()
                 .orElseThrow(() -> new IllegalArgumentException("the ledger " + ledger.database()

@@ -32,11 +32,19 @@ final class CallCommand implements Callable<Integer> {
     @Mixin
     UpstreamOptions upstream;
 
+    @Mixin
+    PricesOption prices;
+
+    @Mixin
+    FormatOption format;
+
     /** The environment the upstream is read from; tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
+    private static final String DEFAULT_MODEL = "gpt-4.1-mini";
+
     @Option(names = "--model", description = "Model (default: ${DEFAULT-VALUE}).")
-    String model = "gpt-4.1-mini";
+    String model = DEFAULT_MODEL;
 
     @Option(names = "--instructions", description = "System instructions.")
     String instructions;
@@ -50,9 +58,26 @@ final class CallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
+        var priceTable = prices.table();
         try (var up = upstream.resolve(env, spec.commandLine().getErr());
-                var client = KeelClient.builder(up.config()).build()) {
-            KeelResponse response = client.responses().create(request(), CallOptions.defaults());
+                var client =
+                        KeelClient.builder(up.config()).priceTable(priceTable).build()) {
+            KeelResponse response;
+            try {
+                response = client.responses().create(request(), CallOptions.defaults());
+            } catch (dev.keel.core.error.KeelException e) {
+                if ("model_not_found".equals(e.errorCode())) {
+                    throw new IllegalArgumentException(
+                            e.getMessage() + "; choose a model the upstream serves with" + " --model (default "
+                                    + DEFAULT_MODEL + ")",
+                            e);
+                }
+                throw e;
+            }
+            if (format.json()) {
+                CliJson.print(out, CallJson.of(model, outputText(response.json()), response, priceTable));
+                return ExitCodes.OK;
+            }
             out.println(outputText(response.json()));
             out.println(response.summary());
             out.flush();

@@ -164,6 +164,20 @@ final class EmulatorCommand implements Callable<Integer> {
                 option + " '" + value + "' must be a positive size in bytes, optionally with k, m or g, e.g. 512m");
     }
 
+    /** One half of {@code --rate-limit RPM:TPM}, a whole number >= 1, named in the error. */
+    static long perMinute(String rateLimit, String what, String part) {
+        try {
+            long n = Long.parseLong(part.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--rate-limit '" + rateLimit + "': " + what + " '" + part.strip()
+                + "' must be a whole number >= 1; give RPM:TPM, e.g. 60:100000");
+    }
+
     private static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -199,7 +213,9 @@ final class EmulatorCommand implements Callable<Integer> {
             if (parts.length != 2) {
                 throw new IllegalArgumentException("--rate-limit '" + rateLimit + "' must be RPM:TPM, e.g. 60:100000");
             }
-            b.rateLimits(RateLimits.enforced(Long.parseLong(parts[0].strip()), Long.parseLong(parts[1].strip())));
+            b.rateLimits(RateLimits.enforced(
+                    perMinute(rateLimit, "requests per minute", parts[0]),
+                    perMinute(rateLimit, "tokens per minute", parts[1])));
         }
         return b.build();
     }

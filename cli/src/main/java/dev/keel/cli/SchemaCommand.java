@@ -63,9 +63,17 @@ final class SchemaCommand implements Runnable {
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "Schema files.")
         List<Path> files;
 
+        @picocli.CommandLine.Mixin
+        FormatOption format;
+
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
+            if (format.json()) {
+                var doc = SchemaJson.lint(files, SchemaCommand::read);
+                CliJson.print(out, doc);
+                return SchemaJson.exit(doc);
+            }
             int errors = 0;
             int warnings = 0;
             for (Path f : files) {
@@ -108,9 +116,17 @@ final class SchemaCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "NEW", description = "The schema version to roll out.")
         Path newFile;
 
+        @picocli.CommandLine.Mixin
+        FormatOption format;
+
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
+            if (format.json()) {
+                var doc = SchemaJson.diff(oldFile, newFile, SchemaCommand::read);
+                CliJson.print(out, doc);
+                return SchemaJson.exit(doc);
+            }
             List<SchemaChange> changes = SchemaDiff.diff(read(oldFile), read(newFile));
             for (SchemaChange c : changes) {
                 out.println(c);

@@ -1,0 +1,79 @@
+package dev.keel.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.json.Json;
+import dev.keel.structured.schema.LintFinding;
+import dev.keel.structured.schema.LintRule;
+import dev.keel.structured.schema.SchemaChange;
+import dev.keel.structured.schema.SchemaDiff;
+import dev.keel.structured.schema.SchemaLint;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The {@code --format json} documents of {@code keel schema lint} and {@code diff} (docs/cli.md):
+ * findings and changes as objects, kinds, rules, severities and risks in lower snake case, totals
+ * last. Stateless.
+ */
+final class SchemaJson {
+
+    private SchemaJson() {}
+
+    /** {@code keel schema lint}: {@code files[] {file, findings[] {severity, rule, pointer, message}}, errors, warnings, ok}. */
+    static ObjectNode lint(List<Path> files, Function<Path, JsonNode> read) {
+        ObjectNode j = Json.object();
+        var arr = j.putArray("files");
+        long errors = 0;
+        long warnings = 0;
+        for (Path f : files) {
+            List<LintFinding> findings = SchemaLint.lint(read.apply(f));
+            var fj = arr.addObject().put("file", f.toString());
+            var fa = fj.putArray("findings");
+            for (LintFinding finding : findings) {
+                boolean error = finding.severity() == LintRule.Severity.ERROR;
+                errors += error ? 1 : 0;
+                warnings += error ? 0 : 1;
+                fa.addObject()
+                        .put("severity", CliJson.state(finding.severity().name()))
+                        .put("rule", CliJson.state(finding.rule().name()))
+                        .put("pointer", finding.pointer())
+                        .put("message", finding.message());
+            }
+        }
+        return j.put("errors", errors).put("warnings", warnings).put("ok", errors == 0);
+    }
+
+    /** {@code keel schema diff}: {@code old_file, new_file, changes[] {...}, changes_total, breaking, ok}. */
+    static ObjectNode diff(Path oldFile, Path newFile, Function<Path, JsonNode> read) {
+        List<SchemaChange> changes = SchemaDiff.diff(read.apply(oldFile), read.apply(newFile));
+        ObjectNode j = Json.object().put("old_file", oldFile.toString()).put("new_file", newFile.toString());
+        var arr = j.putArray("changes");
+        long breaking = 0;
+        for (SchemaChange c : changes) {
+            breaking += c.breaking() ? 1 : 0;
+            var o = arr.addObject()
+                    .put("kind", CliJson.state(c.kind().name()))
+                    .put("field", c.field())
+                    .put("pointer", c.pointer().isEmpty() ? "/" : c.pointer())
+                    .put("detail", c.detail())
+                    .put("consumer_risk", CliJson.state(c.consumerRisk().name()))
+                    .put("in_flight_risk", CliJson.state(c.inFlightRisk().name()))
+                    .put("breaking", c.breaking());
+            if (c.counterexample() == null) {
+                o.putNull("counterexample");
+            } else {
+                o.putObject("counterexample")
+                        .put("accepted_by", c.counterexample().acceptedBy())
+                        .set("instance", c.counterexample().instance());
+            }
+        }
+        return j.put("changes_total", changes.size()).put("breaking", breaking).put("ok", breaking == 0);
+    }
+
+    /** The exit code of a lint or diff document: 0 when {@code ok}, else 1. */
+    static int exit(ObjectNode doc) {
+        return doc.path("ok").asBoolean() ? ExitCodes.OK : ExitCodes.JOB_FAILURES;
+    }
+}
