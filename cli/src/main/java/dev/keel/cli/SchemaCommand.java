@@ -73,12 +73,9 @@ final class SchemaCommand implements Runnable {
                 List<LintFinding> findings = report.findings();
                 for (LintFinding finding : findings) {
                     out.println(f + ": " + finding);
-                    if (finding.severity() == dev.keel.structured.schema.LintRule.Severity.ERROR) {
-                        errors++;
-                    } else {
-                        warnings++;
-                    }
                 }
+                errors += report.count(dev.keel.structured.schema.LintRule.Severity.ERROR);
+                warnings += report.count(dev.keel.structured.schema.LintRule.Severity.WARNING);
                 report.notes().forEach(n -> out.println(f + ": note: " + n));
             }
             out.println((errors == 0 ? "OK" : "FAIL") + " " + files.size() + " file(s): " + errors + " error(s), "

@@ -62,11 +62,21 @@ public final class SchemaLint {
      *
      * @param findings the findings, in document order, at most {@link #MAX_FINDINGS_PER_RULE} per rule
      * @param notes what was left out ("N more findings of RULE not shown"), in words
+     * @param counts how many findings of each rule there are, those not shown included
      */
-    public record Report(List<LintFinding> findings, List<String> notes) {
+    public record Report(List<LintFinding> findings, List<String> notes, Map<LintRule, Integer> counts) {
         public Report {
             findings = List.copyOf(findings);
             notes = List.copyOf(notes);
+            counts = Map.copyOf(counts);
+        }
+
+        /** How many findings of {@code severity} there are, those not shown included. */
+        public int count(LintRule.Severity severity) {
+            return counts.entrySet().stream()
+                    .filter(e -> e.getKey().severity() == severity)
+                    .mapToInt(Map.Entry::getValue)
+                    .sum();
         }
 
         /** Whether the API would refuse the schema for its size: a property, depth, enum or string limit. */
@@ -118,7 +128,7 @@ public final class SchemaLint {
                         + MAX_FINDINGS_PER_RULE + " are)");
             }
         });
-        return new Report(lint.findings, notes);
+        return new Report(lint.findings, notes, lint.perRule);
     }
 
     /** Whether any finding is an {@link LintRule.Severity#ERROR}. */
