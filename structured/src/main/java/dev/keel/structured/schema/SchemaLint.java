@@ -97,6 +97,7 @@ public final class SchemaLint {
     private final RefCheck refs;
     private final Nesting nesting;
     private final List<LintFinding> findings = new ArrayList<>();
+    private final Set<String> depthWalked = new HashSet<>();
     private final Map<LintRule, Integer> perRule = new java.util.EnumMap<>(LintRule.class);
     private int properties;
     private int enumValues;
@@ -354,6 +355,9 @@ public final class SchemaLint {
             String ref = s.get("$ref").asText();
             if (!refStack.add(ref)) {
                 return; // recursion: allowed, and counted once
+            }
+            if (!depthWalked.add(ref + "@" + depth)) {
+                return; // this definition at this depth is already reported (at its first use)
             }
             r = ref.equals("#") ? root : root.at(ref.substring(1));
             if (r.isMissingNode()) {

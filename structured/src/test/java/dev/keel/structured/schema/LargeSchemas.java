@@ -39,4 +39,34 @@ final class LargeSchemas {
         root.put("additionalProperties", false);
         return root;
     }
+
+    /**
+     * A root whose property {@code d} refers to {@code #/$defs/d0}; each {@code dK} is an object of
+     * {@code fanOut} required properties that all refer to {@code d(K+1)}, and the last is an object
+     * of one string. Walking every path re-enters the definitions {@code fanOut^levels} times.
+     */
+    static ObjectNode sharedRefs(int levels, int fanOut) {
+        ObjectNode root = wide(1, 0);
+        ((ObjectNode) root.get("properties")).putObject("d").put("$ref", "#/$defs/d0");
+        ((ArrayNode) root.get("required")).add("d");
+        ObjectNode defs = root.putObject("$defs");
+        for (int k = 0; k < levels; k++) {
+            ObjectNode d = defs.putObject("d" + k);
+            d.put("type", "object");
+            d.put("additionalProperties", false);
+            ObjectNode props = d.putObject("properties");
+            ArrayNode req = d.putArray("required");
+            int n = k == levels - 1 ? 1 : fanOut;
+            for (int i = 0; i < n; i++) {
+                if (k == levels - 1) {
+                    props.putObject("leaf").put("type", "string");
+                    req.add("leaf");
+                } else {
+                    props.putObject("f" + i).put("$ref", "#/$defs/d" + (k + 1));
+                    req.add("f" + i);
+                }
+            }
+        }
+        return root;
+    }
 }

@@ -123,6 +123,19 @@ class SchemaScaleTest {
                 .containsExactly("1899 more finding(s) of PROPERTY_NOT_REQUIRED not shown (the first 100 are)");
     }
 
+    @Test
+    void lint_definitionsSharedByManyProperties_areWalkedOnce() {
+        // root + 9 levels of definitions = 10 object levels: at the limit; 12^8 paths through the refs
+        assertThat(SchemaLint.lint(LargeSchemas.sharedRefs(9, 12))).isEmpty();
+
+        List<LintFinding> deeper = SchemaLint.lint(LargeSchemas.sharedRefs(10, 12));
+        assertThat(deeper).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo(LintRule.DEPTH_LIMIT);
+            assertThat(f.pointer()).isEqualTo("/properties/d" + "/properties/f0".repeat(9));
+            assertThat(f.message()).isEqualTo("nesting reaches 11 levels here; the limit is 10");
+        });
+    }
+
     /** Per kind: the first five carry a counterexample that the validator confirms; the rest are marked. */
     private void assertExamplesVerified(SchemaDiff.Report r, ObjectNode old, ObjectNode now) {
         Map<ChangeKind, List<SchemaChange>> byKind =
