@@ -56,7 +56,39 @@ final class SchemaScaleBench {
                 return r.changes().size() + " change(s), " + r.notes().size() + " note(s)";
             });
         }
+        ObjectNode shared = sharedRefs(9, 12);
+        measure(threads, "9 levels of $defs, 12 refs each", "lint", rounds, () -> {
+            var r = SchemaLint.report(shared);
+            return r.findings().size() + " finding(s)";
+        });
         return 0;
+    }
+
+    /**
+     * A root whose property refers to {@code d0}; each {@code dK} has {@code fanOut} required
+     * properties referring to {@code d(K+1)}: {@code fanOut^(levels-1)} paths through shared definitions.
+     */
+    private static ObjectNode sharedRefs(int levels, int fanOut) {
+        ObjectNode root = wide(1, 0);
+        ((ObjectNode) root.get("properties")).putObject("d").put("$ref", "#/$defs/d0");
+        ((ArrayNode) root.get("required")).add("d");
+        ObjectNode defs = root.putObject("$defs");
+        for (int k = 0; k < levels; k++) {
+            ObjectNode d = defs.putObject("d" + k);
+            d.put("type", "object");
+            d.put("additionalProperties", false);
+            ObjectNode props = d.putObject("properties");
+            ArrayNode req = d.putArray("required");
+            if (k == levels - 1) {
+                props.putObject("leaf").put("type", "string");
+                req.add("leaf");
+            }
+            for (int i = 0; k < levels - 1 && i < fanOut; i++) {
+                props.putObject("f" + i).put("$ref", "#/$defs/d" + (k + 1));
+                req.add("f" + i);
+            }
+        }
+        return root;
     }
 
     private static void measure(

@@ -59,8 +59,8 @@ public final class SchemaDiff {
     private final JsonNode oldRoot;
     private final JsonNode newRoot;
     private final SchemaValidator validator;
-    private final String oldHash;
-    private final String newHash;
+    private com.networknt.schema.Schema oldCompiled;
+    private com.networknt.schema.Schema newCompiled;
     private final List<SchemaChange> changes = new ArrayList<>();
     private final Set<String> visited = new HashSet<>();
     private final java.util.Map<ChangeKind, int[]> examples = new java.util.EnumMap<>(ChangeKind.class);
@@ -69,9 +69,6 @@ public final class SchemaDiff {
         this.oldRoot = oldRoot;
         this.newRoot = newRoot;
         this.validator = validator;
-        // each schema is hashed (and so compiled by the validator) once, not once per counterexample
-        this.oldHash = CanonicalJson.sha256(oldRoot);
-        this.newHash = CanonicalJson.sha256(newRoot);
     }
 
     /** Every change from {@code oldSchema} to {@code newSchema}, in document order. */
@@ -572,8 +569,12 @@ public final class SchemaDiff {
     }
 
     private Counterexample verified(JsonNode instance, String acceptedBy) {
-        boolean oldOk = validator.validate(oldHash, oldRoot, instance).isEmpty();
-        boolean newOk = validator.validate(newHash, newRoot, instance).isEmpty();
+        if (oldCompiled == null) { // each schema is compiled once per diff, when the first example is checked
+            oldCompiled = validator.compile(oldRoot);
+            newCompiled = validator.compile(newRoot);
+        }
+        boolean oldOk = SchemaValidator.accepts(oldCompiled, instance);
+        boolean newOk = SchemaValidator.accepts(newCompiled, instance);
         boolean ok = acceptedBy.equals("old") ? oldOk && !newOk : newOk && !oldOk;
         return ok ? new Counterexample(instance, acceptedBy) : null;
     }
