@@ -44,7 +44,8 @@ final class SchemaScaleBench {
                 rounds);
         System.out.println("| schema | op | result | cold ms | cold MB alloc | warm ms | warm MB alloc |");
         System.out.println("|---|---|---|---:|---:|---:|---:|");
-        for (Size size : List.of(new Size("500", 500, 0), new Size("5,000", 5_000, 0), new Size("20,000 x 50 enum", 20_000, 50))) {
+        for (Size size : List.of(
+                new Size("500", 500, 0), new Size("5,000", 5_000, 0), new Size("20,000 x 50 enum", 20_000, 50))) {
             ObjectNode old = wide(size.properties(), size.enumValues());
             ObjectNode now = changed(old, size.enumValues() > 0);
             measure(threads, size.label(), "lint", rounds, () -> {

@@ -124,13 +124,9 @@ final class RefCheck {
         if (f == null) {
             f = new HashSet<>();
             forced.put(ref, f);
-            f.addAll(forcedIn(target(ref).isObject() ? stripRef(target(ref)) : target(ref)));
+            f.addAll(forcedIn(target(ref)));
         }
         return f;
-    }
-
-    private static JsonNode stripRef(JsonNode n) {
-        return n; // a definition that is itself a $ref forces that ref: handled by forcedIn
     }
 
     /** The refs every instance of {@code s} must contain, following required properties inline. */
