@@ -3,6 +3,7 @@ package dev.keel.cli;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
+import dev.keel.batch.report.SandboxMark;
 import dev.keel.core.json.Json;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -70,7 +71,7 @@ final class BatchRunsCommand implements Callable<Integer> {
             for (String id : ids) {
                 RunRecord run = s.ledger.run(id).orElseThrow();
                 RunReport report = reports.report(id, null, 0.03);
-                var entry = BatchJson.runEntry(run, report);
+                var entry = SandboxMark.json(s.ledger, id, BatchJson.runEntry(run, report));
                 runs.add(entry);
                 var items = entry.get("items");
                 text.append(String.format(
@@ -84,7 +85,7 @@ final class BatchRunsCommand implements Callable<Integer> {
                         items.get("manual").asLong(),
                         items.get("pending").asLong(),
                         entry.at("/cost_usd/effective").decimalValue().toPlainString(),
-                        run.inputFile()));
+                        (entry.path("sandbox").asBoolean() ? "[sandbox] " : "") + run.inputFile()));
             }
             if (batch.format == BatchOptions.Format.json) {
                 CliJson.print(

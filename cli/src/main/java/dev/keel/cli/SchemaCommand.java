@@ -77,15 +77,14 @@ final class SchemaCommand implements Runnable {
             int errors = 0;
             int warnings = 0;
             for (Path f : files) {
-                List<LintFinding> findings = SchemaLint.lint(read(f));
+                SchemaLint.Report report = SchemaLint.report(read(f));
+                List<LintFinding> findings = report.findings();
                 for (LintFinding finding : findings) {
                     out.println(f + ": " + finding);
-                    if (finding.severity() == dev.keel.structured.schema.LintRule.Severity.ERROR) {
-                        errors++;
-                    } else {
-                        warnings++;
-                    }
                 }
+                errors += report.count(dev.keel.structured.schema.LintRule.Severity.ERROR);
+                warnings += report.count(dev.keel.structured.schema.LintRule.Severity.WARNING);
+                report.notes().forEach(n -> out.println(f + ": note: " + n));
             }
             out.println((errors == 0 ? "OK" : "FAIL") + " " + files.size() + " file(s): " + errors + " error(s), "
                     + warnings + " warning(s)");
@@ -104,7 +103,8 @@ final class SchemaCommand implements Runnable {
                         + "FIELD_ADDED, NULLABILITY_CHANGED, ...; the risk is for consumers (code reading outputs of "
                         + "NEW) and for in-flight outputs of OLD. Each breaking change comes with an output that one "
                         + "version accepts and the other rejects. Exit 0 when nothing breaks, 1 on a breaking "
-                        + "change, 2 when a file cannot be read."
+                        + "change, 2 when a file cannot be read, the schemas cannot be compared or one is beyond the "
+                        + "API's limits."
             })
     static final class Diff implements Callable<Integer> {
         @Spec
@@ -127,20 +127,22 @@ final class SchemaCommand implements Runnable {
                 CliJson.print(out, doc);
                 return SchemaJson.exit(doc);
             }
-            List<SchemaChange> changes = SchemaDiff.diff(read(oldFile), read(newFile));
+            SchemaDiff.Report report = SchemaDiff.report(read(oldFile), read(newFile));
+            List<SchemaChange> changes = report.changes();
             for (SchemaChange c : changes) {
                 out.println(c);
                 if (c.breaking()) {
-                    out.println("  example "
-                            + (c.counterexample() == null
-                                    ? "none found: review this change by hand"
-                                    : c.counterexample().toString()));
+                    out.println("  example " + c.example());
                 }
             }
+            report.notes().forEach(n -> out.println("note: " + n));
             long breaking = changes.stream().filter(SchemaChange::breaking).count();
             out.println(
                     (breaking == 0 ? "OK " : "BREAKING ") + changes.size() + " change(s), " + breaking + " breaking");
             out.flush();
+            if (report.beyondLimits()) {
+                return ExitCodes.BAD_INPUT; // the API refuses such a schema: the diff is for reading only
+            }
             return breaking == 0 ? ExitCodes.OK : ExitCodes.JOB_FAILURES;
         }
     }

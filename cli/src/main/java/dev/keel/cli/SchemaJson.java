@@ -21,33 +21,41 @@ final class SchemaJson {
 
     private SchemaJson() {}
 
-    /** {@code keel schema lint}: {@code files[] {file, findings[] {severity, rule, pointer, message}}, errors, warnings, ok}. */
+    /**
+     * {@code keel schema lint}: {@code files[] {file, findings[] {severity, rule, pointer, message}, notes[]},
+     * errors, warnings, ok}. Findings are capped per rule as in the text output; the totals count all.
+     */
     static ObjectNode lint(List<Path> files, Function<Path, JsonNode> read) {
         ObjectNode j = Json.object();
         var arr = j.putArray("files");
         long errors = 0;
         long warnings = 0;
         for (Path f : files) {
-            List<LintFinding> findings = SchemaLint.lint(read.apply(f));
+            SchemaLint.Report report = SchemaLint.report(read.apply(f));
+            errors += report.count(LintRule.Severity.ERROR);
+            warnings += report.count(LintRule.Severity.WARNING);
             var fj = arr.addObject().put("file", f.toString());
             var fa = fj.putArray("findings");
-            for (LintFinding finding : findings) {
-                boolean error = finding.severity() == LintRule.Severity.ERROR;
-                errors += error ? 1 : 0;
-                warnings += error ? 0 : 1;
+            for (LintFinding finding : report.findings()) {
                 fa.addObject()
                         .put("severity", CliJson.state(finding.severity().name()))
                         .put("rule", CliJson.state(finding.rule().name()))
                         .put("pointer", finding.pointer())
                         .put("message", finding.message());
             }
+            var notes = fj.putArray("notes");
+            report.notes().forEach(notes::add);
         }
         return j.put("errors", errors).put("warnings", warnings).put("ok", errors == 0);
     }
 
-    /** {@code keel schema diff}: {@code old_file, new_file, changes[] {...}, changes_total, breaking, ok}. */
+    /**
+     * {@code keel schema diff}: {@code old_file, new_file, changes[] {...}, notes[], beyond_limits,
+     * changes_total, breaking, ok}.
+     */
     static ObjectNode diff(Path oldFile, Path newFile, Function<Path, JsonNode> read) {
-        List<SchemaChange> changes = SchemaDiff.diff(read.apply(oldFile), read.apply(newFile));
+        SchemaDiff.Report report = SchemaDiff.report(read.apply(oldFile), read.apply(newFile));
+        List<SchemaChange> changes = report.changes();
         ObjectNode j = Json.object().put("old_file", oldFile.toString()).put("new_file", newFile.toString());
         var arr = j.putArray("changes");
         long breaking = 0;
@@ -63,17 +71,31 @@ final class SchemaJson {
                     .put("breaking", c.breaking());
             if (c.counterexample() == null) {
                 o.putNull("counterexample");
+                if (c.breaking()) {
+                    o.put("example_note", c.example());
+                }
             } else {
                 o.putObject("counterexample")
                         .put("accepted_by", c.counterexample().acceptedBy())
                         .set("instance", c.counterexample().instance());
             }
         }
-        return j.put("changes_total", changes.size()).put("breaking", breaking).put("ok", breaking == 0);
+        var notes = j.putArray("notes");
+        report.notes().forEach(notes::add);
+        return j.put("beyond_limits", report.beyondLimits())
+                .put("changes_total", changes.size())
+                .put("breaking", breaking)
+                .put("ok", breaking == 0 && !report.beyondLimits());
     }
 
-    /** The exit code of a lint or diff document: 0 when {@code ok}, else 1. */
+    /**
+     * The exit code of a lint or diff document, as in the text output: 2 for a diff beyond the API's
+     * limits, else 0 when {@code ok} and 1 when not.
+     */
     static int exit(ObjectNode doc) {
+        if (doc.path("beyond_limits").asBoolean()) {
+            return ExitCodes.BAD_INPUT;
+        }
         return doc.path("ok").asBoolean() ? ExitCodes.OK : ExitCodes.JOB_FAILURES;
     }
 }
