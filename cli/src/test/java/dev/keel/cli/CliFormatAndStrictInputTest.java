@@ -154,7 +154,10 @@ class CliFormatAndStrictInputTest {
         assertThat(run(null, "schema", "diff", "--format", "json", good.toString(), narrowed.toString()))
                 .isEqualTo(ExitCodes.JOB_FAILURES);
         JsonNode diff = Json.parse(out.toString());
-        assertThat(names(diff)).containsExactly("old_file", "new_file", "changes", "changes_total", "breaking", "ok");
+        assertThat(names(diff))
+                .containsExactly(
+                        "old_file", "new_file", "changes", "notes", "beyond_limits", "changes_total", "breaking", "ok");
+        assertThat(diff.path("beyond_limits").asBoolean()).isFalse();
         JsonNode change = diff.at("/changes/0");
         assertThat(change.path("kind").asText()).isEqualTo("enum_narrowed");
         assertThat(change.path("field").asText()).isEqualTo("priority");
@@ -166,6 +169,23 @@ class CliFormatAndStrictInputTest {
         assertThat(run(null, "schema", "diff", "--format", "json", good.toString(), good.toString()))
                 .isZero();
         assertThat(Json.parse(out.toString()).path("ok").asBoolean()).isTrue();
+
+        // beyond the API's 5,000 properties: the JSON says so, with a note, and exits 2 like the text output
+        var props = new StringBuilder();
+        var required = new StringBuilder();
+        for (int i = 0; i < 5_001; i++) {
+            props.append(i == 0 ? "" : ",").append("\"p").append(i).append("\": {\"type\": \"string\"}");
+            required.append(i == 0 ? "" : ",").append("\"p").append(i).append('"');
+        }
+        Path huge = dir.resolve("huge.json");
+        Files.writeString(huge, "{\"type\": \"object\", \"additionalProperties\": false, \"required\": [" + required
+                + "], \"properties\": {" + props + "}}");
+        assertThat(run(null, "schema", "diff", "--format", "json", huge.toString(), huge.toString()))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        JsonNode beyond = Json.parse(out.toString());
+        assertThat(beyond.path("beyond_limits").asBoolean()).isTrue();
+        assertThat(beyond.path("ok").asBoolean()).isFalse();
+        assertThat(beyond.path("notes").toString()).contains("5000");
     }
 
     @Test
