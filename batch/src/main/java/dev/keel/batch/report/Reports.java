@@ -80,7 +80,8 @@ public final class Reports {
                 latencies.size(),
                 p50,
                 max,
-                alertThreshold);
+                alertThreshold,
+                new dev.keel.batch.ledger.Orphans(ledger).of(runId));
     }
 
     private List<RunReport.Day> days(String runId) {
