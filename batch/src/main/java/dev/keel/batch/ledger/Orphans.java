@@ -29,21 +29,23 @@ public final class Orphans {
     }
 
     /**
-     * Records a cancelled orphan once and adds {@code costUsd} to {@code day}'s spend.
+     * Records a cancelled (or already ended) orphan once and adds {@code costUsd} to {@code day}'s spend.
      *
+     * @param action {@link OrphanRecord#CANCELLED} or {@link OrphanRecord#ENDED}
      * @return false when it was recorded before (nothing changed)
      */
-    public boolean recordCancelled(
+    public boolean recordStopped(
             String runId,
             String batchId,
             Integer chunkNo,
+            String action,
             String status,
             double costUsd,
             String day,
             long now,
             String by) {
         return ledger.inTransaction(c -> {
-            int n = insert(c, batchId, runId, chunkNo, OrphanRecord.CANCELLED, status, costUsd, day, now, by);
+            int n = insert(c, batchId, runId, chunkNo, action, status, costUsd, day, now, by);
             if (n == 1 && costUsd != 0) {
                 Ledger.addSpend(c, day, costUsd);
             }

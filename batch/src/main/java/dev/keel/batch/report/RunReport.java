@@ -199,13 +199,17 @@ public record RunReport(
             long cancelled = orphans.stream()
                     .filter(o -> o.action().equals(OrphanRecord.CANCELLED))
                     .count();
+            long adopted = orphans.stream()
+                    .filter(o -> o.action().equals(OrphanRecord.ADOPTED))
+                    .count();
             b.append(String.format(
                     Locale.ROOT,
-                    "orphans   %d batches upstream owned by no chunk: %d cancelled, %d adopted (%s); $%.6f counted in"
-                            + " cost and daily spend%n",
+                    "orphans   %d batches upstream owned by no chunk: %d cancelled, %d already ended, %d adopted (%s);"
+                            + " $%.6f counted in cost and daily spend%n",
                     orphans.size(),
                     cancelled,
-                    orphans.size() - cancelled,
+                    orphans.size() - cancelled - adopted,
+                    adopted,
                     String.join(
                             ", ", orphans.stream().map(OrphanRecord::batchId).toList()),
                     orphanCostUsd()));

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * owns — a create that landed after its worker gave up on it, or one planted by hand — and never
  * leaves them running: every page of the batch list is read (newest first, down to the run's
  * creation); an orphan whose chunk is still being created (state CREATING, no batch, no live
- * worker on it) is adopted as that chunk's batch; any other is cancelled upstream, and its chunk's
+ * worker on it) is adopted as that chunk's batch; any other is cancelled upstream (unless it already
+ * ended), and its chunk's
  * estimate (the most it can cost) is added to the run's cost and the day's spend. Each is recorded
  * once in the ledger and shown in the report. Thread-confined.
  */
@@ -92,22 +93,25 @@ public final class OrphanSweeper {
             }
             return null; // a live worker is creating this chunk right now and will find the batch itself
         }
+        boolean ended = ENDED.contains(status) && !status.equals("cancelling");
         if (!ENDED.contains(status)) {
             client.batches().cancel(id, options);
         }
+        String action = ended ? OrphanRecord.ENDED : OrphanRecord.CANCELLED;
         double cost = ch == null ? 0 : ch.estCostUsd();
-        if (orphans.recordCancelled(runId, id, chunkNo, status, cost, today(now), now, owner)) {
+        if (orphans.recordStopped(runId, id, chunkNo, action, status, cost, today(now), now, owner)) {
             log.warn(
-                    "run={} chunk={}: batch {} found upstream ({}) is owned by no chunk{}; cancelled it and counted"
-                            + " ${} (its chunk's estimate) in the run's cost and the day's spend",
+                    "run={} chunk={}: batch {} found upstream ({}) is owned by no chunk{}; {} and counted ${} (its"
+                            + " chunk's estimate) in the run's cost and the day's spend",
                     runId,
                     chunkNo,
                     id,
                     status,
                     ch != null && ch.batchId() != null ? " (the chunk's batch is " + ch.batchId() + ")" : "",
+                    ended ? "it had already ended" : "cancelled it",
                     cost);
         }
-        return new OrphanRecord(id, runId, chunkNo, OrphanRecord.CANCELLED, status, cost, now);
+        return new OrphanRecord(id, runId, chunkNo, action, status, cost, now);
     }
 
     private static Integer chunkNo(String text) {
