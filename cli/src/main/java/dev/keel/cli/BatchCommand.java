@@ -425,6 +425,11 @@ final class BatchCommand implements Runnable {
         return true;
     }
 
+    /** The process driving {@code runId} now, if any. */
+    static java.util.Optional<dev.keel.batch.ledger.ClaimHolder> driver(BatchSession s, String runId) {
+        return new dev.keel.batch.ledger.RunClaims(s.ledger, dev.keel.batch.ledger.RunClaims.SYSTEM_PIDS).holder(runId);
+    }
+
     static void printStatus(BatchSession s, String runId, PrintWriter out, BatchOptions.Format format) {
         RunRecord run = s.ledger.run(runId).orElseThrow();
         Map<ItemState, Long> counts = s.ledger.itemCounts(runId);
@@ -433,6 +438,19 @@ final class BatchCommand implements Runnable {
             var j = Json.object().put("run_id", runId).put("state", run.state()).put("input_file", run.inputFile());
             var items = j.putObject("items");
             counts.forEach((k, v) -> items.put(k.name().toLowerCase(Locale.ROOT), v));
+            driver(s, runId)
+                    .ifPresent(h -> j.putObject("driven_by")
+                            .put("worker", h.owner())
+                            .put("host", h.host())
+                            .put("pid", h.pid())
+                            .put("command", h.command())
+                            .put(
+                                    "since",
+                                    java.time.Instant.ofEpochMilli(h.since()).toString())
+                            .put(
+                                    "lease_until",
+                                    java.time.Instant.ofEpochMilli(h.leaseUntil())
+                                            .toString()));
             var arr = j.putArray("chunks");
             for (ChunkRecord c : chunks) {
                 var o = arr.addObject()
@@ -451,6 +469,7 @@ final class BatchCommand implements Runnable {
         } else {
             out.printf(Locale.ROOT, "run %s (%s) — %s%n", runId, run.state().toLowerCase(Locale.ROOT), run.inputFile());
             out.printf(Locale.ROOT, "items: %s%n", counts.toString().toLowerCase(Locale.ROOT));
+            driver(s, runId).ifPresent(h -> out.printf(Locale.ROOT, "driven by %s%n", h.describe()));
             for (ChunkRecord c : chunks) {
                 out.printf(
                         Locale.ROOT,
