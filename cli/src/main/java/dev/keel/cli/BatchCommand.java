@@ -9,6 +9,7 @@ import dev.keel.batch.ledger.WorkerIdentity;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
+import dev.keel.batch.plan.RequestReuse;
 import dev.keel.batch.plan.RunIds;
 import dev.keel.batch.report.ReplayBuilder;
 import dev.keel.batch.report.Reports;
@@ -80,13 +81,18 @@ final class BatchCommand implements Runnable {
                         "Time between polls of a running batch (default: 30s; 200ms against the embedded emulator).")
         String pollInterval;
 
-        @Option(names = "--max-cost", paramLabel = "USD", description = "Ceiling for this run's batch spend.")
+        @Option(
+                names = "--max-cost",
+                paramLabel = "USD",
+                converter = OptionChecks.Money.class,
+                description = "Ceiling for this run's batch spend (a finite USD amount >= 0).")
         Double maxCost;
 
         @Option(
                 names = "--daily-cap",
                 paramLabel = "USD",
-                description = "Ceiling for batch spend per UTC day, across runs (kept in the ledger).")
+                converter = OptionChecks.Money.class,
+                description = "Ceiling for batch spend per UTC day, across runs (kept in the ledger; USD >= 0).")
         Double dailyCap;
 
         @Option(
@@ -116,7 +122,9 @@ final class BatchCommand implements Runnable {
         @Option(
                 names = "--alert-threshold",
                 paramLabel = "FRACTION",
-                description = "Alert when final failures / input exceed this (default: ${DEFAULT-VALUE}).")
+                converter = OptionChecks.Ratio.class,
+                description =
+                        "Alert when final failures / input exceed this fraction, 0..1 (default: ${DEFAULT-VALUE}).")
         double alertThreshold = 0.03;
 
         @Option(
@@ -166,6 +174,12 @@ final class BatchCommand implements Runnable {
                 names = "--new-run",
                 description = "Plan the file as a new run even if a run of the same content exists.")
         boolean newRun;
+
+        @Option(
+                names = "--no-reuse",
+                description = "Submit every request, even one whose same request already succeeded in an earlier"
+                        + " run of this ledger (by default its result is reused and not paid again).")
+        boolean noReuse;
 
         PlanConfig config() {
             return PlanConfig.ofDefaults()
@@ -219,8 +233,9 @@ final class BatchCommand implements Runnable {
                 return existing.get();
             }
             Path dir = BatchSession.runDir(batch, runId);
-            PlanResult r =
-                    new Planner(plan.config(), s.prices, s.ledger, Clock.systemUTC()).plan(file, runId, sha, dir);
+            PlanResult r = new Planner(plan.config(), s.prices, s.ledger, Clock.systemUTC())
+                    .withReuse(reuse(plan))
+                    .plan(file, runId, sha, dir);
             printPlan(r, dir, plan.skipInvalid);
             return r.accepted() ? s.ledger.run(runId).orElseThrow() : null;
         }
@@ -228,13 +243,31 @@ final class BatchCommand implements Runnable {
         /** Claims {@code runId} for this process before it is planned or driven; only driving commands do. */
         void claimRun(BatchSession s, String runId) {}
 
+        /** Whether and for which upstream a plan reuses earlier answers; none for commands that call no upstream. */
+        RequestReuse reuse(PlanOptions plan) {
+            return RequestReuse.NONE;
+        }
+
         void printPlan(PlanResult r, Path dir, boolean skip) {
+            for (var c : r.changed()) {
+                err().println("keel: warning: " + c);
+            }
+            if (r.changedCount() > r.changed().size()) {
+                err().println("keel: warning: ... and "
+                        + (r.changedCount() - r.changed().size())
+                        + " more custom_ids reappear with a different request (" + r.changedCount() + " in all)");
+            }
             for (var p : r.problems()) {
                 err().println(p);
             }
             if (r.problemCount() > r.problems().size()) {
                 err().println("... and " + (r.problemCount() - r.problems().size()) + " more; all " + r.problemCount()
                         + " are in " + dir.resolve("problems.txt"));
+            }
+            if (r.noRequests()) {
+                err().println("keel: the input was refused: it holds no request; nothing was submitted.");
+                err().flush();
+                return;
             }
             if (!r.accepted()) {
                 err().println(
@@ -245,11 +278,15 @@ final class BatchCommand implements Runnable {
             }
             err().printf(
                             Locale.ROOT,
-                            "keel: planned %s: %d items in %d chunks%s; estimate $%.6f at batch prices vs $%.6f sync (input"
-                                    + " %d tokens exact, output <= %d)%n",
+                            "keel: planned %s: %d items in %d chunks%s%s; estimate $%.6f at batch prices vs $%.6f sync"
+                                    + " (input %d tokens exact, output <= %d)%n",
                             r.runId(),
                             r.items(),
                             r.chunks(),
+                            r.reused() > 0
+                                    ? ", " + r.reused() + " reused from earlier runs (same request already"
+                                            + " succeeded; --no-reuse submits them)"
+                                    : "",
                             r.problemCount() > 0 && skip
                                     ? ", " + r.problemCount() + " lines rejected to " + dir.resolve("rejected.jsonl")
                                     : "",
@@ -338,6 +375,11 @@ final class BatchCommand implements Runnable {
         /** {@code listener}, stopping the command if another process takes the run over. */
         ProgressListener guarded(BatchSession s, ProgressListener listener) {
             return s.keeper() == null ? listener : s.keeper().guard(listener);
+        }
+
+        @Override
+        RequestReuse reuse(PlanOptions plan) {
+            return UpstreamIdentity.reuse(upstream, env, plan.noReuse);
         }
 
         ProgressPrinter progress() {
@@ -621,10 +663,18 @@ final class BatchCommand implements Runnable {
         @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
         String runId;
 
-        @Option(names = "--daily-cap", paramLabel = "USD", description = "Show spend per day against this cap.")
+        @Option(
+                names = "--daily-cap",
+                paramLabel = "USD",
+                converter = OptionChecks.Money.class,
+                description = "Show spend per day against this cap (USD >= 0).")
         Double dailyCap;
 
-        @Option(names = "--alert-threshold", paramLabel = "FRACTION", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--alert-threshold",
+                paramLabel = "FRACTION",
+                converter = OptionChecks.Ratio.class,
+                description = "The alert's threshold, a fraction 0..1 (default: ${DEFAULT-VALUE}).")
         double alertThreshold = 0.03;
 
         @Option(

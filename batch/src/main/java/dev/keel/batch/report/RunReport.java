@@ -9,7 +9,9 @@ import java.util.Locale;
 /**
  * A run's report: items, replays, cost from real usage vs the same work at sync prices, spend per
  * day against the cap, submit-to-complete latency, and the recipe's alert ({@code fail / max(input,
- * 1) > threshold}, default 3 %), where {@code fail} counts items that failed for good.
+ * 1) > threshold}, default 3 %), where {@code fail} counts items that failed for good. {@code
+ * reused} counts items answered from an earlier run's result for the same request (not submitted,
+ * not paid again); they are part of {@code input} and not of {@code ok}.
  */
 public record RunReport(
         String runId,
@@ -31,9 +33,10 @@ public record RunReport(
         long latencyP50Ms,
         long latencyMaxMs,
         double alertThreshold,
+        long reused,
         List<OrphanRecord> orphans) {
 
-    /** A report without orphans. */
+    /** A report without reused items (every item of the run was submitted) and without orphans. */
     public RunReport(
             String runId,
             String state,
@@ -74,6 +77,7 @@ public record RunReport(
                 latencyP50Ms,
                 latencyMaxMs,
                 alertThreshold,
+                0,
                 List.of());
     }
 
@@ -119,7 +123,8 @@ public record RunReport(
                 .put("failed_once", failedOnce)
                 .put("manual", manual)
                 .put("pending", pending)
-                .put("replays", replays);
+                .put("replays", replays)
+                .put("reused", reused);
         j.putObject("cost_usd")
                 .put("batch", batchCostUsd)
                 .put("sync_fallback", syncFallbackCostUsd)
@@ -164,9 +169,10 @@ public record RunReport(
         b.append(String.format(Locale.ROOT, "run %s (%s) — %s%n", runId, state.toLowerCase(Locale.ROOT), inputFile));
         b.append(String.format(
                 Locale.ROOT,
-                "items     %d in, %d ok, %d failed at least once, %d manual, %d pending, %d rejected; %d replays%n",
+                "items     %d in, %d ok, %s%d failed at least once, %d manual, %d pending, %d rejected; %d replays%n",
                 input,
                 ok,
+                reused > 0 ? reused + " reused from earlier runs, " : "",
                 failedOnce,
                 manual,
                 pending,

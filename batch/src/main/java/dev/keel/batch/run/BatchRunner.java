@@ -540,7 +540,7 @@ public final class BatchRunner {
             }
             LineOutcome line = lines.get(item.customId());
             if (line == null) {
-                line = missing(item, status, lineErrors.getOrDefault(i + 1, lineErrors.get(0)), ch);
+                line = missing(item, status, lineErrors.get(i + 1), firstError(lineErrors), ch);
             }
             c.add(item, line);
         }
@@ -567,15 +567,37 @@ public final class BatchRunner {
         return m;
     }
 
-    private LineOutcome missing(ItemRecord item, String status, JsonNode validation, ChunkRecord ch) {
+    /** The batch's first error: one without a line, else the lowest line's; null when it lists none. */
+    private static JsonNode firstError(Map<Integer, JsonNode> byLine) {
+        return byLine.isEmpty()
+                ? null
+                : byLine.get(byLine.keySet().stream().min(Integer::compare).orElseThrow());
+    }
+
+    /**
+     * The outcome of an item the batch's files do not mention. In a batch that failed whole, an item
+     * carries its own line's error when the upstream named one, else the batch's first error with
+     * its line ({@code batch_failed}, final by default): the upstream's reason either way, so the
+     * manual queue says why.
+     */
+    private LineOutcome missing(ItemRecord item, String status, JsonNode own, JsonNode first, ChunkRecord ch) {
         if (status.equals("failed")) {
-            String code = validation == null
-                    ? "batch_failed"
-                    : validation.path("code").asText("batch_failed");
-            String msg = validation == null
-                    ? "the batch failed validation"
-                    : validation.path("message").asText();
-            return new LineOutcome.Failure(item.customId(), code, null, null, msg);
+            if (own != null || (first != null && !first.path("line").isIntegralNumber())) {
+                JsonNode e = own != null ? own : first;
+                return new LineOutcome.Failure(
+                        item.customId(),
+                        e.path("code").asText("batch_failed"),
+                        null,
+                        null,
+                        e.path("message").asText());
+            }
+            String msg = first == null
+                    ? "the upstream failed batch " + ch.batchId() + " without giving a reason"
+                    : "the upstream failed batch " + ch.batchId() + " because of line "
+                            + first.path("line").asInt() + " ("
+                            + first.path("code").asText() + ": "
+                            + first.path("message").asText() + ")";
+            return new LineOutcome.Failure(item.customId(), "batch_failed", null, null, msg);
         }
         if (status.equals("cancelled")) {
             return new LineOutcome.Failure(
@@ -794,7 +816,10 @@ public final class BatchRunner {
         if (open.isEmpty()) {
             ledger.finishRun(runId, cancelled ? RunRecord.CANCELLED : RunRecord.DONE, clock.millis());
             return Optional.of(new RunOutcome.Finished(
-                    runId, counts.get(ItemState.SUCCEEDED), counts.get(ItemState.FINAL_FAIL), cancelled));
+                    runId,
+                    counts.get(ItemState.SUCCEEDED) + counts.get(ItemState.REUSED),
+                    counts.get(ItemState.FINAL_FAIL),
+                    cancelled));
         }
         if (open.stream().allMatch(c -> c.holdReason() != null)) {
             long held = open.stream().mapToLong(ChunkRecord::items).sum();
@@ -848,7 +873,7 @@ public final class BatchRunner {
                 total,
                 c.get(ItemState.PENDING),
                 c.get(ItemState.SUBMITTED),
-                c.get(ItemState.SUCCEEDED),
+                c.get(ItemState.SUCCEEDED) + c.get(ItemState.REUSED),
                 c.get(ItemState.FINAL_FAIL),
                 lastEvent));
     }
