@@ -248,11 +248,11 @@ class BatchConcurrencyTest {
 
     @Test
     void anOrphanPlantedUpstream_isFoundCancelledCountedAndReported() throws Exception {
-        // At speed 10 the planted batch of 300 requests runs for about a minute: it is still running when found.
+        // At speed 10 the planted batch of 3000 requests runs for about a minute: it is still running when found.
         emulator = StandaloneEmulator.start(dir.resolve("emulator.log"), "--batch-speed", "10");
         Path input = input(40);
         String runId = RunIds.forContent(RunIds.sha256(input));
-        String orphan = plant(runId, 1, 300);
+        String orphan = plant(runId, 1, 3000);
         String db = "jdbc:sqlite:" + dir.resolve("keel.db");
 
         Path log = dir.resolve("run.log");

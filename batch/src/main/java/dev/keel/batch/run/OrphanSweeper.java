@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class OrphanSweeper {
 
     private static final Logger log = LoggerFactory.getLogger(OrphanSweeper.class);
-    private static final Set<String> ENDED = Set.of("completed", "failed", "expired", "cancelled", "cancelling");
+    /** Statuses in which a batch can still be cancelled; {@code finalizing} cannot, as the API says. */
+    private static final Set<String> RUNNING = Set.of("validating", "in_progress");
 
     private final Ledger ledger;
     private final Orphans orphans;
@@ -93,9 +94,9 @@ public final class OrphanSweeper {
             }
             return null; // a live worker is creating this chunk right now and will find the batch itself
         }
-        boolean ended = ENDED.contains(status) && !status.equals("cancelling");
-        if (!ENDED.contains(status)) {
-            client.batches().cancel(id, options);
+        boolean ended = !RUNNING.contains(status) && !status.equals("cancelling");
+        if (RUNNING.contains(status) && !cancelled(id)) {
+            ended = true; // it moved on to finalizing (or ended) before the cancel arrived
         }
         String action = ended ? OrphanRecord.ENDED : OrphanRecord.CANCELLED;
         double cost = ch == null ? 0 : ch.estCostUsd();
@@ -112,6 +113,20 @@ public final class OrphanSweeper {
                     cost);
         }
         return new OrphanRecord(id, runId, chunkNo, action, status, cost, now);
+    }
+
+    /** Asks the upstream to cancel {@code id}; false when it refused because the batch can no longer be cancelled. */
+    private boolean cancelled(String id) {
+        try {
+            client.batches().cancel(id, options);
+            return true;
+        } catch (dev.keel.core.error.KeelException e) {
+            if (e.kind().retryable() || e.status() < 400 || e.status() >= 500) {
+                throw e;
+            }
+            log.warn("batch {} could not be cancelled ({}); it is recorded as ended", id, e.getMessage());
+            return false;
+        }
     }
 
     private static Integer chunkNo(String text) {
