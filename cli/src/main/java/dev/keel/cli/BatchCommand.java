@@ -1,9 +1,12 @@
 package dev.keel.cli;
 
 import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.ItemState;
+import dev.keel.batch.ledger.RunBusyException;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.ledger.WorkerIdentity;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
@@ -14,13 +17,13 @@ import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
 import dev.keel.batch.report.SandboxMark;
 import dev.keel.batch.run.BatchRunner;
+import dev.keel.batch.run.LeaseKeeper;
 import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
 import dev.keel.batch.run.RunConfig;
 import dev.keel.batch.run.RunOutcome;
 import dev.keel.core.json.Json;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
@@ -143,6 +146,14 @@ final class BatchCommand implements Runnable {
             return d;
         }
 
+        @Option(
+                names = "--lease",
+                paramLabel = "DURATION",
+                description = "How long this process owns the run and a chunk it works on before another may take"
+                        + " them over; renewed every third of it while a call is in flight, at least"
+                        + " --per-call-timeout (default: 2m; 60s for worker).")
+        String lease;
+
         RunConfig config(boolean sandbox, String worker, Duration lease) {
             String poll = pollInterval != null ? pollInterval : sandbox ? "200ms" : "30s";
             return RunConfig.ofDefaults()
@@ -232,6 +243,7 @@ final class BatchCommand implements Runnable {
             if (plan.newRun) {
                 runId = runId + "-" + Long.toString(System.currentTimeMillis(), 36);
             }
+            claimRun(s, runId);
             var existing = s.ledger.run(runId);
             if (existing.isPresent()) {
                 err().println("keel: resuming run " + runId + " of " + file
@@ -246,6 +258,9 @@ final class BatchCommand implements Runnable {
             printPlan(r, dir, plan.skipInvalid);
             return r.accepted() ? s.ledger.run(runId).orElseThrow() : null;
         }
+
+        /** Claims {@code runId} for this process before it is planned or driven; only driving commands do. */
+        void claimRun(BatchSession s, String runId) {}
 
         /** Whether and for which upstream a plan reuses earlier answers; none for commands that call no upstream. */
         RequestReuse reuse(PlanOptions plan) {
@@ -344,17 +359,43 @@ final class BatchCommand implements Runnable {
         @ArgGroup(exclusive = false, heading = "Driving%n")
         DriveOptions drive = new DriveOptions();
 
-        /** A runner for this process alone (the fixed worker id lets a rerun take its chunks back at once). */
+        /** Who this command is in the ledger's leases: host, pid and a fresh nonce. */
+        final WorkerIdentity me = WorkerIdentity.current(new SplittableRandom());
+
+        /** A runner for this process; its leases are this command's own (see {@link WorkerIdentity}). */
         BatchRunner localRunner(BatchSession s, ProgressListener listener) {
             Duration giveUp = drive.giveUpAfter();
-            return s.runner(
+            Duration lease = lease();
+            BatchRunner runner = s.runner(
                     upstream,
                     env,
                     err(),
-                    sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
+                    sandbox -> drive.config(sandbox, me.id(), lease),
                     drive.policy(),
-                    listener,
+                    guarded(s, listener),
                     giveUp);
+            return runner;
+        }
+
+        String defaultLease() {
+            return "2m";
+        }
+
+        /** --lease, refused when a single call can outlast it. */
+        Duration lease() {
+            Duration lease = UpstreamOptions.duration("--lease", drive.lease != null ? drive.lease : defaultLease());
+            LeaseKeeper.requireOutlives(lease, UpstreamOptions.duration("--per-call-timeout", upstream.perCallTimeout));
+            return lease;
+        }
+
+        @Override
+        void claimRun(BatchSession s, String runId) {
+            s.claim(runId, me, spec.name(), lease());
+        }
+
+        /** {@code listener}, stopping the command if another process takes the run over. */
+        ProgressListener guarded(BatchSession s, ProgressListener listener) {
+            return s.keeper() == null ? listener : s.keeper().guard(listener);
         }
 
         @Override
@@ -382,7 +423,8 @@ final class BatchCommand implements Runnable {
             description = {
                 "Plan FILE (or resume its run), submit every chunk, poll, collect, replay, export and " + "report.",
                 "Exit 0 all ok, 1 some items ended in the manual queue, 2 invalid input, 3 upstream "
-                        + "unavailable, 4 a cost ceiling held items back."
+                        + "unavailable, 4 a cost ceiling held items back, 5 another live process drives this run "
+                        + "(nothing was submitted; the message names it)."
             })
     static final class Run extends FileDriving {
 
@@ -396,7 +438,10 @@ final class BatchCommand implements Runnable {
                 }
                 BatchRunner runner = localRunner(s, progress());
                 s.bindUpstream(run.runId());
-                return conclude(s, runner.drive(run.runId()), run, drive);
+                s.sweep(run.runId(), me);
+                RunOutcome outcome = runner.drive(run.runId());
+                s.sweep(run.runId(), me);
+                return conclude(s, outcome, run, drive);
             }
         }
     }
@@ -431,7 +476,9 @@ final class BatchCommand implements Runnable {
                     }
                 });
                 s.bindUpstream(run.runId());
-                while (s.ledger.chunks(run.runId()).stream()
+                s.sweep(run.runId(), me);
+                while (held(s)
+                        && s.ledger.chunks(run.runId()).stream()
                                 .anyMatch(c -> c.state() != dev.keel.batch.ledger.ChunkState.SUBMITTED
                                         && c.state().open()
                                         && c.holdReason() == null)
@@ -453,16 +500,42 @@ final class BatchCommand implements Runnable {
         }
     }
 
+    /** True while this process still drives its run. @throws RunBusyException once another took it over */
+    static boolean held(BatchSession s) {
+        s.keeper().checkHeld();
+        return true;
+    }
+
+    /** The process driving {@code runId} now, if any. */
+    static java.util.Optional<dev.keel.batch.ledger.ClaimHolder> driver(BatchSession s, String runId) {
+        return new dev.keel.batch.ledger.RunClaims(s.ledger, dev.keel.batch.ledger.RunClaims.SYSTEM_PIDS).holder(runId);
+    }
+
     static void printStatus(BatchSession s, String runId, PrintWriter out, BatchOptions.Format format) {
         RunRecord run = s.ledger.run(runId).orElseThrow();
         Map<ItemState, Long> counts = s.ledger.itemCounts(runId);
         List<ChunkRecord> chunks = s.ledger.chunks(runId);
         if (format == BatchOptions.Format.json) {
-            out.println(Json.write(SandboxMark.json(s.ledger, runId, BatchJson.status(run, counts, chunks))));
+            ObjectNode j = BatchJson.status(run, counts, chunks);
+            driver(s, runId)
+                    .ifPresent(h -> j.putObject("driven_by")
+                            .put("worker", h.owner())
+                            .put("host", h.host())
+                            .put("pid", h.pid())
+                            .put("command", h.command())
+                            .put(
+                                    "since",
+                                    java.time.Instant.ofEpochMilli(h.since()).toString())
+                            .put(
+                                    "lease_until",
+                                    java.time.Instant.ofEpochMilli(h.leaseUntil())
+                                            .toString()));
+            out.println(Json.write(SandboxMark.json(s.ledger, runId, j)));
         } else {
             out.print(SandboxMark.text(s.ledger, runId, ""));
             out.printf(Locale.ROOT, "run %s (%s) — %s%n", runId, run.state().toLowerCase(Locale.ROOT), run.inputFile());
             out.printf(Locale.ROOT, "items: %s%n", counts.toString().toLowerCase(Locale.ROOT));
+            driver(s, runId).ifPresent(h -> out.printf(Locale.ROOT, "driven by %s%n", h.describe()));
             for (ChunkRecord c : chunks) {
                 out.printf(
                         Locale.ROOT,
@@ -512,11 +585,13 @@ final class BatchCommand implements Runnable {
         public Integer call() {
             try (var s = BatchSession.open(batch)) {
                 RunRecord run = s.run(runId);
+                claimRun(s, run.runId());
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
                 BatchRunner runner = localRunner(s, ProgressListener.NONE);
                 s.bindUpstream(run.runId());
+                s.sweep(run.runId(), me);
                 int budget = 10_000;
-                while (budget-- > 0 && runner.step(run.runId())) {
+                while (budget-- > 0 && held(s) && runner.step(run.runId())) {
                     // each step advances one due chunk; polled chunks come due again only after --poll-interval
                 }
                 printStatus(s, run.runId(), out(), batch.format);
@@ -670,11 +745,23 @@ final class BatchCommand implements Runnable {
             try (var s = BatchSession.open(batch)) {
                 RunRecord run = s.run(runId);
                 s.ledger.requestCancel(run.runId());
+                try {
+                    claimRun(s, run.runId());
+                } catch (RunBusyException busy) {
+                    err().println("keel: cancel requested; " + busy.holder().describe() + " drives run " + run.runId()
+                            + ": it stops submitting, cancels its running batches and routes the rest to the manual"
+                            + " queue ('keel batch status --run " + run.runId() + "' shows when it is done)");
+                    err().flush();
+                    return ExitCodes.OK;
+                }
                 s.ledger.releaseHolds(run.runId());
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
                 BatchRunner runner = localRunner(s, progress());
                 s.bindUpstream(run.runId());
-                return conclude(s, runner.drive(run.runId()), run, drive);
+                s.sweep(run.runId(), me);
+                RunOutcome outcome = runner.drive(run.runId());
+                s.sweep(run.runId(), me);
+                return conclude(s, outcome, run, drive);
             }
         }
     }
@@ -690,29 +777,32 @@ final class BatchCommand implements Runnable {
             })
     static final class Worker extends Driving {
 
-        @Option(
-                names = "--lease",
-                paramLabel = "DURATION",
-                description = "How long a worker owns a chunk it works on (default: ${DEFAULT-VALUE}).")
-        String lease = "60s";
+        @Override
+        String defaultLease() {
+            return "60s";
+        }
 
         @Override
         public Integer call() throws InterruptedException {
             try (var s = BatchSession.open(batch)) {
-                String id = ManagementFactory.getRuntimeMXBean().getName() + "-"
-                        + UUID.randomUUID().toString().substring(0, 8);
                 Duration giveUp = drive.giveUpAfter();
+                Duration lease = lease();
+                s.keepLeases(me, lease);
                 BatchRunner runner = s.runner(
                         upstream,
                         env,
                         err(),
-                        sandbox -> drive.config(sandbox, id, UpstreamOptions.duration("--lease", lease)),
+                        sandbox -> drive.config(sandbox, me.id(), lease),
                         drive.policy(),
                         p -> {},
                         giveUp);
-                err().println("keel: worker " + id + " on " + s.ledger.database());
+                err().println("keel: worker " + me.id() + " on " + s.ledger.database());
                 err().flush();
+                List<String> swept =
+                        s.ledger.activeRuns().stream().map(RunRecord::runId).toList();
+                swept.forEach(r -> s.sweep(r, me));
                 runner.work();
+                swept.forEach(r -> s.sweep(r, me));
                 for (RunRecord r : s.ledger.activeRuns()) {
                     err().println("keel: run " + r.runId() + " still has held chunks");
                 }

@@ -2,9 +2,14 @@ package dev.keel.cli;
 
 import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.OrphanRecord;
+import dev.keel.batch.ledger.RunClaims;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.ledger.RunUpstream;
+import dev.keel.batch.ledger.WorkerIdentity;
 import dev.keel.batch.run.BatchRunner;
+import dev.keel.batch.run.LeaseKeeper;
+import dev.keel.batch.run.OrphanSweeper;
 import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
 import dev.keel.batch.run.RunConfig;
@@ -16,6 +21,8 @@ import dev.keel.core.policy.Sleeper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +37,7 @@ final class BatchSession implements AutoCloseable {
     private UpstreamOptions.Upstream upstream;
     private KeelClient client;
     private KeelClient createClient;
+    private LeaseKeeper keeper;
 
     private final String dbUrl;
 
@@ -117,6 +125,57 @@ final class BatchSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Claims {@code runId} for this process (see {@link RunClaims}) and keeps its leases renewed until
+     * the session closes.
+     *
+     * @throws dev.keel.batch.ledger.RunBusyException when another live process drives the run
+     */
+    void claim(String runId, WorkerIdentity me, String command, Duration lease) {
+        keeper = LeaseKeeper.claim(
+                new RunClaims(ledger, RunClaims.SYSTEM_PIDS),
+                runId,
+                me,
+                command,
+                lease,
+                Clock.systemUTC(),
+                Sleeper.SYSTEM);
+    }
+
+    /** Keeps the chunk leases of a worker that claims no run renewed until the session closes. */
+    void keepLeases(WorkerIdentity me, Duration lease) {
+        keeper = new LeaseKeeper(
+                        new RunClaims(ledger, RunClaims.SYSTEM_PIDS),
+                        me.id(),
+                        null,
+                        lease,
+                        Clock.systemUTC(),
+                        Sleeper.SYSTEM)
+                .start();
+    }
+
+    /** The keeper of this session's leases, or null before {@link #claim}/{@link #keepLeases}. */
+    LeaseKeeper keeper() {
+        return keeper;
+    }
+
+    /** Cancels or adopts {@code runId}'s orphan batches upstream (needs {@link #runner} first). */
+    List<OrphanRecord> sweep(String runId, WorkerIdentity me) {
+        try {
+            return new OrphanSweeper(ledger, client, me.id(), Clock.systemUTC()).sweep(runId);
+        } catch (dev.keel.core.error.KeelException e) {
+            if (!e.kind().retryable()) {
+                throw e;
+            }
+            org.slf4j.LoggerFactory.getLogger(BatchSession.class)
+                    .warn(
+                            "run={}: the orphan sweep could not list batches ({}); it runs again at the next start",
+                            runId,
+                            e.getMessage());
+            return List.of();
+        }
+    }
+
     boolean sandbox() {
         return upstream != null && upstream.mode() == UpstreamOptions.Mode.SANDBOX;
     }
@@ -143,6 +202,9 @@ final class BatchSession implements AutoCloseable {
 
     @Override
     public void close() {
+        if (keeper != null) {
+            keeper.close();
+        }
         if (client != null) {
             client.close();
         }

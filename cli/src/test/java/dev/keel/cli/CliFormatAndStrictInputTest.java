@@ -178,8 +178,10 @@ class CliFormatAndStrictInputTest {
             required.append(i == 0 ? "" : ",").append("\"p").append(i).append('"');
         }
         Path huge = dir.resolve("huge.json");
-        Files.writeString(huge, "{\"type\": \"object\", \"additionalProperties\": false, \"required\": [" + required
-                + "], \"properties\": {" + props + "}}");
+        Files.writeString(
+                huge,
+                "{\"type\": \"object\", \"additionalProperties\": false, \"required\": [" + required
+                        + "], \"properties\": {" + props + "}}");
         assertThat(run(null, "schema", "diff", "--format", "json", huge.toString(), huge.toString()))
                 .isEqualTo(ExitCodes.BAD_INPUT);
         JsonNode beyond = Json.parse(out.toString());

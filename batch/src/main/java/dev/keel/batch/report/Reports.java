@@ -82,7 +82,8 @@ public final class Reports {
                 p50,
                 max,
                 alertThreshold,
-                counts.get(ItemState.REUSED));
+                counts.get(ItemState.REUSED),
+                new dev.keel.batch.ledger.Orphans(ledger).of(runId));
     }
 
     private List<RunReport.Day> days(String runId) {
