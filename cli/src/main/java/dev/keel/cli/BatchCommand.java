@@ -323,6 +323,8 @@ final class BatchCommand implements Runnable {
                         + "unavailable, 4 a cost ceiling held items back."
             })
     static final class Run extends FileDriving {
+        @Mixin
+        TracingOptions tracing;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -332,6 +334,7 @@ final class BatchCommand implements Runnable {
                 if (run == null) {
                     return ExitCodes.BAD_INPUT;
                 }
+                s.tracing = tracing.open(env, "keel-batch");
                 BatchRunner runner = localRunner(s, progress());
                 return conclude(s, runner.drive(run.runId()), run, drive);
             }

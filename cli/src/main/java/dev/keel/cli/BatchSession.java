@@ -29,6 +29,8 @@ final class BatchSession implements AutoCloseable {
     private UpstreamOptions.Upstream upstream;
     private KeelClient client;
     private KeelClient createClient;
+    /** Traces of the upstream calls, when switched on (closed last). */
+    TracingOptions.Tracing tracing;
 
     private BatchSession(Ledger ledger, PriceTable prices) {
         this.ledger = ledger;
@@ -52,12 +54,14 @@ final class BatchSession implements AutoCloseable {
         RunConfig config = configFor.apply(upstream.mode() == UpstreamOptions.Mode.SANDBOX);
         var base =
                 upstream.config().toBuilder().trafficClass(TrafficClass.BATCH).build();
-        client = KeelClient.builder(base).build();
+        client = TracingOptions.installed(tracing, KeelClient.builder(base), base)
+                .build();
         var once = base.toBuilder()
                 .retry(new RetryPolicyConfig(
                         1, base.retry().backoff(), base.retry().minAttemptTime()))
                 .build();
-        createClient = KeelClient.builder(once).build();
+        createClient = TracingOptions.installed(tracing, KeelClient.builder(once), once)
+                .build();
         return new BatchRunner(
                 ledger, client, createClient, prices, policy, config, Clock.systemUTC(), Sleeper.SYSTEM, progress);
     }
@@ -96,6 +100,9 @@ final class BatchSession implements AutoCloseable {
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (tracing != null) {
+            tracing.close();
         }
     }
 }

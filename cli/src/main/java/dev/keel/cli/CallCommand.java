@@ -32,6 +32,9 @@ final class CallCommand implements Callable<Integer> {
     @Mixin
     UpstreamOptions upstream;
 
+    @Mixin
+    TracingOptions tracing;
+
     /** The environment the upstream is read from; tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
@@ -51,7 +54,9 @@ final class CallCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         try (var up = upstream.resolve(env, spec.commandLine().getErr());
-                var client = KeelClient.builder(up.config()).build()) {
+                var traces = tracing.open(env, "keel");
+                var client = TracingOptions.installed(traces, KeelClient.builder(up.config()), up.config())
+                        .build()) {
             KeelResponse response = client.responses().create(request(), CallOptions.defaults());
             out.println(outputText(response.json()));
             out.println(response.summary());

@@ -44,6 +44,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     UpstreamOptions upstream;
 
+    @Mixin
+    TracingOptions tracing;
+
     /** The environment the upstream is read from; tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
@@ -100,8 +103,10 @@ final class ServeCommand implements Callable<Integer> {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var structured = StructuredSection.start(env, configFile, schemas, schema, registry);
         try (var up = upstream.resolve(env, spec.commandLine().getErr());
-                var client =
-                        KeelClient.builder(up.config()).meterRegistry(registry).build()) {
+                var traces = tracing.open(env, "keel-sidecar");
+                var client = TracingOptions.installed(
+                                traces, KeelClient.builder(up.config()).meterRegistry(registry), up.config())
+                        .build()) {
             var tokens = RealtimeTokenRoute.service(client, appTokens, tokenRate, registry);
             var readiness = new Readiness(
                     up.config().baseUrl(),
