@@ -326,8 +326,12 @@ final class BatchCommand implements Runnable {
         @Mixin
         TracingOptions tracing;
 
+        @Mixin
+        LogOptions logs;
+
         @Override
         public Integer call() throws InterruptedException {
+            logs.apply(env);
             quietOnTerminal();
             try (var s = BatchSession.open(batch)) {
                 RunRecord run = planOrResume(s, file, plan);

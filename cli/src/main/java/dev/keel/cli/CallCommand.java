@@ -35,6 +35,9 @@ final class CallCommand implements Callable<Integer> {
     @Mixin
     TracingOptions tracing;
 
+    @Mixin
+    LogOptions logs;
+
     /** The environment the upstream is read from; tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
@@ -53,6 +56,7 @@ final class CallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
+        logs.apply(env);
         try (var up = upstream.resolve(env, spec.commandLine().getErr());
                 var traces = tracing.open(env, "keel");
                 var client = TracingOptions.installed(traces, KeelClient.builder(up.config()), up.config())

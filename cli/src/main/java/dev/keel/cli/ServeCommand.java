@@ -47,6 +47,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     TracingOptions tracing;
 
+    @Mixin
+    LogOptions logs;
+
     /** The environment the upstream is read from; tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
@@ -96,6 +99,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        logs.apply(env);
         requireIfNamed("--config", configFile);
         requireIfNamed("--schemas", schemas);
         var settings = new SidecarServer.Settings(
