@@ -187,6 +187,61 @@ class GenAiMetricsTest {
         }
     }
 
+    @Test
+    void streams_finishedCountWithTheirTerminalUsage_cutOnesAsStreamTruncated() {
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (var emulator = Emulator.start(EmulatorConfig.builder().build());
+                var client = KeelClient.builder(KeelClientConfig.builder("sk-test-genai", emulator.baseUrl())
+                                .build())
+                        .meterRegistry(registry)
+                        .build()) {
+            byte[] body = Json.writeBytes(Json.parse("{\"model\":\"gpt-4.1-mini\",\"input\":\"x\",\"stream\":true}"));
+            JsonNode last = null;
+            try (var s = dev.keel.core.api.EventStream.of(
+                    client.execute(HttpCall.postJson("/responses", body).asStream(), CallOptions.defaults()),
+                    dev.keel.core.api.EventStream.Terminal.RESPONSES)) {
+                for (JsonNode e = s.next(); e != null; e = s.next()) {
+                    last = e;
+                }
+            }
+            var cut = HttpCall.postJson("/responses", body)
+                    .withHeader(Emulator.FAULT_HEADER, "cut-stream:3")
+                    .asStream();
+            try (var s = dev.keel.core.api.EventStream.of(
+                    client.execute(cut, CallOptions.defaults()), dev.keel.core.api.EventStream.Terminal.RESPONSES)) {
+                assertThatThrownBy(() -> {
+                            while (s.next() != null) {
+                                // read to the cut
+                            }
+                        })
+                        .isInstanceOf(dev.keel.core.error.StreamTruncatedException.class);
+            }
+
+            String scrape = registry.scrape();
+            String host = emulator.baseUrl().getHost();
+            String port = String.valueOf(emulator.port());
+            String labels = "error_type=\"%s\",gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"openai\","
+                    + "gen_ai_request_model=\"gpt-4.1-mini\",gen_ai_response_model=\"%s\","
+                    + "server_address=\"" + host + "\",server_port=\"" + port + "\",traffic_class=\"online\"";
+            assertThat(value(
+                            scrape,
+                            "gen_ai_client_operation_duration_seconds_count{" + labels.formatted("", "gpt-4.1-mini")
+                                    + "}"))
+                    .isEqualTo(1);
+            assertThat(value(
+                            scrape,
+                            "gen_ai_client_operation_duration_seconds_count{" + labels.formatted("stream_truncated", "")
+                                    + "}"))
+                    .isEqualTo(1);
+            assertThat(value(
+                            scrape,
+                            "openai_tokens_total{kind=\"output\",model=\"gpt-4.1-mini\",traffic_class=\"online\"}"))
+                    .as("the finished stream's terminal usage; the cut one has none")
+                    .isEqualTo(last.at("/response/usage/output_tokens").asLong())
+                    .isPositive();
+        }
+    }
+
     private static String type(String scrape, String name) {
         Matcher m = Pattern.compile("(?m)^# TYPE " + Pattern.quote(name) + " (\\w+)$")
                 .matcher(scrape);
