@@ -7,10 +7,12 @@ import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
+import dev.keel.batch.plan.RequestReuse;
 import dev.keel.batch.plan.RunIds;
 import dev.keel.batch.report.ReplayBuilder;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
+import dev.keel.batch.report.SandboxMark;
 import dev.keel.batch.run.BatchRunner;
 import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
@@ -78,13 +80,18 @@ final class BatchCommand implements Runnable {
                         "Time between polls of a running batch (default: 30s; 200ms against the embedded emulator).")
         String pollInterval;
 
-        @Option(names = "--max-cost", paramLabel = "USD", description = "Ceiling for this run's batch spend.")
+        @Option(
+                names = "--max-cost",
+                paramLabel = "USD",
+                converter = OptionChecks.Money.class,
+                description = "Ceiling for this run's batch spend (a finite USD amount >= 0).")
         Double maxCost;
 
         @Option(
                 names = "--daily-cap",
                 paramLabel = "USD",
-                description = "Ceiling for batch spend per UTC day, across runs (kept in the ledger).")
+                converter = OptionChecks.Money.class,
+                description = "Ceiling for batch spend per UTC day, across runs (kept in the ledger; USD >= 0).")
         Double dailyCap;
 
         @Option(
@@ -114,8 +121,26 @@ final class BatchCommand implements Runnable {
         @Option(
                 names = "--alert-threshold",
                 paramLabel = "FRACTION",
-                description = "Alert when final failures / input exceed this (default: ${DEFAULT-VALUE}).")
+                converter = OptionChecks.Ratio.class,
+                description =
+                        "Alert when final failures / input exceed this fraction, 0..1 (default: ${DEFAULT-VALUE}).")
         double alertThreshold = 0.03;
+
+        @Option(
+                names = "--give-up-after",
+                paramLabel = "DURATION",
+                description = "Stop waiting for an upstream that cannot be reached after this long without getting"
+                        + " through (exit 3; the run stays resumable; collect never waits). Default: ${DEFAULT-VALUE}.")
+        String giveUpAfter = "10m";
+
+        /** @throws IllegalArgumentException for a duration that is malformed or not positive, naming the option */
+        Duration giveUpAfter() {
+            Duration d = UpstreamOptions.duration("--give-up-after", giveUpAfter);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException("--give-up-after must be positive, was '" + giveUpAfter + "'");
+            }
+            return d;
+        }
 
         RunConfig config(boolean sandbox, String worker, Duration lease) {
             String poll = pollInterval != null ? pollInterval : sandbox ? "200ms" : "30s";
@@ -156,6 +181,12 @@ final class BatchCommand implements Runnable {
                 names = "--new-run",
                 description = "Plan the file as a new run even if a run of the same content exists.")
         boolean newRun;
+
+        @Option(
+                names = "--no-reuse",
+                description = "Submit every request, even one whose same request already succeeded in an earlier"
+                        + " run of this ledger (by default its result is reused and not paid again).")
+        boolean noReuse;
 
         PlanConfig config() {
             return PlanConfig.ofDefaults()
@@ -208,19 +239,38 @@ final class BatchCommand implements Runnable {
                 return existing.get();
             }
             Path dir = BatchSession.runDir(batch, runId);
-            PlanResult r =
-                    new Planner(plan.config(), s.prices, s.ledger, Clock.systemUTC()).plan(file, runId, sha, dir);
+            PlanResult r = new Planner(plan.config(), s.prices, s.ledger, Clock.systemUTC())
+                    .withReuse(reuse(plan))
+                    .plan(file, runId, sha, dir);
             printPlan(r, dir, plan.skipInvalid);
             return r.accepted() ? s.ledger.run(runId).orElseThrow() : null;
         }
 
+        /** Whether and for which upstream a plan reuses earlier answers; none for commands that call no upstream. */
+        RequestReuse reuse(PlanOptions plan) {
+            return RequestReuse.NONE;
+        }
+
         void printPlan(PlanResult r, Path dir, boolean skip) {
+            for (var c : r.changed()) {
+                err().println("keel: warning: " + c);
+            }
+            if (r.changedCount() > r.changed().size()) {
+                err().println("keel: warning: ... and "
+                        + (r.changedCount() - r.changed().size())
+                        + " more custom_ids reappear with a different request (" + r.changedCount() + " in all)");
+            }
             for (var p : r.problems()) {
                 err().println(p);
             }
             if (r.problemCount() > r.problems().size()) {
                 err().println("... and " + (r.problemCount() - r.problems().size()) + " more; all " + r.problemCount()
                         + " are in " + dir.resolve("problems.txt"));
+            }
+            if (r.noRequests()) {
+                err().println("keel: the input was refused: it holds no request; nothing was submitted.");
+                err().flush();
+                return;
             }
             if (!r.accepted()) {
                 err().println(
@@ -231,11 +281,15 @@ final class BatchCommand implements Runnable {
             }
             err().printf(
                             Locale.ROOT,
-                            "keel: planned %s: %d items in %d chunks%s; estimate $%.6f at batch prices vs $%.6f sync (input"
-                                    + " %d tokens exact, output <= %d)%n",
+                            "keel: planned %s: %d items in %d chunks%s%s; estimate $%.6f at batch prices vs $%.6f sync"
+                                    + " (input %d tokens exact, output <= %d)%n",
                             r.runId(),
                             r.items(),
                             r.chunks(),
+                            r.reused() > 0
+                                    ? ", " + r.reused() + " reused from earlier runs (same request already"
+                                            + " succeeded; --no-reuse submits them)"
+                                    : "",
                             r.problemCount() > 0 && skip
                                     ? ", " + r.problemCount() + " lines rejected to " + dir.resolve("rejected.jsonl")
                                     : "",
@@ -273,9 +327,9 @@ final class BatchCommand implements Runnable {
             RunReport r = new Reports(s.ledger)
                     .report(runId, drive == null ? null : drive.dailyCap, drive == null ? 0.03 : drive.alertThreshold);
             if (batch.format == BatchOptions.Format.json) {
-                out().println(Json.write(r.toJson()));
+                out().println(Json.write(SandboxMark.json(s.ledger, runId, r.toJson())));
             } else {
-                out().print(r.toText());
+                out().print(SandboxMark.text(s.ledger, runId, r.toText()));
             }
             out().flush();
         }
@@ -291,13 +345,20 @@ final class BatchCommand implements Runnable {
 
         /** A runner for this process alone (the fixed worker id lets a rerun take its chunks back at once). */
         BatchRunner localRunner(BatchSession s, ProgressListener listener) {
+            Duration giveUp = drive.giveUpAfter();
             return s.runner(
                     upstream,
                     env,
                     err(),
                     sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
                     drive.policy(),
-                    listener);
+                    listener,
+                    giveUp);
+        }
+
+        @Override
+        RequestReuse reuse(PlanOptions plan) {
+            return UpstreamIdentity.reuse(upstream, env, plan.noReuse);
         }
 
         ProgressPrinter progress() {
@@ -340,6 +401,7 @@ final class BatchCommand implements Runnable {
                 }
                 s.tracing = tracing.open(env, "keel-batch");
                 BatchRunner runner = localRunner(s, progress());
+                s.bindUpstream(run.runId());
                 return conclude(s, runner.drive(run.runId()), run, drive);
             }
         }
@@ -350,9 +412,9 @@ final class BatchCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Plan FILE (or resume its run) and submit its chunks without waiting for results.",
-                "Follow up with 'keel batch collect' (or 'keel batch run FILE'). Against the embedded "
-                        + "emulator the batches end with the command, so point --base-url at 'keel emulator' for "
-                        + "multi-step flows."
+                "Follow up with 'keel batch collect' (or 'keel batch run FILE'); the embedded emulator keeps "
+                        + "its files and batches in .keel/sandbox, so this works without a key too. Exit 3 when "
+                        + "nothing could be submitted."
             })
     static final class Submit extends FileDriving {
 
@@ -364,7 +426,17 @@ final class BatchCommand implements Runnable {
                     return ExitCodes.BAD_INPUT;
                 }
                 s.ledger.releaseHolds(run.runId());
-                BatchRunner runner = localRunner(s, ProgressListener.NONE);
+                var waits = new ArrayList<String>();
+                BatchRunner runner = localRunner(s, new ProgressListener() {
+                    @Override
+                    public void progress(dev.keel.batch.run.RunProgress p) {}
+
+                    @Override
+                    public void waiting(String line) {
+                        waits.add(line);
+                    }
+                });
+                s.bindUpstream(run.runId());
                 while (s.ledger.chunks(run.runId()).stream()
                                 .anyMatch(c -> c.state() != dev.keel.batch.ledger.ChunkState.SUBMITTED
                                         && c.state().open()
@@ -373,6 +445,13 @@ final class BatchCommand implements Runnable {
                     // each step uploads or creates one chunk
                 }
                 printStatus(s, run.runId(), out(), batch.format);
+                if (SubmitCheck.nothingSubmitted(s.ledger, run.runId())) {
+                    err().println("keel: nothing was submitted"
+                            + (waits.isEmpty() ? "" : " (" + waits.get(waits.size() - 1) + ")")
+                            + "; every chunk stays in the ledger: rerun the same command when the upstream is back");
+                    err().flush();
+                    return ExitCodes.UPSTREAM_UNAVAILABLE;
+                }
                 return s.ledger.chunks(run.runId()).stream().anyMatch(c -> c.holdReason() != null)
                         ? ExitCodes.COST_CEILING
                         : ExitCodes.OK;
@@ -386,6 +465,7 @@ final class BatchCommand implements Runnable {
         List<ChunkRecord> chunks = s.ledger.chunks(runId);
         if (format == BatchOptions.Format.json) {
             var j = Json.object().put("run_id", runId).put("state", run.state()).put("input_file", run.inputFile());
+            SandboxMark.json(s.ledger, runId, j);
             var items = j.putObject("items");
             counts.forEach((k, v) -> items.put(k.name().toLowerCase(Locale.ROOT), v));
             var arr = j.putArray("chunks");
@@ -404,6 +484,7 @@ final class BatchCommand implements Runnable {
             }
             out.println(Json.write(j));
         } else {
+            out.print(SandboxMark.text(s.ledger, runId, ""));
             out.printf(Locale.ROOT, "run %s (%s) — %s%n", runId, run.state().toLowerCase(Locale.ROOT), run.inputFile());
             out.printf(Locale.ROOT, "items: %s%n", counts.toString().toLowerCase(Locale.ROOT));
             for (ChunkRecord c : chunks) {
@@ -457,6 +538,7 @@ final class BatchCommand implements Runnable {
                 RunRecord run = s.run(runId);
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
                 BatchRunner runner = localRunner(s, ProgressListener.NONE);
+                s.bindUpstream(run.runId());
                 int budget = 10_000;
                 while (budget-- > 0 && runner.step(run.runId())) {
                     // each step advances one due chunk; polled chunks come due again only after --poll-interval
@@ -555,10 +637,18 @@ final class BatchCommand implements Runnable {
         @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
         String runId;
 
-        @Option(names = "--daily-cap", paramLabel = "USD", description = "Show spend per day against this cap.")
+        @Option(
+                names = "--daily-cap",
+                paramLabel = "USD",
+                converter = OptionChecks.Money.class,
+                description = "Show spend per day against this cap (USD >= 0).")
         Double dailyCap;
 
-        @Option(names = "--alert-threshold", paramLabel = "FRACTION", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--alert-threshold",
+                paramLabel = "FRACTION",
+                converter = OptionChecks.Ratio.class,
+                description = "The alert's threshold, a fraction 0..1 (default: ${DEFAULT-VALUE}).")
         double alertThreshold = 0.03;
 
         @Option(
@@ -576,7 +666,10 @@ final class BatchCommand implements Runnable {
                     reports.export(id, export);
                 }
                 RunReport r = reports.report(id, dailyCap, alertThreshold);
-                out().print(batch.format == BatchOptions.Format.json ? Json.write(r.toJson()) + "\n" : r.toText());
+                out().print(
+                                batch.format == BatchOptions.Format.json
+                                        ? Json.write(SandboxMark.json(s.ledger, id, r.toJson())) + "\n"
+                                        : SandboxMark.text(s.ledger, id, r.toText()));
                 out().flush();
                 return r.alert() ? ExitCodes.JOB_FAILURES : ExitCodes.OK;
             }
@@ -604,6 +697,7 @@ final class BatchCommand implements Runnable {
                 s.ledger.releaseHolds(run.runId());
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
                 BatchRunner runner = localRunner(s, progress());
+                s.bindUpstream(run.runId());
                 return conclude(s, runner.drive(run.runId()), run, drive);
             }
         }
@@ -631,13 +725,15 @@ final class BatchCommand implements Runnable {
             try (var s = BatchSession.open(batch)) {
                 String id = ManagementFactory.getRuntimeMXBean().getName() + "-"
                         + UUID.randomUUID().toString().substring(0, 8);
+                Duration giveUp = drive.giveUpAfter();
                 BatchRunner runner = s.runner(
                         upstream,
                         env,
                         err(),
                         sandbox -> drive.config(sandbox, id, UpstreamOptions.duration("--lease", lease)),
                         drive.policy(),
-                        p -> {});
+                        p -> {},
+                        giveUp);
                 err().println("keel: worker " + id + " on " + s.ledger.database());
                 err().flush();
                 runner.work();

@@ -3,6 +3,7 @@ package dev.keel.cli;
 import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.ledger.RunUpstream;
 import dev.keel.batch.run.BatchRunner;
 import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
@@ -32,14 +33,17 @@ final class BatchSession implements AutoCloseable {
     /** Traces of the upstream calls, when switched on (closed last). */
     TracingOptions.Tracing tracing;
 
-    private BatchSession(Ledger ledger, PriceTable prices) {
+    private final String dbUrl;
+
+    private BatchSession(Ledger ledger, PriceTable prices, String dbUrl) {
         this.ledger = ledger;
         this.prices = prices;
+        this.dbUrl = dbUrl;
     }
 
     static BatchSession open(BatchOptions o) {
         PriceTable prices = o.prices == null ? PriceTable.builtIn() : PriceTable.load(o.prices);
-        return new BatchSession(new Ledger(Database.open(o.db)), prices);
+        return new BatchSession(new Ledger(Database.open(o.db)), prices, o.db);
     }
 
     /** Connects upstream (the embedded emulator in sandbox mode) and builds a runner. */
@@ -50,6 +54,19 @@ final class BatchSession implements AutoCloseable {
             java.util.function.Function<Boolean, RunConfig> configFor,
             ReplayPolicy policy,
             ProgressListener progress) {
+        return runner(options, env, err, configFor, policy, progress, DEFAULT_GIVE_UP);
+    }
+
+    /** {@link #runner} that gives up after {@code giveUpAfter} without getting through to the upstream. */
+    BatchRunner runner(
+            UpstreamOptions options,
+            Map<String, String> env,
+            PrintWriter err,
+            java.util.function.Function<Boolean, RunConfig> configFor,
+            ReplayPolicy policy,
+            ProgressListener progress,
+            java.time.Duration giveUpAfter) {
+        options.sandboxData = sandboxDir(dbUrl);
         upstream = options.resolve(env, err);
         RunConfig config = configFor.apply(upstream.mode() == UpstreamOptions.Mode.SANDBOX);
         var base =
@@ -63,7 +80,45 @@ final class BatchSession implements AutoCloseable {
         createClient = TracingOptions.installed(tracing, KeelClient.builder(once), once)
                 .build();
         return new BatchRunner(
-                ledger, client, createClient, prices, policy, config, Clock.systemUTC(), Sleeper.SYSTEM, progress);
+                ledger,
+                client,
+                createClient,
+                prices,
+                policy,
+                config,
+                Clock.systemUTC(),
+                Sleeper.SYSTEM,
+                progress,
+                giveUpAfter);
+    }
+
+    /** The default of {@code --give-up-after}. */
+    static final java.time.Duration DEFAULT_GIVE_UP = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Where the embedded emulator keeps its files and batches: {@code sandbox/} next to a SQLite
+     * ledger (so {@code .keel/sandbox} by default), else {@code .keel/sandbox}.
+     */
+    static Path sandboxDir(String dbUrl) {
+        if (dbUrl != null && dbUrl.startsWith("jdbc:sqlite:")) {
+            String path = dbUrl.substring("jdbc:sqlite:".length());
+            int q = path.indexOf('?');
+            Path file = Path.of(q < 0 ? path : path.substring(0, q)).toAbsolutePath();
+            return file.getParent().resolve("sandbox");
+        }
+        return Path.of(".keel", "sandbox").toAbsolutePath();
+    }
+
+    /**
+     * Records this session's upstream for {@code runId} in the ledger.
+     *
+     * @throws IllegalArgumentException when the run was started against the sandbox and this
+     *     session talks to a real upstream, or the reverse
+     */
+    void bindUpstream(String runId) {
+        if (upstream != null) {
+            RunUpstream.bind(ledger, runId, upstream.label());
+        }
     }
 
     boolean sandbox() {

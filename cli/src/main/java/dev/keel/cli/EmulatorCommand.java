@@ -63,6 +63,13 @@ final class EmulatorCommand implements Callable<Integer> {
             })
     List<String> faults = new ArrayList<>();
 
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Keep files and batches in DIR (written atomically, loaded again at start), so they"
+                    + " outlive the process as the API's do (default: memory only).")
+    Path dataDir;
+
     @Option(names = "--seed", description = "Seed for probabilistic faults (default: the file's, else 0).")
     Long seed;
 
@@ -182,7 +189,8 @@ final class EmulatorCommand implements Callable<Integer> {
                         .withMaxSessionDuration(UpstreamOptions.duration("--realtime-max-session", realtimeMaxSession)))
                 .faults(plan)
                 .models(dev.keel.emulator.Models.ofDefaults().with(models))
-                .lenient(lenient);
+                .lenient(lenient)
+                .dataDir(dataDir);
         if (storageBudget != null) {
             b.storageBudgetBytes(bytes("--storage-budget", storageBudget));
         }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dependency direction of DESIGN.md section 1: {@code cli → {batch, structured, realtime,
- * emulator} → core}; the emulator uses only core's JSON helpers and cost/tokenizer, never its
+ * emulator} → core} and {@code openai-java → core}; the emulator uses only core's JSON helpers and cost/tokenizer, never its
  * client; no library module imports the emulator. Checked on the production classes of every module
  * the CLI puts on its classpath.
  */
@@ -38,15 +38,41 @@ class ArchitectureTest {
                         "dev.keel.realtime..",
                         "dev.keel.emulator..",
                         "dev.keel.cli..",
+                        "dev.keel.bench..",
+                        "dev.keel.openai..")
+                .check(classes);
+    }
+
+    @Test
+    void openaiJava_dependsOnCoreAlone_neverTheEmulator() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.openai..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.keel.emulator..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.cli..",
                         "dev.keel.bench..")
                 .check(classes);
+    }
+
+    @Test
+    void openaiJava_isOnTheCheckedClasspath() {
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.openai.KeelHttpClient"))
+                .as("the openai-java module's classes are imported, so the rule above checks something")
+                .isTrue();
     }
 
     @Test
     void libraryModules_neverImportTheEmulatorOrTheCli() {
         noClasses()
                 .that()
-                .resideInAnyPackage("dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..")
+                .resideInAnyPackage(
+                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.openai..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.keel.emulator..", "dev.keel.cli..", "dev.keel.bench..")

@@ -14,8 +14,11 @@ import java.sql.SQLException;
 public final class PlanWriter implements AutoCloseable {
 
     private static final String INSERT_ITEM = "INSERT INTO keel_batch_item (run_id, custom_id, line_no, chunk_no, line,"
-            + " est_in_tokens, est_out_tokens, state, replay_count, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?) ON CONFLICT (run_id, custom_id) DO NOTHING";
+            + " est_in_tokens, est_out_tokens, state, replay_count, updated_at, request_hash)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (run_id, custom_id) DO NOTHING";
+
+    /** The chunk number of reused items: they are in no chunk (chunks count from 1). */
+    public static final int NO_CHUNK = 0;
 
     private final Ledger ledger;
     private final Connection c;
@@ -44,11 +47,83 @@ public final class PlanWriter implements AutoCloseable {
      * Records an item; false when the run already has this {@code custom_id} (a duplicate line).
      */
     public boolean item(String customId, long lineNo, int chunkNo, String line, int estIn, int estOut, long now) {
+        return item(customId, lineNo, chunkNo, line, estIn, estOut, now, null);
+    }
+
+    /** {@link #item} with the item's request hash (see {@code RequestReuse}). */
+    public boolean item(
+            String customId, long lineNo, int chunkNo, String line, int estIn, int estOut, long now, String hash) {
         try {
-            Ledger.bind(insertItem, runId, customId, lineNo, chunkNo, line, estIn, estOut, now);
+            Ledger.bind(insertItem, runId, customId, lineNo, chunkNo, line, estIn, estOut, "PENDING", now, hash);
             return insertItem.executeUpdate() == 1;
         } catch (SQLException e) {
             throw ledger.failure("record item " + customId + " (line " + lineNo + ")", e);
+        }
+    }
+
+    /**
+     * What earlier runs hold for {@code customId}: the newest run where the request with {@code hash}
+     * succeeded (its result can stand in), else the newest run that had the id with another request.
+     */
+    public PriorRequest prior(String customId, String hash) {
+        String sql = "SELECT i.run_id, i.request_hash, i.state, r.status_code FROM keel_batch_item i"
+                + " LEFT JOIN keel_batch_result r ON r.run_id = i.run_id AND r.custom_id = i.custom_id"
+                + " WHERE i.custom_id = ? AND i.run_id <> ? AND i.request_hash IS NOT NULL"
+                + " ORDER BY i.updated_at DESC, i.run_id DESC LIMIT 50";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            Ledger.bind(p, customId, runId);
+            String changed = null;
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    boolean answered = ("SUCCEEDED".equals(rs.getString(3)) || "REUSED".equals(rs.getString(3)))
+                            && rs.getInt(4) == 200;
+                    if (hash.equals(rs.getString(2))) {
+                        if (answered) {
+                            return new PriorRequest(rs.getString(1), null);
+                        }
+                    } else if (changed == null) {
+                        changed = rs.getString(1);
+                    }
+                }
+            }
+            return new PriorRequest(null, changed);
+        } catch (SQLException e) {
+            throw ledger.failure("look up earlier requests of custom_id " + customId, e);
+        }
+    }
+
+    /**
+     * What earlier runs hold for a request.
+     *
+     * @param answeredIn the run whose result for the same request can be reused, or null
+     * @param changedIn a run that had the same {@code custom_id} with a different request, or null
+     */
+    public record PriorRequest(String answeredIn, String changedIn) {}
+
+    /**
+     * Records an item answered by run {@code fromRun}'s result for the same request: the item is
+     * {@link ItemState#REUSED}, in no chunk, and its result row is a copy costing nothing in this run;
+     * false when the run already has this {@code custom_id}.
+     */
+    public boolean reused(String customId, long lineNo, String line, String hash, String fromRun, long now) {
+        try {
+            Ledger.bind(insertItem, runId, customId, lineNo, NO_CHUNK, line, 0, 0, "REUSED", now, hash);
+            if (insertItem.executeUpdate() != 1) {
+                return false;
+            }
+            Ledger.update(
+                    c,
+                    "INSERT INTO keel_batch_result (run_id, custom_id, replay_count, status_code, body, batch_id,"
+                            + " request_id, tier, input_tokens, cached_tokens, output_tokens, cost_usd, sync_cost_usd,"
+                            + " completed_at, reused_from) SELECT ?, custom_id, replay_count, status_code, body, batch_id,"
+                            + " request_id, tier, input_tokens, cached_tokens, output_tokens, 0, 0, completed_at,"
+                            + " COALESCE(reused_from, run_id) FROM keel_batch_result WHERE run_id = ? AND custom_id = ?",
+                    runId,
+                    fromRun,
+                    customId);
+            return true;
+        } catch (SQLException e) {
+            throw ledger.failure("reuse the result of " + customId + " (line " + lineNo + ") from run " + fromRun, e);
         }
     }
 

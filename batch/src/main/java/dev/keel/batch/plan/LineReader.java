@@ -6,10 +6,11 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Reads a file line by line as bytes, so lines can be counted, measured and copied to chunk files
- * unchanged. Accepts {@code \n} and {@code \r\n}. Memory is bounded by the longest line read, and a
- * line longer than {@code maxLineBytes} is returned truncated (its length reported) rather than
- * held whole. Not thread-safe.
+ * Reads a file line by line as bytes, so lines can be counted and measured. Accepts {@code \n} and
+ * {@code \r\n}; a UTF-8 byte order mark at the start of the file is dropped (editors on Windows
+ * write one; it is no part of the first line's JSON). Memory is bounded by the longest line read,
+ * and a line longer than {@code maxLineBytes} is returned truncated (its length reported) rather
+ * than held whole. Not thread-safe.
  */
 final class LineReader implements Closeable {
 
@@ -20,6 +21,7 @@ final class LineReader implements Closeable {
     private int limit;
     private byte[] line = new byte[1024];
     private long lineLength;
+    private boolean first = true;
 
     LineReader(InputStream in, long maxLineBytes) {
         this.in = in;
@@ -64,6 +66,13 @@ final class LineReader implements Closeable {
         if (n > 0 && line[n - 1] == '\r' && lineLength == n) {
             n--;
             lineLength--;
+        }
+        if (first) {
+            first = false;
+            if (n >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF) {
+                lineLength -= 3;
+                return Arrays.copyOfRange(line, 3, n);
+            }
         }
         return Arrays.copyOf(line, n);
     }

@@ -1,7 +1,7 @@
 package dev.keel.batch.plan;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.batch.CustomIds;
 import dev.keel.batch.plan.LineCheck.Invalid;
 import dev.keel.batch.plan.LineCheck.Valid;
 import dev.keel.core.json.Json;
@@ -11,10 +11,13 @@ import java.util.Set;
 
 /**
  * Checks one line of batch input against OpenAI's line format, before anything is uploaded: valid
- * JSON, exactly {@code custom_id}, {@code method}, {@code url}, {@code body}; {@code POST}; a
- * supported {@code url}; a {@code body} object with a {@code model}; no {@code stream: true}; the line
- * size. Uniqueness of {@code custom_id} across a run is the planner's check. Stateless and
- * thread-safe.
+ * UTF-8 and exactly one JSON value without duplicate keys or trailing bytes ({@link StrictJson}),
+ * exactly {@code custom_id}, {@code method}, {@code url}, {@code body}; a {@code custom_id} both
+ * ledgers can store ({@link CustomIds}); {@code POST}; a supported {@code url}; a {@code body} object
+ * with a {@code model}; no {@code stream: true}; the line size. What it accepts it hands back
+ * re-serialised ({@link Valid#canonical()}): those bytes, not the input's, are what is uploaded, so
+ * nothing the check let through can differ from what the upstream reads. Uniqueness of {@code
+ * custom_id} across a run is the planner's check. Stateless and thread-safe.
  */
 public final class LineValidator {
 
@@ -39,13 +42,17 @@ public final class LineValidator {
                     "line is " + length + " bytes, over the " + maxLineBytes
                             + "-byte limit (--max-line-bytes); is a newline missing?");
         }
+        String text;
+        try {
+            text = StrictJson.utf8(raw);
+        } catch (StrictJson.Refusal r) {
+            return new Invalid(null, r.getMessage());
+        }
         JsonNode line;
         try {
-            line = Json.mapper().readTree(raw);
-        } catch (JsonProcessingException e) {
-            return new Invalid(null, "not valid JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            return new Invalid(null, "not valid JSON: " + e.getMessage());
+            line = StrictJson.parse(text);
+        } catch (StrictJson.Refusal r) {
+            return new Invalid(null, r.getMessage());
         }
         if (line == null || !line.isObject()) {
             return new Invalid(
@@ -64,12 +71,24 @@ public final class LineValidator {
             return new Invalid(null, "missing custom_id: every line needs a unique, non-blank string custom_id");
         }
         String customId = id.asText();
+        String idProblem = CustomIds.problem(customId);
+        if (idProblem != null) {
+            return new Invalid(CustomIds.printable(customId), idProblem);
+        }
         String problem = problem(line);
         if (problem != null) {
             return new Invalid(customId, problem);
         }
+        byte[] canonical;
+        try {
+            canonical = Json.writeBytes(line);
+        } catch (RuntimeException e) {
+            return new Invalid(
+                    customId,
+                    "cannot be written back as UTF-8 JSON (" + e.getMessage() + "); is a \\u escape a lone surrogate?");
+        }
         JsonNode body = line.get("body");
-        return new Valid(customId, line.get("url").asText(), body.get("model").asText(), body);
+        return new Valid(customId, line.get("url").asText(), body.get("model").asText(), body, canonical);
     }
 
     private static String problem(JsonNode line) {

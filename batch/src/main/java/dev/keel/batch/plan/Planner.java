@@ -42,13 +42,31 @@ public final class Planner {
     private final Ledger ledger;
     private final Clock clock;
     private final LineValidator validator;
+    private final RequestReuse reuse;
+
+    /** The problem of an input without a single request line. */
+    public static final String NO_REQUESTS = "the input has no requests: it is empty or only blank lines; put one"
+            + " JSON request {custom_id, method, url, body} per line";
+
+    /** How many changed requests a result lists (the rest are counted). */
+    public static final int MAX_LISTED_CHANGES = 10;
 
     public Planner(PlanConfig config, PriceTable prices, Ledger ledger, Clock clock) {
+        this(config, prices, ledger, clock, RequestReuse.NONE);
+    }
+
+    private Planner(PlanConfig config, PriceTable prices, Ledger ledger, Clock clock, RequestReuse reuse) {
         this.config = config;
         this.prices = prices;
         this.ledger = ledger;
         this.clock = clock;
         this.validator = new LineValidator(config.maxLineBytes());
+        this.reuse = reuse;
+    }
+
+    /** This planner answering requests from earlier runs as {@code reuse} says (see {@link RequestReuse}). */
+    public Planner withReuse(RequestReuse reuse) {
+        return new Planner(config, prices, ledger, clock, reuse);
     }
 
     /**
@@ -77,6 +95,7 @@ public final class Planner {
         final String file;
         final Map<String, OpenChunk> open = new HashMap<>();
         final List<InputProblem> listed = new ArrayList<>();
+        final List<InputProblem> changes = new ArrayList<>();
         final List<Path> written = new ArrayList<>();
         OutputStream problemsOut;
         OutputStream rejectedOut;
@@ -85,6 +104,11 @@ public final class Planner {
         long lines;
         long items;
         long problems;
+        long reused;
+        long changed;
+        long requestLines;
+        long blankFrom;
+        long blanks;
         long estIn;
         long estOut;
         BigDecimal batchUsd = BigDecimal.ZERO;
@@ -104,13 +128,22 @@ public final class Planner {
                     var reader = new LineReader(Files.newInputStream(input), config.maxLineBytes())) {
                 for (byte[] raw; (raw = reader.next()) != null; ) {
                     lines++;
+                    if (blank(raw, reader.lastLength())) {
+                        blankFrom = blanks++ == 0 ? lines : blankFrom;
+                        continue;
+                    }
+                    blankLinesBefore();
+                    requestLines++;
                     line(writer, raw, reader.lastLength());
+                }
+                if (requestLines == 0) {
+                    problemAt(1, null, NO_REQUESTS, new byte[0]);
                 }
                 for (OpenChunk c : open.values()) {
                     close(writer, c);
                 }
                 closeProblemFiles();
-                if (problems == 0 || config.skipInvalid()) {
+                if (requestLines > 0 && (problems == 0 || config.skipInvalid())) {
                     writer.commit(new RunRecord(
                             runId,
                             now,
@@ -119,7 +152,7 @@ public final class Planner {
                             runDir.toAbsolutePath().toString(),
                             configJson(),
                             RunRecord.ACTIVE,
-                            items,
+                            items + reused,
                             problems,
                             null));
                     committed = true;
@@ -136,20 +169,41 @@ public final class Planner {
                     runId,
                     committed,
                     lines,
-                    items,
+                    items + reused,
                     List.copyOf(listed),
                     problems,
                     committed ? chunks : 0,
                     estIn,
                     estOut,
                     batchUsd,
-                    syncUsd);
+                    syncUsd,
+                    committed ? reused : 0,
+                    List.copyOf(changes),
+                    changed);
+        }
+
+        /** Whitespace only (blank lines at the end of a file are fine; one before a request is not). */
+        boolean blank(byte[] raw, long length) {
+            if (length != raw.length) {
+                return false;
+            }
+            for (byte b : raw) {
+                if (b != ' ' && b != '\t' && b != '\r') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void blankLinesBefore() throws IOException {
+            for (long n = blankFrom; n < blankFrom + blanks; n++) {
+                problemAt(n, null, "empty line: remove it (a JSONL file has one request per line)", new byte[0]);
+            }
+            blanks = 0;
         }
 
         void line(PlanWriter writer, byte[] raw, long length) throws IOException {
-            LineCheck check = raw.length == 0 && length == 0
-                    ? new Invalid(null, "empty line: remove it (a JSONL file has one request per line)")
-                    : validator.check(raw, length);
+            LineCheck check = validator.check(raw, length);
             switch (check) {
                 case Invalid bad -> problem(bad.customId(), bad.reason(), raw);
                 case Valid ok -> accept(writer, ok, raw);
@@ -157,6 +211,7 @@ public final class Planner {
         }
 
         void accept(PlanWriter writer, Valid ok, byte[] raw) throws IOException {
+            byte[] line = ok.canonical();
             if (prices.find(ok.model()).isEmpty()) {
                 problem(
                         ok.customId(),
@@ -165,19 +220,19 @@ public final class Planner {
                         raw);
                 return;
             }
+            String text = new String(line, StandardCharsets.UTF_8);
+            String hash = reuse.hash(line);
+            if (reuse.enabled() && reusedOrWarned(writer, ok, text, hash, raw)) {
+                return;
+            }
             var tokens = RequestTokens.of(ok.url(), ok.model(), ok.body(), config.defaultOutputTokens());
             int embedInputs = Endpoints.EMBEDDINGS.equals(ok.url()) ? RequestTokens.embeddingInputs(ok.body()) : 0;
             String key = ok.url() + '\u0000' + ok.model();
             OpenChunk current = open.get(key);
-            boolean fits = current != null && current.fits(raw.length + 1L, embedInputs);
+            boolean fits = current != null && current.fits(line.length + 1L, embedInputs);
             int target = fits ? current.no : nextChunk;
-            String text = new String(raw, StandardCharsets.UTF_8);
-            if (!writer.item(ok.customId(), lines, target, text, tokens.input(), tokens.outputBound(), now)) {
-                problem(
-                        ok.customId(),
-                        "duplicate custom_id: first used at line " + writer.firstLine(ok.customId())
-                                + "; every custom_id must be unique across the run",
-                        raw);
+            if (!writer.item(ok.customId(), lines, target, text, tokens.input(), tokens.outputBound(), now, hash)) {
+                duplicate(writer, ok, raw);
                 return;
             }
             if (!fits) {
@@ -189,12 +244,48 @@ public final class Planner {
             }
             var usage = new TokenUsage(tokens.input(), 0, tokens.outputBound());
             BigDecimal batch = prices.cost(ok.model(), PriceTier.BATCH, usage);
-            current.add(raw, embedInputs, tokens, batch);
+            current.add(line, embedInputs, tokens, batch);
             items++;
             estIn += tokens.input();
             estOut += tokens.outputBound();
             batchUsd = batchUsd.add(batch);
             syncUsd = syncUsd.add(prices.cost(ok.model(), PriceTier.SYNC, usage));
+        }
+
+        void duplicate(PlanWriter writer, Valid ok, byte[] raw) throws IOException {
+            problem(
+                    ok.customId(),
+                    "duplicate custom_id: first used at line " + writer.firstLine(ok.customId())
+                            + "; every custom_id must be unique across the run",
+                    raw);
+        }
+
+        /**
+         * Answers the line from an earlier run when the same request succeeded there (true, also for a
+         * duplicate); warns when the custom_id was used before with another request (false: submit).
+         */
+        boolean reusedOrWarned(PlanWriter writer, Valid ok, String text, String hash, byte[] raw) throws IOException {
+            PlanWriter.PriorRequest prior = writer.prior(ok.customId(), hash);
+            if (prior.answeredIn() != null) {
+                if (writer.reused(ok.customId(), lines, text, hash, prior.answeredIn(), now)) {
+                    reused++;
+                } else {
+                    duplicate(writer, ok, raw);
+                }
+                return true;
+            }
+            if (prior.changedIn() != null) {
+                changed++;
+                if (changes.size() < MAX_LISTED_CHANGES) {
+                    changes.add(new InputProblem(
+                            file,
+                            lines,
+                            ok.customId(),
+                            "run " + prior.changedIn() + " had this custom_id with a different request; it is"
+                                    + " submitted again, not reused"));
+                }
+            }
+            return false;
         }
 
         OpenChunk openChunk(String url, String model) throws IOException {
@@ -224,7 +315,11 @@ public final class Planner {
         }
 
         void problem(String customId, String reason, byte[] raw) throws IOException {
-            var p = new InputProblem(file, lines, customId, reason);
+            problemAt(lines, customId, reason, raw);
+        }
+
+        void problemAt(long lineNo, String customId, String reason, byte[] raw) throws IOException {
+            var p = new InputProblem(file, lineNo, customId, reason);
             problems++;
             if (listed.size() < MAX_LISTED_PROBLEMS) {
                 listed.add(p);
@@ -236,7 +331,7 @@ public final class Planner {
             problemsOut.write((p + "\n").getBytes(StandardCharsets.UTF_8));
             if (rejectedOut != null) {
                 ObjectNode r = Json.object()
-                        .put("line", lines)
+                        .put("line", lineNo)
                         .put("custom_id", customId)
                         .put("reason", reason);
                 boolean whole = raw.length <= config.maxLineBytes();

@@ -6,6 +6,7 @@ import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.core.json.Json;
+import dev.keel.core.json.JsonSyntaxException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,7 +81,8 @@ public final class Reports {
                 latencies.size(),
                 p50,
                 max,
-                alertThreshold);
+                alertThreshold,
+                counts.get(ItemState.REUSED));
     }
 
     private List<RunReport.Day> days(String runId) {
@@ -106,25 +108,18 @@ public final class Reports {
         return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate().toString();
     }
 
-    /** Writes {@code results.jsonl}, {@code failed.jsonl} and {@code manual.jsonl} into {@code dir}. */
+    /**
+     * Writes {@code results.jsonl}, {@code failed.jsonl} and {@code manual.jsonl} into {@code dir}
+     * (and {@link SandboxMark#FILE} for a sandbox run).
+     */
     public void export(String runId, Path dir) {
         try {
             Files.createDirectories(dir);
             try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("results.jsonl"), StandardCharsets.UTF_8)) {
                 ledger.query(
-                        "SELECT custom_id, status_code, replay_count, batch_id, request_id, tier, cost_usd, body"
-                                + " FROM keel_batch_result WHERE run_id = ? ORDER BY custom_id",
-                        rs -> write(
-                                w,
-                                Json.object()
-                                        .put("custom_id", rs.getString(1))
-                                        .put("status_code", rs.getInt(2))
-                                        .put("replay_count", rs.getInt(3))
-                                        .put("batch_id", rs.getString(4))
-                                        .put("request_id", rs.getString(5))
-                                        .put("tier", rs.getString(6).toLowerCase())
-                                        .put("cost_usd", rs.getDouble(7))
-                                        .set("body", Json.parse(rs.getString(8)))),
+                        "SELECT custom_id, status_code, replay_count, batch_id, request_id, tier, cost_usd, body,"
+                                + " reused_from FROM keel_batch_result WHERE run_id = ? ORDER BY custom_id",
+                        rs -> write(w, result(rs)),
                         runId);
             }
             try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("failed.jsonl"), StandardCharsets.UTF_8)) {
@@ -162,8 +157,41 @@ public final class Reports {
                                         rs.getString(6))),
                         runId);
             }
+            SandboxMark.export(ledger, runId, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write exports to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectNode result(java.sql.ResultSet rs) throws java.sql.SQLException {
+        ObjectNode o = Json.object()
+                .put("custom_id", rs.getString(1))
+                .put("status_code", rs.getInt(2))
+                .put("replay_count", rs.getInt(3))
+                .put("batch_id", rs.getString(4))
+                .put("request_id", rs.getString(5))
+                .put("tier", rs.getString(6).toLowerCase())
+                .put("cost_usd", rs.getDouble(7));
+        o.set("body", jsonOrText(rs.getString(8)));
+        if (rs.getString(9) != null) {
+            o.put("reused_from", rs.getString(9));
+        }
+        return o;
+    }
+
+    /**
+     * {@code stored} as JSON when it is JSON, else as a JSON string: the ledger may hold text that is
+     * not JSON (a line planned by an older keel, an upstream's odd body), and an export must never
+     * fail on what the ledger holds.
+     */
+    static JsonNode jsonOrText(String stored) {
+        if (stored == null) {
+            return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        }
+        try {
+            return Json.parse(stored);
+        } catch (JsonSyntaxException e) {
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(stored);
         }
     }
 
@@ -178,8 +206,7 @@ public final class Reports {
             o.put("status_code", status);
         }
         o.put("message", message);
-        JsonNode request = Json.parse(line);
-        o.set("request", request);
+        o.set("request", jsonOrText(line));
         return o;
     }
 

@@ -8,7 +8,9 @@ import java.util.Locale;
 /**
  * A run's report: items, replays, cost from real usage vs the same work at sync prices, spend per
  * day against the cap, submit-to-complete latency, and the recipe's alert ({@code fail / max(input,
- * 1) > threshold}, default 3 %), where {@code fail} counts items that failed for good.
+ * 1) > threshold}, default 3 %), where {@code fail} counts items that failed for good. {@code
+ * reused} counts items answered from an earlier run's result for the same request (not submitted,
+ * not paid again); they are part of {@code input} and not of {@code ok}.
  */
 public record RunReport(
         String runId,
@@ -29,7 +31,52 @@ public record RunReport(
         long chunks,
         long latencyP50Ms,
         long latencyMaxMs,
-        double alertThreshold) {
+        double alertThreshold,
+        long reused) {
+
+    /** A report without reused items (every item of the run was submitted). */
+    public RunReport(
+            String runId,
+            String state,
+            String inputFile,
+            long input,
+            long rejected,
+            long ok,
+            long failedOnce,
+            long manual,
+            long pending,
+            long replays,
+            double batchCostUsd,
+            double syncFallbackCostUsd,
+            double syncEquivalentUsd,
+            List<Day> days,
+            Double dailyCapUsd,
+            long chunks,
+            long latencyP50Ms,
+            long latencyMaxMs,
+            double alertThreshold) {
+        this(
+                runId,
+                state,
+                inputFile,
+                input,
+                rejected,
+                ok,
+                failedOnce,
+                manual,
+                pending,
+                replays,
+                batchCostUsd,
+                syncFallbackCostUsd,
+                syncEquivalentUsd,
+                days,
+                dailyCapUsd,
+                chunks,
+                latencyP50Ms,
+                latencyMaxMs,
+                alertThreshold,
+                0);
+    }
 
     /** One day of the recipe's budget dashboard, plus the spend the ledger holds for it. */
     public record Day(String date, long input, long ok, long fail, double spentUsd) {}
@@ -68,7 +115,8 @@ public record RunReport(
                 .put("failed_once", failedOnce)
                 .put("manual", manual)
                 .put("pending", pending)
-                .put("replays", replays);
+                .put("replays", replays)
+                .put("reused", reused);
         j.putObject("cost_usd")
                 .put("batch", batchCostUsd)
                 .put("sync_fallback", syncFallbackCostUsd)
@@ -102,9 +150,10 @@ public record RunReport(
         b.append(String.format(Locale.ROOT, "run %s (%s) — %s%n", runId, state.toLowerCase(Locale.ROOT), inputFile));
         b.append(String.format(
                 Locale.ROOT,
-                "items     %d in, %d ok, %d failed at least once, %d manual, %d pending, %d rejected; %d replays%n",
+                "items     %d in, %d ok, %s%d failed at least once, %d manual, %d pending, %d rejected; %d replays%n",
                 input,
                 ok,
+                reused > 0 ? reused + " reused from earlier runs, " : "",
                 failedOnce,
                 manual,
                 pending,

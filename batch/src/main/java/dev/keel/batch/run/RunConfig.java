@@ -40,11 +40,11 @@ public record RunConfig(
         if (maxReplays < 0 || maxReplays > 10) {
             throw new IllegalArgumentException("--max-replays must be between 0 and 10, was " + maxReplays);
         }
-        if (maxCostUsd != null && maxCostUsd < 0) {
-            throw new IllegalArgumentException("--max-cost must be >= 0 USD, was " + maxCostUsd);
+        if (maxCostUsd != null && !(Double.isFinite(maxCostUsd) && maxCostUsd >= 0)) {
+            throw new IllegalArgumentException("--max-cost must be a finite amount >= 0 USD, was " + maxCostUsd);
         }
-        if (dailyCapUsd != null && dailyCapUsd < 0) {
-            throw new IllegalArgumentException("--daily-cap must be >= 0 USD, was " + dailyCapUsd);
+        if (dailyCapUsd != null && !(Double.isFinite(dailyCapUsd) && dailyCapUsd >= 0)) {
+            throw new IllegalArgumentException("--daily-cap must be a finite amount >= 0 USD, was " + dailyCapUsd);
         }
         if (latencyTolerance.compareTo(Duration.ofMinutes(10)) < 0
                 || latencyTolerance.compareTo(Duration.ofHours(24)) > 0) {

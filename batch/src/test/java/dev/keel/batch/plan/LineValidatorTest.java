@@ -93,4 +93,31 @@ class LineValidatorTest {
         var bad = (Invalid) validator.check(new byte[10], 5000);
         assertThat(bad.reason()).startsWith("line is 5000 bytes, over the 1000-byte limit");
     }
+
+    @Test
+    void aValidLine_comesBackCanonical_compactWithKeyOrderAndNumbersKept() {
+        var v = (Valid)
+                check(
+                        "{ \"custom_id\": \"a\", \"method\": \"POST\", \"url\": \"/v1/responses\", \"body\":"
+                                + " {\"model\": \"m\", \"temperature\": 0.50, \"top_p\": 1.0, \"k\": 100.0, \"e\": 1e5, \"n\": 12345678901234567890, \"s\": \"caf\\u00e9 \\/\"} }");
+        assertThat(new String(v.canonical(), StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
+                                + "{\"model\":\"m\",\"temperature\":0.50,\"top_p\":1.0,\"k\":100.0,\"e\":1E+5,\"n\":12345678901234567890,\"s\":\"café /\"}}");
+    }
+
+    @Test
+    void aDuplicateKey_inANestedObject_isRefused() {
+        assertThat(reason("{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/responses\","
+                        + "\"body\":{\"model\":\"m\",\"text\":{\"format\":1,\"format\":2}}}"))
+                .startsWith("duplicate key: the field 'format' appears twice");
+    }
+
+    @Test
+    void aLoneSurrogateEscape_staysAnEscape_soTheCanonicalLineIsValidUtf8() throws Exception {
+        var v = (Valid) check("{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/responses\","
+                + "\"body\":{\"model\":\"m\",\"input\":\"\\ud800\"}}");
+        StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(v.canonical()));
+        assertThat(new String(v.canonical(), StandardCharsets.UTF_8)).containsIgnoringCase("\"input\":\"\\ud800\"");
+    }
 }

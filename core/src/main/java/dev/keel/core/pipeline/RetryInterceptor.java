@@ -47,7 +47,8 @@ final class RetryInterceptor implements Interceptor {
                 throw withEarlier(e, previous);
             } catch (KeelException e) {
                 KeelException failure = withEarlier(e, previous);
-                RetryDecision decision = decide(context, failure);
+                RetryDecision decision =
+                        decide(context, failure, chain.request().replayable());
                 listener.retryDecided(context, failure, decision);
                 switch (decision) {
                     case GiveUp g -> throw failure;
@@ -59,11 +60,11 @@ final class RetryInterceptor implements Interceptor {
         }
     }
 
-    private RetryDecision decide(CallContext context, KeelException e) {
+    private RetryDecision decide(CallContext context, KeelException e, boolean replayable) {
         RetryDecision d;
         synchronized (random) {
             d = policy.decide(
-                    e.attempts(), e.kind(), e.shouldRetry(), e.retryAfter(), true, context.deadline(), random);
+                    e.attempts(), e.kind(), e.shouldRetry(), e.retryAfter(), replayable, context.deadline(), random);
         }
         if (d instanceof Retry && !budget.tryWithdraw()) {
             return new GiveUp(GiveUpReason.BUDGET_EXHAUSTED, "the retry budget is spent");

@@ -1,0 +1,101 @@
+package dev.keel.batch.plan;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.keel.core.json.Json;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads one input line as strictly as the upstream will: UTF-8 only (an invalid byte is refused
+ * with its offset), exactly one JSON value (any byte after it other than whitespace — garbage, a
+ * second object, NULs — is refused with its offset) and no duplicate keys (which parsers resolve
+ * differently). Jackson's defaults allow all three, and they are how a line passes keel's check
+ * yet fails its whole batch upstream. Stateless and thread-safe.
+ */
+final class StrictJson {
+
+    /**
+     * keel's mapper, keeping decimals as written ({@code 0.50} stays {@code 0.50}, {@code 1.0} does not
+     * become {@code 1}), so the canonical line differs from the input only in whitespace and escapes.
+     */
+    private static final ObjectReader EXACT = Json.mapper().reader().with(JsonNodeFactory.withExactBigDecimals(true));
+
+    private StrictJson() {}
+
+    /** Why a line was refused; the message is the reason printed after {@code file:line}. */
+    static final class Refusal extends Exception {
+        Refusal(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** {@code raw} decoded as UTF-8. @throws Refusal at the first invalid byte, naming its offset */
+    static String utf8(byte[] raw) throws Refusal {
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(raw);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            throw new Refusal(String.format(
+                    "not UTF-8: invalid byte 0x%02X at byte offset %d of the line; save the file as UTF-8",
+                    raw[in.position()] & 0xFF, in.position()));
+        }
+    }
+
+    /**
+     * The one JSON value of {@code text}, or null when it holds none.
+     *
+     * @throws Refusal when it is not JSON, has a duplicate key, or has bytes after the value
+     */
+    static JsonNode parse(String text) throws Refusal {
+        try (JsonParser p = Json.mapper().getFactory().createParser(text)) {
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            JsonNode value;
+            try {
+                value = EXACT.readTree(p);
+            } catch (JsonProcessingException e) {
+                String m = e.getOriginalMessage();
+                if (m != null && m.startsWith("Duplicate field")) {
+                    throw new Refusal("duplicate key: " + m.replace("Duplicate field", "the field")
+                            + " appears twice in one object; keep one");
+                }
+                throw new Refusal("not valid JSON: " + m);
+            }
+            if (value == null) {
+                return null;
+            }
+            long end = byteOffset(text, p.currentLocation());
+            JsonToken next;
+            try {
+                next = p.nextToken();
+            } catch (JsonProcessingException e) {
+                next = JsonToken.NOT_AVAILABLE;
+            }
+            if (next != null) {
+                throw new Refusal("trailing bytes after the JSON value, from byte offset " + end
+                        + " of the line; a line holds exactly one JSON object and nothing after it");
+            }
+            return value;
+        } catch (IOException e) {
+            throw new Refusal("not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static long byteOffset(String text, JsonLocation at) {
+        int chars = (int) Math.min(text.length(), Math.max(0, at.getCharOffset()));
+        return text.substring(0, chars).getBytes(StandardCharsets.UTF_8).length;
+    }
+}
