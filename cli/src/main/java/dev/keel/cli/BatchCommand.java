@@ -427,15 +427,22 @@ final class BatchCommand implements Runnable {
                         + "(nothing was submitted; the message names it)."
             })
     static final class Run extends FileDriving {
+        @Mixin
+        TracingOptions tracing;
+
+        @Mixin
+        LogOptions logs;
 
         @Override
         public Integer call() throws InterruptedException {
+            logs.apply(env);
             quietOnTerminal();
             try (var s = BatchSession.open(batch)) {
                 RunRecord run = planOrResume(s, file, plan);
                 if (run == null) {
                     return ExitCodes.BAD_INPUT;
                 }
+                s.tracing = tracing.open(env, "keel-batch");
                 BatchRunner runner = localRunner(s, progress());
                 s.bindUpstream(run.runId());
                 s.sweep(run.runId(), me);

@@ -39,6 +39,9 @@ final class BatchSession implements AutoCloseable {
     private KeelClient createClient;
     private LeaseKeeper keeper;
 
+    /** Traces of the upstream calls, when switched on (closed last). */
+    TracingOptions.Tracing tracing;
+
     private final String dbUrl;
 
     private BatchSession(Ledger ledger, PriceTable prices, String dbUrl) {
@@ -77,12 +80,14 @@ final class BatchSession implements AutoCloseable {
         RunConfig config = configFor.apply(upstream.mode() == UpstreamOptions.Mode.SANDBOX);
         var base =
                 upstream.config().toBuilder().trafficClass(TrafficClass.BATCH).build();
-        client = KeelClient.builder(base).build();
+        client = TracingOptions.installed(tracing, KeelClient.builder(base), base)
+                .build();
         var once = base.toBuilder()
                 .retry(new RetryPolicyConfig(
                         1, base.retry().backoff(), base.retry().minAttemptTime()))
                 .build();
-        createClient = KeelClient.builder(once).build();
+        createClient = TracingOptions.installed(tracing, KeelClient.builder(once), once)
+                .build();
         return new BatchRunner(
                 ledger,
                 client,
@@ -213,6 +218,9 @@ final class BatchSession implements AutoCloseable {
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (tracing != null) {
+            tracing.close();
         }
     }
 }

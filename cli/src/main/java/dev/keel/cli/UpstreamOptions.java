@@ -28,10 +28,9 @@ final class UpstreamOptions {
 
     @Option(
             names = "--h2c",
-            description =
-                    "Speak cleartext HTTP/2 (prior knowledge) to an http:// --base-url known to support it. Without it"
-                            + " http:// URLs get HTTP/1.1, which every OpenAI-compatible server speaks; https:// always"
-                            + " negotiates (h2 preferred).")
+            description = "Speak cleartext HTTP/2 (prior knowledge) to a plain-http --base-url known to support it."
+                    + " Without it plain-http URLs get HTTP/1.1, which every OpenAI-compatible server speaks;"
+                    + " https URLs always negotiate (h2 preferred).")
     boolean h2c;
 
     @Option(
