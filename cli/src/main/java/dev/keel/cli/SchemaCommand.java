@@ -165,6 +165,9 @@ final class SchemaCommand implements Runnable {
         @Parameters(paramLabel = "DIR", description = "The corpus folder.")
         Path dir;
 
+        @picocli.CommandLine.Mixin
+        FormatOption format;
+
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
@@ -172,6 +175,11 @@ final class SchemaCommand implements Runnable {
             var registry = SchemaRegistry.load(corpus.schemas());
             var decoder = StructuredDecoder.forJson(registry, corpus.schema(), corpus.defaults());
             var report = CorpusReplay.replay(corpus, decoder);
+            if (format.json()) {
+                var doc = SchemaJson.replayCorpus(corpus, report);
+                CliJson.print(out, doc);
+                return SchemaJson.exit(doc);
+            }
             for (var row : report.rows()) {
                 String verdict = row.expected() == null
                         ? "UNLISTED"

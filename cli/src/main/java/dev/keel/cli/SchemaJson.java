@@ -3,6 +3,7 @@ package dev.keel.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.json.Json;
+import dev.keel.structured.decode.CorpusReplay;
 import dev.keel.structured.schema.LintFinding;
 import dev.keel.structured.schema.LintRule;
 import dev.keel.structured.schema.SchemaChange;
@@ -86,6 +87,36 @@ final class SchemaJson {
                 .put("changes_total", changes.size())
                 .put("breaking", breaking)
                 .put("ok", breaking == 0 && !report.beyondLimits());
+    }
+
+    /**
+     * {@code keel schema replay-corpus}: {@code corpus, schema, samples[] {sample, mode, reason,
+     * expected {mode, reason} | null, matches}, modes {strict, compat, summary}, samples_total,
+     * mismatches, unlisted, ok}.
+     */
+    static ObjectNode replayCorpus(CorpusReplay.Corpus corpus, CorpusReplay.Report report) {
+        ObjectNode j = Json.object().put("corpus", corpus.dir().toString()).put("schema", corpus.schema());
+        var arr = j.putArray("samples");
+        for (CorpusReplay.Row row : report.rows()) {
+            var o = arr.addObject()
+                    .put("sample", row.sample())
+                    .put("mode", row.mode().token())
+                    .put("reason", row.reason());
+            if (row.expected() == null) {
+                o.putNull("expected");
+            } else {
+                o.putObject("expected")
+                        .put("mode", row.expected().mode().token())
+                        .put("reason", row.expected().reason());
+            }
+            o.put("matches", row.matches());
+        }
+        var modes = j.putObject("modes");
+        report.distribution().forEach((mode, n) -> modes.put(mode.token(), n));
+        return j.put("samples_total", report.rows().size())
+                .put("mismatches", report.mismatches().size())
+                .put("unlisted", report.unlisted().size())
+                .put("ok", report.mismatches().isEmpty());
     }
 
     /**
