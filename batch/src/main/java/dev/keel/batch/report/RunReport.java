@@ -36,51 +36,6 @@ public record RunReport(
         long reused,
         List<OrphanRecord> orphans) {
 
-    /** A report without reused items (every item of the run was submitted) and without orphans. */
-    public RunReport(
-            String runId,
-            String state,
-            String inputFile,
-            long input,
-            long rejected,
-            long ok,
-            long failedOnce,
-            long manual,
-            long pending,
-            long replays,
-            double batchCostUsd,
-            double syncFallbackCostUsd,
-            double syncEquivalentUsd,
-            List<Day> days,
-            Double dailyCapUsd,
-            long chunks,
-            long latencyP50Ms,
-            long latencyMaxMs,
-            double alertThreshold) {
-        this(
-                runId,
-                state,
-                inputFile,
-                input,
-                rejected,
-                ok,
-                failedOnce,
-                manual,
-                pending,
-                replays,
-                batchCostUsd,
-                syncFallbackCostUsd,
-                syncEquivalentUsd,
-                days,
-                dailyCapUsd,
-                chunks,
-                latencyP50Ms,
-                latencyMaxMs,
-                alertThreshold,
-                0,
-                List.of());
-    }
-
     /** What the orphans the sweep cancelled are counted at (their chunks' estimates). */
     public double orphanCostUsd() {
         return orphans.stream().mapToDouble(OrphanRecord::costUsd).sum();
