@@ -342,7 +342,7 @@ final class BatchCommand implements Runnable {
         void printReport(BatchSession s, String runId, DriveOptions drive) {
             RunReport r = new Reports(s.ledger)
                     .report(runId, drive == null ? null : drive.dailyCap, drive == null ? 0.03 : drive.alertThreshold);
-            if (batch.format == BatchOptions.Format.json) {
+            if (batch.format == OutputFormat.json) {
                 out().println(Json.write(SandboxMark.json(s.ledger, runId, BatchJson.report(r))));
             } else {
                 out().print(SandboxMark.text(s.ledger, runId, r.toText()));
@@ -518,11 +518,11 @@ final class BatchCommand implements Runnable {
         return new dev.keel.batch.ledger.RunClaims(s.ledger, dev.keel.batch.ledger.RunClaims.SYSTEM_PIDS).holder(runId);
     }
 
-    static void printStatus(BatchSession s, String runId, PrintWriter out, BatchOptions.Format format) {
+    static void printStatus(BatchSession s, String runId, PrintWriter out, OutputFormat format) {
         RunRecord run = s.ledger.run(runId).orElseThrow();
         Map<ItemState, Long> counts = s.ledger.itemCounts(runId);
         List<ChunkRecord> chunks = s.ledger.chunks(runId);
-        if (format == BatchOptions.Format.json) {
+        if (format == OutputFormat.json) {
             ObjectNode j = BatchJson.status(run, counts, chunks);
             driver(s, runId)
                     .ifPresent(h -> j.putObject("driven_by")
@@ -644,7 +644,7 @@ final class BatchCommand implements Runnable {
                 names = "--format",
                 paramLabel = "text|json",
                 description = "Output format (default: ${DEFAULT-VALUE}).")
-        BatchOptions.Format format = BatchOptions.Format.text;
+        OutputFormat format = OutputFormat.text;
 
         @Override
         public Integer call() {
@@ -654,7 +654,7 @@ final class BatchCommand implements Runnable {
             var r = new ReplayBuilder(ReplayPolicy.ofDefaults().with(retryable), maxReplays).build(failed, out);
             var err = spec.commandLine().getErr();
             r.problems().forEach(err::println);
-            if (format == BatchOptions.Format.json) {
+            if (format == OutputFormat.json) {
                 var j = Json.object()
                         .put("read", r.read())
                         .put("written", r.written())
@@ -725,7 +725,7 @@ final class BatchCommand implements Runnable {
                 }
                 RunReport r = reports.report(id, dailyCap, alertThreshold);
                 out().print(
-                                batch.format == BatchOptions.Format.json
+                                batch.format == OutputFormat.json
                                         ? Json.write(SandboxMark.json(s.ledger, id, BatchJson.report(r))) + "\n"
                                         : SandboxMark.text(s.ledger, id, r.toText()));
                 out().flush();

@@ -26,11 +26,9 @@ final class BatchOptions {
             description = "A price file laid over the shipped table (same JSON shape: models -> {sync, batch}).")
     Path prices;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "Output format (default: ${DEFAULT-VALUE}).")
-    Format format = Format.text;
-
-    enum Format {
-        text,
-        json
-    }
+    @Option(
+            names = "--format",
+            paramLabel = "text|json",
+            description = "Output format: text, or json as documented in docs/cli.md (default: ${DEFAULT-VALUE}).")
+    OutputFormat format = OutputFormat.text;
 }

@@ -50,7 +50,7 @@ final class BatchRunsCommand implements Callable<Integer> {
             var reports = new Reports(s.ledger);
             var runs = Json.array();
             var text = new StringBuilder();
-            if (ids.isEmpty() && batch.format != BatchOptions.Format.json) {
+            if (ids.isEmpty() && batch.format != OutputFormat.json) {
                 text.append("no runs in ")
                         .append(s.ledger.database())
                         .append("; start one with 'keel batch run FILE.jsonl'\n");
@@ -87,7 +87,7 @@ final class BatchRunsCommand implements Callable<Integer> {
                         entry.at("/cost_usd/effective").decimalValue().toPlainString(),
                         (entry.path("sandbox").asBoolean() ? "[sandbox] " : "") + run.inputFile()));
             }
-            if (batch.format == BatchOptions.Format.json) {
+            if (batch.format == OutputFormat.json) {
                 CliJson.print(
                         out,
                         Json.object()
