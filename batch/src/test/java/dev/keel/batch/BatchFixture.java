@@ -46,9 +46,14 @@ public final class BatchFixture implements AutoCloseable {
     public final PriceTable prices = PriceTable.builtIn();
 
     public BatchFixture(Path dir, String jdbcUrl) {
+        this(dir, jdbcUrl, 20_000);
+    }
+
+    /** A fixture whose emulator runs batches at {@code batchSpeed} emulated seconds per second. */
+    public BatchFixture(Path dir, String jdbcUrl, double batchSpeed) {
         this.dir = dir;
         this.emulator =
-                Emulator.start(EmulatorConfig.builder().batchSpeed(20_000).build());
+                Emulator.start(EmulatorConfig.builder().batchSpeed(batchSpeed).build());
         this.ledger = new Ledger(Database.open(jdbcUrl));
         var config = KeelClientConfig.builder("sk-test-batch", emulator.baseUrl())
                 .trafficClass(TrafficClass.BATCH)

@@ -22,7 +22,8 @@ public final class Main {
             new Benchmark("batch-plan", BatchPlanBench.SUMMARY, BatchPlanBench::run),
             new Benchmark("batch-e2e", BatchEndToEnd.SUMMARY, BatchEndToEnd::run),
             new Benchmark("realtime-interrupt", RealtimeInterruptBench.SUMMARY, RealtimeInterruptBench::run),
-            new Benchmark("realtime-token", RealtimeTokenBench.SUMMARY, RealtimeTokenBench::run));
+            new Benchmark("realtime-token", RealtimeTokenBench.SUMMARY, RealtimeTokenBench::run),
+            new Benchmark("schema-scale", SchemaScaleBench.SUMMARY, SchemaScaleBench::run));
 
     private Main() {}
 

@@ -1,9 +1,12 @@
 package dev.keel.cli;
 
 import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.ItemState;
+import dev.keel.batch.ledger.RunBusyException;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.ledger.WorkerIdentity;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
@@ -12,14 +15,15 @@ import dev.keel.batch.plan.RunIds;
 import dev.keel.batch.report.ReplayBuilder;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
+import dev.keel.batch.report.SandboxMark;
 import dev.keel.batch.run.BatchRunner;
+import dev.keel.batch.run.LeaseKeeper;
 import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
 import dev.keel.batch.run.RunConfig;
 import dev.keel.batch.run.RunOutcome;
 import dev.keel.core.json.Json;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
@@ -58,7 +62,8 @@ import picocli.CommandLine.Spec;
             BatchCommand.Replay.class,
             BatchCommand.Report.class,
             BatchCommand.Cancel.class,
-            BatchCommand.Worker.class
+            BatchCommand.Worker.class,
+            BatchRunsCommand.class
         })
 final class BatchCommand implements Runnable {
 
@@ -124,6 +129,30 @@ final class BatchCommand implements Runnable {
                 description =
                         "Alert when final failures / input exceed this fraction, 0..1 (default: ${DEFAULT-VALUE}).")
         double alertThreshold = 0.03;
+
+        @Option(
+                names = "--give-up-after",
+                paramLabel = "DURATION",
+                description = "Stop waiting for an upstream that cannot be reached after this long without getting"
+                        + " through (exit 3; the run stays resumable; collect never waits). Default: ${DEFAULT-VALUE}.")
+        String giveUpAfter = "10m";
+
+        /** @throws IllegalArgumentException for a duration that is malformed or not positive, naming the option */
+        Duration giveUpAfter() {
+            Duration d = UpstreamOptions.duration("--give-up-after", giveUpAfter);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException("--give-up-after must be positive, was '" + giveUpAfter + "'");
+            }
+            return d;
+        }
+
+        @Option(
+                names = "--lease",
+                paramLabel = "DURATION",
+                description = "How long this process owns the run and a chunk it works on before another may take"
+                        + " them over; renewed every third of it while a call is in flight, at least"
+                        + " --per-call-timeout (default: 2m; 60s for worker).")
+        String lease;
 
         RunConfig config(boolean sandbox, String worker, Duration lease) {
             String poll = pollInterval != null ? pollInterval : sandbox ? "200ms" : "30s";
@@ -214,6 +243,7 @@ final class BatchCommand implements Runnable {
             if (plan.newRun) {
                 runId = runId + "-" + Long.toString(System.currentTimeMillis(), 36);
             }
+            claimRun(s, runId);
             var existing = s.ledger.run(runId);
             if (existing.isPresent()) {
                 err().println("keel: resuming run " + runId + " of " + file
@@ -228,6 +258,9 @@ final class BatchCommand implements Runnable {
             printPlan(r, dir, plan.skipInvalid);
             return r.accepted() ? s.ledger.run(runId).orElseThrow() : null;
         }
+
+        /** Claims {@code runId} for this process before it is planned or driven; only driving commands do. */
+        void claimRun(BatchSession s, String runId) {}
 
         /** Whether and for which upstream a plan reuses earlier answers; none for commands that call no upstream. */
         RequestReuse reuse(PlanOptions plan) {
@@ -310,9 +343,9 @@ final class BatchCommand implements Runnable {
             RunReport r = new Reports(s.ledger)
                     .report(runId, drive == null ? null : drive.dailyCap, drive == null ? 0.03 : drive.alertThreshold);
             if (batch.format == BatchOptions.Format.json) {
-                out().println(Json.write(r.toJson()));
+                out().println(Json.write(SandboxMark.json(s.ledger, runId, BatchJson.report(r))));
             } else {
-                out().print(r.toText());
+                out().print(SandboxMark.text(s.ledger, runId, r.toText()));
             }
             out().flush();
         }
@@ -326,15 +359,43 @@ final class BatchCommand implements Runnable {
         @ArgGroup(exclusive = false, heading = "Driving%n")
         DriveOptions drive = new DriveOptions();
 
-        /** A runner for this process alone (the fixed worker id lets a rerun take its chunks back at once). */
+        /** Who this command is in the ledger's leases: host, pid and a fresh nonce. */
+        final WorkerIdentity me = WorkerIdentity.current(new SplittableRandom());
+
+        /** A runner for this process; its leases are this command's own (see {@link WorkerIdentity}). */
         BatchRunner localRunner(BatchSession s, ProgressListener listener) {
-            return s.runner(
+            Duration giveUp = drive.giveUpAfter();
+            Duration lease = lease();
+            BatchRunner runner = s.runner(
                     upstream,
                     env,
                     err(),
-                    sandbox -> drive.config(sandbox, "local", Duration.ofMinutes(2)),
+                    sandbox -> drive.config(sandbox, me.id(), lease),
                     drive.policy(),
-                    listener);
+                    guarded(s, listener),
+                    giveUp);
+            return runner;
+        }
+
+        String defaultLease() {
+            return "2m";
+        }
+
+        /** --lease, refused when a single call can outlast it. */
+        Duration lease() {
+            Duration lease = UpstreamOptions.duration("--lease", drive.lease != null ? drive.lease : defaultLease());
+            LeaseKeeper.requireOutlives(lease, UpstreamOptions.duration("--per-call-timeout", upstream.perCallTimeout));
+            return lease;
+        }
+
+        @Override
+        void claimRun(BatchSession s, String runId) {
+            s.claim(runId, me, spec.name(), lease());
+        }
+
+        /** {@code listener}, stopping the command if another process takes the run over. */
+        ProgressListener guarded(BatchSession s, ProgressListener listener) {
+            return s.keeper() == null ? listener : s.keeper().guard(listener);
         }
 
         @Override
@@ -362,20 +423,32 @@ final class BatchCommand implements Runnable {
             description = {
                 "Plan FILE (or resume its run), submit every chunk, poll, collect, replay, export and " + "report.",
                 "Exit 0 all ok, 1 some items ended in the manual queue, 2 invalid input, 3 upstream "
-                        + "unavailable, 4 a cost ceiling held items back."
+                        + "unavailable, 4 a cost ceiling held items back, 5 another live process drives this run "
+                        + "(nothing was submitted; the message names it)."
             })
     static final class Run extends FileDriving {
+        @Mixin
+        TracingOptions tracing;
+
+        @Mixin
+        LogOptions logs;
 
         @Override
         public Integer call() throws InterruptedException {
+            logs.apply(env);
             quietOnTerminal();
             try (var s = BatchSession.open(batch)) {
                 RunRecord run = planOrResume(s, file, plan);
                 if (run == null) {
                     return ExitCodes.BAD_INPUT;
                 }
+                s.tracing = tracing.open(env, "keel-batch");
                 BatchRunner runner = localRunner(s, progress());
-                return conclude(s, runner.drive(run.runId()), run, drive);
+                s.bindUpstream(run.runId());
+                s.sweep(run.runId(), me);
+                RunOutcome outcome = runner.drive(run.runId());
+                s.sweep(run.runId(), me);
+                return conclude(s, outcome, run, drive);
             }
         }
     }
@@ -385,9 +458,9 @@ final class BatchCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Plan FILE (or resume its run) and submit its chunks without waiting for results.",
-                "Follow up with 'keel batch collect' (or 'keel batch run FILE'). Against the embedded "
-                        + "emulator the batches end with the command, so point --base-url at 'keel emulator' for "
-                        + "multi-step flows."
+                "Follow up with 'keel batch collect' (or 'keel batch run FILE'); the embedded emulator keeps "
+                        + "its files and batches in .keel/sandbox, so this works without a key too. Exit 3 when "
+                        + "nothing could be submitted."
             })
     static final class Submit extends FileDriving {
 
@@ -399,8 +472,20 @@ final class BatchCommand implements Runnable {
                     return ExitCodes.BAD_INPUT;
                 }
                 s.ledger.releaseHolds(run.runId());
-                BatchRunner runner = localRunner(s, ProgressListener.NONE);
-                while (s.ledger.chunks(run.runId()).stream()
+                var waits = new ArrayList<String>();
+                BatchRunner runner = localRunner(s, new ProgressListener() {
+                    @Override
+                    public void progress(dev.keel.batch.run.RunProgress p) {}
+
+                    @Override
+                    public void waiting(String line) {
+                        waits.add(line);
+                    }
+                });
+                s.bindUpstream(run.runId());
+                s.sweep(run.runId(), me);
+                while (held(s)
+                        && s.ledger.chunks(run.runId()).stream()
                                 .anyMatch(c -> c.state() != dev.keel.batch.ledger.ChunkState.SUBMITTED
                                         && c.state().open()
                                         && c.holdReason() == null)
@@ -408,6 +493,13 @@ final class BatchCommand implements Runnable {
                     // each step uploads or creates one chunk
                 }
                 printStatus(s, run.runId(), out(), batch.format);
+                if (SubmitCheck.nothingSubmitted(s.ledger, run.runId())) {
+                    err().println("keel: nothing was submitted"
+                            + (waits.isEmpty() ? "" : " (" + waits.get(waits.size() - 1) + ")")
+                            + "; every chunk stays in the ledger: rerun the same command when the upstream is back");
+                    err().flush();
+                    return ExitCodes.UPSTREAM_UNAVAILABLE;
+                }
                 return s.ledger.chunks(run.runId()).stream().anyMatch(c -> c.holdReason() != null)
                         ? ExitCodes.COST_CEILING
                         : ExitCodes.OK;
@@ -415,32 +507,42 @@ final class BatchCommand implements Runnable {
         }
     }
 
+    /** True while this process still drives its run. @throws RunBusyException once another took it over */
+    static boolean held(BatchSession s) {
+        s.keeper().checkHeld();
+        return true;
+    }
+
+    /** The process driving {@code runId} now, if any. */
+    static java.util.Optional<dev.keel.batch.ledger.ClaimHolder> driver(BatchSession s, String runId) {
+        return new dev.keel.batch.ledger.RunClaims(s.ledger, dev.keel.batch.ledger.RunClaims.SYSTEM_PIDS).holder(runId);
+    }
+
     static void printStatus(BatchSession s, String runId, PrintWriter out, BatchOptions.Format format) {
         RunRecord run = s.ledger.run(runId).orElseThrow();
         Map<ItemState, Long> counts = s.ledger.itemCounts(runId);
         List<ChunkRecord> chunks = s.ledger.chunks(runId);
         if (format == BatchOptions.Format.json) {
-            var j = Json.object().put("run_id", runId).put("state", run.state()).put("input_file", run.inputFile());
-            var items = j.putObject("items");
-            counts.forEach((k, v) -> items.put(k.name().toLowerCase(Locale.ROOT), v));
-            var arr = j.putArray("chunks");
-            for (ChunkRecord c : chunks) {
-                var o = arr.addObject()
-                        .put("chunk", c.chunkNo())
-                        .put("round", c.round())
-                        .put("items", c.items())
-                        .put("model", c.model())
-                        .put("state", c.state().name().toLowerCase(Locale.ROOT))
-                        .put("batch_id", c.batchId())
-                        .put("batch_status", c.batchStatus());
-                if (c.holdReason() != null) {
-                    o.put("held", c.holdReason());
-                }
-            }
-            out.println(Json.write(j));
+            ObjectNode j = BatchJson.status(run, counts, chunks);
+            driver(s, runId)
+                    .ifPresent(h -> j.putObject("driven_by")
+                            .put("worker", h.owner())
+                            .put("host", h.host())
+                            .put("pid", h.pid())
+                            .put("command", h.command())
+                            .put(
+                                    "since",
+                                    java.time.Instant.ofEpochMilli(h.since()).toString())
+                            .put(
+                                    "lease_until",
+                                    java.time.Instant.ofEpochMilli(h.leaseUntil())
+                                            .toString()));
+            out.println(Json.write(SandboxMark.json(s.ledger, runId, j)));
         } else {
+            out.print(SandboxMark.text(s.ledger, runId, ""));
             out.printf(Locale.ROOT, "run %s (%s) — %s%n", runId, run.state().toLowerCase(Locale.ROOT), run.inputFile());
             out.printf(Locale.ROOT, "items: %s%n", counts.toString().toLowerCase(Locale.ROOT));
+            driver(s, runId).ifPresent(h -> out.printf(Locale.ROOT, "driven by %s%n", h.describe()));
             for (ChunkRecord c : chunks) {
                 out.printf(
                         Locale.ROOT,
@@ -490,10 +592,13 @@ final class BatchCommand implements Runnable {
         public Integer call() {
             try (var s = BatchSession.open(batch)) {
                 RunRecord run = s.run(runId);
+                claimRun(s, run.runId());
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
                 BatchRunner runner = localRunner(s, ProgressListener.NONE);
+                s.bindUpstream(run.runId());
+                s.sweep(run.runId(), me);
                 int budget = 10_000;
-                while (budget-- > 0 && runner.step(run.runId())) {
+                while (budget-- > 0 && held(s) && runner.step(run.runId())) {
                     // each step advances one due chunk; polled chunks come due again only after --poll-interval
                 }
                 printStatus(s, run.runId(), out(), batch.format);
@@ -619,7 +724,10 @@ final class BatchCommand implements Runnable {
                     reports.export(id, export);
                 }
                 RunReport r = reports.report(id, dailyCap, alertThreshold);
-                out().print(batch.format == BatchOptions.Format.json ? Json.write(r.toJson()) + "\n" : r.toText());
+                out().print(
+                                batch.format == BatchOptions.Format.json
+                                        ? Json.write(SandboxMark.json(s.ledger, id, BatchJson.report(r))) + "\n"
+                                        : SandboxMark.text(s.ledger, id, r.toText()));
                 out().flush();
                 return r.alert() ? ExitCodes.JOB_FAILURES : ExitCodes.OK;
             }
@@ -644,10 +752,23 @@ final class BatchCommand implements Runnable {
             try (var s = BatchSession.open(batch)) {
                 RunRecord run = s.run(runId);
                 s.ledger.requestCancel(run.runId());
+                try {
+                    claimRun(s, run.runId());
+                } catch (RunBusyException busy) {
+                    err().println("keel: cancel requested; " + busy.holder().describe() + " drives run " + run.runId()
+                            + ": it stops submitting, cancels its running batches and routes the rest to the manual"
+                            + " queue ('keel batch status --run " + run.runId() + "' shows when it is done)");
+                    err().flush();
+                    return ExitCodes.OK;
+                }
                 s.ledger.releaseHolds(run.runId());
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
                 BatchRunner runner = localRunner(s, progress());
-                return conclude(s, runner.drive(run.runId()), run, drive);
+                s.bindUpstream(run.runId());
+                s.sweep(run.runId(), me);
+                RunOutcome outcome = runner.drive(run.runId());
+                s.sweep(run.runId(), me);
+                return conclude(s, outcome, run, drive);
             }
         }
     }
@@ -663,27 +784,32 @@ final class BatchCommand implements Runnable {
             })
     static final class Worker extends Driving {
 
-        @Option(
-                names = "--lease",
-                paramLabel = "DURATION",
-                description = "How long a worker owns a chunk it works on (default: ${DEFAULT-VALUE}).")
-        String lease = "60s";
+        @Override
+        String defaultLease() {
+            return "60s";
+        }
 
         @Override
         public Integer call() throws InterruptedException {
             try (var s = BatchSession.open(batch)) {
-                String id = ManagementFactory.getRuntimeMXBean().getName() + "-"
-                        + UUID.randomUUID().toString().substring(0, 8);
+                Duration giveUp = drive.giveUpAfter();
+                Duration lease = lease();
+                s.keepLeases(me, lease);
                 BatchRunner runner = s.runner(
                         upstream,
                         env,
                         err(),
-                        sandbox -> drive.config(sandbox, id, UpstreamOptions.duration("--lease", lease)),
+                        sandbox -> drive.config(sandbox, me.id(), lease),
                         drive.policy(),
-                        p -> {});
-                err().println("keel: worker " + id + " on " + s.ledger.database());
+                        p -> {},
+                        giveUp);
+                err().println("keel: worker " + me.id() + " on " + s.ledger.database());
                 err().flush();
+                List<String> swept =
+                        s.ledger.activeRuns().stream().map(RunRecord::runId).toList();
+                swept.forEach(r -> s.sweep(r, me));
                 runner.work();
+                swept.forEach(r -> s.sweep(r, me));
                 for (RunRecord r : s.ledger.activeRuns()) {
                     err().println("keel: run " + r.runId() + " still has held chunks");
                 }

@@ -2,8 +2,14 @@ package dev.keel.cli;
 
 import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.OrphanRecord;
+import dev.keel.batch.ledger.RunClaims;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.ledger.RunUpstream;
+import dev.keel.batch.ledger.WorkerIdentity;
 import dev.keel.batch.run.BatchRunner;
+import dev.keel.batch.run.LeaseKeeper;
+import dev.keel.batch.run.OrphanSweeper;
 import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
 import dev.keel.batch.run.RunConfig;
@@ -15,6 +21,8 @@ import dev.keel.core.policy.Sleeper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,15 +37,22 @@ final class BatchSession implements AutoCloseable {
     private UpstreamOptions.Upstream upstream;
     private KeelClient client;
     private KeelClient createClient;
+    private LeaseKeeper keeper;
 
-    private BatchSession(Ledger ledger, PriceTable prices) {
+    /** Traces of the upstream calls, when switched on (closed last). */
+    TracingOptions.Tracing tracing;
+
+    private final String dbUrl;
+
+    private BatchSession(Ledger ledger, PriceTable prices, String dbUrl) {
         this.ledger = ledger;
         this.prices = prices;
+        this.dbUrl = dbUrl;
     }
 
     static BatchSession open(BatchOptions o) {
         PriceTable prices = o.prices == null ? PriceTable.builtIn() : PriceTable.load(o.prices);
-        return new BatchSession(new Ledger(Database.open(o.db)), prices);
+        return new BatchSession(new Ledger(Database.open(o.db)), prices, o.db);
     }
 
     /** Connects upstream (the embedded emulator in sandbox mode) and builds a runner. */
@@ -48,18 +63,122 @@ final class BatchSession implements AutoCloseable {
             java.util.function.Function<Boolean, RunConfig> configFor,
             ReplayPolicy policy,
             ProgressListener progress) {
+        return runner(options, env, err, configFor, policy, progress, DEFAULT_GIVE_UP);
+    }
+
+    /** {@link #runner} that gives up after {@code giveUpAfter} without getting through to the upstream. */
+    BatchRunner runner(
+            UpstreamOptions options,
+            Map<String, String> env,
+            PrintWriter err,
+            java.util.function.Function<Boolean, RunConfig> configFor,
+            ReplayPolicy policy,
+            ProgressListener progress,
+            java.time.Duration giveUpAfter) {
+        options.sandboxData = sandboxDir(dbUrl);
         upstream = options.resolve(env, err);
         RunConfig config = configFor.apply(upstream.mode() == UpstreamOptions.Mode.SANDBOX);
         var base =
                 upstream.config().toBuilder().trafficClass(TrafficClass.BATCH).build();
-        client = KeelClient.builder(base).build();
+        client = TracingOptions.installed(tracing, KeelClient.builder(base), base)
+                .build();
         var once = base.toBuilder()
                 .retry(new RetryPolicyConfig(
                         1, base.retry().backoff(), base.retry().minAttemptTime()))
                 .build();
-        createClient = KeelClient.builder(once).build();
+        createClient = TracingOptions.installed(tracing, KeelClient.builder(once), once)
+                .build();
         return new BatchRunner(
-                ledger, client, createClient, prices, policy, config, Clock.systemUTC(), Sleeper.SYSTEM, progress);
+                ledger,
+                client,
+                createClient,
+                prices,
+                policy,
+                config,
+                Clock.systemUTC(),
+                Sleeper.SYSTEM,
+                progress,
+                giveUpAfter);
+    }
+
+    /** The default of {@code --give-up-after}. */
+    static final java.time.Duration DEFAULT_GIVE_UP = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Where the embedded emulator keeps its files and batches: {@code sandbox/} next to a SQLite
+     * ledger (so {@code .keel/sandbox} by default), else {@code .keel/sandbox}.
+     */
+    static Path sandboxDir(String dbUrl) {
+        if (dbUrl != null && dbUrl.startsWith("jdbc:sqlite:")) {
+            String path = dbUrl.substring("jdbc:sqlite:".length());
+            int q = path.indexOf('?');
+            Path file = Path.of(q < 0 ? path : path.substring(0, q)).toAbsolutePath();
+            return file.getParent().resolve("sandbox");
+        }
+        return Path.of(".keel", "sandbox").toAbsolutePath();
+    }
+
+    /**
+     * Records this session's upstream for {@code runId} in the ledger.
+     *
+     * @throws IllegalArgumentException when the run was started against the sandbox and this
+     *     session talks to a real upstream, or the reverse
+     */
+    void bindUpstream(String runId) {
+        if (upstream != null) {
+            RunUpstream.bind(ledger, runId, upstream.label());
+        }
+    }
+
+    /**
+     * Claims {@code runId} for this process (see {@link RunClaims}) and keeps its leases renewed until
+     * the session closes.
+     *
+     * @throws dev.keel.batch.ledger.RunBusyException when another live process drives the run
+     */
+    void claim(String runId, WorkerIdentity me, String command, Duration lease) {
+        keeper = LeaseKeeper.claim(
+                new RunClaims(ledger, RunClaims.SYSTEM_PIDS),
+                runId,
+                me,
+                command,
+                lease,
+                Clock.systemUTC(),
+                Sleeper.SYSTEM);
+    }
+
+    /** Keeps the chunk leases of a worker that claims no run renewed until the session closes. */
+    void keepLeases(WorkerIdentity me, Duration lease) {
+        keeper = new LeaseKeeper(
+                        new RunClaims(ledger, RunClaims.SYSTEM_PIDS),
+                        me.id(),
+                        null,
+                        lease,
+                        Clock.systemUTC(),
+                        Sleeper.SYSTEM)
+                .start();
+    }
+
+    /** The keeper of this session's leases, or null before {@link #claim}/{@link #keepLeases}. */
+    LeaseKeeper keeper() {
+        return keeper;
+    }
+
+    /** Cancels or adopts {@code runId}'s orphan batches upstream (needs {@link #runner} first). */
+    List<OrphanRecord> sweep(String runId, WorkerIdentity me) {
+        try {
+            return new OrphanSweeper(ledger, client, me.id(), Clock.systemUTC()).sweep(runId);
+        } catch (dev.keel.core.error.KeelException e) {
+            if (!e.kind().retryable()) {
+                throw e;
+            }
+            org.slf4j.LoggerFactory.getLogger(BatchSession.class)
+                    .warn(
+                            "run={}: the orphan sweep could not list batches ({}); it runs again at the next start",
+                            runId,
+                            e.getMessage());
+            return List.of();
+        }
     }
 
     boolean sandbox() {
@@ -74,8 +193,8 @@ final class BatchSession implements AutoCloseable {
     RunRecord run(String runId) {
         if (runId != null) {
             return ledger.run(runId)
-                    .orElseThrow(() -> new IllegalArgumentException(
-                            "no run '" + runId + "' in " + ledger.database() + "; list runs with 'keel batch status'"));
+                    .orElseThrow(() -> new IllegalArgumentException("no run '" + runId + "' in " + ledger.database()
+                            + "; list the runs with 'keel batch runs' (same --db)"));
         }
         return ledger.latestRun()
                 .orElseThrow(() -> new IllegalArgumentException("the ledger " + ledger.database()
@@ -88,6 +207,9 @@ final class BatchSession implements AutoCloseable {
 
     @Override
     public void close() {
+        if (keeper != null) {
+            keeper.close();
+        }
         if (client != null) {
             client.close();
         }
@@ -96,6 +218,9 @@ final class BatchSession implements AutoCloseable {
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (tracing != null) {
+            tracing.close();
         }
     }
 }

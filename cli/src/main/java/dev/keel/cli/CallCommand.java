@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Send one Responses call through keel's full pipeline (budgets, in-flight limit, pooled connections).",
-            "Any OpenAI-compatible --base-url works: https negotiates h2, http speaks HTTP/1.1 (--h2c for cleartext HTTP/2).",
+            "Any OpenAI-compatible --base-url works: https negotiates h2; plain http speaks HTTP/1.1, or HTTP/2 with --h2c.",
             "Prints the output text, then one line: attempts, status, protocol, request id and phase timings.",
             "With no OPENAI_API_KEY and no --base-url it runs against the embedded emulator and says so."
         })
@@ -32,11 +32,25 @@ final class CallCommand implements Callable<Integer> {
     @Mixin
     UpstreamOptions upstream;
 
+    @Mixin
+    PricesOption prices;
+
+    @Mixin
+    FormatOption format;
+
+    @Mixin
+    TracingOptions tracing;
+
+    @Mixin
+    LogOptions logs;
+
     /** The environment the upstream is read from; tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
+    private static final String DEFAULT_MODEL = "gpt-4.1-mini";
+
     @Option(names = "--model", description = "Model (default: ${DEFAULT-VALUE}).")
-    String model = "gpt-4.1-mini";
+    String model = DEFAULT_MODEL;
 
     @Option(names = "--instructions", description = "System instructions.")
     String instructions;
@@ -50,9 +64,29 @@ final class CallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
+        logs.apply(env);
+        var priceTable = prices.table();
         try (var up = upstream.resolve(env, spec.commandLine().getErr());
-                var client = KeelClient.builder(up.config()).build()) {
-            KeelResponse response = client.responses().create(request(), CallOptions.defaults());
+                var traces = tracing.open(env, "keel");
+                var client = TracingOptions.installed(
+                                traces, KeelClient.builder(up.config()).priceTable(priceTable), up.config())
+                        .build()) {
+            KeelResponse response;
+            try {
+                response = client.responses().create(request(), CallOptions.defaults());
+            } catch (dev.keel.core.error.KeelException e) {
+                if ("model_not_found".equals(e.errorCode())) {
+                    throw new IllegalArgumentException(
+                            e.getMessage() + "; choose a model the upstream serves with" + " --model (default "
+                                    + DEFAULT_MODEL + ")",
+                            e);
+                }
+                throw e;
+            }
+            if (format.json()) {
+                CliJson.print(out, CallJson.of(model, outputText(response.json()), response, priceTable));
+                return ExitCodes.OK;
+            }
             out.println(outputText(response.json()));
             out.println(response.summary());
             out.flush();

@@ -56,6 +56,9 @@ final class DoctorCommand implements Runnable {
                 description = "Another layer, in order after the named ones (repeatable).")
         List<String> layers = new ArrayList<>();
 
+        @picocli.CommandLine.Mixin
+        FormatOption format;
+
         @Override
         public Integer call() {
             List<TimeoutChain.Layer> chain = chain();
@@ -65,6 +68,10 @@ final class DoctorCommand implements Runnable {
             }
             var out = spec.commandLine().getOut();
             var findings = TimeoutChain.check(chain);
+            if (format.json()) {
+                CliJson.print(out, DoctorJson.timeouts(chain, findings));
+                return findings.isEmpty() ? ExitCodes.OK : ExitCodes.JOB_FAILURES;
+            }
             findings.forEach(f -> out.println("FAIL " + f.message()));
             if (findings.isEmpty()) {
                 out.println("OK "

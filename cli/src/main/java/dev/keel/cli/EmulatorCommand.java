@@ -63,6 +63,13 @@ final class EmulatorCommand implements Callable<Integer> {
             })
     List<String> faults = new ArrayList<>();
 
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Keep files and batches in DIR (written atomically, loaded again at start), so they"
+                    + " outlive the process as the API's do (default: memory only).")
+    Path dataDir;
+
     @Option(names = "--seed", description = "Seed for probabilistic faults (default: the file's, else 0).")
     Long seed;
 
@@ -157,6 +164,20 @@ final class EmulatorCommand implements Callable<Integer> {
                 option + " '" + value + "' must be a positive size in bytes, optionally with k, m or g, e.g. 512m");
     }
 
+    /** One half of {@code --rate-limit RPM:TPM}, a whole number >= 1, named in the error. */
+    static long perMinute(String rateLimit, String what, String part) {
+        try {
+            long n = Long.parseLong(part.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--rate-limit '" + rateLimit + "': " + what + " '" + part.strip()
+                + "' must be a whole number >= 1; give RPM:TPM, e.g. 60:100000");
+    }
+
     private static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -182,7 +203,8 @@ final class EmulatorCommand implements Callable<Integer> {
                         .withMaxSessionDuration(UpstreamOptions.duration("--realtime-max-session", realtimeMaxSession)))
                 .faults(plan)
                 .models(dev.keel.emulator.Models.ofDefaults().with(models))
-                .lenient(lenient);
+                .lenient(lenient)
+                .dataDir(dataDir);
         if (storageBudget != null) {
             b.storageBudgetBytes(bytes("--storage-budget", storageBudget));
         }
@@ -191,7 +213,9 @@ final class EmulatorCommand implements Callable<Integer> {
             if (parts.length != 2) {
                 throw new IllegalArgumentException("--rate-limit '" + rateLimit + "' must be RPM:TPM, e.g. 60:100000");
             }
-            b.rateLimits(RateLimits.enforced(Long.parseLong(parts[0].strip()), Long.parseLong(parts[1].strip())));
+            b.rateLimits(RateLimits.enforced(
+                    perMinute(rateLimit, "requests per minute", parts[0]),
+                    perMinute(rateLimit, "tokens per minute", parts[1])));
         }
         return b.build();
     }

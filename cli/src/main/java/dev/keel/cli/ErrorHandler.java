@@ -31,10 +31,16 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         return exitCode(ex);
     }
 
-    /** Bad input → 2; the upstream unreachable, overloaded or out of budget → 3; anything else → 1. */
+    /**
+     * Bad input → 2; the upstream unreachable, overloaded or out of budget → 3; a batch run another
+     * process drives → 5; anything else → 1.
+     */
     static int exitCode(Exception ex) {
         if (ex instanceof IllegalArgumentException) {
             return ExitCodes.BAD_INPUT;
+        }
+        if (ex instanceof dev.keel.batch.ledger.RunBusyException) {
+            return ExitCodes.RUN_BUSY;
         }
         if (ex instanceof dev.keel.core.error.KeelException k) {
             return switch (k.kind()) {

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
  * The {@code keel} command: production rails for calling the OpenAI API from the JVM.
  *
  * <p>Exit codes, shared by every subcommand: 0 ok; 1 the job finished with failures; 2 bad usage or
- * input; 3 upstream unavailable; 4 a cost ceiling was reached; 130 interrupted.
+ * input; 3 upstream unavailable; 4 a cost ceiling was reached; 5 another process drives the batch run;
+ * 130 interrupted.
  */
 @Command(
         name = "keel",
@@ -33,6 +34,7 @@ import picocli.CommandLine.Command;
             "  2  bad usage or input",
             "  3  upstream unavailable",
             "  4  a cost ceiling was reached",
+            "  5  another process drives the batch run (nothing was submitted)",
             "130  interrupted",
             "",
             "Run 'keel help COMMAND' for a command's options."

@@ -6,7 +6,8 @@ import java.io.PrintWriter;
 
 /**
  * Shows a run's progress: a bar redrawn in place on a terminal, a log line per change otherwise (at
- * most one every few seconds, and always the last).
+ * most one every few seconds, and always the last); and, on both, a line for each wait on an
+ * upstream that cannot be reached.
  */
 final class ProgressPrinter implements ProgressListener {
 
@@ -20,6 +21,16 @@ final class ProgressPrinter implements ProgressListener {
     ProgressPrinter(PrintWriter err, boolean terminal) {
         this.err = err;
         this.terminal = terminal;
+    }
+
+    /**
+     * Says what the run waits for, on its own line (on a terminal the bar is cleared first and
+     * redrawn by the next progress), so a run that cannot reach its upstream never looks frozen.
+     */
+    @Override
+    public void waiting(String line) {
+        err.println((terminal ? "\r\033[K" : "") + "keel: " + line);
+        err.flush();
     }
 
     @Override

@@ -63,21 +63,28 @@ final class SchemaCommand implements Runnable {
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "Schema files.")
         List<Path> files;
 
+        @picocli.CommandLine.Mixin
+        FormatOption format;
+
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
+            if (format.json()) {
+                var doc = SchemaJson.lint(files, SchemaCommand::read);
+                CliJson.print(out, doc);
+                return SchemaJson.exit(doc);
+            }
             int errors = 0;
             int warnings = 0;
             for (Path f : files) {
-                List<LintFinding> findings = SchemaLint.lint(read(f));
+                SchemaLint.Report report = SchemaLint.report(read(f));
+                List<LintFinding> findings = report.findings();
                 for (LintFinding finding : findings) {
                     out.println(f + ": " + finding);
-                    if (finding.severity() == dev.keel.structured.schema.LintRule.Severity.ERROR) {
-                        errors++;
-                    } else {
-                        warnings++;
-                    }
                 }
+                errors += report.count(dev.keel.structured.schema.LintRule.Severity.ERROR);
+                warnings += report.count(dev.keel.structured.schema.LintRule.Severity.WARNING);
+                report.notes().forEach(n -> out.println(f + ": note: " + n));
             }
             out.println((errors == 0 ? "OK" : "FAIL") + " " + files.size() + " file(s): " + errors + " error(s), "
                     + warnings + " warning(s)");
@@ -96,7 +103,8 @@ final class SchemaCommand implements Runnable {
                         + "FIELD_ADDED, NULLABILITY_CHANGED, ...; the risk is for consumers (code reading outputs of "
                         + "NEW) and for in-flight outputs of OLD. Each breaking change comes with an output that one "
                         + "version accepts and the other rejects. Exit 0 when nothing breaks, 1 on a breaking "
-                        + "change, 2 when a file cannot be read."
+                        + "change, 2 when a file cannot be read, the schemas cannot be compared or one is beyond the "
+                        + "API's limits."
             })
     static final class Diff implements Callable<Integer> {
         @Spec
@@ -108,23 +116,33 @@ final class SchemaCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "NEW", description = "The schema version to roll out.")
         Path newFile;
 
+        @picocli.CommandLine.Mixin
+        FormatOption format;
+
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
-            List<SchemaChange> changes = SchemaDiff.diff(read(oldFile), read(newFile));
+            if (format.json()) {
+                var doc = SchemaJson.diff(oldFile, newFile, SchemaCommand::read);
+                CliJson.print(out, doc);
+                return SchemaJson.exit(doc);
+            }
+            SchemaDiff.Report report = SchemaDiff.report(read(oldFile), read(newFile));
+            List<SchemaChange> changes = report.changes();
             for (SchemaChange c : changes) {
                 out.println(c);
                 if (c.breaking()) {
-                    out.println("  example "
-                            + (c.counterexample() == null
-                                    ? "none found: review this change by hand"
-                                    : c.counterexample().toString()));
+                    out.println("  example " + c.example());
                 }
             }
+            report.notes().forEach(n -> out.println("note: " + n));
             long breaking = changes.stream().filter(SchemaChange::breaking).count();
             out.println(
                     (breaking == 0 ? "OK " : "BREAKING ") + changes.size() + " change(s), " + breaking + " breaking");
             out.flush();
+            if (report.beyondLimits()) {
+                return ExitCodes.BAD_INPUT; // the API refuses such a schema: the diff is for reading only
+            }
             return breaking == 0 ? ExitCodes.OK : ExitCodes.JOB_FAILURES;
         }
     }
@@ -147,6 +165,9 @@ final class SchemaCommand implements Runnable {
         @Parameters(paramLabel = "DIR", description = "The corpus folder.")
         Path dir;
 
+        @picocli.CommandLine.Mixin
+        FormatOption format;
+
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
@@ -154,6 +175,11 @@ final class SchemaCommand implements Runnable {
             var registry = SchemaRegistry.load(corpus.schemas());
             var decoder = StructuredDecoder.forJson(registry, corpus.schema(), corpus.defaults());
             var report = CorpusReplay.replay(corpus, decoder);
+            if (format.json()) {
+                var doc = SchemaJson.replayCorpus(corpus, report);
+                CliJson.print(out, doc);
+                return SchemaJson.exit(doc);
+            }
             for (var row : report.rows()) {
                 String verdict = row.expected() == null
                         ? "UNLISTED"

@@ -44,6 +44,15 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     UpstreamOptions upstream;
 
+    @Mixin
+    PricesOption prices;
+
+    @Mixin
+    TracingOptions tracing;
+
+    @Mixin
+    LogOptions logs;
+
     /** The environment the upstream is read from; tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
@@ -93,15 +102,23 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        logs.apply(env);
         requireIfNamed("--config", configFile);
         requireIfNamed("--schemas", schemas);
+        var priceTable = prices.table();
         var settings = new SidecarServer.Settings(
                 host, port, UpstreamOptions.duration("--body-timeout", bodyTimeout), 16 * 1024);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var structured = StructuredSection.start(env, configFile, schemas, schema, registry);
         try (var up = upstream.resolve(env, spec.commandLine().getErr());
-                var client =
-                        KeelClient.builder(up.config()).meterRegistry(registry).build()) {
+                var traces = tracing.open(env, "keel-sidecar");
+                var client = TracingOptions.installed(
+                                traces,
+                                KeelClient.builder(up.config())
+                                        .meterRegistry(registry)
+                                        .priceTable(priceTable),
+                                up.config())
+                        .build()) {
             var tokens = RealtimeTokenRoute.service(client, appTokens, tokenRate, registry);
             var readiness = new Readiness(
                     up.config().baseUrl(),

@@ -28,10 +28,9 @@ final class UpstreamOptions {
 
     @Option(
             names = "--h2c",
-            description =
-                    "Speak cleartext HTTP/2 (prior knowledge) to an http:// --base-url known to support it. Without it"
-                            + " http:// URLs get HTTP/1.1, which every OpenAI-compatible server speaks; https:// always"
-                            + " negotiates (h2 preferred).")
+            description = "Speak cleartext HTTP/2 (prior knowledge) to a plain-http --base-url known to support it."
+                    + " Without it plain-http URLs get HTTP/1.1, which every OpenAI-compatible server speaks;"
+                    + " https URLs always negotiate (h2 preferred).")
     boolean h2c;
 
     @Option(
@@ -58,6 +57,12 @@ final class UpstreamOptions {
             description = "Calls in flight at once (default: ${DEFAULT-VALUE}).")
     int inFlight = 64;
 
+    /**
+     * Where the embedded emulator keeps its files and batches (so they outlive the process), or null
+     * to keep them in memory; set by the commands that keep a ledger, not an option.
+     */
+    java.nio.file.Path sandboxData;
+
     /** Which upstream the command ended up using. */
     enum Mode {
         SANDBOX,
@@ -67,6 +72,11 @@ final class UpstreamOptions {
 
     /** A configuration and, in sandbox mode, the emulator behind it (close it when done). */
     record Upstream(KeelClientConfig config, Mode mode, Emulator sandbox) implements AutoCloseable {
+        /** {@code sandbox} for the embedded emulator, else the base URL (as a ledger records it). */
+        String label() {
+            return mode == Mode.SANDBOX ? "sandbox" : config.baseUrl().toString();
+        }
+
         @Override
         public void close() {
             if (sandbox != null) {
@@ -97,6 +107,8 @@ final class UpstreamOptions {
                     Emulator.start(EmulatorConfig.builder()
                             .batchSpeed(3600)
                             .recordCapacity(0)
+                            .dataDir(sandboxData)
+                            .faults(sandboxFaults(env))
                             .build());
             err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl()
                     + " (sandbox: answers are emulated; --no-sandbox forbids this)");
@@ -112,6 +124,32 @@ final class UpstreamOptions {
                 .project(nonBlank(env.get("OPENAI_PROJECT_ID")))
                 .pool(PoolConfig.ofDefaults().withH2c(h2c));
         return new Upstream(tuned(b), target.equals(KeelClientConfig.OPENAI) ? Mode.OPENAI : Mode.CUSTOM, null);
+    }
+
+    /**
+     * Faults for the embedded emulator from {@code KEEL_SANDBOX_FAULTS}: rules in the {@code keel
+     * emulator --fault} form separated by {@code ;} (e.g. {@code POST /v1/batches=batch:partial@0.3}),
+     * seeded with 1; none when unset. For demos and crash drills of the default mode.
+     *
+     * @throws IllegalArgumentException naming the variable and the rule that is wrong
+     */
+    static dev.keel.emulator.fault.FaultPlan sandboxFaults(Map<String, String> env) {
+        String text = nonBlank(env.get("KEEL_SANDBOX_FAULTS"));
+        if (text == null) {
+            return dev.keel.emulator.fault.FaultPlan.NONE;
+        }
+        var rules = new java.util.ArrayList<dev.keel.emulator.fault.FaultRule>();
+        for (String rule : text.split(";")) {
+            if (rule.isBlank()) {
+                continue;
+            }
+            try {
+                rules.add(dev.keel.emulator.fault.FaultRule.parseFlag(rule.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("KEEL_SANDBOX_FAULTS: " + e.getMessage(), e);
+            }
+        }
+        return new dev.keel.emulator.fault.FaultPlan(1, rules);
     }
 
     /** {@code OPENAI_BASE_URL}; empty counts as unset, like an empty key. */

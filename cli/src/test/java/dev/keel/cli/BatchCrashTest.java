@@ -151,7 +151,9 @@ class BatchCrashTest {
                             sha,
                             dir.resolve("runs").resolve(RunIds.forContent(sha)));
             assertThat(plan.accepted()).isTrue();
-            var args = new ArrayList<String>(List.of("worker", "--lease", "2s"));
+            // A lease may not be shorter than one call: a 2 s lease needs a per-call timeout of 2 s at most.
+            var args = new ArrayList<String>(
+                    List.of("worker", "--lease", "2s", "--per-call-timeout", "2s", "--business-timeout", "3s"));
             args.addAll(common(db));
             Path log = dir.resolve("workers.log");
             var procs = new ArrayList<Process>();

@@ -123,6 +123,34 @@ class SchemaCommandTest {
     }
 
     @Test
+    void replayCorpus_formatJson_listsEverySampleWithItsModeAndTheDistribution() {
+        assertThat(run(
+                        "schema",
+                        "replay-corpus",
+                        "--format",
+                        "json",
+                        EXAMPLE.resolve("corpus").toString()))
+                .isZero();
+        var doc = dev.keel.core.json.Json.parse(out.toString());
+        assertThat(doc.path("samples_total").asInt()).isEqualTo(14);
+        assertThat(doc.at("/modes/strict").asInt()).isEqualTo(1);
+        assertThat(doc.at("/modes/compat").asInt()).isEqualTo(8);
+        assertThat(doc.at("/modes/summary").asInt()).isEqualTo(5);
+        assertThat(doc.path("mismatches").asInt()).isZero();
+        assertThat(doc.path("ok").asBoolean()).isTrue();
+        var invalid = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+        doc.path("samples").forEach(r -> {
+            if (r.path("sample").asText().equals("invalid-json.txt")) {
+                invalid.add(r);
+            }
+        });
+        assertThat(invalid).hasSize(1);
+        assertThat(invalid.get(0).path("mode").asText()).isEqualTo("summary");
+        assertThat(invalid.get(0).path("reason").asText()).isEqualTo("invalid_json");
+        assertThat(invalid.get(0).path("matches").asBoolean()).isTrue();
+    }
+
+    @Test
     void replayCorpus_schemaEditedInPlace_exits2TellingToAddANewVersion() throws Exception {
         Path copy = dir.resolve("example");
         for (String rel : new String[] {

@@ -29,6 +29,9 @@ import java.util.Objects;
  * @param models the models the emulator knows; others get {@code 404 model_not_found}
  * @param lenient when true, requests are not checked against the spec's request schemas and any
  *     model is accepted (the old permissive behaviour, for quick experiments); false by default
+ * @param dataDir where files and batches are kept on disk (written atomically, loaded again at
+ *     start) so they outlive the process as the API's do, or null to keep them in memory only (the
+ *     default)
  */
 public record EmulatorConfig(
         String host,
@@ -46,7 +49,8 @@ public record EmulatorConfig(
         RealtimeSettings realtime,
         long storageBudgetBytes,
         Models models,
-        boolean lenient) {
+        boolean lenient,
+        java.nio.file.Path dataDir) {
 
     public static final long MB = 1024L * 1024L;
 
@@ -104,7 +108,8 @@ public record EmulatorConfig(
                 .realtime(realtime)
                 .storageBudgetBytes(storageBudgetBytes)
                 .models(models)
-                .lenient(lenient);
+                .lenient(lenient)
+                .dataDir(dataDir);
     }
 
     /** The default storage budget: a quarter of the heap's maximum ({@code -Xmx}), at least 16 MB. */
@@ -122,7 +127,7 @@ public record EmulatorConfig(
                 + maxBatchFileBytes + ", maxBatchRequests=" + maxBatchRequests + ", realtime=" + realtime
                 + ", storageBudgetBytes=" + storageBudgetBytes + ", models="
                 + models.ids().size() + ", lenient="
-                + lenient + "]";
+                + lenient + ", dataDir=" + dataDir + "]";
     }
 
     /** Builder for {@link EmulatorConfig}; not thread-safe. */
@@ -143,8 +148,14 @@ public record EmulatorConfig(
         private long storageBudgetBytes = defaultStorageBudgetBytes();
         private Models models = Models.ofDefaults();
         private boolean lenient;
+        private java.nio.file.Path dataDir;
 
         private Builder() {}
+
+        public Builder dataDir(java.nio.file.Path v) {
+            dataDir = v;
+            return this;
+        }
 
         public Builder host(String v) {
             host = v;
@@ -244,7 +255,8 @@ public record EmulatorConfig(
                     realtime,
                     storageBudgetBytes,
                     models,
-                    lenient);
+                    lenient,
+                    dataDir);
         }
     }
 }

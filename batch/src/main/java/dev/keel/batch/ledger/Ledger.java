@@ -423,12 +423,14 @@ public final class Ledger {
 
     /** USD a run has committed: estimates of chunks being created or running, real cost of finished ones. */
     public double committed(String runId) {
-        return query(COMMITTED_SQL, rs -> rs.getDouble(1), runId).get(0);
+        return query(COMMITTED_SQL, rs -> rs.getDouble(1), runId, runId).get(0);
     }
 
     /** A run's committed cost: actual for collected chunks, the estimate for those being created or run. */
     private static final String COMMITTED_SQL =
             "SELECT COALESCE(SUM(CASE WHEN state = 'DONE' THEN COALESCE(actual_cost_usd, 0) ELSE est_cost_usd END), 0)"
+                    // orphans the sweep cancelled count too (see Orphans)
+                    + " + (SELECT COALESCE(SUM(cost_usd), 0) FROM keel_batch_orphan WHERE run_id = ?)"
                     + " FROM keel_batch_chunk WHERE run_id = ? AND state IN ('CREATING', 'SUBMITTED', 'DONE')";
 
     /** USD committed on {@code day} (UTC, yyyy-MM-dd) across runs. */
@@ -479,8 +481,8 @@ public final class Ledger {
             updateChunk(c, runId, chunkNo, owner, set("state", "CREATING", "spend_day", day, "intent_at", now));
             if (maxCostUsd != null) {
                 update(c, "UPDATE keel_batch_run SET state = state WHERE run_id = ?", runId);
-                double committed =
-                        query(c, COMMITTED_SQL, rs -> rs.getDouble(1), runId).get(0);
+                double committed = query(c, COMMITTED_SQL, rs -> rs.getDouble(1), runId, runId)
+                        .get(0);
                 if (committed > maxCostUsd) {
                     c.rollback(); // the chunk stays where it was; the caller holds it
                     return new Reservation.OverRunCeiling(committed - estimate);

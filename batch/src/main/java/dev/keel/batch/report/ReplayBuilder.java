@@ -43,8 +43,8 @@ public final class ReplayBuilder {
         Map<String, JsonNode> latest = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         int read = 0;
+        long lineNo = 0;
         try (BufferedReader r = Files.newBufferedReader(failed, StandardCharsets.UTF_8)) {
-            long lineNo = 0;
             for (String line; (line = r.readLine()) != null; ) {
                 lineNo++;
                 if (line.isBlank()) {
@@ -65,6 +65,11 @@ public final class ReplayBuilder {
                     latest.put(j.get("custom_id").asText(), j);
                 }
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(
+                    failed + ":" + firstBadUtf8(failed)
+                            + ": not UTF-8 text; give the failed.jsonl keel batch wrote (UTF-8 JSON Lines)",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + failed + ": " + e.getMessage(), e);
         }
@@ -87,6 +92,46 @@ public final class ReplayBuilder {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }
         return new Result(read, written, notRetryable, usedUp, List.copyOf(problems));
+    }
+
+    /** {@code LINE (byte offset N)} of the first byte of {@code file} that is not UTF-8, read in a second pass. */
+    static String firstBadUtf8(Path file) {
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        var in = java.nio.ByteBuffer.allocate(64 * 1024);
+        var chars = java.nio.CharBuffer.allocate(64 * 1024);
+        long consumed = 0;
+        long line = 1;
+        try (var stream = Files.newInputStream(file)) {
+            byte[] buf = new byte[32 * 1024];
+            boolean eof = false;
+            while (!eof) {
+                int n = stream.read(buf, 0, Math.min(buf.length, in.remaining()));
+                eof = n < 0;
+                if (n > 0) {
+                    in.put(buf, 0, n);
+                }
+                in.flip();
+                int start = in.position();
+                var result = decoder.decode(in, chars, eof);
+                for (int i = start; i < in.position(); i++) {
+                    if (in.get(i) == '\n') {
+                        line++;
+                    }
+                }
+                consumed += in.position() - start;
+                if (result.isError()) {
+                    return line + " (byte offset " + consumed + ")";
+                }
+                chars.clear();
+                in.compact();
+            }
+        } catch (IOException e) {
+            return "?";
+        }
+        return "?";
     }
 
     private static JsonNode parse(String line) {

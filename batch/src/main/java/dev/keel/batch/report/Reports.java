@@ -82,7 +82,8 @@ public final class Reports {
                 p50,
                 max,
                 alertThreshold,
-                counts.get(ItemState.REUSED));
+                counts.get(ItemState.REUSED),
+                new dev.keel.batch.ledger.Orphans(ledger).of(runId));
     }
 
     private List<RunReport.Day> days(String runId) {
@@ -108,7 +109,10 @@ public final class Reports {
         return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate().toString();
     }
 
-    /** Writes {@code results.jsonl}, {@code failed.jsonl} and {@code manual.jsonl} into {@code dir}. */
+    /**
+     * Writes {@code results.jsonl}, {@code failed.jsonl} and {@code manual.jsonl} into {@code dir}
+     * (and {@link SandboxMark#FILE} for a sandbox run).
+     */
     public void export(String runId, Path dir) {
         try {
             Files.createDirectories(dir);
@@ -154,6 +158,7 @@ public final class Reports {
                                         rs.getString(6))),
                         runId);
             }
+            SandboxMark.export(ledger, runId, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write exports to " + dir + ": " + e.getMessage(), e);
         }

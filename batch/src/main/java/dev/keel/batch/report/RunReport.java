@@ -1,6 +1,7 @@
 package dev.keel.batch.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.batch.ledger.OrphanRecord;
 import dev.keel.core.json.Json;
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +33,10 @@ public record RunReport(
         long latencyP50Ms,
         long latencyMaxMs,
         double alertThreshold,
-        long reused) {
+        long reused,
+        List<OrphanRecord> orphans) {
 
-    /** A report without reused items (every item of the run was submitted). */
+    /** A report without reused items (every item of the run was submitted) and without orphans. */
     public RunReport(
             String runId,
             String state,
@@ -75,15 +77,21 @@ public record RunReport(
                 latencyP50Ms,
                 latencyMaxMs,
                 alertThreshold,
-                0);
+                0,
+                List.of());
+    }
+
+    /** What the orphans the sweep cancelled are counted at (their chunks' estimates). */
+    public double orphanCostUsd() {
+        return orphans.stream().mapToDouble(OrphanRecord::costUsd).sum();
     }
 
     /** One day of the recipe's budget dashboard, plus the spend the ledger holds for it. */
     public record Day(String date, long input, long ok, long fail, double spentUsd) {}
 
-    /** What the run cost: batch usage plus any synchronous fallback. */
+    /** What the run cost: batch usage plus any synchronous fallback, plus cancelled orphans' estimates. */
     public double effectiveCostUsd() {
-        return batchCostUsd + syncFallbackCostUsd;
+        return batchCostUsd + syncFallbackCostUsd + orphanCostUsd();
     }
 
     /** Effective cost over the same work at sync prices (0.5 is the Batch API's discount). */
@@ -120,6 +128,7 @@ public record RunReport(
         j.putObject("cost_usd")
                 .put("batch", batchCostUsd)
                 .put("sync_fallback", syncFallbackCostUsd)
+                .put("orphans", orphanCostUsd())
                 .put("effective", effectiveCostUsd())
                 .put("sync_equivalent", syncEquivalentUsd)
                 .put("ratio", costRatio())
@@ -135,6 +144,16 @@ public record RunReport(
         }
         if (dailyCapUsd != null) {
             j.put("daily_cap_usd", dailyCapUsd);
+        }
+        var orphanList = j.putArray("orphans");
+        for (OrphanRecord o : orphans) {
+            var e = orphanList.addObject().put("batch_id", o.batchId());
+            if (o.chunkNo() == null) {
+                e.putNull("chunk");
+            } else {
+                e.put("chunk", o.chunkNo());
+            }
+            e.put("action", o.action()).put("status", o.status()).put("cost_usd", o.costUsd());
         }
         j.putObject("latency_ms").put("chunks", chunks).put("p50", latencyP50Ms).put("max", latencyMaxMs);
         j.putObject("alert")
@@ -163,9 +182,10 @@ public record RunReport(
                 Locale.ROOT,
                 "cost      $%.6f batch%s = $%.6f vs $%.6f at sync prices: ratio %.3f, savings %.1f%%%n",
                 batchCostUsd,
-                syncFallbackCostUsd > 0
-                        ? String.format(Locale.ROOT, " + $%.6f sync fallback", syncFallbackCostUsd)
-                        : "",
+                (syncFallbackCostUsd > 0
+                                ? String.format(Locale.ROOT, " + $%.6f sync fallback", syncFallbackCostUsd)
+                                : "")
+                        + (orphanCostUsd() > 0 ? String.format(Locale.ROOT, " + $%.6f orphans", orphanCostUsd()) : ""),
                 effectiveCostUsd(),
                 syncEquivalentUsd,
                 costRatio(),
@@ -180,6 +200,25 @@ public record RunReport(
                     d.fail(),
                     d.spentUsd(),
                     dailyCapUsd == null ? "" : String.format(Locale.ROOT, " of $%.2f cap", dailyCapUsd)));
+        }
+        if (!orphans.isEmpty()) {
+            long cancelled = orphans.stream()
+                    .filter(o -> o.action().equals(OrphanRecord.CANCELLED))
+                    .count();
+            long adopted = orphans.stream()
+                    .filter(o -> o.action().equals(OrphanRecord.ADOPTED))
+                    .count();
+            b.append(String.format(
+                    Locale.ROOT,
+                    "orphans   %d batches upstream owned by no chunk: %d cancelled, %d already ended, %d adopted (%s);"
+                            + " $%.6f counted in cost and daily spend%n",
+                    orphans.size(),
+                    cancelled,
+                    orphans.size() - cancelled - adopted,
+                    adopted,
+                    String.join(
+                            ", ", orphans.stream().map(OrphanRecord::batchId).toList()),
+                    orphanCostUsd()));
         }
         b.append(String.format(
                 Locale.ROOT,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.ChunkCompletion;
 import dev.keel.batch.ledger.ChunkRecord;
+import dev.keel.batch.ledger.ChunkRedo;
 import dev.keel.batch.ledger.ChunkState;
 import dev.keel.batch.ledger.ItemRecord;
 import dev.keel.batch.ledger.ItemState;
@@ -72,6 +73,7 @@ public final class BatchRunner {
     private final ProgressListener progress;
     private final CallOptions options = CallOptions.defaults().withTrafficClass(TrafficClass.BATCH);
     private String lastEvent = "";
+    private final UpstreamWait wait;
 
     public BatchRunner(
             Ledger ledger,
@@ -83,6 +85,36 @@ public final class BatchRunner {
             Clock clock,
             Sleeper sleeper,
             ProgressListener progress) {
+        this(
+                ledger,
+                client,
+                createClient,
+                prices,
+                policy,
+                config,
+                clock,
+                sleeper,
+                progress,
+                UpstreamWait.DEFAULT_GIVE_UP);
+    }
+
+    /**
+     * A runner that gives up after {@code giveUpAfter} without getting through to the upstream
+     * (see {@link UpstreamGaveUpException}).
+     *
+     * @throws IllegalArgumentException when {@code giveUpAfter} is not positive
+     */
+    public BatchRunner(
+            Ledger ledger,
+            KeelClient client,
+            KeelClient createClient,
+            PriceTable prices,
+            ReplayPolicy policy,
+            RunConfig config,
+            Clock clock,
+            Sleeper sleeper,
+            ProgressListener progress,
+            Duration giveUpAfter) {
         this.ledger = ledger;
         this.client = client;
         this.createClient = createClient;
@@ -92,16 +124,25 @@ public final class BatchRunner {
         this.clock = clock;
         this.sleeper = sleeper;
         this.progress = progress;
+        this.wait =
+                new UpstreamWait(giveUpAfter, clock, client.config().baseUrl().toString());
     }
 
     /**
      * Drives {@code runId} until every item is terminal or only held chunks remain.
      *
      * @throws InterruptedException when interrupted while waiting for the next poll
+     * @throws UpstreamGaveUpException after {@code giveUpAfter} without getting through to the
+     *     upstream; the run stays resumable
      */
     public RunOutcome drive(String runId) throws InterruptedException {
         ledger.releaseHolds(runId);
+        wait.start();
         while (true) {
+            if (wait.expired()) {
+                report(runId);
+                throw wait.gaveUp("run " + runId);
+            }
             if (step(runId)) {
                 report(runId);
                 continue;
@@ -118,10 +159,15 @@ public final class BatchRunner {
     /**
      * Works on every active run until none has work left (a worker sharing PostgreSQL with others).
      *
+     * @throws UpstreamGaveUpException after {@code giveUpAfter} without getting through to the upstream
      * @throws InterruptedException when interrupted while waiting
      */
     public void work() throws InterruptedException {
+        wait.start();
         while (true) {
+            if (wait.expired()) {
+                throw wait.gaveUp("every active run");
+            }
             if (step(null)) {
                 continue;
             }
@@ -148,12 +194,18 @@ public final class BatchRunner {
         ChunkRecord ch = claimed.get();
         try {
             advance(ch);
+            wait.reached();
         } catch (KeelException e) {
+            if (forgotten(ch, e)) {
+                wait.reached();
+                return true;
+            }
             if (!e.kind().retryable()) {
                 release(ch);
                 throw e;
             }
             event(ch, "upstream " + e.kind() + " (" + e.getMessage() + "); next try in " + config.pollInterval());
+            progress.waiting(wait.failed(e));
             later(ch);
         } catch (LeaseLostException e) {
             // Another worker took the chunk over while this one was slower than its lease (a stall, a
@@ -362,14 +414,18 @@ public final class BatchRunner {
                     .put("input_file_id", ch.fileId())
                     .put("endpoint", ch.url())
                     .put("completion_window", "24h");
-            body.putObject("metadata")
+            ObjectNode metadata = body.putObject("metadata")
                     .put("keel_run", ch.runId())
                     .put("keel_chunk", Integer.toString(ch.chunkNo()))
                     .put("keel_round", Integer.toString(ch.round()));
+            int redos = ChunkRedo.count(ledger, ch.runId(), ch.chunkNo());
+            if (redos > 0) {
+                metadata.put("keel_redo", Integer.toString(redos));
+            }
             try {
                 batchId = createClient
                         .batches()
-                        .create(body, options.withIdempotencyKey("idem:keel-batch:" + ch.runId() + ":" + ch.chunkNo()))
+                        .create(body, options.withIdempotencyKey(createKey(ch)))
                         .json()
                         .path("id")
                         .asText();
@@ -453,6 +509,64 @@ public final class BatchRunner {
                 c.replays.size());
     }
 
+    /** The create's idempotency key: one per chunk, and a new one for a chunk redone after a 404. */
+    private String createKey(ChunkRecord ch) {
+        int redos = ChunkRedo.count(ledger, ch.runId(), ch.chunkNo());
+        return "idem:keel-batch:" + ch.runId() + ":" + ch.chunkNo() + (redos > 0 ? ":redo" + redos : "");
+    }
+
+    // ---- forgotten upstream objects ----
+
+    /**
+     * Handles a 404 for a chunk's file or batch (an upstream that no longer knows them: expired,
+     * deleted, or an emulator that lost them): the first time the chunk is redone — uploaded and
+     * created again, its redo marked in the ledger and in the new batch's metadata; the second time
+     * (or while the run is cancelling) its items go to the manual queue as {@code upstream_forgot}.
+     * Either way the outcome is finite. False when {@code e} is no such 404.
+     */
+    private boolean forgotten(ChunkRecord claimed, KeelException e) {
+        if (e.status() != 404) {
+            return false;
+        }
+        ChunkRecord ch = ledger.chunk(claimed.runId(), claimed.chunkNo()).orElseThrow();
+        if (ch.state() != ChunkState.UPLOADED
+                && ch.state() != ChunkState.CREATING
+                && ch.state() != ChunkState.SUBMITTED) {
+            return false;
+        }
+        boolean cancelling = ledger.run(ch.runId())
+                .map(r -> RunRecord.CANCELLING.equals(r.state()))
+                .orElse(false);
+        String what = ch.batchId() != null ? "batch " + ch.batchId() : "file " + ch.fileId();
+        int redos = ChunkRedo.count(ledger, ch.runId(), ch.chunkNo());
+        if (!cancelling && redos == 0) {
+            ChunkRedo.redo(ledger, ch, config.workerId(), clock.millis());
+            event(
+                    ch,
+                    "the upstream no longer knows " + what + " (" + e.getMessage() + "); redoing chunk " + ch.chunkNo()
+                            + " once: upload and create again");
+            return true;
+        }
+        String message = "the upstream no longer knows " + what + " of chunk " + ch.chunkNo()
+                + (cancelling ? " (the run is being cancelled)" : " (forgotten again after a redo)") + ": "
+                + e.getMessage();
+        var c = new Collection(ch, ch.batchId(), cancelling);
+        for (ItemRecord item : ledger.chunkItems(ch.runId(), ch.chunkNo())) {
+            if (item.state() == ItemState.PENDING || item.state() == ItemState.SUBMITTED) {
+                c.fail(item, "upstream_forgot", "final", 404, message, false);
+            }
+        }
+        ledger.complete(c.completion(ChunkState.DONE, "upstream_forgot"));
+        lastEvent = "chunk " + ch.chunkNo() + ": upstream_forgot";
+        log.warn(
+                "run={} chunk={}: {}; its {} items went to manual.jsonl with reason upstream_forgot and the run goes on",
+                ch.runId(),
+                ch.chunkNo(),
+                message,
+                c.failures.size());
+        return true;
+    }
+
     /** The batch created for {@code ch} before a restart, found by its metadata. */
     private String findBatch(ChunkRecord ch) {
         long since = (ch.intentAt() == null ? ch.createdAt() : ch.intentAt()) / 1000 - 300;
@@ -462,7 +576,9 @@ public final class BatchRunner {
             JsonNode m = b.path("metadata");
             if (ch.runId().equals(m.path("keel_run").asText())
                     && Integer.toString(ch.chunkNo())
-                            .equals(m.path("keel_chunk").asText())) {
+                            .equals(m.path("keel_chunk").asText())
+                    && Integer.toString(ChunkRedo.count(ledger, ch.runId(), ch.chunkNo()))
+                            .equals(m.path("keel_redo").asText("0"))) {
                 return b.path("id").asText();
             }
             if (b.path("created_at").asLong() < since) {

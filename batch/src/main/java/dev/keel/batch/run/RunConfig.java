@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param syncFallback whether items still unfinished near the tolerance are cancelled and sent
  *     through the synchronous pipeline at sync prices
  * @param lease how long a worker owns a chunk it works on before another may take it over
- * @param workerId who holds leases: stable for a single SQLite process (so a rerun after a crash
- *     takes its own chunks back at once), unique per process for PostgreSQL workers
+ * @param workerId who holds leases: unique per process (the CLI passes a {@link
+ *     dev.keel.batch.ledger.WorkerIdentity}, {@code host:pid:nonce}); a rerun after a crash gets its
+ *     chunks back at once by taking the run over from the dead holder (see {@link
+ *     dev.keel.batch.ledger.RunClaims})
  * @param listPageSize the page size of the file and batch lists a restart reads to reconcile (1 to
  *     100), or null for the largest pages the API serves (10,000 files, 100 batches); every page is
  *     read either way

@@ -10,6 +10,7 @@ import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -56,54 +57,130 @@ public final class PriceTable {
      *     file and the model)
      */
     public static PriceTable load(Path file) {
+        String text = dev.keel.core.io.TextFiles.read(file, "price file");
         JsonNode root;
         try {
-            root = Json.mapper().readTree(dev.keel.core.io.TextFiles.read(file, "price file"));
+            root = Json.mapper().readTree(text);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read price table " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    file + ": not a JSON price table: "
+                            + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                    ? j.getOriginalMessage()
+                                    : e.getMessage())
+                            + "; expected {\"models\": {MODEL: {\"sync\": {\"input\": N, \"output\": N}}}}",
+                    e);
         }
-        return parse(root, file.toString(), builtIn().prices);
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(file + ": a price table is a JSON object {\"as_of\", \"models\"}, not "
+                    + (root == null || root.isMissingNode()
+                            ? "an empty file"
+                            : "a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT)));
+        }
+        var lines = dev.keel.core.io.KeyLines.of(file.toString(), Json.mapper().getFactory(), text);
+        return parse(root, lines, builtIn().prices);
     }
 
+    /** The keys a price file may have at the top, per model, and per tier. */
+    private static final List<String> ROOT_KEYS = List.of("as_of", "currency", "unit", "source", "models");
+
+    private static final List<String> MODEL_KEYS = List.of("sync", "batch");
+    private static final List<String> RATE_KEYS = List.of("input", "cached_input", "output");
+    /** A price above this, in USD per 1M tokens, is a typo (an exponent), not a rate. */
+    private static final BigDecimal MAX_PRICE = BigDecimal.valueOf(1_000_000);
+
+    private static final int MAX_DECIMALS = 12;
+
     private static PriceTable parse(JsonNode root, String source, Map<String, ModelPrice> base) {
+        return parse(root, dev.keel.core.io.KeyLines.of(source, Json.mapper().getFactory(), "{}"), base);
+    }
+
+    private static PriceTable parse(JsonNode root, dev.keel.core.io.KeyLines lines, Map<String, ModelPrice> base) {
+        unknownKeys(root, "", ROOT_KEYS, lines);
         JsonNode models = root.path("models");
         if (!models.isObject()) {
-            throw new IllegalArgumentException(source + ": expected an object \"models\" of model -> {sync, batch}");
+            throw new IllegalArgumentException(
+                    lines.where("/models") + ": expected an object \"models\" of model -> {sync, batch}");
         }
         Map<String, ModelPrice> merged = new LinkedHashMap<>(base);
         for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
             var entry = it.next();
             String model = entry.getKey().toLowerCase(Locale.ROOT);
-            merged.put(model, modelPrice(source, model, entry.getValue()));
+            String pointer = "/models/" + escape(entry.getKey());
+            merged.put(model, modelPrice(lines, pointer, model, entry.getValue()));
         }
         return new PriceTable(merged, root.path("as_of").asText("unknown"));
     }
 
-    private static ModelPrice modelPrice(String source, String model, JsonNode node) {
-        try {
-            Rates sync = rates(node.path("sync"), "sync");
-            Rates batch = node.has("batch") ? rates(node.path("batch"), "batch") : halfOf(sync);
-            return new ModelPrice(model, sync, batch);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": model " + model + ": " + e.getMessage(), e);
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static void unknownKeys(
+            JsonNode node, String pointer, List<String> known, dev.keel.core.io.KeyLines lines) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException(lines.where(pointer + "/" + escape(key)) + ": unknown key '" + key
+                        + "'"
+                        + (pointer.isEmpty()
+                                ? ""
+                                : " in " + pointer.substring(1).replace('/', '.'))
+                        + dev.keel.core.io.KeyLines.suggestion(key, known));
+            }
         }
     }
 
-    private static Rates rates(JsonNode node, String tier) {
+    private static ModelPrice modelPrice(dev.keel.core.io.KeyLines lines, String pointer, String model, JsonNode node) {
         if (!node.isObject()) {
-            throw new IllegalArgumentException("missing \"" + tier + "\" prices {input, cached_input, output}");
+            throw new IllegalArgumentException(lines.where(pointer) + ": model " + model
+                    + ": expected an object {\"sync\": {...}, \"batch\": {...}}");
         }
-        BigDecimal input = price(node, "input", tier);
-        BigDecimal cached = node.has("cached_input") ? price(node, "cached_input", tier) : input;
-        return new Rates(input, cached, price(node, "output", tier));
+        unknownKeys(node, pointer, MODEL_KEYS, lines);
+        Rates sync = rates(lines, pointer, model, node.path("sync"), "sync");
+        Rates batch = node.has("batch") ? rates(lines, pointer, model, node.path("batch"), "batch") : halfOf(sync);
+        return new ModelPrice(model, sync, batch);
     }
 
-    private static BigDecimal price(JsonNode node, String field, String tier) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isNumber()) {
-            throw new IllegalArgumentException(tier + "." + field + " must be a number (USD per 1M tokens)");
+    private static Rates rates(
+            dev.keel.core.io.KeyLines lines, String model0, String model, JsonNode node, String tier) {
+        String pointer = model0 + "/" + tier;
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(lines.where(node.isMissingNode() ? model0 : pointer) + ": model " + model
+                    + ": missing \"" + tier + "\" prices {input, cached_input, output}");
         }
-        return value.decimalValue();
+        unknownKeys(node, pointer, RATE_KEYS, lines);
+        BigDecimal input = price(lines, pointer, model, node, "input", tier);
+        BigDecimal cached = node.has("cached_input") ? price(lines, pointer, model, node, "cached_input", tier) : input;
+        return new Rates(input, cached, price(lines, pointer, model, node, "output", tier));
+    }
+
+    private static BigDecimal price(
+            dev.keel.core.io.KeyLines lines, String pointer, String model, JsonNode node, String field, String tier) {
+        JsonNode value = node.get(field);
+        String where = lines.where(value == null ? pointer : pointer + "/" + field) + ": model " + model + ": " + tier
+                + "." + field;
+        if (value == null) {
+            throw new IllegalArgumentException(where + " is missing; give the rate in USD per 1M tokens (0 if free)");
+        }
+        if (!value.isNumber()) {
+            throw new IllegalArgumentException(where + " must be a number (USD per 1M tokens), was " + value);
+        }
+        if ((value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
+            throw new IllegalArgumentException(where + " must be a finite number (USD per 1M tokens)");
+        }
+        BigDecimal d = value.decimalValue();
+        if (d.signum() < 0) {
+            throw new IllegalArgumentException(where + " must be >= 0 (USD per 1M tokens), was " + value);
+        }
+        if (d.compareTo(MAX_PRICE) > 0) {
+            throw new IllegalArgumentException(where + " is " + value + ", more than " + MAX_PRICE.toPlainString()
+                    + " USD per 1M tokens; check the number (an exponent?)");
+        }
+        if (d.signum() > 0 && d.stripTrailingZeros().scale() > MAX_DECIMALS) {
+            throw new IllegalArgumentException(
+                    where + " is " + value + ": more than " + MAX_DECIMALS + " decimal places; round it");
+        }
+        return d;
     }
 
     private static Rates halfOf(Rates sync) {

@@ -43,7 +43,7 @@ final class AttemptInterceptor implements Interceptor {
         listener.attemptStart(c, timeout);
         HttpResult result;
         try {
-            result = chain.proceed(chain.request(), c);
+            result = chain.proceed(listener.attemptRequest(c, chain.request()), c);
         } catch (KeelException e) {
             listener.attemptEnd(c, 0, e, null, null);
             throw budgetSpent(c, e) ? deadline(chain, c, e) : e.withAttempts(c.attempt());

@@ -2,6 +2,7 @@ package dev.keel.core.pipeline;
 
 import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
 import dev.keel.core.http.ResultSource;
@@ -42,6 +43,15 @@ public interface EventListener {
 
     /** An attempt is about to go upstream with this timeout. */
     default void attemptStart(CallContext call, Duration timeout) {}
+
+    /**
+     * The request an attempt sends, asked right after {@link #attemptStart}: a listener that must
+     * add headers per attempt (e.g. a trace's {@code traceparent}) returns {@code request} with them
+     * ({@link HttpCall#withHeader}); every other listener returns {@code request} as it is.
+     */
+    default HttpCall attemptRequest(CallContext call, HttpCall request) {
+        return request;
+    }
 
     /**
      * An attempt ended: with an answer ({@code status} > 0, any status) or without one ({@code
@@ -101,6 +111,14 @@ public interface EventListener {
                 for (EventListener l : all) {
                     l.attemptStart(c, t);
                 }
+            }
+
+            @Override
+            public HttpCall attemptRequest(CallContext c, HttpCall r) {
+                for (EventListener l : all) {
+                    r = l.attemptRequest(c, r);
+                }
+                return r;
             }
 
             @Override

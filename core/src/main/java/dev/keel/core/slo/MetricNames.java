@@ -48,5 +48,19 @@ public final class MetricNames {
     /** Gauge: 1 while the client is DEGRADED. */
     public static final String DEGRADED = "openai_degraded";
 
+    /**
+     * Histogram (s) of each logical GenAI call, the GenAI semantic conventions' name (Prometheus
+     * {@code gen_ai_client_operation_duration_seconds}); see {@link GenAiMetrics}.
+     */
+    public static final String GEN_AI_OPERATION_DURATION = "gen_ai.client.operation.duration";
+    /** Histogram of tokens per GenAI call by {@code gen_ai.token.type} (Prometheus {@code gen_ai_client_token_usage}). */
+    public static final String GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage";
+    /** Counter per attempt, tags {@code endpoint}, {@code model}, {@code status_code}. */
+    public static final String MODEL_REQUESTS = "openai_model_requests";
+    /** Histogram (s) of attempt latency, tags {@code endpoint}, {@code model} (Prometheus {@code openai_model_request_duration_seconds}). */
+    public static final String MODEL_REQUEST_DURATION = "openai_model_request_duration";
+    /** Counter of tokens, tags {@code model}, {@code kind} ({@code input} uncached, {@code cached}, {@code output}). */
+    public static final String TOKENS = "openai_tokens";
+
     private MetricNames() {}
 }

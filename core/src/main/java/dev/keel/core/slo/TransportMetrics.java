@@ -68,25 +68,32 @@ public final class TransportMetrics implements EventListener {
         this.llmOk = llmLatency(registry, trafficClass, "ok");
         this.llmError = llmLatency(registry, trafficClass, "error");
         this.timeouts = Counter.builder(MetricNames.TIMEOUTS)
+                .description("Attempts that timed out, and calls refused because their budget was spent")
                 .tag("traffic_class", trafficClass)
                 .register(registry);
         this.retries = Counter.builder(MetricNames.RETRIES)
+                .description("Retries the retry layer made")
                 .tag("traffic_class", trafficClass)
                 .register(registry);
         this.breakerOpens = Counter.builder(MetricNames.BREAKER_OPEN)
+                .description("Circuit breakers opening")
                 .tag("traffic_class", trafficClass)
                 .register(registry);
         this.budgetExhausted = Counter.builder(MetricNames.RETRY_BUDGET_EXHAUSTED)
+                .description("Retries refused because the retry budget was spent")
                 .tag("traffic_class", trafficClass)
                 .register(registry);
         Gauge.builder(MetricNames.INFLIGHT, inFlight, InFlightLimit::inUse)
+                .description("Calls holding an in-flight permit")
                 .tag("traffic_class", trafficClass)
                 .register(registry);
         Gauge.builder(MetricNames.DEGRADED, degrade, d -> d.state() == DegradeSignal.State.DEGRADED ? 1 : 0)
+                .description("1 while the client is DEGRADED")
                 .tag("traffic_class", trafficClass)
                 .register(registry);
         for (ErrorBudget.Window w : ErrorBudget.Window.values()) {
             Gauge.builder(MetricNames.BURN_RATE, budget, b -> b.burnRate(w))
+                    .description("Error-budget burn rate over the window")
                     .tag("window", w.label())
                     .tag("traffic_class", trafficClass)
                     .register(registry);
@@ -174,6 +181,7 @@ public final class TransportMetrics implements EventListener {
 
     private Counter newRequestCounter(String code) {
         return Counter.builder(MetricNames.REQUESTS)
+                .description("Upstream attempts by HTTP status (or failure kind)")
                 .tag("status_code", code)
                 .tag("traffic_class", trafficClass)
                 .register(registry);
@@ -185,6 +193,7 @@ public final class TransportMetrics implements EventListener {
             case RetryDecision.Retry r -> {
                 retries.increment();
                 Counter.builder(MetricNames.RETRY_REASONS)
+                        .description("Retries by the failure kind retried")
                         .tag("reason", r.reason())
                         .tag("traffic_class", trafficClass)
                         .register(registry)
@@ -219,6 +228,7 @@ public final class TransportMetrics implements EventListener {
     @Override
     public void fallbackServed(CallContext call, ResultSource source, CircuitOpenException cause) {
         Counter.builder(MetricNames.FALLBACK)
+                .description("Calls an open breaker refused that a fallback answered, by source")
                 .tag("source", source.name().toLowerCase(Locale.ROOT))
                 .tag("traffic_class", trafficClass)
                 .register(registry)

@@ -77,7 +77,46 @@ class PriceTableTest {
                 .hasMessageContaining("sync.input must be a number");
         Files.writeString(file, """
                 {"models": {"x": {"sync": {"input": -1, "output": 1}}}}""");
-        assertThatThrownBy(() -> PriceTable.load(file)).hasMessageContaining("input price must be >= 0");
+        assertThatThrownBy(() -> PriceTable.load(file)).hasMessageContaining("sync.input must be >= 0");
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedWithFileLineAndSuggestion(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("prices.json");
+        Files.writeString(
+                file,
+                "{\"models\": {\n  \"x\": {\"sync\": {\"input\": 1, \"output\": 2},\n"
+                        + "  \"bath\": {\"input\": 1, \"output\": 1}}}}");
+        assertThatThrownBy(() -> PriceTable.load(file))
+                .hasMessageContaining(file + ":3")
+                .hasMessageContaining("unknown key 'bath'")
+                .hasMessageContaining("did you mean 'batch'?");
+        Files.writeString(file, "{\"modles\": {}}");
+        assertThatThrownBy(() -> PriceTable.load(file))
+                .hasMessageContaining(file + ":1")
+                .hasMessageContaining("did you mean 'models'?");
+        Files.writeString(file, "{\"models\": {\"x\": {\"sync\": {\"input\": 1, \"outptu\": 2}}}}");
+        assertThatThrownBy(() -> PriceTable.load(file)).hasMessageContaining("did you mean 'output'?");
+    }
+
+    @Test
+    void hugeExponentsNegativeAndMissingRatesAreRefusedNamingTheField(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("prices.json");
+        Files.writeString(file, "{\"models\": {\"x\": {\"sync\": {\"input\": 1e999999999, \"output\": 2}}}}");
+        assertThatThrownBy(() -> PriceTable.load(file))
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("sync.input")
+                .hasMessageContaining("an exponent?");
+        Files.writeString(file, "{\"models\": {\"x\": {\"sync\": {\"input\": 1e-999999999, \"output\": 2}}}}");
+        assertThatThrownBy(() -> PriceTable.load(file)).hasMessageContaining("decimal places");
+        Files.writeString(file, "{\"models\": {\"x\": {\"sync\": {\"input\": 1}}}}");
+        assertThatThrownBy(() -> PriceTable.load(file))
+                .hasMessageContaining("sync.output is missing")
+                .hasMessageContaining("0 if free");
+        Files.writeString(file, "[1, 2]");
+        assertThatThrownBy(() -> PriceTable.load(file)).hasMessageContaining("not a JSON array");
+        Files.writeString(file, "{\"models\": {\"x\": 3}}");
+        assertThatThrownBy(() -> PriceTable.load(file)).hasMessageContaining("model x: expected an object");
     }
 
     @Test

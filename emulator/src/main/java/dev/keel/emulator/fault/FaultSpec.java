@@ -62,7 +62,7 @@ public final class FaultSpec {
                 case "malformed" -> new MalformedBody();
                 case "status" -> status(arg);
                 case "latency" -> latency(arg);
-                case "cut-stream" -> new CutStream(Integer.parseInt(arg));
+                case "cut-stream" -> new CutStream((int) whole("cut-stream:N, the events to send", arg));
                 case "bad-sample" -> new BadSample(SampleDefect.valueOf(constant(arg)));
                 case "batch" -> batch(arg);
                 default -> throw invalid(spec, "unknown kind '" + kind + "'");
@@ -77,15 +77,17 @@ public final class FaultSpec {
 
     private static Status status(String arg) {
         String[] parts = arg.split(",");
-        int code = Integer.parseInt(parts[0].strip());
+        int code = (int) whole("status:CODE, an HTTP status such as 503", parts[0]);
         Duration retryAfter = null;
         String errorCode = null;
         for (int i = 1; i < parts.length; i++) {
             String[] kv = parts[i].split(":", 2);
             String value = kv.length == 2 ? kv[1].strip() : "";
             switch (kv[0].strip()) {
-                case "retry-after" -> retryAfter = Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
-                case "retry-after-ms" -> retryAfter = Duration.ofMillis(Long.parseLong(value));
+                case "retry-after" ->
+                    retryAfter = Duration.ofMillis(Math.round(decimal("retry-after, in seconds", value) * 1000));
+                case "retry-after-ms" ->
+                    retryAfter = Duration.ofMillis(whole("retry-after-ms, in milliseconds", value));
                 case "code" -> errorCode = value;
                 default -> throw new IllegalArgumentException("unknown status option '" + kv[0] + "'");
             }
@@ -107,16 +109,19 @@ public final class FaultSpec {
     public static Duration duration(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            return Duration.ofMillis(whole("duration '" + text + "' in ms", t.substring(0, t.length() - 2)));
         }
         if (t.endsWith("s")) {
-            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+            return Duration.ofMillis(Math.round(
+                    decimal("duration '" + text + "' in s", t.substring(0, t.length() - 1)) * 1000));
         }
         if (t.endsWith("m")) {
-            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
+            return Duration.ofMillis(Math.round(
+                    decimal("duration '" + text + "' in m", t.substring(0, t.length() - 1)) * 60_000));
         }
         if (t.endsWith("h")) {
-            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 3_600_000));
+            return Duration.ofMillis(Math.round(
+                    decimal("duration '" + text + "' in h", t.substring(0, t.length() - 1)) * 3_600_000));
         }
         throw new IllegalArgumentException("'" + text + "' is not a duration such as 250ms, 2s, 1m or 6h");
     }
@@ -127,9 +132,36 @@ public final class FaultSpec {
             if (rate.isBlank()) {
                 throw new IllegalArgumentException("batch:line-failures needs a rate, e.g. batch:line-failures:0.05");
             }
-            return new BatchOutcome(BatchDefect.LINE_FAILURES, Double.parseDouble(rate));
+            return new BatchOutcome(
+                    BatchDefect.LINE_FAILURES, decimal("batch:line-failures:RATE, a fraction 0..1", rate));
         }
         return new BatchOutcome(BatchDefect.valueOf(constant(arg)));
+    }
+
+    /** A whole number >= 0 for {@code what}, or an error naming it (not Java's "For input string"). */
+    private static long whole(String what, String text) {
+        try {
+            long n = Long.parseLong(text.strip());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(what + ": '" + text.strip() + "' is not a whole number >= 0");
+    }
+
+    /** A finite decimal >= 0 for {@code what}, or an error naming it. */
+    private static double decimal(String what, String text) {
+        try {
+            double d = Double.parseDouble(text.strip());
+            if (Double.isFinite(d) && d >= 0 && text.strip().matches("\\d+(\\.\\d*)?|\\.\\d+")) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(what + ": '" + text.strip() + "' is not a finite number >= 0");
     }
 
     private static String constant(String token) {

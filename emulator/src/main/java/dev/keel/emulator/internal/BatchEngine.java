@@ -33,7 +33,10 @@ import java.util.Set;
  * {@link BatchResults} — the output and error lines, serialised once — which count against the
  * {@link StorageBudget} until the batch ends and they become its output and error files. Results
  * evicted before that leave the batch reporting its final counts, with output and error file ids
- * that answer 404. Thread-safe: each batch is advanced under its own lock.
+ * that answer 404. With a {@link DataDir} each batch is written to disk when it is created, cancelled
+ * and finished (before the answer is sent) and loaded again at start; its progress is computed from
+ * its creation time on the wall clock, so it moves on while no emulator runs, as the API's batches
+ * do. Thread-safe: each batch is advanced under its own lock.
  */
 public final class BatchEngine {
 
@@ -56,6 +59,8 @@ public final class BatchEngine {
     private final long maxBatchFileBytes;
     private final int maxBatchRequests;
     private final Map<String, Batch> batches = new LinkedHashMap<>();
+    private final DataDir disk;
+    private long seq;
 
     public BatchEngine(
             InstantSource clock,
@@ -66,6 +71,20 @@ public final class BatchEngine {
             ModelRoutes routes,
             long maxBatchFileBytes,
             int maxBatchRequests) {
+        this(clock, speed, timings, files, budget, routes, maxBatchFileBytes, maxBatchRequests, DataDir.NONE);
+    }
+
+    /** An engine that keeps its batches in {@code disk} too, loading those stored there before. */
+    public BatchEngine(
+            InstantSource clock,
+            double speed,
+            BatchTimings timings,
+            FileStore files,
+            StorageBudget budget,
+            ModelRoutes routes,
+            long maxBatchFileBytes,
+            int maxBatchRequests,
+            DataDir disk) {
         this.clock = clock;
         this.speed = speed;
         this.timings = timings;
@@ -74,6 +93,39 @@ public final class BatchEngine {
         this.routes = routes;
         this.maxBatchFileBytes = maxBatchFileBytes;
         this.maxBatchRequests = maxBatchRequests;
+        this.disk = disk;
+        load();
+    }
+
+    private void load() {
+        var stored = new java.util.TreeMap<Long, Batch>();
+        for (byte[] record : disk.readAll("batches")) {
+            JsonNode j = Json.parse(record);
+            stored.put(j.path("seq").asLong(), Batch.restore(j));
+        }
+        stored.forEach((n, b) -> {
+            seq = Math.max(seq, n);
+            synchronized (batches) {
+                batches.put(b.id, b);
+            }
+            BatchResults r = b.results;
+            if (r != null) {
+                budget.admit(b.id, r.bytes(), () -> b.results = null);
+            }
+        });
+    }
+
+    /** Writes {@code b} to the data directory (a no-op without one); called under its lock or before it is shared. */
+    private void persist(Batch b) {
+        if (!disk.enabled()) {
+            return;
+        }
+        long n;
+        synchronized (batches) {
+            n = b.seq != 0 ? b.seq : ++seq;
+        }
+        b.seq = n;
+        disk.write("batches", b.id, Json.writeBytes(b.toJson()));
     }
 
     /**
@@ -115,6 +167,7 @@ public final class BatchEngine {
         var b = new Batch(Ids.hex("batch_"), endpoint, fileId, metadata, defect, clock.instant());
         b.lineFailureRate = outcome == null ? 0 : outcome.lineFailureRate();
         prepare(b, input.bytes());
+        persist(b);
         synchronized (batches) {
             batches.put(b.id, b);
         }
@@ -166,6 +219,7 @@ public final class BatchEngine {
             String status = advance(b).status;
             if (status.equals("validating") || status.equals("in_progress")) {
                 b.cancelAt = elapsed(b);
+                persist(b);
             } else if (!status.equals("cancelling")) {
                 throw ApiException.invalid(
                         "Cannot cancel a batch with status '" + status + "'.", null, "batch_not_cancellable");
@@ -349,6 +403,7 @@ public final class BatchEngine {
             if (b.summary.failed() > 0 || (expired && done < b.requests)) {
                 b.errorFileId = Ids.alnum("file-");
             }
+            persist(b);
             return;
         }
         b.summary = Summary.of(r, done);
@@ -365,6 +420,7 @@ public final class BatchEngine {
             b.errorFileId = files.add(b.id + "_error.jsonl", "batch_output", err, now, null)
                     .id();
         }
+        persist(b);
     }
 
     private ObjectNode json(Batch b, State s) {
@@ -494,6 +550,72 @@ public final class BatchEngine {
         boolean finished;
         String outputFileId;
         String errorFileId;
+        /** Its order in the data directory (0 until first written). */
+        long seq;
+
+        /** What the data directory keeps of this batch; {@link #restore} reads it back. */
+        ObjectNode toJson() {
+            ObjectNode j = Json.object();
+            j.put("seq", seq);
+            j.put("id", id);
+            j.put("endpoint", endpoint);
+            j.put("input_file_id", inputFileId);
+            j.set("metadata", metadata);
+            j.put("defect", defect == null ? null : defect.name());
+            j.put("line_failure_rate", lineFailureRate);
+            j.put("line_failures", lineFailures);
+            j.put("created_real", createdReal.toString());
+            j.put("requests", requests);
+            ArrayNode errs = j.putArray("errors");
+            errors.forEach(errs::add);
+            j.put("model", model);
+            if (cancelAt != null) {
+                j.put("cancel_at", cancelAt);
+            }
+            j.put("finished", finished);
+            j.put("output_file_id", outputFileId);
+            j.put("error_file_id", errorFileId);
+            j.putArray("summary")
+                    .add(summary.failed())
+                    .add(summary.inputTokens())
+                    .add(summary.outputTokens())
+                    .add(summary.reasoningTokens());
+            BatchResults r = results;
+            if (r != null && !finished) {
+                j.set("results", r.toJson());
+            }
+            return j;
+        }
+
+        static Batch restore(JsonNode j) {
+            String defect = j.path("defect").asText(null);
+            var b = new Batch(
+                    j.path("id").asText(),
+                    j.path("endpoint").asText(),
+                    j.path("input_file_id").asText(),
+                    j.path("metadata").isMissingNode() ? Json.mapper().nullNode() : j.get("metadata"),
+                    defect == null ? null : BatchDefect.valueOf(defect),
+                    Instant.parse(j.path("created_real").asText()));
+            b.seq = j.path("seq").asLong();
+            b.lineFailureRate = j.path("line_failure_rate").asDouble();
+            b.lineFailures = j.path("line_failures").asInt();
+            b.requests = j.path("requests").asInt();
+            b.errors = new ArrayList<>();
+            j.path("errors").forEach(e -> b.errors.add((ObjectNode) e));
+            b.model = j.path("model").asText(null);
+            b.cancelAt = j.path("cancel_at").isNumber() ? j.path("cancel_at").asDouble() : null;
+            b.finished = j.path("finished").asBoolean();
+            b.outputFileId = j.path("output_file_id").asText(null);
+            b.errorFileId = j.path("error_file_id").asText(null);
+            JsonNode s = j.path("summary");
+            b.summary = new Summary(
+                    s.path(0).asInt(),
+                    s.path(1).asLong(),
+                    s.path(2).asLong(),
+                    s.path(3).asLong());
+            b.results = j.hasNonNull("results") ? BatchResults.fromJson(j.get("results")) : null;
+            return b;
+        }
 
         Batch(String id, String endpoint, String fileId, JsonNode metadata, BatchDefect defect, Instant now) {
             this.id = id;

@@ -37,6 +37,60 @@ final class BatchResults {
         errEndBy = new int[requests + 1];
     }
 
+    /** Everything this holds, for the emulator's data directory; {@link #fromJson} reads it back. */
+    ObjectNode toJson() {
+        ObjectNode j = Json.object();
+        j.put("n", n);
+        var ids = j.putArray("custom_ids");
+        for (int i = 0; i < n; i++) {
+            ids.add(customIds[i]);
+        }
+        putInts(j.putArray("failed_by"), failedBy);
+        putLongs(j.putArray("input_by"), inputBy);
+        putLongs(j.putArray("output_by"), outputBy);
+        putLongs(j.putArray("reasoning_by"), reasoningBy);
+        putInts(j.putArray("out_end_by"), outEndBy);
+        putInts(j.putArray("err_end_by"), errEndBy);
+        j.put("out", new String(out, 0, outLen, java.nio.charset.StandardCharsets.UTF_8));
+        j.put("err", new String(err, 0, errLen, java.nio.charset.StandardCharsets.UTF_8));
+        return j;
+    }
+
+    /** Reads back what {@link #toJson} wrote. */
+    static BatchResults fromJson(JsonNode j) {
+        int count = j.path("n").asInt();
+        var r = new BatchResults(count);
+        for (int i = 0; i < count; i++) {
+            r.customIds[i] = j.path("custom_ids").get(i).asText();
+        }
+        for (int i = 0; i <= count; i++) {
+            r.failedBy[i] = j.path("failed_by").get(i).asInt();
+            r.inputBy[i] = j.path("input_by").get(i).asLong();
+            r.outputBy[i] = j.path("output_by").get(i).asLong();
+            r.reasoningBy[i] = j.path("reasoning_by").get(i).asLong();
+            r.outEndBy[i] = j.path("out_end_by").get(i).asInt();
+            r.errEndBy[i] = j.path("err_end_by").get(i).asInt();
+        }
+        r.out = j.path("out").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        r.outLen = r.out.length;
+        r.err = j.path("err").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        r.errLen = r.err.length;
+        r.n = count;
+        return r;
+    }
+
+    private static void putInts(com.fasterxml.jackson.databind.node.ArrayNode a, int[] values) {
+        for (int v : values) {
+            a.add(v);
+        }
+    }
+
+    private static void putLongs(com.fasterxml.jackson.databind.node.ArrayNode a, long[] values) {
+        for (long v : values) {
+            a.add(v);
+        }
+    }
+
     /** Records the next request's answer. */
     void add(String customId, ModelRoutes.Result r) {
         customIds[n] = customId;

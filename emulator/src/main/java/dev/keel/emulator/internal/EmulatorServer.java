@@ -89,7 +89,8 @@ public final class EmulatorServer implements AutoCloseable {
         this.responses = new ResponsesApi(config.clock(), storage);
         this.background = new BackgroundResponses(config.clock(), config.batchSpeed());
         this.chat = new ChatApi(config.clock());
-        this.files = new FileStore(config.clock(), config.maxFileBytes(), storage);
+        DataDir disk = DataDir.at(config.dataDir());
+        this.files = new FileStore(config.clock(), config.maxFileBytes(), storage, disk);
         this.checks = new RequestChecks(config.models(), config.lenient());
         this.models = new ModelsApi(config.models());
         this.batches = new BatchEngine(
@@ -100,7 +101,8 @@ public final class EmulatorServer implements AutoCloseable {
                 storage,
                 new ModelRoutes(responses, chat, embeddings, checks),
                 config.maxBatchFileBytes(),
-                config.maxBatchRequests());
+                config.maxBatchRequests(),
+                disk);
         this.secrets = new RealtimeSecretsApi(config.clock());
         this.realtime = new RealtimeSocketApi(config, secrets);
         this.limiter = new RateLimiter(config.rateLimits(), config.clock());

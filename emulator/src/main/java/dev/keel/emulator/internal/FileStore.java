@@ -14,7 +14,8 @@ import java.util.Set;
  * {@code /v1/files}: uploads, listing, metadata, content and deletion, in memory, with the API's
  * purposes, expiry rules and list paging. Each file's bytes are kept once and count against the
  * {@link StorageBudget}; past it the oldest files are evicted and answer 404 like deleted ones.
- * Thread-safe.
+ * With a {@link DataDir} every file is also written to disk (metadata line, then its bytes) and
+ * loaded again at start, so files outlive the process as the API's do. Thread-safe.
  */
 public final class FileStore {
 
@@ -43,11 +44,63 @@ public final class FileStore {
     private final long maxFileBytes;
     private final StorageBudget budget;
     private final Map<String, StoredFile> files = new LinkedHashMap<>();
+    private final DataDir disk;
+    private long seq;
 
     public FileStore(InstantSource clock, long maxFileBytes, StorageBudget budget) {
+        this(clock, maxFileBytes, budget, DataDir.NONE);
+    }
+
+    /** A store that keeps its files in {@code disk} too, loading those stored there before. */
+    public FileStore(InstantSource clock, long maxFileBytes, StorageBudget budget, DataDir disk) {
         this.clock = clock;
         this.maxFileBytes = maxFileBytes;
         this.budget = budget;
+        this.disk = disk;
+        load();
+    }
+
+    private void load() {
+        var stored = new java.util.TreeMap<Long, StoredFile>();
+        for (byte[] record : disk.readAll("files")) {
+            int nl = 0;
+            while (nl < record.length && record[nl] != '\n') {
+                nl++;
+            }
+            var meta = Json.parse(java.util.Arrays.copyOf(record, nl));
+            byte[] bytes = java.util.Arrays.copyOfRange(record, Math.min(nl + 1, record.length), record.length);
+            var f = new StoredFile(
+                    meta.path("id").asText(),
+                    meta.path("filename").asText(),
+                    meta.path("purpose").asText(),
+                    bytes,
+                    meta.path("created_at").asLong(),
+                    meta.path("expires_at").isNumber() ? meta.path("expires_at").asLong() : null);
+            stored.put(meta.path("seq").asLong(), f);
+        }
+        stored.forEach((s, f) -> {
+            seq = Math.max(seq, s);
+            synchronized (this) {
+                files.put(f.id(), f);
+            }
+            budget.admit(f.id(), f.bytes().length, () -> evict(f.id()));
+        });
+    }
+
+    private void persist(StoredFile f) {
+        if (!disk.enabled()) {
+            return;
+        }
+        long n;
+        synchronized (this) {
+            n = ++seq;
+        }
+        ObjectNode meta = f.json().put("seq", n);
+        byte[] head = Json.writeBytes(meta);
+        byte[] record = java.util.Arrays.copyOf(head, head.length + 1 + f.bytes().length);
+        record[head.length] = '\n';
+        System.arraycopy(f.bytes(), 0, record, head.length + 1, f.bytes().length);
+        disk.write("files", f.id(), record);
     }
 
     /**
@@ -120,6 +173,7 @@ public final class FileStore {
      */
     public StoredFile add(String filename, String purpose, byte[] bytes, long createdAt, Long expiresAt) {
         var f = new StoredFile(Ids.alnum("file-"), filename, purpose, bytes, createdAt, expiresAt);
+        persist(f);
         synchronized (this) {
             files.put(f.id(), f);
         }
@@ -129,6 +183,7 @@ public final class FileStore {
 
     private synchronized void evict(String id) {
         files.remove(id);
+        disk.delete("files", id);
     }
 
     /** A file by id. @throws ApiException 404 when there is none */
@@ -145,6 +200,7 @@ public final class FileStore {
         synchronized (this) {
             get(id);
             files.remove(id);
+            disk.delete("files", id);
         }
         budget.release(id);
         return Json.object().put("id", id).put("object", "file").put("deleted", true);

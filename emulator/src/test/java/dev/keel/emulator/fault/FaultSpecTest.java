@@ -74,4 +74,22 @@ class FaultSpecTest {
                 .hasMessageStartingWith("invalid fault '" + spec + "'")
                 .hasMessageContaining("Use one of: ok, status:CODE");
     }
+
+    @Test
+    void parse_aBadNumber_namesThePartAndWhatIsExpected_notJavasMessage() {
+        assertThatThrownBy(() -> FaultSpec.parse("cut-stream:abc"))
+                .hasMessageContaining("cut-stream:N")
+                .hasMessageContaining("'abc' is not a whole number >= 0")
+                .hasMessageNotContaining("For input string");
+        assertThatThrownBy(() -> FaultSpec.parse("status:5o3"))
+                .hasMessageContaining("status:CODE")
+                .hasMessageNotContaining("For input string");
+        assertThatThrownBy(() -> FaultSpec.parse("status:429,retry-after:NaN"))
+                .hasMessageContaining("retry-after, in seconds: 'nan' is not a finite number >= 0");
+        assertThatThrownBy(() -> FaultSpec.parse("latency:fastms"))
+                .hasMessageContaining("duration 'fastms' in ms")
+                .hasMessageNotContaining("For input string");
+        assertThatThrownBy(() -> FaultSpec.parse("batch:line-failures:lots"))
+                .hasMessageContaining("batch:line-failures:RATE, a fraction 0..1: 'lots'");
+    }
 }

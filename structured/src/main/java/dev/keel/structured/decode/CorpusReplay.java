@@ -99,14 +99,17 @@ public final class CorpusReplay {
                     + " schemas, version and the expected mode of each sample");
         }
         JsonNode m;
+        String text = dev.keel.core.io.TextFiles.read(manifest, "corpus manifest");
+        YAMLMapper yaml = new YAMLMapper();
         try {
-            m = new YAMLMapper().readTree(dev.keel.core.io.TextFiles.read(manifest, "corpus manifest"));
+            m = yaml.readTree(text);
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     manifest + ": cannot read: "
                             + e.getMessage().lines().findFirst().orElse(""),
                     e);
         }
+        checkShape(manifest, m, dev.keel.core.io.KeyLines.of(manifest.toString(), yaml.getFactory(), text));
         String schema = required(manifest, m, "schema");
         Path schemas = dir.resolve(m.path("schemas").asText("../schemas")).normalize();
         Map<String, JsonNode> defaults = new LinkedHashMap<>();
@@ -125,6 +128,31 @@ public final class CorpusReplay {
             }
         }
         return new Corpus(dir, schema, schemas, m.path("version").asText(null), defaults, expect, samples);
+    }
+
+    private static final List<String> MANIFEST_KEYS = List.of("schema", "schemas", "version", "defaults", "expect");
+
+    /** A manifest is a mapping of the known keys; defaults and expect are mappings too. */
+    private static void checkShape(Path manifest, JsonNode m, dev.keel.core.io.KeyLines lines) {
+        if (m == null || !m.isObject()) {
+            throw new IllegalArgumentException(manifest + ": expected a mapping (schema: ..., expect: ...), not "
+                    + (m == null || m.isMissingNode() || m.isNull()
+                            ? "an empty file"
+                            : m.isArray() ? "a list" : "a scalar"));
+        }
+        m.fieldNames().forEachRemaining(k -> {
+            if (!MANIFEST_KEYS.contains(k)) {
+                throw new IllegalArgumentException(lines.where("/" + k) + ": unknown key '" + k + "'"
+                        + dev.keel.core.io.KeyLines.suggestion(k, MANIFEST_KEYS));
+            }
+        });
+        for (String k : List.of("defaults", "expect")) {
+            JsonNode v = m.get(k);
+            if (v != null && !v.isNull() && !v.isObject()) {
+                throw new IllegalArgumentException(lines.where("/" + k) + ": " + k + " must be a mapping, not "
+                        + (v.isArray() ? "a list" : "a scalar"));
+            }
+        }
     }
 
     /** Decodes every sample with {@code decoder}, expecting the corpus version. */

@@ -100,7 +100,12 @@ public final class RolloutConfigLoader {
             c = c.withCompatFallback(CompatFallback.parse(origin("compat_fallback", section), fallback));
         }
         if (section.has("reload_interval")) {
-            c = c.withReloadInterval(duration(section.get("reload_interval").asText()));
+            try {
+                c = c.withReloadInterval(duration(section.get("reload_interval").asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        lines.where("/" + SECTION + "/reload_interval") + ": " + SECTION + "." + e.getMessage(), e);
+            }
         }
         if (section.has("auto_rollback")) {
             c = c.withAutoRollback(auto(section.get("auto_rollback")));
@@ -110,31 +115,56 @@ public final class RolloutConfigLoader {
 
     private JsonNode section() {
         if (file == null || !Files.exists(file)) {
+            lines = null;
             return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         }
         JsonNode root;
+        String text = dev.keel.core.io.TextFiles.read(file, "keel.yaml");
+        YAMLMapper yaml = new YAMLMapper();
         try {
-            root = new YAMLMapper().readTree(dev.keel.core.io.TextFiles.read(file, "keel.yaml"));
+            root = yaml.readTree(text);
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     file + ": cannot read: "
                             + e.getMessage().lines().findFirst().orElse(""),
                     e);
         }
+        lines = dev.keel.core.io.KeyLines.of(file.toString(), yaml.getFactory(), text);
+        if (root != null && !root.isNull() && !root.isMissingNode() && !root.isObject()) {
+            throw new IllegalArgumentException(
+                    file + ": expected a mapping of sections (" + SECTION + ": ...), not " + shape(root));
+        }
+        if (root != null && root.isObject()) {
+            root.fieldNames().forEachRemaining(k -> {
+                if (!k.equals(SECTION)) {
+                    throw new IllegalArgumentException(lines.where("/" + k) + ": unknown section '" + k
+                            + "' (keel.yaml has only " + SECTION + ")"
+                            + dev.keel.core.io.KeyLines.suggestion(k, Set.of(SECTION)));
+                }
+            });
+        }
         JsonNode s = root == null ? null : root.get(SECTION);
         if (s == null || s.isNull()) {
             return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         }
         if (!s.isObject()) {
-            throw new IllegalArgumentException(file + ": " + SECTION + " must be a mapping");
+            throw new IllegalArgumentException(lines.where("/" + SECTION) + ": " + SECTION
+                    + " must be a mapping of settings (schema_version: v2, ...), not " + shape(s));
         }
         s.fieldNames().forEachRemaining(k -> {
             if (!FILE_KEYS.contains(k)) {
-                throw new IllegalArgumentException(where(k) + " is not a setting; known: "
-                        + FILE_KEYS.stream().sorted().toList());
+                throw new IllegalArgumentException(lines.where("/" + SECTION + "/" + k) + ": " + SECTION + "." + k
+                        + " is not a setting" + dev.keel.core.io.KeyLines.suggestion(k, FILE_KEYS));
             }
         });
         return s;
+    }
+
+    /** Where the keys of the file last read stand; null when there is no file. */
+    private dev.keel.core.io.KeyLines lines;
+
+    private static String shape(JsonNode n) {
+        return n.isArray() ? "a list" : n.isObject() ? "a mapping" : "a scalar (" + n.asText() + ")";
     }
 
     private String value(String key, JsonNode section) {
@@ -172,22 +202,49 @@ public final class RolloutConfigLoader {
     }
 
     private AutoRollbackConfig auto(JsonNode n) {
+        String at = "/" + SECTION + "/auto_rollback";
+        if (!n.isObject()) {
+            throw new IllegalArgumentException(lines.where(at) + ": " + SECTION
+                    + ".auto_rollback must be a mapping (enabled, margin, min_samples, window), not " + shape(n));
+        }
         n.fieldNames().forEachRemaining(k -> {
             if (!AUTO_KEYS.contains(k)) {
-                throw new IllegalArgumentException(where("auto_rollback." + k) + " is not a setting; known: "
-                        + AUTO_KEYS.stream().sorted().toList());
+                throw new IllegalArgumentException(lines.where(at + "/" + k) + ": " + SECTION + ".auto_rollback." + k
+                        + " is not a setting" + dev.keel.core.io.KeyLines.suggestion(k, AUTO_KEYS));
             }
         });
         var d = AutoRollbackConfig.ofDefaults();
+        JsonNode enabled = n.get("enabled");
+        if (enabled != null && !enabled.isBoolean()) {
+            throw new IllegalArgumentException(lines.where(at + "/enabled") + ": " + SECTION
+                    + ".auto_rollback.enabled must be true or false, got " + enabled.asText());
+        }
         try {
             return new AutoRollbackConfig(
-                    n.path("enabled").asBoolean(d.enabled()),
-                    n.path("margin").asDouble(d.margin()),
-                    n.path("min_samples").asInt(d.minSamples()),
-                    n.path("window").asInt(d.window()));
+                    enabled == null ? d.enabled() : enabled.booleanValue(),
+                    number(n, at, "margin", false, d.margin()),
+                    (int) number(n, at, "min_samples", true, d.minSamples()),
+                    (int) number(n, at, "window", true, d.window()));
         } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
             throw new IllegalArgumentException(file + ": " + SECTION + "." + e.getMessage(), e);
         }
+    }
+
+    /** A number of {@code auto_rollback}, or its default; a string or a fraction where a count goes is refused. */
+    private double number(JsonNode n, String at, String key, boolean whole, double fallback) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        boolean ok = whole ? v.canConvertToInt() && v.isIntegralNumber() : v.isNumber();
+        if (!ok || !Double.isFinite(v.doubleValue())) {
+            throw new IllegalArgumentException(lines.where(at + "/" + key) + ": " + SECTION + ".auto_rollback." + key
+                    + " must be " + (whole ? "a whole number" : "a number") + ", got " + v.asText());
+        }
+        return v.doubleValue();
     }
 
     /** {@code 5s}, {@code 500ms}, {@code 1m} or ISO-8601 ({@code PT5S}). */

@@ -25,6 +25,12 @@ public enum LintRule {
     UNKNOWN_TYPE(Severity.ERROR),
     /** A {@code $ref} that does not resolve inside the document. */
     UNRESOLVED_REF(Severity.ERROR),
+    /** A {@code $ref} to another document (a URL or a file): the API resolves only refs inside the schema. */
+    EXTERNAL_REF(Severity.ERROR),
+    /** A {@code $ref} cycle every link of which is required: no finite output satisfies it. */
+    REF_CYCLE(Severity.ERROR),
+    /** A node no value satisfies: an empty enum or type list, a minimum above the maximum. */
+    UNSATISFIABLE(Severity.ERROR),
     /** More than 10 levels of nesting. */
     DEPTH_LIMIT(Severity.ERROR),
     /** More than 5,000 object properties in total. */

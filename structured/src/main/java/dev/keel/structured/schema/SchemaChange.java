@@ -16,7 +16,9 @@ import dev.keel.core.json.Json;
  * @param inFlightRisk risk for outputs of the old schema read against the new one
  * @param breaking whether it can break a reader; such changes carry a counterexample
  * @param counterexample an output one version accepts and the other rejects (checked with the
- *     validator), or null when none was found or the change is not breaking
+ *     validator), or null when none was found, none was built or the change is not breaking
+ * @param exampleSkipped whether no counterexample was built because enough changes of this kind
+ *     already carry one ({@link SchemaDiff#EXAMPLES_PER_KIND})
  */
 public record SchemaChange(
         ChangeKind kind,
@@ -26,7 +28,8 @@ public record SchemaChange(
         Risk consumerRisk,
         Risk inFlightRisk,
         boolean breaking,
-        Counterexample counterexample) {
+        Counterexample counterexample,
+        boolean exampleSkipped) {
 
     /**
      * An output that one version accepts and the other rejects.
@@ -49,7 +52,29 @@ public record SchemaChange(
     }
 
     SchemaChange withCounterexample(Counterexample c) {
-        return new SchemaChange(kind, pointer, field, detail, consumerRisk, inFlightRisk, breaking, c);
+        return new SchemaChange(kind, pointer, field, detail, consumerRisk, inFlightRisk, breaking, c, false);
+    }
+
+    SchemaChange withoutExample() {
+        return new SchemaChange(kind, pointer, field, detail, consumerRisk, inFlightRisk, breaking, null, true);
+    }
+
+    /**
+     * The counterexample in words, for a breaking change: {@code accepted by old, rejected by new: {...}},
+     * {@code none found: review this change by hand}, or {@code not built: ...} past the first
+     * {@link SchemaDiff#EXAMPLES_PER_KIND} of its kind; null for a change that is not breaking.
+     */
+    public String example() {
+        if (!breaking) {
+            return null;
+        }
+        if (counterexample != null) {
+            return counterexample.toString();
+        }
+        return exampleSkipped
+                ? "not built: counterexamples are built for the first " + SchemaDiff.EXAMPLES_PER_KIND
+                        + " changes of each kind"
+                : "none found: review this change by hand";
     }
 
     @Override

@@ -30,11 +30,40 @@ public final class SchemaDiff {
     private static final List<String> LOWER_BOUNDS = List.of("minimum", "exclusiveMinimum", "minItems");
     private static final List<String> UPPER_BOUNDS = List.of("maximum", "exclusiveMaximum", "maxItems");
 
+    /** At most this many verified counterexamples are built per change kind; later changes get none. */
+    public static final int EXAMPLES_PER_KIND = 5;
+
+    /** At most this many attempts are made per change kind to build a verified counterexample. */
+    static final int ATTEMPTS_PER_KIND = 4 * EXAMPLES_PER_KIND;
+
+    /** The lint rules that make two schemas impossible to compare. */
+    private static final Set<LintRule> NOT_COMPARABLE =
+            Set.of(LintRule.ROOT_NOT_OBJECT, LintRule.EXTERNAL_REF, LintRule.UNRESOLVED_REF, LintRule.REF_CYCLE);
+
+    /**
+     * What {@link #report} found.
+     *
+     * @param changes every change, in document order; at most {@link #EXAMPLES_PER_KIND} of each kind
+     *     carry a counterexample
+     * @param notes what the reader should know beyond the changes, in words: changes of a kind left
+     *     without an example, a schema beyond the API's limits
+     * @param beyondLimits whether either schema is beyond what the API accepts (its size limits)
+     */
+    public record Report(List<SchemaChange> changes, List<String> notes, boolean beyondLimits) {
+        public Report {
+            changes = List.copyOf(changes);
+            notes = List.copyOf(notes);
+        }
+    }
+
     private final JsonNode oldRoot;
     private final JsonNode newRoot;
     private final SchemaValidator validator;
+    private com.networknt.schema.Schema oldCompiled;
+    private com.networknt.schema.Schema newCompiled;
     private final List<SchemaChange> changes = new ArrayList<>();
     private final Set<String> visited = new HashSet<>();
+    private final java.util.Map<ChangeKind, int[]> examples = new java.util.EnumMap<>(ChangeKind.class);
 
     private SchemaDiff(JsonNode oldRoot, JsonNode newRoot, SchemaValidator validator) {
         this.oldRoot = oldRoot;
@@ -49,9 +78,57 @@ public final class SchemaDiff {
 
     /** As {@link #diff(JsonNode, JsonNode)}, checking counterexamples with {@code validator}. */
     public static List<SchemaChange> diff(JsonNode oldSchema, JsonNode newSchema, SchemaValidator validator) {
+        return report(oldSchema, newSchema, validator).changes();
+    }
+
+    /** As {@link #report(JsonNode, JsonNode, SchemaValidator)} with a fresh validator. */
+    public static Report report(JsonNode oldSchema, JsonNode newSchema) {
+        return report(oldSchema, newSchema, new SchemaValidator());
+    }
+
+    /**
+     * Every change from {@code oldSchema} to {@code newSchema} with notes. The work is linear in the
+     * size of the documents plus a bounded number of counterexamples ({@link #EXAMPLES_PER_KIND} per
+     * kind), each checked against both schemas compiled once.
+     *
+     * @throws SchemaNotComparableException when either schema is not an object, has a {@code $ref}
+     *     outside the document or one that does not resolve, or an unsatisfiable {@code $ref} cycle
+     */
+    public static Report report(JsonNode oldSchema, JsonNode newSchema, SchemaValidator validator) {
+        List<String> notes = new ArrayList<>();
+        boolean beyond = preflight("old", oldSchema, notes) | preflight("new", newSchema, notes);
         var d = new SchemaDiff(oldSchema, newSchema, validator);
         d.compare(oldSchema, newSchema, Pointer.ROOT, DiffPath.ROOT);
-        return List.copyOf(d.changes);
+        java.util.Map<ChangeKind, Integer> without = new java.util.EnumMap<>(ChangeKind.class);
+        for (SchemaChange c : d.changes) {
+            if (c.exampleSkipped()) {
+                without.merge(c.kind(), 1, Integer::sum);
+            }
+        }
+        without.forEach((k, n) -> notes.add(n + " more " + k + " change(s) not shown with an example (the first "
+                + EXAMPLES_PER_KIND + " of each kind get one)"));
+        return new Report(d.changes, notes, beyond);
+    }
+
+    /** Refuses a schema that cannot be compared; notes one beyond the API's limits. */
+    private static boolean preflight(String side, JsonNode schema, List<String> notes) {
+        if (!schema.isObject()) {
+            throw new SchemaNotComparableException(
+                    side + " schema is not a JSON object; a schema diff compares two" + " object schemas");
+        }
+        SchemaLint.Report lint = SchemaLint.report(schema);
+        boolean beyond = false;
+        for (LintFinding f : lint.findings()) {
+            if (NOT_COMPARABLE.contains(f.rule()) && f.rule() != LintRule.ROOT_NOT_OBJECT) {
+                throw new SchemaNotComparableException(side + " schema cannot be compared: "
+                        + (f.pointer().isEmpty() ? "/" : f.pointer()) + ": " + f.message() + " [" + f.rule() + "]");
+            }
+            if (SchemaLint.LIMITS.contains(f.rule())) {
+                beyond = true;
+                notes.add(side + " schema exceeds the API's limits: " + f.message() + " [" + f.rule() + "]");
+            }
+        }
+        return beyond;
     }
 
     /** Whether any change is breaking. */
@@ -492,8 +569,12 @@ public final class SchemaDiff {
     }
 
     private Counterexample verified(JsonNode instance, String acceptedBy) {
-        boolean oldOk = validator.accepts(oldRoot, instance);
-        boolean newOk = validator.accepts(newRoot, instance);
+        if (oldCompiled == null) { // each schema is compiled once per diff, when the first example is checked
+            oldCompiled = validator.compile(oldRoot);
+            newCompiled = validator.compile(newRoot);
+        }
+        boolean oldOk = SchemaValidator.accepts(oldCompiled, instance);
+        boolean newOk = SchemaValidator.accepts(newCompiled, instance);
         boolean ok = acceptedBy.equals("old") ? oldOk && !newOk : newOk && !oldOk;
         return ok ? new Counterexample(instance, acceptedBy) : null;
     }
@@ -514,7 +595,22 @@ public final class SchemaDiff {
                 consumers == null ? kind.consumerRisk() : consumers,
                 inFlight == null ? kind.inFlightRisk() : inFlight,
                 kind.breaking(),
-                null);
-        changes.add(kind.breaking() ? change.withCounterexample(example.get()) : change);
+                null,
+                false);
+        if (!kind.breaking()) {
+            changes.add(change);
+            return;
+        }
+        int[] tally = examples.computeIfAbsent(kind, k -> new int[2]); // {verified, attempts}
+        if (tally[0] >= EXAMPLES_PER_KIND || tally[1] >= ATTEMPTS_PER_KIND) {
+            changes.add(change.withoutExample());
+            return;
+        }
+        tally[1]++;
+        Counterexample c = example.get();
+        if (c != null) {
+            tally[0]++;
+        }
+        changes.add(change.withCounterexample(c));
     }
 }

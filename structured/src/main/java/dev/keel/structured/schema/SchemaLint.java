@@ -54,21 +54,82 @@ public final class SchemaLint {
             Set.of("date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid");
     static final Set<String> TYPES = Set.of("string", "number", "integer", "boolean", "object", "array", "null");
 
+    /** At most this many findings of one rule are kept; the rest are counted in a note. */
+    static final int MAX_FINDINGS_PER_RULE = 100;
+
+    /**
+     * What {@link #report(JsonNode)} found.
+     *
+     * @param findings the findings, in document order, at most {@link #MAX_FINDINGS_PER_RULE} per rule
+     * @param notes what was left out ("N more findings of RULE not shown"), in words
+     * @param counts how many findings of each rule there are, those not shown included
+     */
+    public record Report(List<LintFinding> findings, List<String> notes, Map<LintRule, Integer> counts) {
+        public Report {
+            findings = List.copyOf(findings);
+            notes = List.copyOf(notes);
+            counts = Map.copyOf(counts);
+        }
+
+        /** How many findings of {@code severity} there are, those not shown included. */
+        public int count(LintRule.Severity severity) {
+            return counts.entrySet().stream()
+                    .filter(e -> e.getKey().severity() == severity)
+                    .mapToInt(Map.Entry::getValue)
+                    .sum();
+        }
+
+        /** Whether the API would refuse the schema for its size: a property, depth, enum or string limit. */
+        public boolean beyondLimits() {
+            return findings.stream().anyMatch(f -> LIMITS.contains(f.rule()));
+        }
+    }
+
+    /** The rules for the API's size limits. */
+    static final Set<LintRule> LIMITS = Set.of(
+            LintRule.DEPTH_LIMIT,
+            LintRule.PROPERTY_LIMIT,
+            LintRule.ENUM_VALUE_LIMIT,
+            LintRule.ENUM_SIZE_LIMIT,
+            LintRule.STRING_SIZE_LIMIT);
+
     private final JsonNode root;
+    private final RefCheck refs;
+    private final Nesting nesting;
     private final List<LintFinding> findings = new ArrayList<>();
+    private final Set<String> depthWalked = new HashSet<>();
+    private final Map<LintRule, Integer> perRule = new java.util.EnumMap<>(LintRule.class);
     private int properties;
     private int enumValues;
     private long chars;
 
     private SchemaLint(JsonNode root) {
         this.root = root;
+        this.refs = new RefCheck(root);
+        this.nesting = new Nesting(refs);
     }
 
     /** Every finding for {@code schema}, in document order; empty when the schema is fine. */
     public static List<LintFinding> lint(JsonNode schema) {
+        return report(schema).findings();
+    }
+
+    /**
+     * The findings for {@code schema} with notes on what was left out. The work is linear in the size
+     * of the document: each {@code $ref} target's depth and each cycle are worked out once, and at
+     * most {@link #MAX_FINDINGS_PER_RULE} findings of a rule are kept.
+     */
+    public static Report report(JsonNode schema) {
         var lint = new SchemaLint(schema);
         lint.run();
-        return List.copyOf(lint.findings);
+        List<String> notes = new ArrayList<>();
+        lint.perRule.forEach((rule, n) -> {
+            if (n > MAX_FINDINGS_PER_RULE) {
+                notes.add((n - MAX_FINDINGS_PER_RULE) + " more finding(s) of " + rule + " not shown (the first "
+                        + MAX_FINDINGS_PER_RULE + " are)");
+            }
+        });
+        return new Report(lint.findings, notes, lint.perRule);
     }
 
     /** Whether any finding is an {@link LintRule.Severity#ERROR}. */
@@ -92,6 +153,7 @@ public final class SchemaLint {
             add(LintRule.ROOT_ANY_OF, "/anyOf", "the root must not be an anyOf; wrap the choice in a property");
         }
         walk(root, "");
+        checkCycles();
         checkDepth(root, "", 0, new HashSet<>());
         checkTotals();
         checkSchemaVersion();
@@ -107,6 +169,7 @@ public final class SchemaLint {
         if (isObjectSchema(s)) {
             checkObject(s, ptr);
         }
+        checkSatisfiable(s, ptr);
         s.path("properties").properties().forEach(p -> {
             properties++;
             chars += p.getKey().length();
@@ -146,7 +209,12 @@ public final class SchemaLint {
             }
             case "type" -> checkType(v, ptr);
             case "$ref" -> checkRef(v.asText(), ptr);
-            case "enum" -> countEnum(v, ptr);
+            case "enum" -> {
+                if (v.isArray() && v.isEmpty()) {
+                    add(LintRule.UNSATISFIABLE, ptr, "an empty enum allows no value; list at least one");
+                }
+                countEnum(v, ptr);
+            }
             case "const" -> chars += v.asText().length();
             default -> {
                 if (!SUPPORTED.contains(k)) {
@@ -179,6 +247,14 @@ public final class SchemaLint {
     }
 
     private void checkRef(String ref, String ptr) {
+        if (RefCheck.external(ref)) {
+            add(
+                    LintRule.EXTERNAL_REF,
+                    ptr,
+                    "$ref \"" + ref + "\" points outside this document; the API resolves only refs inside it:"
+                            + " copy the definition under $defs and refer to it as #/$defs/NAME");
+            return;
+        }
         boolean ok = ref.equals("#")
                 || (ref.startsWith("#/") && !root.at(ref.substring(1)).isMissingNode());
         if (!ok) {
@@ -233,12 +309,55 @@ public final class SchemaLint {
                 "\"required\" lists \"" + r + "\", which is not in \"properties\""));
     }
 
+    /** Definitions no finite output can satisfy: every path back to them is required. */
+    private void checkCycles() {
+        for (RefCheck.Cycle c : refs.cycles()) {
+            add(
+                    LintRule.REF_CYCLE,
+                    c.ref().equals("#") ? "" : c.ref().substring(1),
+                    "unsatisfiable $ref cycle " + String.join(" -> ", c.cycle())
+                            + ": every link is required and not nullable, so no finite output fits;"
+                            + " make one link optional with a null type union, e.g. \"type\": [\"object\", \"null\"]");
+        }
+    }
+
+    /** Bounds that contradict each other: no value fits. */
+    private void checkSatisfiable(JsonNode s, String ptr) {
+        bounds(s, "minimum", "maximum", ptr);
+        bounds(s, "minItems", "maxItems", ptr);
+        JsonNode t = s.get("type");
+        if (t != null && t.isArray() && t.isEmpty()) {
+            add(LintRule.UNSATISFIABLE, ptr + "/type", "an empty type list allows no value; name at least one type");
+        }
+    }
+
+    private void bounds(JsonNode s, String lo, String hi, String ptr) {
+        JsonNode a = s.get(lo);
+        JsonNode b = s.get(hi);
+        if (a != null
+                && b != null
+                && a.isNumber()
+                && b.isNumber()
+                && a.decimalValue().compareTo(b.decimalValue()) > 0) {
+            add(
+                    LintRule.UNSATISFIABLE,
+                    ptr + "/" + lo,
+                    lo + " " + a + " is above " + hi + " " + b + ": no value fits; swap or fix the bounds");
+        }
+    }
+
     private void checkDepth(JsonNode s, String ptr, int depth, Set<String> refStack) {
+        if (depth + nesting.height(s) <= MAX_DEPTH) {
+            return; // nothing below goes past the limit: the height of each definition is known once
+        }
         JsonNode r = s;
         if (s.has("$ref")) {
             String ref = s.get("$ref").asText();
             if (!refStack.add(ref)) {
                 return; // recursion: allowed, and counted once
+            }
+            if (!depthWalked.add(ref + "@" + depth)) {
+                return; // this definition at this depth is already reported (at its first use)
             }
             r = ref.equals("#") ? root : root.at(ref.substring(1));
             if (r.isMissingNode()) {
@@ -319,6 +438,9 @@ public final class SchemaLint {
     }
 
     private void add(LintRule rule, String ptr, String message) {
-        findings.add(new LintFinding(rule, ptr, message));
+        int n = perRule.merge(rule, 1, Integer::sum);
+        if (n <= MAX_FINDINGS_PER_RULE) {
+            findings.add(new LintFinding(rule, ptr, message));
+        }
     }
 }

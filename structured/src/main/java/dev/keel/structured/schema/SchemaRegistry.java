@@ -237,8 +237,10 @@ public final class SchemaRegistry {
         if (!Files.exists(lockFile)) {
             return lock;
         }
-        try {
-            List<String> lines = Files.readAllLines(lockFile, StandardCharsets.UTF_8);
+        {
+            List<String> lines = dev.keel.core.io.TextFiles.read(lockFile, "schema lock file")
+                    .lines()
+                    .toList();
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).strip();
                 if (line.isEmpty() || line.startsWith("#")) {
@@ -252,8 +254,6 @@ public final class SchemaRegistry {
                 lock.put(parts[0], parts[1]);
             }
             return lock;
-        } catch (IOException e) {
-            throw new UncheckedIOException(lockFile + ": cannot read: " + e.getMessage(), e);
         }
     }
 

@@ -41,6 +41,16 @@ public final class SchemaValidator {
         return validate(CanonicalJson.sha256(schema), schema, instance);
     }
 
+    /** {@code schema} compiled once, uncached, for a caller that checks many instances against it. */
+    Schema compile(JsonNode schema) {
+        return registry.getSchema(schema);
+    }
+
+    /** Whether {@code instance} validates against a schema from {@link #compile}. */
+    static boolean accepts(Schema compiled, JsonNode instance) {
+        return compiled.validate(instance).isEmpty();
+    }
+
     private List<Violation> validate(String hash, JsonNode schema, JsonNode instance) {
         Schema s = compiled.computeIfAbsent(hash, h -> registry.getSchema(schema));
         return s.validate(instance).stream()

@@ -98,4 +98,39 @@ class RolloutConfigLoaderTest {
         Files.writeString(f, yaml);
         return f;
     }
+
+    @Test
+    void load_wrongShapeUnknownKeysAndBadNumbers_nameFileLineAndKeyWithASuggestion() throws Exception {
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), write("- structured_output\n")).load())
+                .hasMessageContaining("expected a mapping of sections")
+                .hasMessageContaining("not a list");
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), write("just text\n")).load())
+                .hasMessageContaining("not a scalar");
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), write("structured_output: [1, 2]\n")).load())
+                .hasMessageContaining(":1: structured_output must be a mapping");
+        Path section = write("structured_ouput:\n  canary_percent: 5\n");
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), section).load())
+                .hasMessageContaining(section + ":1: unknown section 'structured_ouput'")
+                .hasMessageContaining("did you mean 'structured_output'?");
+        Path typo = write("structured_output:\n  schema_version: v2\n  canary_precent: 5\n");
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), typo).load())
+                .hasMessageContaining(typo + ":3: structured_output.canary_precent is not a setting")
+                .hasMessageContaining("did you mean 'canary_percent'?");
+        Path auto = write("structured_output:\n  auto_rollback:\n    enabled: true\n    windw: 10\n");
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), auto).load())
+                .hasMessageContaining(auto + ":4:")
+                .hasMessageContaining("did you mean 'window'?");
+        Path margin = write("structured_output:\n  auto_rollback:\n    margin: abc\n");
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), margin).load())
+                .hasMessageContaining(margin + ":3: structured_output.auto_rollback.margin must be a number, got abc");
+        Path samples = write("structured_output:\n  auto_rollback:\n    min_samples: 2.5\n");
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), samples).load())
+                .hasMessageContaining("min_samples must be a whole number");
+        Path notMap = write("structured_output:\n  auto_rollback: yes\n");
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), notMap).load())
+                .hasMessageContaining("auto_rollback must be a mapping");
+        Path reload = write("structured_output:\n  reload_interval: soon\n");
+        assertThatThrownBy(() -> new RolloutConfigLoader(Map.of(), reload).load())
+                .hasMessageContaining(reload + ":2: structured_output.reload_interval 'soon' is not a duration");
+    }
 }

@@ -28,6 +28,15 @@ class SchemaRegistryTest {
     }
 
     @Test
+    void load_aLockFileThatIsNotUtf8_namesItAndTheByteOffset() throws Exception {
+        write("thing/v1.json", V1);
+        Files.write(dir.resolve(SchemaRegistry.LOCK_FILE), new byte[] {'t', 'h', (byte) 0xFF, '\n'});
+        assertThatThrownBy(() -> SchemaRegistry.load(dir))
+                .hasMessageContaining(SchemaRegistry.LOCK_FILE)
+                .hasMessageContaining("not UTF-8 text (byte 0xFF at byte offset 2)");
+    }
+
+    @Test
     void load_reformattedButSameContent_isAccepted() throws Exception {
         write("thing/v1.json", V1);
         SchemaRegistry.load(dir);
