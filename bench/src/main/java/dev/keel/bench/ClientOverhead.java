@@ -13,21 +13,31 @@ import java.util.Map;
 /**
  * Benchmark {@code client}: what keel's client pipeline costs over a bare Jetty HttpClient, and how
  * the official OpenAI Java SDK compares, on non-streaming {@code POST /v1/responses} to the keel
- * emulator.
+ * emulator, and what the SDK gains on keel ({@link SdkOnKeelClient}) over its default OkHttp transport.
  *
  * <p>One emulator runs in a child process ({@link ChildEmulator}). At each concurrency level the
- * three clients ({@link RawJettyClient}, {@link KeelPipelineClient}, {@link OpenAiJavaClient}) take
- * turns against it in short slices (1 s by default, the order rotating every slice) until each has
+ * four clients ({@link RawJettyClient}, {@link KeelPipelineClient}, {@link OpenAiJavaClient}, {@link
+ * SdkOnKeelClient}) take turns against it in short slices (1 s by default, the order rotating every slice) until each has
  * had the whole warmup and then the whole measured period, in a closed loop ({@link ClosedLoop}):
- * whatever else the machine does during a round falls on all three alike. Latencies are
+ * whatever else the machine does during a round falls on all of them alike. Latencies are
  * client-side, from the call until the whole answer is back; CPU per call is this process's CPU
  * time over the client's slices divided by its requests. Not thread-safe: {@link Main} runs it once.
  */
 final class ClientOverhead {
 
-    static final String SUMMARY = "keel's client vs raw Jetty vs openai-java, POST /v1/responses to the emulator";
+    static final String SUMMARY =
+            "keel's client vs raw Jetty vs openai-java on OkHttp and on keel, POST /v1/responses to the emulator";
 
     private static final double TARGET_RATIO = 0.9;
+    /** The SDK on keel against raw Jetty (issue 17): at least this share of raw Jetty's throughput. */
+    private static final double SDK_TARGET_RATIO = 0.8;
+    /** The SDK on keel against keel's own API: at most this much added p99. */
+    private static final double SDK_TARGET_ADDED_P99_MILLIS = 1.0;
+    /** The concurrency level the SDK's throughput target is set for. */
+    private static final int SDK_TARGET_CONCURRENCY = 64;
+
+    static final String SDK_OKHTTP = "sdk-okhttp";
+    static final String SDK_ON_KEEL = "sdk-on-keel";
     private static final int DEFAULT_ROUNDS = 2;
     private static final double TARGET_ADDED_P99_MILLIS = 1.0;
     private static final Duration DEFAULT_SLICE = Duration.ofSeconds(1);
@@ -54,8 +64,13 @@ final class ClientOverhead {
     private record Paired(List<Double> ratios, List<Double> addedP50, List<Double> addedP99, List<Double> addedCpu) {
 
         static Paired of(List<Row> rows) {
-            List<ClosedLoop.Tally.Slice> raw = row(rows, "raw-jetty").slices();
-            List<ClosedLoop.Tally.Slice> keel = row(rows, "keel").slices();
+            return of(rows, "keel", "raw-jetty");
+        }
+
+        /** {@code client} against {@code baseline}, slice by slice, as keel against raw-jetty above. */
+        static Paired of(List<Row> rows, String client, String baseline) {
+            List<ClosedLoop.Tally.Slice> raw = row(rows, baseline).slices();
+            List<ClosedLoop.Tally.Slice> keel = row(rows, client).slices();
             var paired = new Paired(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             for (int i = 0; i < Math.min(raw.size(), keel.size()); i++) {
                 paired.ratios.add(keel.get(i).successesPerSecond() / raw.get(i).successesPerSecond());
@@ -170,8 +185,10 @@ final class ClientOverhead {
             throws InterruptedException {
         try (var raw = RawJettyClient.open(baseUrl);
                 var keel = KeelPipelineClient.open(baseUrl);
-                var sdk = withSdk ? OpenAiJavaClient.open(baseUrl) : null) {
-            List<Contender> contenders = preflight(sdk == null ? List.of(raw, keel) : List.of(raw, keel, sdk));
+                var sdk = withSdk ? OpenAiJavaClient.open(baseUrl) : null;
+                var sdkOnKeel = withSdk ? SdkOnKeelClient.open(baseUrl) : null) {
+            List<Contender> contenders =
+                    preflight(sdk == null ? List.of(raw, keel) : List.of(raw, keel, sdk, sdkOnKeel));
             var perLevel = new java.util.TreeMap<Integer, List<List<Row>>>();
             long errors = 0;
             for (int round = 1; round <= rounds; round++) {
@@ -185,6 +202,9 @@ final class ClientOverhead {
                 }
             }
             printMedians(perLevel);
+            if (withSdk) {
+                printSdkMedians(perLevel);
+            }
             return errors == 0 ? 0 : 1;
         }
     }
@@ -237,6 +257,62 @@ final class ClientOverhead {
                                     result(rows, "keel").successesPerSecond()
                                             / result(rows, "raw-jetty").successesPerSecond()))
                             .toList());
+        });
+    }
+
+    /**
+     * Per level, the SDK's verdict, from paired slices as for keel: the SDK on keel against raw-jetty
+     * (throughput) and against keel's own API (added p99), and against the SDK on OkHttp; the SDK on
+     * OkHttp against raw-jetty for reference.
+     */
+    private static void printSdkMedians(java.util.Map<Integer, List<List<Row>>> perLevel) {
+        System.out.printf("%nverdict for the SDK: medians over all paired slices of the same rotation%n");
+        System.out.printf(
+                "%-12s %6s %20s %15s %22s %22s %20s%n",
+                "concurrency",
+                "pairs",
+                "on-keel/raw thrpt",
+                "middle half",
+                "on-keel - keel p99 ms",
+                "on-keel/okhttp thrpt",
+                "okhttp/raw thrpt");
+        perLevel.forEach((concurrency, rounds) -> {
+            Paired vsRaw = rounds.stream()
+                    .map(rows -> Paired.of(rows, SDK_ON_KEEL, "raw-jetty"))
+                    .reduce(Paired::plus)
+                    .orElseThrow();
+            Paired vsKeel = rounds.stream()
+                    .map(rows -> Paired.of(rows, SDK_ON_KEEL, "keel"))
+                    .reduce(Paired::plus)
+                    .orElseThrow();
+            Paired vsOkHttp = rounds.stream()
+                    .map(rows -> Paired.of(rows, SDK_ON_KEEL, SDK_OKHTTP))
+                    .reduce(Paired::plus)
+                    .orElseThrow();
+            Paired okHttpVsRaw = rounds.stream()
+                    .map(rows -> Paired.of(rows, SDK_OKHTTP, "raw-jetty"))
+                    .reduce(Paired::plus)
+                    .orElseThrow();
+            double ratio = median(vsRaw.ratios());
+            double addedP99 = median(vsKeel.addedP99());
+            String throughputVerdict = concurrency == SDK_TARGET_CONCURRENCY
+                    ? "throughput " + verdict(ratio >= SDK_TARGET_RATIO)
+                    : "throughput (target set at " + SDK_TARGET_CONCURRENCY + ")";
+            System.out.printf(
+                    "%-12d %6d %19.3fx %15s %+22.3f %21.3fx %19.3fx   %s, p99 %s%n",
+                    concurrency,
+                    vsRaw.size(),
+                    ratio,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%.3f-%.3f",
+                            quantile(vsRaw.ratios(), 0.25),
+                            quantile(vsRaw.ratios(), 0.75)),
+                    addedP99,
+                    median(vsOkHttp.ratios()),
+                    median(okHttpVsRaw.ratios()),
+                    throughputVerdict,
+                    verdict(addedP99 <= SDK_TARGET_ADDED_P99_MILLIS));
         });
     }
 
@@ -315,8 +391,13 @@ final class ClientOverhead {
                 slice.toMillis());
         printClients();
         System.out.printf(
-                "targets: keel >= %.1fx raw-jetty throughput and <= %.0f ms added p99%n",
-                TARGET_RATIO, TARGET_ADDED_P99_MILLIS);
+                "targets: keel >= %.1fx raw-jetty throughput and <= %.0f ms added p99; sdk-on-keel >= %.1fx raw-jetty"
+                        + " throughput at concurrency %d and <= %.0f ms added p99 over keel%n",
+                TARGET_RATIO,
+                TARGET_ADDED_P99_MILLIS,
+                SDK_TARGET_RATIO,
+                SDK_TARGET_CONCURRENCY,
+                SDK_TARGET_ADDED_P99_MILLIS);
     }
 
     private static void printClients() {
@@ -324,21 +405,32 @@ final class ClientOverhead {
         System.out.println("  keel         KeelClient.responses().create, full pipeline, in-flight limit 1024, "
                 + "default pool (HTTP/2, 256 connections)");
         System.out.printf(
-                "  openai-java  SDK %s over OkHttp: HTTP/1.1, maxRetries 0, pool %d idle connections kept %d min;"
-                        + " create() also maps the answer into a typed Response%n",
+                "  sdk-okhttp   openai-java %s over its default OkHttp transport: HTTP/1.1, maxRetries 0, pool %d idle"
+                        + " connections kept %d min; create() also maps the answer into a typed Response%n",
                 com.openai.client.OpenAIClient.class.getPackage().getImplementationVersion(),
                 OpenAiJavaClient.MAX_IDLE_CONNECTIONS,
                 OpenAiJavaClient.KEEP_ALIVE.toMinutes());
+        System.out.println("  sdk-on-keel  the same SDK calls on KeelOpenAI.client(keel): keel's pipeline as the SDK's"
+                + " transport, keel set up as above");
     }
 
     private static void printLevel(int concurrency, List<Row> rows) {
         System.out.printf("%nconcurrency %d%n", concurrency);
         printTable(rows);
-        printComparison(result(rows, "raw-jetty"), result(rows, "keel"), find(rows, "openai-java"));
+        printComparison(result(rows, "raw-jetty"), result(rows, "keel"), find(rows, SDK_OKHTTP));
         Paired paired = Paired.of(rows);
         System.out.printf(
                 "paired slices (%d): keel/raw-jetty throughput median %.3fx, added p99 median %+.3f ms%n",
                 paired.size(), median(paired.ratios()), median(paired.addedP99()));
+        if (find(rows, SDK_ON_KEEL) != null) {
+            Paired vsRaw = Paired.of(rows, SDK_ON_KEEL, "raw-jetty");
+            Paired vsKeel = Paired.of(rows, SDK_ON_KEEL, "keel");
+            Paired vsOkHttp = Paired.of(rows, SDK_ON_KEEL, SDK_OKHTTP);
+            System.out.printf(
+                    "paired slices (%d): sdk-on-keel/raw-jetty throughput median %.3fx, sdk-on-keel/sdk-okhttp %.3fx,"
+                            + " sdk-on-keel - keel p99 median %+.3f ms%n",
+                    vsRaw.size(), median(vsRaw.ratios()), median(vsOkHttp.ratios()), median(vsKeel.addedP99()));
+        }
         printFirstErrors(rows);
     }
 
@@ -400,7 +492,7 @@ final class ClientOverhead {
                 keel.cpuMicrosPerRequest() - raw.cpuMicrosPerRequest());
         if (sdk != null) {
             System.out.printf(
-                    "openai-java/raw-jetty throughput: %.3fx%n", sdk.successesPerSecond() / raw.successesPerSecond());
+                    "sdk-okhttp/raw-jetty throughput: %.3fx%n", sdk.successesPerSecond() / raw.successesPerSecond());
         }
     }
 
@@ -423,8 +515,10 @@ final class ClientOverhead {
                 "Usage: keel bench client [--seconds N] [--warmup N] [--concurrency N,...] [--rounds N] [--slice-ms N]"
                         + " [--without-sdk]");
         out.println("  " + SUMMARY + ".");
-        out.println("  At each level raw-jetty, keel and openai-java take turns against one emulator in short slices,");
-        out.println("  the order rotating every slice, so whatever else the machine does falls on all three alike;");
+        out.println(
+                "  At each level raw-jetty, keel, sdk-okhttp (openai-java on OkHttp) and sdk-on-keel (openai-java on");
+        out.println("  KeelOpenAI) take turns against one emulator in short slices, the order rotating every slice,");
+        out.println("  so whatever else the machine does falls on all of them alike;");
         out.println("  the verdict is the median over pairs of keel's and raw-jetty's slices of the same turn.");
         out.println("  Steadiest with client and emulator on separate cores:");
         out.println("    KEEL_BENCH_SERVER_CPUS=1 taskset -c 0 bin/keel bench client");
@@ -435,7 +529,8 @@ final class ClientOverhead {
                         + " (default " + DEFAULT_ROUNDS + ")");
         out.println("  --slice-ms N         length of one client's turn, 100..60000 ms (default 1000)");
         out.println(
-                "  --without-sdk        leave openai-java out: raw-jetty and keel only (its code and garbage then do not");
+                "  --without-sdk        leave both SDK clients out: raw-jetty and keel only (their code and garbage then do"
+                        + " not");
         out.println("                       share the JIT compiler and the heap with the two being compared)");
     }
 }

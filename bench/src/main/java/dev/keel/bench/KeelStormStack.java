@@ -91,6 +91,11 @@ final class KeelStormStack implements StormStack {
     /** The breaker's moves and the retry layer's decisions, times relative to the outage's start. */
     @Override
     public List<String> notes() {
+        return notes(client, recorder, executor);
+    }
+
+    /** {@link #notes()} for any stack on a keel client fed by {@code recorder}; shared with {@link SdkOnKeelStormStack}. */
+    static List<String> notes(KeelClient client, Recorder recorder, ExactlyOnceToolExecutor executor) {
         var notes = new ArrayList<String>();
         long start = recorder.tally.outageStart();
         Duration window = client.config().breaker().window();
@@ -119,8 +124,8 @@ final class KeelStormStack implements StormStack {
     /** A breaker move and when it happened. Immutable. */
     private record Move(String move, long nanos) {}
 
-    /** Feeds the tally from the client's events and keeps the breaker's moves. Thread-safe. */
-    private static final class Recorder implements EventListener {
+    /** Feeds the tally from the client's events and keeps the breaker's moves; {@link SdkOnKeelStormStack} shares it. Thread-safe. */
+    static final class Recorder implements EventListener {
         private final StormTally tally;
         private final List<Move> moves = new CopyOnWriteArrayList<>();
         private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();

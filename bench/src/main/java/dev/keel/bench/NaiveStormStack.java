@@ -161,7 +161,12 @@ final class NaiveStormStack implements StormStack {
 
     private static JsonNode tools() {
         ArrayNode tools = Json.array();
-        tools.addObject().put("type", "function").put("name", TOOL).set("parameters", Json.parse(TOOL_PARAMETERS));
+        // strict is required by the API (and the emulator) for function tools; false, as the SDK stack sends
+        tools.addObject()
+                .put("type", "function")
+                .put("name", TOOL)
+                .put("strict", false)
+                .set("parameters", Json.parse(TOOL_PARAMETERS));
         return tools;
     }
 }

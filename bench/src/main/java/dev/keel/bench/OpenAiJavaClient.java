@@ -48,7 +48,7 @@ final class OpenAiJavaClient implements ClientUnderTest {
 
     @Override
     public String name() {
-        return "openai-java";
+        return ClientOverhead.SDK_OKHTTP;
     }
 
     /** Returns 200: the SDK hands back only 2xx answers and throws for everything else. */

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Benchmark {@code storm}: whether a client stack turns an upstream outage into a retry storm, and
  * whether its tool side effects survive retries and re-runs exactly once; keel with its defaults,
- * the official OpenAI Java SDK with its default retries, and a naive gateway-times-service retry
- * stack, side by side in one run.
+ * the official OpenAI Java SDK with its default retries, the same SDK on keel ({@code
+ * KeelOpenAI.client}), and a naive gateway-times-service retry stack, side by side in one run.
  *
  * <p>Each stack runs the same {@link StormScenario} on its own fresh in-process emulator, one after
  * the other, so their counts never mix; {@link StormReport} prints them side by side. Not
@@ -16,7 +16,8 @@ import java.util.List;
  */
 final class RetryStorm {
 
-    static final String SUMMARY = "outage -> retry storm? keel vs openai-java vs naive retries, tool workflows";
+    static final String SUMMARY =
+            "outage -> retry storm? keel vs openai-java alone vs openai-java on keel vs naive retries, tool workflows";
 
     /** A stack under test: its name and how to open it. Immutable. */
     private record Contender(String name, StormScenario.StackFactory factory) {}
@@ -26,6 +27,9 @@ final class RetryStorm {
         return List.of(
                 new Contender("keel", (url, tally, ledger) -> KeelStormStack.open(url, tally, ledger, settings.seed())),
                 new Contender("openai-java", SdkStormStack::open),
+                new Contender(
+                        "sdk-on-keel",
+                        (url, tally, ledger) -> SdkOnKeelStormStack.open(url, tally, ledger, settings.seed())),
                 new Contender("naive", NaiveStormStack::open));
     }
 
@@ -81,6 +85,7 @@ final class RetryStorm {
         out.println("  on its own in-process emulator at 127.0.0.1, one stack after the other; failed workflows are"
                 + " re-run once.");
         StormSettings.describe(out);
-        out.println("  Exit codes: 0 keel met its targets, 1 keel missed one, 2 bad usage, 3 could not run.");
+        out.println("  Exit codes: 0 keel and sdk-on-keel met their targets, 1 one of them missed one, 2 bad usage,"
+                + " 3 could not run.");
     }
 }
