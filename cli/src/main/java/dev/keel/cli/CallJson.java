@@ -30,7 +30,7 @@ final class CallJson {
         if (price.isPresent()) {
             j.put(
                     "cost_usd",
-                    CliJson.usd(prices.cost(price.get().model(), PriceTier.SYNC, usage)
+                    CliJson.usd(prices.cost(price.get().model(), PriceTier.STANDARD, usage)
                             .doubleValue()));
         } else {
             j.putNull("cost_usd");

@@ -249,7 +249,7 @@ public final class Planner {
             estIn += tokens.input();
             estOut += tokens.outputBound();
             batchUsd = batchUsd.add(batch);
-            syncUsd = syncUsd.add(prices.cost(ok.model(), PriceTier.SYNC, usage));
+            syncUsd = syncUsd.add(prices.cost(ok.model(), PriceTier.STANDARD, usage));
         }
 
         void duplicate(PlanWriter writer, Valid ok, byte[] raw) throws IOException {

@@ -771,12 +771,12 @@ public final class BatchRunner {
         void success(ItemRecord item, ItemOutcome.Success s) {
             TokenUsage usage = TokenUsage.fromJson(s.body().path("usage"));
             PriceTier tier =
-                    s.requestId() != null && s.requestId().startsWith("sync:") ? PriceTier.SYNC : PriceTier.BATCH;
+                    s.requestId() != null && s.requestId().startsWith("sync:") ? PriceTier.STANDARD : PriceTier.BATCH;
             double c = prices.find(ch.model()).isPresent()
                     ? prices.cost(ch.model(), tier, usage).doubleValue()
                     : 0;
             double sync = prices.find(ch.model()).isPresent()
-                    ? prices.cost(ch.model(), PriceTier.SYNC, usage).doubleValue()
+                    ? prices.cost(ch.model(), PriceTier.STANDARD, usage).doubleValue()
                     : 0;
             cost += tier == PriceTier.BATCH ? c : 0;
             if (tier == PriceTier.BATCH) {

@@ -95,7 +95,7 @@ class PlannerTest {
                         in + ":4: s: body.stream is true: the Batch API does not stream; remove it",
                         in + ":5: -: empty line: remove it (a JSONL file has one request per line)",
                         in
-                                + ":6: u: model 'my-finetune' has no price in the price table (as of 2025-08-07); add it with --prices FILE");
+                                + ":6: u: model 'my-finetune' has no price in the price table (as of 2026-12-02); add it with --prices FILE");
         assertThat(ledger.run(r.runId())).isEmpty();
         assertThat(ledger.chunks(r.runId())).isEmpty();
         assertThat(dir.resolve("run/chunks")).isEmptyDirectory();

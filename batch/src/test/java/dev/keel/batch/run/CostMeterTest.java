@@ -90,16 +90,16 @@ class CostMeterTest {
             double creation = f.prices
                     .cost(
                             "gpt-4.1-mini",
-                            PriceTier.SYNC,
+                            PriceTier.STANDARD,
                             TokenUsage.fromJson(created.json().path("usage")))
                     .doubleValue();
             RunReport report = new Reports(f.ledger).report(p.runId(), null, 0.03);
             assertThat(report.batchCostUsd()).isPositive();
-            assertThat(usd(registry, "sync")).as("the creation, once").isCloseTo(creation, within(1e-12));
+            assertThat(usd(registry, "standard")).as("the creation, once").isCloseTo(creation, within(1e-12));
             assertThat(usd(registry, "batch"))
                     .as("the batch at batch prices, as its report says")
                     .isCloseTo(report.batchCostUsd(), within(1e-12));
-            assertThat(usd(registry, "sync") + usd(registry, "batch"))
+            assertThat(usd(registry, "standard") + usd(registry, "batch"))
                     .isCloseTo(creation + report.batchCostUsd(), within(1e-12));
         }
     }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,12 +18,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Model prices in USD per one million tokens, for the synchronous APIs and the Batch API.
+ * Model prices in USD per one million tokens, per tier: standard (the synchronous APIs), batch (the
+ * Batch API), flex and priority ({@code service_tier}), each with input, cached-input, cache-write
+ * and output rates, and optionally the rates of fine-tuned models built on a model.
  *
  * <p>keel ships a table ({@code dev/keel/core/cost/prices.json}, dated by its {@code as_of} field);
  * {@link #load(Path)} lays a file of the same shape over it, so a user can correct a price or add a
  * model without a release. A dated snapshot such as {@code gpt-4.1-mini-2025-04-14} is priced as its
- * base model. Immutable and thread-safe.
+ * base model. A tier or rate the table does not list is refused when priced ({@link
+ * UnknownModelPriceException}), never priced at zero. Immutable and thread-safe.
  */
 public final class PriceTable {
 
@@ -67,7 +71,7 @@ public final class PriceTable {
                             + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
                                     ? j.getOriginalMessage()
                                     : e.getMessage())
-                            + "; expected {\"models\": {MODEL: {\"sync\": {\"input\": N, \"output\": N}}}}",
+                            + "; expected {\"models\": {MODEL: {\"standard\": {\"input\": N, \"output\": N}}}}",
                     e);
         }
         if (root == null || !root.isObject()) {
@@ -83,8 +87,12 @@ public final class PriceTable {
     /** The keys a price file may have at the top, per model, and per tier. */
     private static final List<String> ROOT_KEYS = List.of("as_of", "currency", "unit", "source", "models");
 
-    private static final List<String> MODEL_KEYS = List.of("sync", "batch");
-    private static final List<String> RATE_KEYS = List.of("input", "cached_input", "output");
+    private static final List<String> MODEL_KEYS =
+            List.of("standard", "batch", "flex", "priority", "fine_tuned", "sync", "notes");
+    private static final List<String> FINE_TUNED_KEYS = List.of("standard", "batch", "flex", "priority", "sync");
+    private static final List<String> RATE_KEYS = List.of("input", "cached_input", "cache_write", "output");
+    /** What {@code cache_write} says for a family that does not bill cache writes. */
+    public static final String NOT_BILLED = "not_billed";
     /** A price above this, in USD per 1M tokens, is a typo (an exponent), not a rate. */
     private static final BigDecimal MAX_PRICE = BigDecimal.valueOf(1_000_000);
 
@@ -98,8 +106,8 @@ public final class PriceTable {
         unknownKeys(root, "", ROOT_KEYS, lines);
         JsonNode models = root.path("models");
         if (!models.isObject()) {
-            throw new IllegalArgumentException(
-                    lines.where("/models") + ": expected an object \"models\" of model -> {sync, batch}");
+            throw new IllegalArgumentException(lines.where("/models")
+                    + ": expected an object \"models\" of model -> {standard, batch, flex, priority}");
         }
         Map<String, ModelPrice> merged = new LinkedHashMap<>(base);
         for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
@@ -108,7 +116,12 @@ public final class PriceTable {
             String pointer = "/models/" + escape(entry.getKey());
             merged.put(model, modelPrice(lines, pointer, model, entry.getValue()));
         }
-        return new PriceTable(merged, root.path("as_of").asText("unknown"));
+        JsonNode asOf = root.get("as_of");
+        if (asOf != null && !asOf.isTextual()) {
+            throw new IllegalArgumentException(
+                    lines.where("/as_of") + ": as_of must be a date string such as \"2026-12-01\", was " + asOf);
+        }
+        return new PriceTable(merged, asOf == null ? "unknown" : asOf.asText());
     }
 
     private static String escape(String key) {
@@ -132,26 +145,87 @@ public final class PriceTable {
 
     private static ModelPrice modelPrice(dev.keel.core.io.KeyLines lines, String pointer, String model, JsonNode node) {
         if (!node.isObject()) {
-            throw new IllegalArgumentException(lines.where(pointer) + ": model " + model
-                    + ": expected an object {\"sync\": {...}, \"batch\": {...}}");
+            throw new IllegalArgumentException(
+                    lines.where(pointer) + ": model " + model
+                            + ": expected an object {\"standard\": {...}, \"batch\": {...}, \"flex\": {...}, \"priority\": {...}}");
         }
         unknownKeys(node, pointer, MODEL_KEYS, lines);
-        Rates sync = rates(lines, pointer, model, node.path("sync"), "sync");
-        Rates batch = node.has("batch") ? rates(lines, pointer, model, node.path("batch"), "batch") : halfOf(sync);
-        return new ModelPrice(model, sync, batch);
+        JsonNode notes = node.get("notes");
+        if (notes != null && !notes.isTextual()) {
+            throw new IllegalArgumentException(
+                    lines.where(pointer + "/notes") + ": model " + model + ": notes must be a string");
+        }
+        Map<PriceTier, Rates> tiers = tiers(lines, pointer, model, node, "");
+        Map<PriceTier, Rates> fineTuned = Map.of();
+        if (node.has("fine_tuned")) {
+            JsonNode ft = node.get("fine_tuned");
+            String ftPointer = pointer + "/fine_tuned";
+            if (!ft.isObject()) {
+                throw new IllegalArgumentException(lines.where(ftPointer) + ": model " + model
+                        + ": fine_tuned must be an object {\"standard\": {...}, \"batch\": {...}}");
+            }
+            unknownKeys(ft, ftPointer, FINE_TUNED_KEYS, lines);
+            fineTuned = tiers(lines, ftPointer, model, ft, "fine_tuned.");
+            if (fineTuned.isEmpty()) {
+                throw new IllegalArgumentException(lines.where(ftPointer) + ": model " + model
+                        + ": fine_tuned lists no tier; give at least \"standard\": {\"input\": N, \"output\": N}");
+            }
+        }
+        if (tiers.isEmpty() && fineTuned.isEmpty()) {
+            throw new IllegalArgumentException(lines.where(pointer) + ": model " + model
+                    + ": no prices; give at least \"standard\": {\"input\": N, \"cached_input\": N, \"output\": N}");
+        }
+        return new ModelPrice(model, tiers, fineTuned);
+    }
+
+    /**
+     * The tiers of {@code node}. {@code sync} is the old name of {@code standard} (both at once is
+     * an error); a file that gives {@code standard} but no {@code batch} gets batch at half of
+     * standard (the Batch API's published 50 % discount, as before); flex and priority are never
+     * derived.
+     */
+    private static Map<PriceTier, Rates> tiers(
+            dev.keel.core.io.KeyLines lines, String pointer, String model, JsonNode node, String prefix) {
+        if (node.has("sync") && node.has("standard")) {
+            throw new IllegalArgumentException(lines.where(pointer + "/sync") + ": model " + model + ": both \""
+                    + prefix + "sync\" and \"" + prefix + "standard\"; sync is the old name of standard, keep one");
+        }
+        Map<PriceTier, Rates> tiers = new EnumMap<>(PriceTier.class);
+        for (String key : List.of("standard", "sync", "batch", "flex", "priority")) {
+            if (node.has(key)) {
+                tiers.put(PriceTier.ofKey(key).orElseThrow(), rates(lines, pointer, model, node.get(key), key, prefix));
+            }
+        }
+        if (tiers.containsKey(PriceTier.STANDARD) && !tiers.containsKey(PriceTier.BATCH)) {
+            tiers.put(PriceTier.BATCH, halfOf(tiers.get(PriceTier.STANDARD)));
+        }
+        return tiers;
     }
 
     private static Rates rates(
-            dev.keel.core.io.KeyLines lines, String model0, String model, JsonNode node, String tier) {
+            dev.keel.core.io.KeyLines lines, String model0, String model, JsonNode node, String tier, String prefix) {
         String pointer = model0 + "/" + tier;
         if (!node.isObject()) {
-            throw new IllegalArgumentException(lines.where(node.isMissingNode() ? model0 : pointer) + ": model " + model
-                    + ": missing \"" + tier + "\" prices {input, cached_input, output}");
+            throw new IllegalArgumentException(lines.where(pointer) + ": model " + model + ": \"" + prefix + tier
+                    + "\" must be an object {input, cached_input, cache_write, output}");
         }
         unknownKeys(node, pointer, RATE_KEYS, lines);
-        BigDecimal input = price(lines, pointer, model, node, "input", tier);
-        BigDecimal cached = node.has("cached_input") ? price(lines, pointer, model, node, "cached_input", tier) : input;
-        return new Rates(input, cached, price(lines, pointer, model, node, "output", tier));
+        String name = prefix + tier;
+        BigDecimal input = price(lines, pointer, model, node, "input", name);
+        BigDecimal cached = node.has("cached_input") ? price(lines, pointer, model, node, "cached_input", name) : input;
+        BigDecimal write = null;
+        JsonNode w = node.get("cache_write");
+        if (w != null && w.isTextual()) {
+            if (!w.asText().equals(NOT_BILLED)) {
+                throw new IllegalArgumentException(lines.where(pointer + "/cache_write") + ": model " + model + ": "
+                        + name + ".cache_write must be a number (USD per 1M tokens) or \"" + NOT_BILLED
+                        + "\" where the family does not bill cache writes, was " + w);
+            }
+            write = BigDecimal.ZERO;
+        } else if (w != null) {
+            write = price(lines, pointer, model, node, "cache_write", name);
+        }
+        return new Rates(input, cached, write, price(lines, pointer, model, node, "output", name));
     }
 
     private static BigDecimal price(
@@ -183,12 +257,13 @@ public final class PriceTable {
         return d;
     }
 
-    private static Rates halfOf(Rates sync) {
+    private static Rates halfOf(Rates standard) {
         BigDecimal half = new BigDecimal("0.5");
         return new Rates(
-                sync.input().multiply(half),
-                sync.cachedInput().multiply(half),
-                sync.output().multiply(half));
+                standard.input().multiply(half),
+                standard.cachedInput().multiply(half),
+                standard.cacheWrite() == null ? null : standard.cacheWrite().multiply(half),
+                standard.output().multiply(half));
     }
 
     /** The date the shipped prices were taken from (the {@code as_of} field). */
@@ -201,12 +276,26 @@ public final class PriceTable {
         return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(prices.keySet()));
     }
 
-    /** The price of {@code model} (or of its base model for a dated snapshot), if listed. */
+    /**
+     * The price of {@code model} (or of its base model for a dated snapshot), if listed. A
+     * fine-tuned id {@code ft:BASE:org::id} is priced from BASE's {@code fine_tuned} rates, as a
+     * price named {@code ft:BASE} (so the metric's model label stays bounded); empty if BASE has none.
+     */
     public Optional<ModelPrice> find(String model) {
         if (model == null) {
             return Optional.empty();
         }
         String key = model.toLowerCase(Locale.ROOT);
+        String base = fineTunedBase(key);
+        if (base != null) {
+            return plain(base)
+                    .filter(p -> !p.fineTuned().isEmpty())
+                    .map(p -> new ModelPrice("ft:" + p.model(), p.fineTuned(), Map.of()));
+        }
+        return plain(key);
+    }
+
+    private Optional<ModelPrice> plain(String key) {
         ModelPrice exact = prices.get(key);
         if (exact != null) {
             return Optional.of(exact);
@@ -214,25 +303,61 @@ public final class PriceTable {
         return Optional.ofNullable(prices.get(SNAPSHOT_SUFFIX.matcher(key).replaceFirst("")));
     }
 
-    /**
-     * The price of {@code model}.
-     *
-     * @throws UnknownModelPriceException if the table does not list it
-     */
-    public ModelPrice require(String model) {
-        return find(model).orElseThrow(() -> new UnknownModelPriceException(model, asOf));
+    /** BASE of {@code ft:BASE:org::id} (lower case), or null if {@code model} is not a fine-tuned id. */
+    private static String fineTunedBase(String model) {
+        if (!model.startsWith("ft:")) {
+            return null;
+        }
+        int end = model.indexOf(':', 3);
+        return end < 0 ? model.substring(3) : model.substring(3, end);
     }
 
     /**
-     * What {@code usage} of {@code model} costs in {@code tier}, in USD, to 10 decimal places.
+     * The price of {@code model}.
      *
-     * @throws UnknownModelPriceException if the table does not list the model
+     * @throws UnknownModelPriceException if the table does not list it (for a fine-tuned id: its base
+     *     model's fine-tuned rates), saying how to add it
+     */
+    public ModelPrice require(String model) {
+        Optional<ModelPrice> p = find(model);
+        if (p.isPresent()) {
+            return p.get();
+        }
+        String base = model == null ? null : fineTunedBase(model.toLowerCase(Locale.ROOT));
+        if (base != null) {
+            throw UnknownModelPriceException.fineTuned(model, base, PriceTier.STANDARD);
+        }
+        throw new UnknownModelPriceException(model, asOf);
+    }
+
+    /**
+     * What {@code usage} of {@code model} costs in {@code tier}, in USD, to 10 decimal places:
+     * uncached input at the input rate, cached input at the cached rate, cache writes at the
+     * cache-write rate, output (reasoning included) at the output rate.
+     *
+     * @throws UnknownModelPriceException if the table does not list the model, the tier, or (for a
+     *     usage with cache writes) the tier's cache-write rate; never priced at zero
      */
     public BigDecimal cost(String model, PriceTier tier, TokenUsage usage) {
-        Rates r = require(model).rates(tier);
+        ModelPrice price = require(model);
+        Optional<Rates> found = price.find(tier);
+        if (found.isEmpty()) {
+            String base = fineTunedBase(price.model());
+            throw base != null
+                    ? UnknownModelPriceException.fineTuned(model, base, tier)
+                    : UnknownModelPriceException.tier(price.model(), tier);
+        }
+        Rates r = found.get();
+        if (usage.cacheWrite() > 0 && r.cacheWrite() == null) {
+            throw UnknownModelPriceException.cacheWrite(price.model(), tier);
+        }
         BigDecimal micro = r.input()
-                .multiply(BigDecimal.valueOf(usage.input() - usage.cachedInput()))
+                .multiply(BigDecimal.valueOf(usage.uncachedInput()))
                 .add(r.cachedInput().multiply(BigDecimal.valueOf(usage.cachedInput())))
+                .add(
+                        usage.cacheWrite() == 0
+                                ? BigDecimal.ZERO
+                                : r.cacheWrite().multiply(BigDecimal.valueOf(usage.cacheWrite())))
                 .add(r.output().multiply(BigDecimal.valueOf(usage.output())));
         return micro.divide(MILLION, 10, RoundingMode.HALF_UP);
     }

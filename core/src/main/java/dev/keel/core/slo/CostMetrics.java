@@ -29,7 +29,11 @@ import org.slf4j.LoggerFactory;
  * each answer times its model's price in the {@link PriceTable}, labelled by the priced model (a
  * dated snapshot counts as its base model) and the tier. A generation is priced exactly once, when
  * it is created: the successful answer to a {@code POST} of {@code /responses}, {@code
- * /chat/completions}, {@code /completions} or {@code /embeddings} ({@code sync} tier). Reading an
+ * /chat/completions}, {@code /completions} or {@code /embeddings}, at the tier the answer says it
+ * was served at ({@code service_tier}: {@code default} or absent is {@code standard}, {@code flex},
+ * {@code priority}; see {@link PriceTier#ofServiceTier}), cached input at the cached rate, cache
+ * writes ({@code cache_write_tokens}) at the cache-write rate and reasoning tokens as the output
+ * they are counted in. Reading an
  * object back — {@code GET /responses/{id}}, a batch poll ({@code GET /batches/{id}}, whose {@code
  * usage} sums the whole batch), a list — is never priced, however much usage it shows. Batch API
  * results are priced when the batch pipeline collects them, at batch rates, through {@link
@@ -39,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * cut, closed by the caller first, or finished without usage — is counted in {@code
  * cost_unmetered_streams_total{reason}} instead, so unmetered spend is visible. A model the table
  * does not list never fails the call: its answers are counted in {@code
- * cost_unknown_model_total{model}} and the first one is logged once per model. Fallback answers
+ * cost_unknown_model_total{model}} and the first one is logged once per model; so are answers at a
+ * tier the table does not price for the model (or an unpriced served tier such as {@code scale}),
+ * and answers with cache writes where the tier gives no cache-write rate — never priced at zero. Fallback answers
  * are not counted. A buffered answer is not parsed: {@link JsonScan} finds the two top-level
  * members ({@code usage} from the end, where the API writes it), and each model's price is
  * resolved once. Amounts are summed as doubles (exact to far below a cent for any realistic
@@ -52,7 +58,7 @@ public final class CostMetrics implements EventListener {
     private final MeterRegistry registry;
     private final String trafficClass;
     private final PriceTable prices;
-    /** Per tier, per model name as the answers spell it: its priced counter, or {@link #UNKNOWN}. */
+    /** Per tier, per model name as the answers spell it: its priced counter, or its unknown counter. */
     private final Map<PriceTier, Map<String, Priced>> priced = new EnumMap<>(PriceTier.class);
 
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
@@ -61,9 +67,18 @@ public final class CostMetrics implements EventListener {
     private final Counter noUsage;
 
     /** A model's rates per token and its cost counter, or (unknown model) its cost_unknown_model counter. */
-    private record Priced(double input, double cachedInput, double output, Counter counter, boolean known) {
+    private record Priced(
+            String model,
+            double input,
+            double cachedInput,
+            double cacheWrite,
+            double output,
+            Counter counter,
+            boolean known) {
+        /** NaN if a cache write has no rate. */
         double usd(TokenUsage u) {
-            return (u.input() - u.cachedInput()) * input + u.cachedInput() * cachedInput + u.output() * output;
+            double writes = u.cacheWrite() == 0 ? 0 : u.cacheWrite() * cacheWrite;
+            return u.uncachedInput() * input + u.cachedInput() * cachedInput + writes + u.output() * output;
         }
     }
 
@@ -101,7 +116,10 @@ public final class CostMetrics implements EventListener {
         }
         String model = JsonScan.string(body, "model");
         if (model != null) {
-            record(model, PriceTier.SYNC, usage(body, JsonScan.start(usage), JsonScan.end(usage)));
+            recordServed(
+                    model,
+                    JsonScan.string(body, "service_tier"),
+                    usage(body, JsonScan.start(usage), JsonScan.end(usage)));
         }
     }
 
@@ -125,7 +143,23 @@ public final class CostMetrics implements EventListener {
             noUsage.increment();
             return;
         }
-        record(model.asText(), PriceTier.SYNC, TokenUsage.fromJson(usage));
+        JsonNode tier = billed.get("service_tier");
+        recordServed(
+                model.asText(), tier != null && tier.isTextual() ? tier.asText() : null, TokenUsage.fromJson(usage));
+    }
+
+    /** Prices {@code usage} at the tier {@code served} names; an unpriced served tier is counted apart. */
+    private void recordServed(String model, String served, TokenUsage usage) {
+        Optional<PriceTier> tier = PriceTier.ofServiceTier(served);
+        if (tier.isPresent()) {
+            record(model, tier.get(), usage);
+        } else {
+            unknownModel(
+                            model,
+                            "the answer's service_tier '" + served + "' has no price list (standard, batch, flex,"
+                                    + " priority)")
+                    .increment();
+        }
     }
 
     /**
@@ -161,23 +195,48 @@ public final class CostMetrics implements EventListener {
     /** Counts {@code usage} of {@code model} at {@code tier}'s prices; an unknown model is counted apart. */
     public void record(String model, PriceTier tier, TokenUsage usage) {
         Priced p = priced.get(tier).computeIfAbsent(model, m -> resolve(m, tier));
-        p.counter().increment(p.known() ? p.usd(usage) : 1);
+        if (!p.known()) {
+            p.counter().increment();
+            return;
+        }
+        double usd = p.usd(usage);
+        if (Double.isNaN(usd)) {
+            unknownModel(
+                            model,
+                            "tier " + tier.label() + " of '" + p.model() + "' gives no cache_write rate but the"
+                                    + " answer reports cache_write_tokens; set it (a number, or \"not_billed\")")
+                    .increment();
+            return;
+        }
+        p.counter().increment(usd);
     }
 
     private Priced resolve(String model, PriceTier tier) {
         Optional<ModelPrice> price = prices.find(model);
         if (price.isEmpty()) {
-            return new Priced(0, 0, 0, unknownModel(model), false);
+            return new Priced(model, 0, 0, 0, 0, unknownModel(model, "the model has no price"), false);
         }
-        Rates r = price.get().rates(tier);
-        String tierName = tier.name().toLowerCase(Locale.ROOT);
+        Optional<Rates> rates = price.get().find(tier);
+        if (rates.isEmpty()) {
+            return new Priced(
+                    model, 0, 0, 0, 0, unknownModel(model, "the model has no " + tier.label() + " price"), false);
+        }
+        Rates r = rates.get();
+        String tierName = tier.label();
         Counter counter = Counter.builder(MetricNames.COST_USD)
                 .description("what the upstream's answers cost, in USD, from usage x the price table")
                 .tag("model", price.get().model())
                 .tag("tier", tierName)
                 .tag("traffic_class", trafficClass)
                 .register(registry);
-        return new Priced(perToken(r.input()), perToken(r.cachedInput()), perToken(r.output()), counter, true);
+        return new Priced(
+                price.get().model(),
+                perToken(r.input()),
+                perToken(r.cachedInput()),
+                r.cacheWrite() == null ? Double.NaN : perToken(r.cacheWrite()),
+                perToken(r.output()),
+                counter,
+                true);
     }
 
     private static double perToken(java.math.BigDecimal perMillion) {
@@ -185,15 +244,16 @@ public final class CostMetrics implements EventListener {
     }
 
     /** The counter for an unpriced model; logs it the first time a client meets it. */
-    private Counter unknownModel(String model) {
+    private Counter unknownModel(String model, String why) {
         String name = model.toLowerCase(Locale.ROOT);
-        if (logged.add(name)) {
+        if (logged.add(name + "\0" + why)) {
             LOG.warn(
-                    "no price for model '{}' in the price table (prices as of {}): its cost is not in cost_usd_total;"
-                            + " its answers are counted in cost_unknown_model_total. Add it with a price file"
-                            + " (PriceTable.load, keel --prices FILE)",
+                    "no price for model '{}' in the price table (prices as of {}): {}; its cost is not in"
+                            + " cost_usd_total; its answers are counted in cost_unknown_model_total. Add it with a"
+                            + " price file (PriceTable.load, keel --prices FILE)",
                     name,
-                    prices.asOf());
+                    prices.asOf(),
+                    why);
         }
         return Counter.builder(MetricNames.COST_UNKNOWN_MODEL)
                 .description("answers whose model has no price in the price table (not in cost_usd_total)")
@@ -215,6 +275,9 @@ public final class CostMetrics implements EventListener {
         long cached = details < 0
                 ? 0
                 : JsonScan.longValue(body, JsonScan.start(details), JsonScan.end(details), "cached_tokens");
-        return new TokenUsage(input, Math.min(cached, input), output);
+        long written = details < 0
+                ? 0
+                : JsonScan.longValue(body, JsonScan.start(details), JsonScan.end(details), "cache_write_tokens");
+        return TokenUsage.clamped(input, cached, written, output);
     }
 }

@@ -19,9 +19,9 @@ class PriceTableTest {
         for (String model : new String[] {"gpt-4.1-mini", "gpt-4o", "gpt-5", "o4-mini", "text-embedding-3-small"}) {
             ModelPrice p = table.require(model);
             assertThat(p.batch().input().multiply(BigDecimal.TWO))
-                    .isEqualByComparingTo(p.sync().input());
+                    .isEqualByComparingTo(p.standard().input());
             assertThat(p.batch().output().multiply(BigDecimal.TWO))
-                    .isEqualByComparingTo(p.sync().output());
+                    .isEqualByComparingTo(p.standard().output());
         }
         assertThat(table.asOf()).matches("\\d{4}-\\d{2}-\\d{2}");
     }
@@ -30,7 +30,7 @@ class PriceTableTest {
     void costChargesCachedInputAtTheCachedRate() {
         // gpt-4.1-mini: input 0.40, cached 0.10, output 1.60 per 1M
         var usage = new TokenUsage(1_000_000, 250_000, 500_000);
-        assertThat(table.cost("gpt-4.1-mini", PriceTier.SYNC, usage))
+        assertThat(table.cost("gpt-4.1-mini", PriceTier.STANDARD, usage))
                 .isEqualByComparingTo("1.125"); // 0.75*0.40 + 0.25*0.10 + 0.5*1.60
         assertThat(table.cost("gpt-4.1-mini", PriceTier.BATCH, usage)).isEqualByComparingTo("0.5625");
     }
@@ -44,7 +44,7 @@ class PriceTableTest {
 
     @Test
     void anUnknownModelSaysHowToAddIt() {
-        assertThatThrownBy(() -> table.cost("my-finetune", PriceTier.SYNC, TokenUsage.ZERO))
+        assertThatThrownBy(() -> table.cost("my-finetune", PriceTier.STANDARD, TokenUsage.ZERO))
                 .isInstanceOf(UnknownModelPriceException.class)
                 .hasMessageContaining("'my-finetune'")
                 .hasMessageContaining("--prices FILE");
@@ -61,7 +61,7 @@ class PriceTableTest {
         PriceTable custom = PriceTable.load(file);
         assertThat(custom.asOf()).isEqualTo("2026-11-01");
         assertThat(custom.require("gpt-4.1-mini").batch().input()).isEqualByComparingTo("0.5");
-        assertThat(custom.require("gpt-4.1-mini").sync().cachedInput()).isEqualByComparingTo("1");
+        assertThat(custom.require("gpt-4.1-mini").standard().cachedInput()).isEqualByComparingTo("1");
         assertThat(custom.require("my-finetune").batch().output()).isEqualByComparingTo("2");
         assertThat(custom.require("gpt-4o")).isEqualTo(table.require("gpt-4o"));
     }

@@ -95,7 +95,7 @@ class CostMetricsTest {
 
         double first = (800 * 0.40 + 200 * 0.10 + 500 * 1.60) / 1e6;
         double second = (3000 * 0.40 + 1000 * 1.60) / 1e6;
-        assertThat(usd("gpt-4.1-mini", "sync"))
+        assertThat(usd("gpt-4.1-mini", "standard"))
                 .isCloseTo(first + second, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(usd("gpt-4.1-mini", "batch")).isCloseTo(0.20, org.assertj.core.api.Assertions.within(1e-12));
     }
@@ -130,7 +130,7 @@ class CostMetricsTest {
         metrics.callEnd(
                 context(HttpCall.postJson("/responses/input_tokens", new byte[0])), answer(response), Duration.ZERO);
 
-        assertThat(usd("gpt-4.1-mini", "sync"))
+        assertThat(usd("gpt-4.1-mini", "standard"))
                 .as("one creation, priced once")
                 .isCloseTo((1000 * 0.40 + 500 * 1.60) / 1e6, within(1e-15));
         assertThat(registry.find(MetricNames.COST_USD).tag("tier", "batch").counters())
@@ -161,7 +161,7 @@ class CostMetricsTest {
     void recordBatch_pricesAtBatchRates() {
         metrics.recordBatch("gpt-4.1-mini", new TokenUsage(1_000_000, 0, 1_000_000));
         assertThat(usd("gpt-4.1-mini", "batch")).isCloseTo(0.20 + 0.80, within(1e-12));
-        assertThat(registry.find(MetricNames.COST_USD).tag("tier", "sync").counters())
+        assertThat(registry.find(MetricNames.COST_USD).tag("tier", "standard").counters())
                 .isEmpty();
     }
 
@@ -217,7 +217,7 @@ class CostMetricsTest {
 
         double responses = (800 * 0.40 + 200 * 0.10 + 500 * 1.60) / 1e6;
         double chat = (1976 * 0.40 + 1024 * 0.10 + 1000 * 1.60) / 1e6;
-        assertThat(usd("gpt-4.1-mini", "sync")).isCloseTo(responses + chat, within(1e-12));
+        assertThat(usd("gpt-4.1-mini", "standard")).isCloseTo(responses + chat, within(1e-12));
         assertThat(unmetered("no_usage")).isZero();
     }
 

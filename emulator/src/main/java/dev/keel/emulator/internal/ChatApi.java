@@ -53,7 +53,9 @@ public final class ChatApi {
                 m.toolOutputs,
                 max,
                 effort);
-        return completion(model, FakeModel.answer(prompt, defect));
+        ObjectNode c = completion(model, FakeModel.answer(prompt, defect));
+        c.put("service_tier", ServiceTiers.served(body));
+        return c;
     }
 
     /**
@@ -99,6 +101,7 @@ public final class ChatApi {
         c.put("object", "chat.completion.chunk");
         c.put("created", completion.get("created").asLong());
         c.put("model", completion.get("model").asText());
+        c.set("service_tier", completion.get("service_tier"));
         c.put("system_fingerprint", "fp_keel_emulator");
         ObjectNode choice = c.putArray("choices").addObject();
         choice.put("index", 0);

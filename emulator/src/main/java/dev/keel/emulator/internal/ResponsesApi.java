@@ -322,7 +322,7 @@ public final class ResponsesApi {
         reasoning.put("effort", effort);
         JsonNode summary = req.path("reasoning").path("summary");
         reasoning.set("summary", effort != null && summary.isTextual() ? summary : null);
-        r.put("service_tier", "default");
+        r.put("service_tier", ServiceTiers.served(req));
         r.put("store", req.path("store").asBoolean(true));
         r.put("temperature", req.path("temperature").asDouble(1.0));
         ObjectNode text = r.putObject("text");

@@ -197,7 +197,7 @@ class StreamCostTest {
 
     /** What {@code answer}'s usage costs at {@code pricedAs}'s sync rates, computed from the table's rates. */
     private static double usd(String pricedAs, JsonNode answer) {
-        Rates r = PRICES.find(pricedAs).orElseThrow().rates(PriceTier.SYNC);
+        Rates r = PRICES.find(pricedAs).orElseThrow().rates(PriceTier.STANDARD);
         JsonNode u = answer.get("usage");
         boolean responses = u.has("input_tokens");
         long input = u.get(responses ? "input_tokens" : "prompt_tokens").asLong();
@@ -216,7 +216,7 @@ class StreamCostTest {
     private double costUsd(String model) {
         return registry.get(MetricNames.COST_USD)
                 .tag("model", model)
-                .tag("tier", "sync")
+                .tag("tier", "standard")
                 .tag("traffic_class", "online")
                 .counter()
                 .count();

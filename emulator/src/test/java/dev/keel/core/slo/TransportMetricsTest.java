@@ -186,13 +186,13 @@ class TransportMetricsTest {
             for (String model : List.of("gpt-4.1-mini", "gpt-4o")) {
                 double expected = answers.stream()
                         .filter(a -> a.get("model").asText().equals(model))
-                        .mapToDouble(a -> prices.cost(model, PriceTier.SYNC, TokenUsage.fromJson(a.get("usage")))
+                        .mapToDouble(a -> prices.cost(model, PriceTier.STANDARD, TokenUsage.fromJson(a.get("usage")))
                                 .doubleValue())
                         .sum();
                 assertThat(expected).isPositive();
                 assertThat(registry.get(MetricNames.COST_USD)
                                 .tag("model", model)
-                                .tag("tier", "sync")
+                                .tag("tier", "standard")
                                 .counter()
                                 .count())
                         .isCloseTo(expected, within(1e-12));
@@ -214,7 +214,7 @@ class TransportMetricsTest {
                     .isEqualTo(2);
             assertThat(registry.scrape())
                     .contains("llm_latency_ms_bucket{outcome=\"ok\",traffic_class=\"online\",le=\"+Inf\"} 3")
-                    .contains("cost_usd_total{model=\"gpt-4o\",tier=\"sync\",traffic_class=\"online\"}");
+                    .contains("cost_usd_total{model=\"gpt-4o\",tier=\"standard\",traffic_class=\"online\"}");
         }
     }
 
