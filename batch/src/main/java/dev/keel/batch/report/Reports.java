@@ -40,7 +40,7 @@ public final class Reports {
         Map<ItemState, Long> counts = ledger.itemCounts(runId);
         double[] cost = ledger.query(
                         "SELECT COALESCE(SUM(CASE WHEN tier = 'BATCH' THEN cost_usd ELSE 0 END), 0),"
-                                + " COALESCE(SUM(CASE WHEN tier = 'SYNC' THEN cost_usd ELSE 0 END), 0),"
+                                + " COALESCE(SUM(CASE WHEN tier IN ('SYNC', 'STANDARD') THEN cost_usd ELSE 0 END), 0),"
                                 + " COALESCE(SUM(sync_cost_usd), 0) FROM keel_batch_result WHERE run_id = ?",
                         rs -> new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3)},
                         runId)

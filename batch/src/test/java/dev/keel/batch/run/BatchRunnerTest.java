@@ -561,7 +561,7 @@ class BatchRunnerTest {
                 "SELECT tier, COUNT(*) FROM keel_batch_result WHERE run_id = ? GROUP BY tier ORDER BY tier",
                 rs -> rs.getString(1) + "=" + rs.getLong(2),
                 p.runId());
-        assertThat(tiers).hasSize(2).anySatisfy(t -> assertThat(t).startsWith("SYNC="));
+        assertThat(tiers).hasSize(2).anySatisfy(t -> assertThat(t).startsWith("STANDARD="));
         assertThat(f.emulator.requests("POST", "/v1/responses")).isNotEmpty();
         RunReport r = new Reports(f.ledger).report(p.runId(), null, 0.03);
         assertThat(r.syncFallbackCostUsd()).isPositive();
