@@ -189,8 +189,8 @@ class DashboardMetricsTest {
         }
         return scrape.lines()
                 .anyMatch(l -> families.stream()
-                        .anyMatch(
-                                f -> l.startsWith("# HELP " + f + " ") && l.length() > ("# HELP " + f + " ").length()));
+                        .anyMatch(f -> l.startsWith("# HELP " + f + " ")
+                                && !l.substring(("# HELP " + f + " ").length()).isBlank()));
     }
 
     private static List<Path> dashboardFiles() throws IOException {

@@ -41,6 +41,9 @@ public final class RealtimeMetrics {
             histograms.put(
                     s,
                     DistributionSummary.builder(s.metric())
+                            .description(
+                                    "realtime turn latency segment " + s.name().toLowerCase(java.util.Locale.ROOT)
+                                            + " (ms): one of capture, uplink, inference, downlink, playback and e2e")
                             .baseUnit("ms")
                             .publishPercentiles(0.5, 0.95, 0.99)
                             .register(registry));
@@ -51,12 +54,19 @@ public final class RealtimeMetrics {
         Gauge.builder("interrupt_recovery_fail_rate", this, RealtimeMetrics::interruptFailRate)
                 .description("share of interrupts in the last 5 minutes whose cancel could not be sent")
                 .register(registry);
-        interruptTotal = Counter.builder("interrupt").register(registry);
-        interruptFailed = Counter.builder("interrupt_recovery_fail").register(registry);
+        interruptTotal = Counter.builder("interrupt")
+                .description("barge-in interrupts: the answer was cancelled and truncated")
+                .register(registry);
+        interruptFailed = Counter.builder("interrupt_recovery_fail")
+                .description("interrupts whose cancel or truncate could not be sent")
+                .register(registry);
         iceRestarts = Counter.builder("ice_restart")
                 .description("transport-class reconnects (ice_failed, network_switch, dropped sockets)")
                 .register(registry);
-        illegalTransitions = Counter.builder("realtime_illegal_transition").register(registry);
+        illegalTransitions = Counter.builder("realtime_illegal_transition")
+                .description(
+                        "session events refused by the turn/interrupt phase table (a bug or an unexpected server event)")
+                .register(registry);
     }
 
     public MeterRegistry registry() {

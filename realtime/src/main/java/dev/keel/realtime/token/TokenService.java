@@ -148,7 +148,10 @@ public final class TokenService {
                         user,
                         request.model(),
                         i.token().expiresAt());
-                metrics.counter("realtime_token_issued_total").increment();
+                io.micrometer.core.instrument.Counter.builder("realtime_token_issued_total")
+                        .description("ephemeral realtime tokens issued to devices")
+                        .register(metrics)
+                        .increment();
                 ObjectNode out = Json.object();
                 out.put("value", i.token().value());
                 out.put("expires_at", i.token().expiresAt().getEpochSecond());
@@ -196,7 +199,12 @@ public final class TokenService {
     }
 
     private void refused(String reason) {
-        metrics.counter("realtime_token_refused_total", "reason", reason).increment();
+        io.micrometer.core.instrument.Counter.builder("realtime_token_refused_total")
+                .description(
+                        "realtime token requests refused, by reason (rate_limited, unauthorized, upstream_auth_failed, ...)")
+                .tag("reason", reason)
+                .register(metrics)
+                .increment();
     }
 
     private static String bearer(String authorization) {

@@ -49,7 +49,7 @@ public final class DecodeMetrics implements DecodeListener {
                     e.path().get(i).token());
         }
         if (e.mode() == DecodeMode.SUMMARY) {
-            Counter.builder(SUMMARY_DEGRADE).register(registry).increment();
+            count(SUMMARY_DEGRADE);
         }
         for (Reason r : e.reasons()) {
             switch (r.kind()) {
@@ -80,6 +80,20 @@ public final class DecodeMetrics implements DecodeListener {
     }
 
     private void count(String name, String... tags) {
-        Counter.builder(name).tags(tags).register(registry).increment();
+        Counter.builder(name)
+                .description(HELP.get(name))
+                .tags(tags)
+                .register(registry)
+                .increment();
     }
+
+    /** The HELP text of each counter, as Prometheus shows it. */
+    private static final java.util.Map<String, String> HELP = java.util.Map.of(
+            DECODE,
+                    "structured outputs decoded, by the mode they decoded in (strict, compat, summary) and schema version",
+            DECODE_FAIL, "structured outputs that fell back from strict decoding, by the reason",
+            FALLBACK, "steps down the strict -> compat -> summary ladder, by the modes left and reached",
+            SUMMARY_DEGRADE, "structured outputs that could only be kept as a text summary",
+            FIELD_MISSING, "required fields missing from a decoded output, by field",
+            ENUM_UNKNOWN, "enum values outside the schema seen in decoded outputs, by field and value");
 }

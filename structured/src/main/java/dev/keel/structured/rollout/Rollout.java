@@ -83,6 +83,7 @@ public final class Rollout {
         this.nextCheck = clock.instant().plus(loaded.reloadInterval());
         resetWindows();
         Gauge.builder(CANARY_PERCENT_METRIC, this, r -> r.effective().canaryPercent())
+                .description("share of traffic (0-100) decoded with the canary schema version")
                 .tag("schema", schema)
                 .register(metrics);
     }
@@ -227,6 +228,7 @@ public final class Rollout {
             }
         } catch (RuntimeException e) {
             Counter.builder(RELOAD_FAILED_METRIC)
+                    .description("reloads of the rollout config that failed; the last good config stays in force")
                     .tag("schema", schema)
                     .register(metrics)
                     .increment();
@@ -284,6 +286,7 @@ public final class Rollout {
         RolloutConfig previous = effective;
         effective = effective.withCanaryPercent(0);
         Counter.builder(ROLLBACK_METRIC)
+                .description("automatic rollbacks of a canary schema version")
                 .tag("schema", schema)
                 .tag("reason", "auto")
                 .register(metrics)
