@@ -23,7 +23,8 @@ final class BatchOptions {
     @Option(
             names = "--prices",
             paramLabel = "FILE",
-            description = "A price file laid over the shipped table (same JSON shape: models -> {sync, batch}).")
+            description =
+                    "A price file laid over the shipped table (same JSON shape: models -> {standard, batch, flex, priority}; 'keel prices --prices FILE' checks it).")
     Path prices;
 
     @Option(

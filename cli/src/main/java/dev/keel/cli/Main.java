@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             EmulatorCommand.class,
             SchemaCommand.class,
             RealtimeCommand.class,
+            PricesCommand.class,
             CompletionCommand.class,
             HelpCommand.class
         },

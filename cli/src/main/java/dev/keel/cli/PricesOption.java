@@ -14,7 +14,8 @@ final class PricesOption {
     @Option(
             names = "--prices",
             paramLabel = "FILE",
-            description = "A price file laid over the shipped table (same JSON shape: models -> {sync, batch}).")
+            description =
+                    "A price file laid over the shipped table (same JSON shape: models -> {standard, batch, flex, priority}; 'keel prices --prices FILE' checks it).")
     Path prices;
 
     /** The table to price answers with: the shipped one, or it with {@code --prices} laid over it. */
