@@ -130,7 +130,7 @@ class LeaseKeeperTest {
             waits.add(d);
             if (waits.size() > 3) {
                 renewed.countDown();
-                Thread.sleep(Long.MAX_VALUE); // ends when close() interrupts
+                new CountDownLatch(1).await(); // parks the keeper until close() interrupts it
             }
             clock.advance(d);
             if (waits.size() > 1) {
