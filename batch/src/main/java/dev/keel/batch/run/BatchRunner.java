@@ -414,14 +414,7 @@ public final class BatchRunner {
                     .put("input_file_id", ch.fileId())
                     .put("endpoint", ch.url())
                     .put("completion_window", "24h");
-            ObjectNode metadata = body.putObject("metadata")
-                    .put("keel_run", ch.runId())
-                    .put("keel_chunk", Integer.toString(ch.chunkNo()))
-                    .put("keel_round", Integer.toString(ch.round()));
-            int redos = ChunkRedo.count(ledger, ch.runId(), ch.chunkNo());
-            if (redos > 0) {
-                metadata.put("keel_redo", Integer.toString(redos));
-            }
+            BatchMetadata.write(body.putObject("metadata"), ch, ChunkRedo.count(ledger, ch.runId(), ch.chunkNo()));
             try {
                 batchId = createClient
                         .batches()
@@ -572,13 +565,9 @@ public final class BatchRunner {
         long since = (ch.intentAt() == null ? ch.createdAt() : ch.intentAt()) / 1000 - 300;
         var batches =
                 client.batches().listAll(BatchListParams.all().withLimit(pageSize(BatchListParams.MAX_LIMIT)), options);
+        int redos = ChunkRedo.count(ledger, ch.runId(), ch.chunkNo());
         for (JsonNode b : batches) {
-            JsonNode m = b.path("metadata");
-            if (ch.runId().equals(m.path("keel_run").asText())
-                    && Integer.toString(ch.chunkNo())
-                            .equals(m.path("keel_chunk").asText())
-                    && Integer.toString(ChunkRedo.count(ledger, ch.runId(), ch.chunkNo()))
-                            .equals(m.path("keel_redo").asText("0"))) {
+            if (BatchMetadata.isFor(b, ch.runId(), ch.chunkNo(), redos)) {
                 return b.path("id").asText();
             }
             if (b.path("created_at").asLong() < since) {

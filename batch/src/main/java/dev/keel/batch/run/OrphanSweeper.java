@@ -67,7 +67,7 @@ public final class OrphanSweeper {
                 break; // newest first: everything further is older than the run
             }
             String id = b.path("id").asText();
-            if (runId.equals(b.path("metadata").path("keel_run").asText()) && !known.contains(id)) {
+            if (runId.equals(BatchMetadata.run(b)) && !known.contains(id)) {
                 OrphanRecord o = handle(runId, b);
                 if (o != null) {
                     found.add(o);
@@ -80,14 +80,13 @@ public final class OrphanSweeper {
     private OrphanRecord handle(String runId, JsonNode b) {
         String id = b.path("id").asText();
         String status = b.path("status").asText();
-        Integer chunkNo = chunkNo(b.path("metadata").path("keel_chunk").asText());
+        Integer chunkNo = chunkNo(BatchMetadata.chunk(b));
         ChunkRecord ch = chunkNo == null ? null : ledger.chunk(runId, chunkNo).orElse(null);
         long now = clock.millis();
         if (ch != null
                 && ch.batchId() == null
                 && ch.state() == ChunkState.CREATING
-                && Integer.toString(ChunkRedo.count(ledger, runId, chunkNo))
-                        .equals(b.path("metadata").path("keel_redo").asText("0"))) {
+                && BatchMetadata.isFor(b, runId, chunkNo, ChunkRedo.count(ledger, runId, chunkNo))) {
             // a batch made before the chunk was redone (its file or batch forgotten) is not its batch now
             if (orphans.adopt(runId, chunkNo, id, status, today(now), now, now, owner)) {
                 log.warn(
