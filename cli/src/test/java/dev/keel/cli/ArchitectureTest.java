@@ -130,4 +130,21 @@ class ArchitectureTest {
                         "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.cli..")
                 .check(classes);
     }
+
+    /** Issue 21: the library modules trace through the OpenTelemetry API alone; the SDK is the application's (the CLI's). */
+    @Test
+    void libraryModules_useTheOpenTelemetryApiOnly_neverItsSdk() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.keel.core..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.opentelemetry.sdk..", "io.opentelemetry.exporter..")
+                .check(classes);
+    }
 }
