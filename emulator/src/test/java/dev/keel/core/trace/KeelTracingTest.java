@@ -273,7 +273,20 @@ class KeelTracingTest {
         List<SpanData> all = spans.getFinishedSpanItems();
         assertThat(all).hasSize(2);
         SpanData callSpan = named(all, "chat gpt-4.1-mini");
-        assertThat(childrenOf(all, callSpan)).hasSize(1);
+        assertThat(callSpan.getParentSpanContext().isValid())
+                .as("no caller span: a root")
+                .isFalse();
+        List<SpanData> attempts = childrenOf(all, callSpan);
+        assertThat(attempts).hasSize(1);
+        SpanData attempt = attempts.get(0);
+        assertThat(attempt.getTraceId()).isEqualTo(callSpan.getTraceId());
+        assertThat(attempt.getName()).isEqualTo("POST");
+        assertThat(longAttr(attempt, "http.response.status_code"))
+                .as("the attempt got its 200 and headers; the cut is the call's, not the attempt's")
+                .isEqualTo(200);
+        assertThat(attempt.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(attempt.getEndEpochNanos()).isLessThanOrEqualTo(callSpan.getEndEpochNanos());
+        assertThat(longAttr(callSpan, "keel.attempts")).isEqualTo(1);
         assertThat(callSpan.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(attr(callSpan, "error.type")).isEqualTo("stream_truncated");
         assertThat(attr(callSpan, "keel.stream.end")).isEqualTo("truncated");
