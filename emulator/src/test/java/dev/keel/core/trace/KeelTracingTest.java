@@ -321,6 +321,39 @@ class KeelTracingTest {
                 .isPositive();
     }
 
+    @Test
+    void unsampledCall_exportsNothing_butTheUpstreamStillGetsAnUnsampledTraceparent() {
+        otel.close();
+        otel = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
+                        .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                        .build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
+        var script = Stream.of("status:503", "ok").map(FaultSpec::parse).toList();
+        var plan = new FaultPlan(1, List.of(FaultRule.scripted("POST /v1/responses", script)));
+        emulator = Emulator.start(EmulatorConfig.builder().faults(plan).build());
+        start2(config().retry(THREE_QUICK), null);
+
+        assertThat(client.responses().create(HELLO, CallOptions.defaults()).attempts())
+                .isEqualTo(2);
+
+        assertThat(spans.getFinishedSpanItems()).isEmpty();
+        List<String> sent = emulator.requests("POST", "/v1/responses").stream()
+                .map(r -> r.header("traceparent").orElseThrow())
+                .toList();
+        assertThat(sent).hasSize(2);
+        assertThat(sent)
+                .allMatch(
+                        t -> t.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+                                && (Integer.parseInt(t.substring(53), 16) & 1) == 0,
+                        "valid, the sampled flag clear");
+        assertThat(sent.get(0))
+                .as("both attempts name the one unsampled call span")
+                .isEqualTo(sent.get(1));
+    }
+
     private void start2(KeelClientConfig.Builder config, FakeClock ticker) {
         KeelClientConfig c = config.build();
         var b = KeelClient.builder(c).listener(KeelTracing.listener(otel, c.baseUrl()));
