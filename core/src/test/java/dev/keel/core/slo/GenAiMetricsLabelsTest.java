@@ -46,8 +46,7 @@ class GenAiMetricsLabelsTest {
                 1,
                 call,
                 dev.keel.core.CallOptions.defaults(),
-                dev.keel.core.policy.Deadline.after(
-                        java.time.Duration.ofSeconds(5), dev.keel.core.policy.Ticker.SYSTEM),
+                dev.keel.core.policy.Deadline.after(java.time.Duration.ofSeconds(5), dev.keel.wire.time.Ticker.SYSTEM),
                 java.time.Duration.ofSeconds(5),
                 1,
                 null);

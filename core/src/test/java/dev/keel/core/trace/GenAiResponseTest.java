@@ -3,7 +3,7 @@ package dev.keel.core.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.cost.TokenUsage;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
