@@ -17,11 +17,30 @@ import dev.keel.core.json.JsonScan;
  */
 public record GenAiResponse(String id, String model, String serviceTier, TokenUsage usage) {
 
+    /**
+     * The last answer read on this thread, by identity: the metrics and the tracing both read the
+     * same answer at the end of a call, one after the other on the calling thread, and answer bytes
+     * are never mutated (see {@link dev.keel.core.http.HttpResult}). Held weakly, so an idle thread
+     * keeps no answer alive.
+     */
+    private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
+
     /** Reads a buffered JSON answer; a body that is not a JSON object reads as all null. */
     public static GenAiResponse of(byte[] body) {
         if (body == null || body.length == 0) {
             return new GenAiResponse(null, null, null, null);
         }
+        Object[] last = LAST.get();
+        if (last[0] instanceof java.lang.ref.WeakReference<?> ref && ref.get() == body) {
+            return (GenAiResponse) last[1];
+        }
+        GenAiResponse read = scan(body);
+        last[0] = new java.lang.ref.WeakReference<>(body);
+        last[1] = read;
+        return read;
+    }
+
+    private static GenAiResponse scan(byte[] body) {
         TokenUsage usage = null;
         long range = JsonScan.memberFromEnd(body, "usage");
         if (range >= 0 && body[JsonScan.start(range)] == '{') {

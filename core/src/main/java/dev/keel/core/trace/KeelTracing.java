@@ -95,6 +95,7 @@ public final class KeelTracing implements EventListener {
     private final long port;
     private final Clock clock;
     private final Map<Long, CallSpans> calls = new ConcurrentHashMap<>();
+    private final Map<String, String> urls = new ConcurrentHashMap<>();
     /** The call running on this thread, for breaker transitions (which name a breaker, not a call). */
     private final ThreadLocal<CallSpans> current = new ThreadLocal<>();
 
@@ -208,7 +209,7 @@ public final class KeelTracing implements EventListener {
                 .setParent(Context.root().with(spans.call))
                 .setStartTimestamp(start)
                 .setAttribute(METHOD, request.method())
-                .setAttribute(URL, baseUrl + GenAiOperation.pathWithoutQuery(request.path()))
+                .setAttribute(URL, url(request.path()))
                 .setAttribute(SERVER_ADDRESS, host)
                 .setAttribute(SERVER_PORT, port)
                 .setAttribute(ATTEMPT, c.attempt())
@@ -264,6 +265,18 @@ public final class KeelTracing implements EventListener {
             spans.failed = span;
             spans.failedEnd = end;
         }
+    }
+
+    /** {@code url.full} of a path: the base URL and the path without its query; the fixed endpoints remembered. */
+    private String url(String path) {
+        String url = urls.get(path);
+        if (url == null) {
+            url = baseUrl + GenAiOperation.pathWithoutQuery(path);
+            if (urls.size() < 64) {
+                urls.put(path, url);
+            }
+        }
+        return url;
     }
 
     private static void phase(Span span, String name, Instant t0, Duration at) {

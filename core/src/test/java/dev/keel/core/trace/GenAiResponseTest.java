@@ -53,4 +53,16 @@ class GenAiResponseTest {
                         .usage())
                 .isNull();
     }
+
+    @Test
+    void theSameAnswerReadTwice_isTheSameRead_andAnotherAnswerWithTheSameBytesIsReadAfresh() {
+        byte[] a = "{\"id\":\"resp_a\",\"usage\":{\"input_tokens\":2,\"output_tokens\":1}}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] b = "{\"id\":\"resp_b\",\"usage\":{\"input_tokens\":4,\"output_tokens\":3}}"
+                .getBytes(StandardCharsets.UTF_8);
+        GenAiResponse first = GenAiResponse.of(a);
+        assertThat(GenAiResponse.of(a)).isSameAs(first);
+        assertThat(GenAiResponse.of(b).id()).isEqualTo("resp_b");
+        assertThat(GenAiResponse.of(a.clone())).isEqualTo(first).isNotSameAs(first);
+    }
 }
