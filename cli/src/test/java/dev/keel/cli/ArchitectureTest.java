@@ -23,7 +23,7 @@ class ArchitectureTest {
     static void importClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                // keel-core's test-jar (fixtures such as TestPostgres) is test code too
+                // test-jars are test code too (keel-core's fixtures, and core's tests, which use the emulator as their stand-in)
                 .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.keel");
     }
