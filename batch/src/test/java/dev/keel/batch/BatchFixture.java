@@ -2,6 +2,7 @@ package dev.keel.batch;
 
 import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.RunHistory;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
@@ -64,6 +65,11 @@ public final class BatchFixture implements AutoCloseable {
                                 1, config.retry().backoff(), config.retry().minAttemptTime()))
                         .build())
                 .build();
+    }
+
+    /** What the ledger holds of a run's results, attempts and items. */
+    public RunHistory history() {
+        return new RunHistory(ledger);
     }
 
     /** SQLite in {@code dir}. */

@@ -540,7 +540,7 @@ final class BatchCommand implements Runnable {
             out.println(Json.write(SandboxMark.json(s.ledger, runId, j)));
         } else {
             out.print(SandboxMark.text(s.ledger, runId, ""));
-            out.printf(Locale.ROOT, "run %s (%s) — %s%n", runId, run.state().toLowerCase(Locale.ROOT), run.inputFile());
+            out.printf(Locale.ROOT, "run %s (%s) — %s%n", runId, run.state().name().toLowerCase(Locale.ROOT), run.inputFile());
             out.printf(Locale.ROOT, "items: %s%n", counts.toString().toLowerCase(Locale.ROOT));
             driver(s, runId).ifPresent(h -> out.printf(Locale.ROOT, "driven by %s%n", h.describe()));
             for (ChunkRecord c : chunks) {
@@ -593,7 +593,7 @@ final class BatchCommand implements Runnable {
             try (var s = BatchSession.open(batch)) {
                 RunRecord run = s.run(runId);
                 claimRun(s, run.runId());
-                s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
+                s.ledger.makeDue(run.runId());
                 BatchRunner runner = localRunner(s, ProgressListener.NONE);
                 s.bindUpstream(run.runId());
                 s.sweep(run.runId(), me);
@@ -762,7 +762,7 @@ final class BatchCommand implements Runnable {
                     return ExitCodes.OK;
                 }
                 s.ledger.releaseHolds(run.runId());
-                s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
+                s.ledger.makeDue(run.runId());
                 BatchRunner runner = localRunner(s, progress());
                 s.bindUpstream(run.runId());
                 s.sweep(run.runId(), me);

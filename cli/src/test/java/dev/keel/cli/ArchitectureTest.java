@@ -130,4 +130,33 @@ class ArchitectureTest {
                         "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.cli..")
                 .check(classes);
     }
+
+    /**
+     * SQL is spoken in one place per module: the batch ledger's package, and core's one JDBC store
+     * (named here). Everything else reads and moves runs, chunks and items through the ledger's
+     * typed methods (docs/decisions.md D-batch-shape-1).
+     */
+    @Test
+    void sql_onlyInTheLedgerPackageAndCoresJdbcStore() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.keel.batch.ledger")
+                .and()
+                .doNotHaveFullyQualifiedName("dev.keel.core.idempotency.JdbcIdempotencyStore")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "javax.sql..")
+                .because("SQL lives in dev.keel.batch.ledger (and core's JdbcIdempotencyStore)")
+                .check(classes);
+    }
+
+    @Test
+    void sqlRule_seesTheLedgerUsingJdbc() {
+        org.assertj.core.api.Assertions.assertThat(classes.get("dev.keel.batch.ledger.Ledger")
+                        .getDirectDependenciesFromSelf()
+                        .stream()
+                        .anyMatch(d -> d.getTargetClass().getPackageName().equals("java.sql")))
+                .as("the imported classes include the ledger's JDBC use, so the rule above checks something")
+                .isTrue();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.keel.cli;
 
+import dev.keel.batch.ledger.RunState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.batch.ledger.Database;
@@ -105,7 +106,7 @@ class BatchClaimCommandTest {
 
         assertThat(keel("batch", "cancel", "--run", runId)).isZero();
         assertThat(err.toString()).contains("cancel requested; 'keel batch run' (worker other-host:4242:0ther");
-        assertThat(ledger.run(runId).orElseThrow().state()).isEqualTo(RunRecord.CANCELLING);
+        assertThat(ledger.run(runId).orElseThrow().state()).isEqualTo(RunState.CANCELLING);
         assertThat(emulator.requests(
                         "POST", "/v1/batches/" + ledger.chunks(runId).get(0).batchId() + "/cancel"))
                 .as("the driver cancels its batches, not this command")

@@ -1,5 +1,10 @@
 package dev.keel.cli;
 
+import dev.keel.batch.ledger.ChunkRecord;
+import dev.keel.batch.ledger.Orphans;
+import dev.keel.batch.ledger.RunClaims;
+import dev.keel.batch.ledger.ItemRecord;
+import dev.keel.batch.ledger.RunHistory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -164,8 +169,7 @@ class BatchConcurrencyTest {
                 .atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> a.isAlive()
-                        && !ledger.query("SELECT 1 FROM keel_batch_run_claim", rs -> 1)
-                                .isEmpty()
+                        && new RunClaims(ledger, pid -> true).holder(runId).isPresent()
                         && ledger.chunks(runId).stream().anyMatch(c -> c.batchId() != null));
         a.destroyForcibly().waitFor();
         assertThat(ledger.itemCounts(runId).get(ItemState.SUCCEEDED)).isLessThan(ITEMS);
@@ -223,8 +227,7 @@ class BatchConcurrencyTest {
             assertThat(exit(w2, log2)).as(Files.readString(log2)).isZero();
             accountFor(ledger, runId, 120);
             assertThat(ledger.chunks(runId)).hasSize(6);
-            assertThat(ledger.query("SELECT COUNT(*) FROM keel_batch_orphan", rs -> rs.getLong(1)))
-                    .containsExactly(0L);
+            assertThat(new Orphans(ledger).of(runId)).isEmpty();
         }
     }
 
@@ -332,17 +335,17 @@ class BatchConcurrencyTest {
         assertThat(counts.get(ItemState.PENDING) + counts.get(ItemState.SUBMITTED))
                 .isZero();
         Set<String> ids = new HashSet<>(
-                ledger.query("SELECT custom_id FROM keel_batch_item WHERE run_id = ?", rs -> rs.getString(1), runId));
+                new RunHistory(ledger).items(runId, null).stream().map(ItemRecord::customId).toList());
         assertThat(ids).hasSize(items);
         List<JsonNode> upstream = emulator.batchesOf(runId);
         List<String> upstreamChunks = upstream.stream()
                 .map(b -> b.path("metadata").path("keel_chunk").asText())
                 .toList();
         assertThat(upstreamChunks).as("no chunk created twice upstream").doesNotHaveDuplicates();
-        Set<String> ledgerBatches = new HashSet<>(ledger.query(
-                "SELECT batch_id FROM keel_batch_chunk WHERE run_id = ? AND batch_id IS NOT NULL",
-                rs -> rs.getString(1),
-                runId));
+        Set<String> ledgerBatches = new HashSet<>(ledger.chunks(runId).stream()
+                .map(ChunkRecord::batchId)
+                .filter(java.util.Objects::nonNull)
+                .toList());
         assertThat(upstream.stream().map(b -> b.path("id").asText()).toList())
                 .as("batches upstream = chunks")
                 .containsExactlyInAnyOrderElementsOf(ledgerBatches);

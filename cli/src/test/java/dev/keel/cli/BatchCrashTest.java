@@ -1,5 +1,7 @@
 package dev.keel.cli;
 
+import dev.keel.batch.ledger.ItemRecord;
+import dev.keel.batch.ledger.RunHistory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.batch.ledger.Database;
@@ -190,13 +192,12 @@ class BatchCrashTest {
         assertThat(counts.get(ItemState.PENDING) + counts.get(ItemState.SUBMITTED))
                 .isZero();
         Set<String> ids = new HashSet<>(
-                ledger.query("SELECT custom_id FROM keel_batch_item WHERE run_id = ?", rs -> rs.getString(1), runId));
+                new RunHistory(ledger).items(runId, null).stream().map(ItemRecord::customId).toList());
         assertThat(ids).hasSize(ITEMS);
         for (int i = 1; i <= ITEMS; i++) {
             assertThat(ids).contains("job-" + i);
         }
-        assertThat(ledger.query("SELECT COUNT(*) FROM keel_batch_result WHERE run_id = ?", rs -> rs.getLong(1), runId)
-                        .get(0))
+        assertThat((long) new RunHistory(ledger).results(runId).size())
                 .isEqualTo(counts.get(ItemState.SUCCEEDED));
         var created = new ArrayList<String>();
         for (var req : emulator.requests("POST", "/v1/batches")) {
@@ -204,11 +205,9 @@ class BatchCrashTest {
             created.add(m.path("keel_run").asText() + "/" + m.path("keel_chunk").asText());
         }
         assertThat(created).as("no chunk created twice").doesNotHaveDuplicates();
-        long submittedChunks = ledger.query(
-                        "SELECT COUNT(*) FROM keel_batch_chunk WHERE run_id = ? AND batch_id IS NOT NULL",
-                        rs -> rs.getLong(1),
-                        runId)
-                .get(0);
+        long submittedChunks = ledger.chunks(runId).stream()
+                .filter(c -> c.batchId() != null)
+                .count();
         assertThat(created).hasSize((int) submittedChunks);
         assertThat(ledger.chunks(runId))
                 .allSatisfy(c -> assertThat(c.state().open()).isFalse());

@@ -1,5 +1,7 @@
 package dev.keel.cli;
 
+import dev.keel.batch.ledger.RunState;
+import dev.keel.batch.ledger.RunUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -89,8 +91,7 @@ class BatchSandboxTest {
         assertThat(err.toString()).contains("using the embedded emulator");
         assertThat(out.toString()).startsWith(SandboxMark.HEADER);
         String runId = ledger().latestRun().orElseThrow().runId();
-        assertThat(ledger().query("SELECT upstream FROM keel_batch_run WHERE run_id = ?", rs -> rs.getString(1), runId))
-                .containsExactly("sandbox");
+        assertThat(RunUpstream.of(ledger(), runId)).contains("sandbox");
         Path results = Path.of(ledger().run(runId).orElseThrow().runDir());
         assertThat(results.resolve("SANDBOX")).content().contains("emulated");
         assertThat(Files.readAllLines(results.resolve("results.jsonl"))).hasSize(6);
@@ -200,7 +201,7 @@ class BatchSandboxTest {
                 .contains("gave up after 1s without getting through to upstream http://127.0.0.1:" + port)
                 .contains("is resumable");
         RunRecord run = ledger().latestRun().orElseThrow();
-        assertThat(run.state()).isEqualTo(RunRecord.ACTIVE);
+        assertThat(run.state()).isEqualTo(RunState.ACTIVE);
 
         try (var emulator =
                 Emulator.start(EmulatorConfig.builder().batchSpeed(20_000).build())) {

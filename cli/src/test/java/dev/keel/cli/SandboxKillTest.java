@@ -1,5 +1,7 @@
 package dev.keel.cli;
 
+import dev.keel.batch.ledger.ItemRecord;
+import dev.keel.batch.ledger.RunHistory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,20 +103,17 @@ class SandboxKillTest {
         assertThat(counts.get(ItemState.PENDING) + counts.get(ItemState.SUBMITTED))
                 .isZero();
         Set<String> ids = new HashSet<>(
-                ledger.query("SELECT custom_id FROM keel_batch_item WHERE run_id = ?", rs -> rs.getString(1), runId));
+                new RunHistory(ledger).items(runId, null).stream().map(ItemRecord::customId).toList());
         assertThat(ids).hasSize(ITEMS);
-        assertThat(ledger.query("SELECT COUNT(*) FROM keel_batch_result WHERE run_id = ?", rs -> rs.getLong(1), runId))
-                .containsExactly(counts.get(ItemState.SUCCEEDED));
+        assertThat((long) new RunHistory(ledger).results(runId).size()).isEqualTo(counts.get(ItemState.SUCCEEDED));
         assertThat(ledger.chunks(runId))
                 .allSatisfy(c -> assertThat(c.state().open()).isFalse());
 
         List<String> created = persistedBatches(dir.resolve(".keel/sandbox"), runId);
         assertThat(created).as("no chunk created twice in one round").doesNotHaveDuplicates();
-        long withBatch = ledger.query(
-                        "SELECT COUNT(*) FROM keel_batch_chunk WHERE run_id = ? AND batch_id IS NOT NULL",
-                        rs -> rs.getLong(1),
-                        runId)
-                .get(0);
+        long withBatch = ledger.chunks(runId).stream()
+                .filter(c -> c.batchId() != null)
+                .count();
         assertThat(created).hasSize((int) withBatch);
     }
 

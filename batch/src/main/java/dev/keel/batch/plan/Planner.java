@@ -151,7 +151,7 @@ public final class Planner {
                             sha256,
                             runDir.toAbsolutePath().toString(),
                             configJson(),
-                            RunRecord.ACTIVE,
+                            dev.keel.batch.ledger.RunState.ACTIVE,
                             items + reused,
                             problems,
                             null));

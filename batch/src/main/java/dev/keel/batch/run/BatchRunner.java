@@ -1,10 +1,9 @@
 package dev.keel.batch.run;
 
-import static dev.keel.batch.ledger.Ledger.set;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.ChunkCompletion;
+import dev.keel.batch.ledger.ChunkMove;
 import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.ChunkRedo;
 import dev.keel.batch.ledger.ChunkState;
@@ -14,6 +13,7 @@ import dev.keel.batch.ledger.LeaseLostException;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.Reservation;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.ledger.RunState;
 import dev.keel.batch.plan.Planner;
 import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
@@ -227,14 +227,14 @@ public final class BatchRunner {
 
     private void advance(ChunkRecord ch) {
         RunRecord run = ledger.run(ch.runId()).orElseThrow();
-        boolean cancelling = RunRecord.CANCELLING.equals(run.state());
+        boolean cancelling = run.cancelling();
         switch (ch.state()) {
             case PLANNED, UPLOADED -> {
                 if (cancelling) {
                     cancelUnsubmitted(ch);
                 } else if (!held(ch)) {
                     if (ch.state() == ChunkState.PLANNED) {
-                        update(ch, set("state", "UPLOADING", "intent_at", clock.millis()));
+                        ledger.beginUpload(ch.runId(), ch.chunkNo(), config.workerId(), clock.millis());
                         upload(ch, false, run);
                     } else {
                         create(ch, false);
@@ -339,7 +339,7 @@ public final class BatchRunner {
         } else {
             event(ch, "found earlier upload " + fileId + " of " + ch.fileName());
         }
-        update(ch, set("state", "UPLOADED", "file_id", fileId));
+        ledger.uploaded(ch.runId(), ch.chunkNo(), config.workerId(), fileId);
         ChunkRecord uploaded = ledger.chunk(ch.runId(), ch.chunkNo()).orElseThrow();
         if (!held(uploaded)) {
             create(uploaded, false);
@@ -434,29 +434,13 @@ public final class BatchRunner {
             event(ch, "found batch " + batchId + " created before a restart for chunk " + ch.chunkNo());
         }
         long now = clock.millis();
-        String id = batchId;
-        ledger.inTransaction(c -> {
-            Ledger.updateChunkIn(
-                    c,
-                    ch.runId(),
-                    ch.chunkNo(),
-                    config.workerId(),
-                    set(
-                            "state",
-                            "SUBMITTED",
-                            "batch_id",
-                            id,
-                            "submitted_at",
-                            now,
-                            "next_poll_at",
-                            now + config.pollInterval().toMillis(),
-                            "lease_owner",
-                            null,
-                            "lease_until",
-                            null));
-            Ledger.markSubmittedIn(c, ch.runId(), ch.chunkNo(), now);
-            return null;
-        });
+        ledger.submitted(
+                ch.runId(),
+                ch.chunkNo(),
+                config.workerId(),
+                batchId,
+                now,
+                now + config.pollInterval().toMillis());
     }
 
     // ---- refusal ----
@@ -479,9 +463,7 @@ public final class BatchRunner {
      */
     private void giveUp(ChunkRecord claimed, String step, KeelException e) {
         ChunkRecord ch = ledger.chunk(claimed.runId(), claimed.chunkNo()).orElseThrow();
-        boolean cancelling = ledger.run(ch.runId())
-                .map(r -> RunRecord.CANCELLING.equals(r.state()))
-                .orElse(false);
+        boolean cancelling = ledger.run(ch.runId()).map(RunRecord::cancelling).orElse(false);
         String code = e.errorCode() != null ? e.errorCode() : "http_" + e.status();
         String message = "the upstream refused the " + step + " of chunk " + ch.chunkNo() + ": " + e.getMessage();
         var c = new Collection(ch, null, cancelling);
@@ -490,7 +472,7 @@ public final class BatchRunner {
                 c.add(item, new LineOutcome.Failure(item.customId(), code, null, e.status(), message));
             }
         }
-        ledger.complete(c.completion(ChunkState.REFUSED, "refused"));
+        ledger.complete(c.completion(ChunkMove.REFUSED, "refused"));
         lastEvent = "chunk " + ch.chunkNo() + " refused (" + code + ")";
         log.warn(
                 "run={} chunk={}: {}; its {} items were routed as failures ({} to replay, the rest to manual.jsonl"
@@ -527,9 +509,7 @@ public final class BatchRunner {
                 && ch.state() != ChunkState.SUBMITTED) {
             return false;
         }
-        boolean cancelling = ledger.run(ch.runId())
-                .map(r -> RunRecord.CANCELLING.equals(r.state()))
-                .orElse(false);
+        boolean cancelling = ledger.run(ch.runId()).map(RunRecord::cancelling).orElse(false);
         String what = ch.batchId() != null ? "batch " + ch.batchId() : "file " + ch.fileId();
         int redos = ChunkRedo.count(ledger, ch.runId(), ch.chunkNo());
         if (!cancelling && redos == 0) {
@@ -549,7 +529,7 @@ public final class BatchRunner {
                 c.fail(item, "upstream_forgot", "final", 404, message, false);
             }
         }
-        ledger.complete(c.completion(ChunkState.DONE, "upstream_forgot"));
+        ledger.complete(c.completion(ChunkMove.FORGOTTEN, "upstream_forgot"));
         lastEvent = "chunk " + ch.chunkNo() + ": upstream_forgot";
         log.warn(
                 "run={} chunk={}: {}; its {} items went to manual.jsonl with reason upstream_forgot and the run goes on",
@@ -597,23 +577,15 @@ public final class BatchRunner {
                     ch,
                     (fallbackDue ? "near the latency tolerance: " : "run cancelled: ") + "cancelling " + ch.batchId());
         }
-        update(
-                ch,
-                set(
-                        "batch_status",
-                        status,
-                        "done_count",
-                        batch.path("request_counts").path("completed").asInt(),
-                        "failed_count",
-                        batch.path("request_counts").path("failed").asInt(),
-                        "next_poll_at",
-                        now + config.pollInterval().toMillis(),
-                        "fallback_at",
-                        fallbackDue ? Long.valueOf(now) : ch.fallbackAt(),
-                        "lease_owner",
-                        null,
-                        "lease_until",
-                        null));
+        ledger.polled(
+                ch.runId(),
+                ch.chunkNo(),
+                config.workerId(),
+                status,
+                batch.path("request_counts").path("completed").asInt(),
+                batch.path("request_counts").path("failed").asInt(),
+                now + config.pollInterval().toMillis(),
+                fallbackDue ? Long.valueOf(now) : ch.fallbackAt());
     }
 
     private void collect(ChunkRecord ch, JsonNode batch, boolean cancelling) {
@@ -649,7 +621,7 @@ public final class BatchRunner {
             }
             c.add(item, line);
         }
-        ledger.complete(c.completion(ChunkState.DONE, status));
+        ledger.complete(c.completion(ChunkMove.COLLECTED, status));
         c.meterBatchCost();
         event(
                 ch,
@@ -824,7 +796,7 @@ public final class BatchRunner {
             }
         }
 
-        ChunkCompletion completion(ChunkState end, String status) {
+        ChunkCompletion completion(ChunkMove end, String status) {
             ChunkRecord replay = replays.isEmpty() ? null : replayChunk();
             double delta = ch.spendDay() == null ? 0 : cost - ch.estCostUsd();
             return new ChunkCompletion(
@@ -896,7 +868,7 @@ public final class BatchRunner {
                 ch.runId(),
                 ch.chunkNo(),
                 config.workerId(),
-                ChunkState.CANCELLED,
+                ChunkMove.CANCELLED,
                 "not_submitted",
                 now,
                 List.of(),
@@ -917,9 +889,9 @@ public final class BatchRunner {
         List<ChunkRecord> open =
                 ledger.chunks(runId).stream().filter(c -> c.state().open()).toList();
         Map<ItemState, Long> counts = ledger.itemCounts(runId);
-        boolean cancelled = !run.state().equals(RunRecord.ACTIVE);
+        boolean cancelled = run.state() != RunState.ACTIVE;
         if (open.isEmpty()) {
-            ledger.finishRun(runId, cancelled ? RunRecord.CANCELLED : RunRecord.DONE, clock.millis());
+            ledger.finishRun(runId, clock.millis());
             return Optional.of(new RunOutcome.Finished(
                     runId,
                     counts.get(ItemState.SUCCEEDED) + counts.get(ItemState.REUSED),
@@ -948,21 +920,15 @@ public final class BatchRunner {
     }
 
     private void later(ChunkRecord ch) {
-        ledger.update(
-                "UPDATE keel_batch_chunk SET next_poll_at = ?, lease_owner = NULL, lease_until = NULL"
-                        + " WHERE run_id = ? AND chunk_no = ? AND lease_owner = ?",
-                clock.millis() + config.pollInterval().toMillis(),
+        ledger.later(
                 ch.runId(),
                 ch.chunkNo(),
-                config.workerId());
+                config.workerId(),
+                clock.millis() + config.pollInterval().toMillis());
     }
 
     private void release(ChunkRecord ch) {
         ledger.release(ch.runId(), ch.chunkNo(), config.workerId());
-    }
-
-    private void update(ChunkRecord ch, Map<String, Object> assignments) {
-        ledger.updateChunk(ch.runId(), ch.chunkNo(), config.workerId(), assignments);
     }
 
     private void event(ChunkRecord ch, String what) {

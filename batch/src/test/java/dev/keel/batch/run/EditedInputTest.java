@@ -139,12 +139,10 @@ class EditedInputTest {
             assertThat(f.runner(BatchFixture.fast()).drive(second.runId()))
                     .isEqualTo(new RunOutcome.Finished(second.runId(), 7, 0, false));
             assertThat(upstreamItems()).isEqualTo(7);
-            assertThat(f.ledger.query(
-                            "SELECT COUNT(*) FROM keel_batch_result WHERE run_id = ? AND reused_from = ?",
-                            rs -> rs.getLong(1),
-                            second.runId(),
-                            first))
-                    .containsExactly(6L);
+            assertThat(f.history().results(second.runId()).stream()
+                            .filter(r -> first.equals(r.reusedFrom()))
+                            .count())
+                    .isEqualTo(6L);
         }
     }
 
