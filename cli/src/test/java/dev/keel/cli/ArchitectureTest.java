@@ -143,6 +143,9 @@ class ArchitectureTest {
                 .resideOutsideOfPackage("dev.keel.batch.ledger")
                 .and()
                 .doNotHaveFullyQualifiedName("dev.keel.core.idempotency.JdbcIdempotencyStore")
+                // core's test fixtures (on this classpath as its test-jar) create and drop PostgreSQL schemas
+                .and()
+                .resideOutsideOfPackage("dev.keel.core.testing..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("java.sql..", "javax.sql..")
