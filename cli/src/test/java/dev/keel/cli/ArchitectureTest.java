@@ -155,10 +155,10 @@ class ArchitectureTest {
 
     @Test
     void sqlRule_seesTheLedgerUsingJdbc() {
-        org.assertj.core.api.Assertions.assertThat(classes.get("dev.keel.batch.ledger.Ledger")
-                        .getDirectDependenciesFromSelf()
-                        .stream()
-                        .anyMatch(d -> d.getTargetClass().getPackageName().equals("java.sql")))
+        org.assertj.core.api.Assertions.assertThat(
+                        classes.get("dev.keel.batch.ledger.Ledger").getDirectDependenciesFromSelf().stream()
+                                .anyMatch(
+                                        d -> d.getTargetClass().getPackageName().equals("java.sql")))
                 .as("the imported classes include the ledger's JDBC use, so the rule above checks something")
                 .isTrue();
     }

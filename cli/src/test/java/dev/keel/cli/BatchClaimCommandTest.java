@@ -1,14 +1,13 @@
 package dev.keel.cli;
 
-import dev.keel.batch.ledger.RunState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunClaims;
-import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.ledger.RunState;
 import dev.keel.batch.ledger.WorkerIdentity;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.core.json.Json;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
@@ -52,7 +51,7 @@ class BatchClaimCommandTest {
         }
         input = dir.resolve("in.jsonl");
         Files.write(input, lines);
-        runId = RunIds.forContent(RunIds.sha256(input));
+        runId = RunInput.of(input).runId();
     }
 
     @AfterEach

@@ -1,19 +1,19 @@
 package dev.keel.cli;
 
-import dev.keel.batch.ledger.ChunkRecord;
-import dev.keel.batch.ledger.Orphans;
-import dev.keel.batch.ledger.RunClaims;
-import dev.keel.batch.ledger.ItemRecord;
-import dev.keel.batch.ledger.RunHistory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.Database;
+import dev.keel.batch.ledger.ItemRecord;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.Orphans;
+import dev.keel.batch.ledger.RunClaims;
+import dev.keel.batch.ledger.RunHistory;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.Planner;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.json.Json;
 import dev.keel.core.testing.TestPostgres;
@@ -124,7 +124,7 @@ class BatchConcurrencyTest {
         emulator = StandaloneEmulator.start(
                 dir.resolve("emulator.log"), "--batch-speed", "100", "--fault", "POST /v1/batches=latency:800ms");
         Path input = input(ITEMS);
-        String runId = RunIds.forContent(RunIds.sha256(input));
+        String runId = RunInput.of(input).runId();
         Path logA = dir.resolve("a.log");
         Path logB = dir.resolve("b.log");
         Process a = keel(logA, run(input, db));
@@ -159,7 +159,7 @@ class BatchConcurrencyTest {
         emulator = StandaloneEmulator.start(
                 dir.resolve("emulator.log"), "--batch-speed", "100", "--fault", "POST /v1/batches=latency:800ms");
         Path input = input(ITEMS);
-        String runId = RunIds.forContent(RunIds.sha256(input));
+        String runId = RunInput.of(input).runId();
         String db = "jdbc:sqlite:" + dir.resolve("keel.db");
         Path logA = dir.resolve("a.log");
         // A 10-minute lease: only the dead pid, not a lapsed lease, can explain a take-over within the test.
@@ -199,11 +199,10 @@ class BatchConcurrencyTest {
         try (TestPostgres pg = TestPostgres.createSchema()) {
             String db = pg.jdbcUrl();
             var ledger = new Ledger(Database.open(db));
-            String sha = RunIds.sha256(input);
-            String runId = RunIds.forContent(sha);
+            String runId = RunInput.of(input).runId();
             var plan = new Planner(
                             PlanConfig.ofDefaults().withMaxItems(20), PriceTable.builtIn(), ledger, Clock.systemUTC())
-                    .plan(input, runId, sha, dir.resolve("runs").resolve(runId));
+                    .plan(RunInput.of(input), dir.resolve("runs").resolve(runId));
             assertThat(plan.accepted()).isTrue();
             var args = List.of(
                     "worker",
@@ -254,7 +253,7 @@ class BatchConcurrencyTest {
         // At speed 10 the planted batch of 3000 requests runs for about a minute: it is still running when found.
         emulator = StandaloneEmulator.start(dir.resolve("emulator.log"), "--batch-speed", "10");
         Path input = input(40);
-        String runId = RunIds.forContent(RunIds.sha256(input));
+        String runId = RunInput.of(input).runId();
         String orphan = plant(runId, 1, 3000);
         String db = "jdbc:sqlite:" + dir.resolve("keel.db");
 
@@ -334,8 +333,8 @@ class BatchConcurrencyTest {
                 .isEqualTo(items);
         assertThat(counts.get(ItemState.PENDING) + counts.get(ItemState.SUBMITTED))
                 .isZero();
-        Set<String> ids = new HashSet<>(
-                new RunHistory(ledger).items(runId, null).stream().map(ItemRecord::customId).toList());
+        Set<String> ids = new HashSet<>(new RunHistory(ledger)
+                .items(runId, null).stream().map(ItemRecord::customId).toList());
         assertThat(ids).hasSize(items);
         List<JsonNode> upstream = emulator.batchesOf(runId);
         List<String> upstreamChunks = upstream.stream()

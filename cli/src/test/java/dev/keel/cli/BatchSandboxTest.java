@@ -1,13 +1,13 @@
 package dev.keel.cli;
 
-import dev.keel.batch.ledger.RunState;
-import dev.keel.batch.ledger.RunUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.ledger.RunState;
+import dev.keel.batch.ledger.RunUpstream;
 import dev.keel.batch.report.SandboxMark;
 import dev.keel.core.json.Json;
 import dev.keel.emulator.Emulator;

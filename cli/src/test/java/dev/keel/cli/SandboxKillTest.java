@@ -1,13 +1,13 @@
 package dev.keel.cli;
 
-import dev.keel.batch.ledger.ItemRecord;
-import dev.keel.batch.ledger.RunHistory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.batch.ledger.Database;
+import dev.keel.batch.ledger.ItemRecord;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.RunHistory;
 import dev.keel.batch.ledger.RunUpstream;
 import dev.keel.core.json.Json;
 import dev.keel.emulator.Emulator;
@@ -102,8 +102,8 @@ class SandboxKillTest {
                 .isEqualTo(ITEMS);
         assertThat(counts.get(ItemState.PENDING) + counts.get(ItemState.SUBMITTED))
                 .isZero();
-        Set<String> ids = new HashSet<>(
-                new RunHistory(ledger).items(runId, null).stream().map(ItemRecord::customId).toList());
+        Set<String> ids = new HashSet<>(new RunHistory(ledger)
+                .items(runId, null).stream().map(ItemRecord::customId).toList());
         assertThat(ids).hasSize(ITEMS);
         assertThat((long) new RunHistory(ledger).results(runId).size()).isEqualTo(counts.get(ItemState.SUCCEEDED));
         assertThat(ledger.chunks(runId))
@@ -111,9 +111,8 @@ class SandboxKillTest {
 
         List<String> created = persistedBatches(dir.resolve(".keel/sandbox"), runId);
         assertThat(created).as("no chunk created twice in one round").doesNotHaveDuplicates();
-        long withBatch = ledger.chunks(runId).stream()
-                .filter(c -> c.batchId() != null)
-                .count();
+        long withBatch =
+                ledger.chunks(runId).stream().filter(c -> c.batchId() != null).count();
         assertThat(created).hasSize((int) withBatch);
     }
 

@@ -70,6 +70,16 @@ public final class Planner {
     }
 
     /**
+     * Plans {@code input} as the run its content names, with its files under {@code runDir} (see
+     * {@link PlanOrResume} to resume a run the ledger already holds instead).
+     *
+     * @throws UncheckedIOException when the input cannot be read or the run folder written
+     */
+    public PlanResult plan(RunInput input, Path runDir) {
+        return plan(input.file(), input.runId(), input.sha256(), runDir);
+    }
+
+    /**
      * Plans {@code input} as run {@code runId} with its files under {@code runDir}.
      *
      * @throws UncheckedIOException when the input cannot be read or the run folder written

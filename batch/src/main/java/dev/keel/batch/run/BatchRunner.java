@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
  * route, replay. Every upstream side effect is preceded by an intent in the ledger and reconciled
  * after a restart: an upload is looked up by file name, a batch by the run and chunk ids in its
  * {@code metadata}. Waiting between polls is a schedule over an injected clock and sleeper. Every
- * upstream call goes through keel's pipeline ({@link KeelClient}); batch creation uses a client
- * without retries, because a create that failed after the server accepted it must be reconciled,
- * not repeated. An upload or create the upstream refuses for good (a 4xx about the request, such as
+ * upstream call goes through keel's pipeline ({@link KeelClient}); batch creation is one attempt
+ * ({@link CallOptions#withMaxAttempts}), because a create that failed after the server accepted it
+ * must be reconciled, not repeated. An upload or create the upstream refuses for good (a 4xx about the request, such as
  * 400 or 413) gives up that chunk only: its items are routed as failures and the run goes on. One
  * runner per worker; thread-confined.
  */
@@ -64,7 +64,6 @@ public final class BatchRunner {
 
     private final Ledger ledger;
     private final KeelClient client;
-    private final KeelClient createClient;
     private final PriceTable prices;
     private final ReplayPolicy policy;
     private final RunConfig config;
@@ -78,24 +77,13 @@ public final class BatchRunner {
     public BatchRunner(
             Ledger ledger,
             KeelClient client,
-            KeelClient createClient,
             PriceTable prices,
             ReplayPolicy policy,
             RunConfig config,
             Clock clock,
             Sleeper sleeper,
             ProgressListener progress) {
-        this(
-                ledger,
-                client,
-                createClient,
-                prices,
-                policy,
-                config,
-                clock,
-                sleeper,
-                progress,
-                UpstreamWait.DEFAULT_GIVE_UP);
+        this(ledger, client, prices, policy, config, clock, sleeper, progress, UpstreamWait.DEFAULT_GIVE_UP);
     }
 
     /**
@@ -107,7 +95,6 @@ public final class BatchRunner {
     public BatchRunner(
             Ledger ledger,
             KeelClient client,
-            KeelClient createClient,
             PriceTable prices,
             ReplayPolicy policy,
             RunConfig config,
@@ -117,7 +104,6 @@ public final class BatchRunner {
             Duration giveUpAfter) {
         this.ledger = ledger;
         this.client = client;
-        this.createClient = createClient;
         this.prices = prices;
         this.policy = policy;
         this.config = config;
@@ -416,9 +402,8 @@ public final class BatchRunner {
                     .put("completion_window", "24h");
             BatchMetadata.write(body.putObject("metadata"), ch, ChunkRedo.count(ledger, ch.runId(), ch.chunkNo()));
             try {
-                batchId = createClient
-                        .batches()
-                        .create(body, options.withIdempotencyKey(createKey(ch)))
+                batchId = client.batches()
+                        .create(body, options.withIdempotencyKey(createKey(ch)).withMaxAttempts(1))
                         .json()
                         .path("id")
                         .asText();

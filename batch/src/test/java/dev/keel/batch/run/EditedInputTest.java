@@ -9,7 +9,7 @@ import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
 import dev.keel.batch.plan.RequestReuse;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
 import dev.keel.core.CallOptions;
@@ -50,15 +50,14 @@ class EditedInputTest {
         f.close();
     }
 
-    private PlanResult plan(Path input, String runId, RequestReuse reuse) {
-        String sha = RunIds.sha256(input);
+    private PlanResult plan(RunInput input, RequestReuse reuse) {
         return new Planner(PlanConfig.ofDefaults().withMaxItems(4), f.prices, f.ledger, Clock.systemUTC())
                 .withReuse(reuse)
-                .plan(input, runId, sha, dir.resolve("runs").resolve(runId));
+                .plan(input, dir.resolve("runs").resolve(input.runId()));
     }
 
     private PlanResult plan(Path input, RequestReuse reuse) {
-        return plan(input, RunIds.forContent(RunIds.sha256(input)), reuse);
+        return plan(RunInput.of(input), reuse);
     }
 
     /** Requests the emulator was given in batches: the sum of its batches' request_counts.total. */

@@ -140,7 +140,6 @@ class ForgottenUpstreamTest {
             var runner = new BatchRunner(
                     f.ledger,
                     down,
-                    down,
                     f.prices,
                     ReplayPolicy.ofDefaults(),
                     RunConfig.ofDefaults().withPollInterval(java.time.Duration.ofMinutes(1)),
