@@ -9,7 +9,7 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.TokenUsage;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;

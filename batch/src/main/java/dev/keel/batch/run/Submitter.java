@@ -12,7 +12,7 @@ import dev.keel.core.api.BatchListParams;
 import dev.keel.core.api.FileListParams;
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

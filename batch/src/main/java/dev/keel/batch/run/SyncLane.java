@@ -8,7 +8,7 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpCall;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.util.Locale;
 
 /**

@@ -9,7 +9,7 @@ import dev.keel.batch.ledger.ItemRecord;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunHistory;
 import dev.keel.core.cost.PriceTable;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
