@@ -218,4 +218,34 @@ class ArchitectureTest {
                         "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.cli..")
                 .check(classes);
     }
+
+    /**
+     * SQL is spoken in one place per module: the batch ledger's package, and keel-store-jdbc's store
+     * package (named here). Everything else reads and moves runs, chunks and items through the
+     * ledger's typed methods (docs/decisions.md D-batch-shape-1).
+     */
+    @Test
+    void sql_onlyInTheLedgerPackageAndTheJdbcStore() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.keel.batch.ledger", "dev.keel.store.jdbc..")
+                // core's test fixtures (on this classpath as its test-jar) create and drop PostgreSQL schemas
+                .and()
+                .resideOutsideOfPackage("dev.keel.core.testing..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "javax.sql..")
+                .because("SQL lives in dev.keel.batch.ledger (and keel-store-jdbc's dev.keel.store.jdbc)")
+                .check(classes);
+    }
+
+    @Test
+    void sqlRule_seesTheLedgerUsingJdbc() {
+        org.assertj.core.api.Assertions.assertThat(
+                        classes.get("dev.keel.batch.ledger.Ledger").getDirectDependenciesFromSelf().stream()
+                                .anyMatch(
+                                        d -> d.getTargetClass().getPackageName().equals("java.sql")))
+                .as("the imported classes include the ledger's JDBC use, so the rule above checks something")
+                .isTrue();
+    }
 }
