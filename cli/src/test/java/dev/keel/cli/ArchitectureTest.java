@@ -248,4 +248,21 @@ class ArchitectureTest {
                 .as("the imported classes include the ledger's JDBC use, so the rule above checks something")
                 .isTrue();
     }
+    /** Issue 21: the library modules trace through the OpenTelemetry API alone; the SDK is the application's (the CLI's). */
+    @Test
+    void libraryModules_useTheOpenTelemetryApiOnly_neverItsSdk() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.keel.wire..",
+                        "dev.keel.core..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.opentelemetry.sdk..", "io.opentelemetry.exporter..")
+                .check(classes);
+    }
 }
