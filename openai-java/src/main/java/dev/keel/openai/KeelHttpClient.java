@@ -14,7 +14,8 @@ import dev.keel.core.error.InFlightLimitException;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.http.RawCall;
+import dev.keel.core.http.SseMeter;
 import io.micrometer.core.instrument.Counter;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,17 +63,6 @@ public final class KeelHttpClient implements HttpClient {
     public static final String SDK_RETRIES = "openai_sdk_retries_total";
 
     private static final Logger LOG = LoggerFactory.getLogger(KeelHttpClient.class);
-
-    /** Headers the SDK sets that keel's client owns, or reads itself (lower case). */
-    private static final Set<String> OWNED = Set.of(
-            "authorization",
-            "openai-organization",
-            "openai-project",
-            "idempotency-key",
-            "content-length",
-            "content-type",
-            "host",
-            "connection");
 
     private static final String RETRY_COUNT = "x-stainless-retry-count";
 
@@ -116,7 +105,7 @@ public final class KeelHttpClient implements HttpClient {
         if (result.stream() == null) {
             return KeelHttpResponse.of(result, null);
         }
-        return KeelHttpResponse.of(result, new SseMeter(result, call.path().startsWith("/chat/")));
+        return KeelHttpResponse.of(result, new SseMeter(result, RawCall.isChatStream(call)));
     }
 
     /** Runs {@link #execute} on a virtual thread; the future fails with what it throws. */
@@ -159,19 +148,13 @@ public final class KeelHttpClient implements HttpClient {
         }
     }
 
+    /** The SDK's request as a call, through keel's one raw-request path ({@link RawCall}). */
     private static HttpCall call(HttpRequest request, Map<String, List<String>> headers) {
-        var sent = new LinkedHashMap<String, String>();
-        headers.forEach((name, values) -> {
-            if (!OWNED.contains(name) && !name.startsWith(KeelCall.PREFIX)) {
-                sent.put(name, String.join(", ", values));
-            }
-        });
         HttpRequestBody body = request.body();
         byte[] bytes = body == null ? null : bytes(body);
         String contentType = body == null ? null : body.contentType();
-        boolean streaming = bytes != null && asksForStream(bytes, contentType);
-        var call = new HttpCall(request.method().name(), path(request), sent, contentType, bytes, streaming);
-        return body != null && !body.repeatable() ? call.notReplayable() : call;
+        return RawCall.of(
+                request.method().name(), path(request), headers, contentType, bytes, body == null || body.repeatable());
     }
 
     private static byte[] bytes(HttpRequestBody body) {
@@ -181,15 +164,6 @@ public final class KeelHttpClient implements HttpClient {
             body.writeTo(out);
             return out.toByteArray();
         }
-    }
-
-    /** A JSON body whose top-level {@code stream} is {@code true}. */
-    private static boolean asksForStream(byte[] body, String contentType) {
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            return false;
-        }
-        long range = JsonScan.member(body, "stream");
-        return range >= 0 && body[JsonScan.start(range)] == 't';
     }
 
     /** {@code /segment/segment?key=value}, each part percent-encoded. */
