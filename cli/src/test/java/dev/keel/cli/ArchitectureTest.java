@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency direction of DESIGN.md section 1: {@code cli → {batch, structured, realtime,
+ * The dependency direction of DESIGN.md section 1: {@code cli → {gateway, batch, structured, realtime,
  * emulator} → core} and {@code openai-java → core}; the emulator uses only core's JSON helpers and cost/tokenizer, never its
  * client; no library module imports the emulator. Checked on the production classes of every module
  * the CLI puts on its classpath.
@@ -39,8 +39,34 @@ class ArchitectureTest {
                         "dev.keel.emulator..",
                         "dev.keel.cli..",
                         "dev.keel.bench..",
-                        "dev.keel.openai..")
+                        "dev.keel.openai..",
+                        "dev.keel.gateway..")
                 .check(classes);
+    }
+
+    @Test
+    void gateway_dependsOnCoreAlone_neverTheEmulatorOrTheCli() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.gateway..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.keel.emulator..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..",
+                        "dev.keel.cli..",
+                        "dev.keel.bench..")
+                .check(classes);
+    }
+
+    @Test
+    void gateway_isOnTheCheckedClasspath() {
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.gateway.Gateway"))
+                .as("the gateway module's classes are imported, so the rule above checks something")
+                .isTrue();
     }
 
     @Test
@@ -72,7 +98,11 @@ class ArchitectureTest {
         noClasses()
                 .that()
                 .resideInAnyPackage(
-                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.openai..")
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..",
+                        "dev.keel.gateway..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.keel.emulator..", "dev.keel.cli..", "dev.keel.bench..")
@@ -86,7 +116,7 @@ class ArchitectureTest {
                 .resideInAPackage("dev.keel.batch..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.keel.structured..", "dev.keel.realtime..")
+                .resideInAnyPackage("dev.keel.structured..", "dev.keel.realtime..", "dev.keel.gateway..")
                 .check(classes);
         noClasses()
                 .that()
@@ -127,7 +157,11 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.cli..")
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.gateway..",
+                        "dev.keel.cli..")
                 .check(classes);
     }
 }
