@@ -207,11 +207,12 @@ final class Forwarder {
         if (result.stream() != null) {
             return stream(res, call, upstream, result, held);
         }
+        // Settled before the answer is written: the upstream has billed it even if the client is gone.
+        settle(call.key, held, held.periods().isEmpty() && held.tokens() == 0 ? null : billed(result.body()));
         try (result) {
             head(res, call, result.status(), result.headers(), result.attempts());
             Answers.body(res, result.body());
         }
-        settle(call.key, held, held.periods().isEmpty() && held.tokens() == 0 ? null : billed(result.body()));
         return true;
     }
 
@@ -308,12 +309,12 @@ final class Forwarder {
             return false;
         }
         call.upstreamNanos = System.nanoTime() - sent;
+        settle(call.key, held, billed(result.body()));
         try (result) {
             idempotency.complete(key, token, stored(result, fingerprint), IDEMPOTENCY_TTL);
             head(res, call, result.status(), result.headers(), result.attempts());
             Answers.body(res, result.body());
         }
-        settle(call.key, held, billed(result.body()));
         return true;
     }
 

@@ -246,6 +246,19 @@ class GatewayTest {
     }
 
     @Test
+    void slowUpstream_longerThanTheBodyTimeout_isStillAnswered() {
+        emulator.replaceFaults(new FaultPlan(1, List.of(FaultRule.parseFlag("POST /v1/responses=latency:2500ms"))));
+        try (var quick = GatewayFixture.start(
+                emulator,
+                GatewayKeys.of(List.of(alice.key())),
+                GatewaySettings.ofDefaults().withPort(0).withBodyTimeout(Duration.ofMillis(1000)),
+                b -> b)) {
+            var r = post(quick, "/responses", alice.secret(), HELLO);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void unknownPath_isAnOpenAiShaped404() {
         var r = post(gateway, "/assistants", alice.secret(), "{}");
         assertThat(r.statusCode()).isEqualTo(404);
