@@ -3,13 +3,13 @@ package dev.keel.cli;
 import dev.keel.core.KeelClient;
 import dev.keel.core.idempotency.JdbcIdempotencyStore;
 import dev.keel.core.idempotency.RedisIdempotencyStore;
-import dev.keel.core.policy.Ticker;
 import dev.keel.gateway.Gateway;
 import dev.keel.gateway.GatewayKeys;
 import dev.keel.gateway.GatewaySettings;
 import dev.keel.gateway.JdbcSpendLedger;
 import dev.keel.gateway.RateLimits;
 import dev.keel.gateway.RedisSpendLedger;
+import dev.keel.wire.time.Ticker;
 import io.lettuce.core.RedisClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -181,7 +181,7 @@ final class GatewayCommand implements Callable<Integer> {
     /** The upstream as {@code /debug/config} shows it: the key only as a fingerprint. */
     private static com.fasterxml.jackson.databind.node.ObjectNode upstreamView(UpstreamOptions.Upstream up) {
         var c = up.config();
-        var o = dev.keel.core.json.Json.object();
+        var o = dev.keel.wire.json.Json.object();
         o.put("mode", up.mode().name().toLowerCase(java.util.Locale.ROOT));
         o.put("base_url", c.baseUrl().toString());
         o.put("api_key", c.redactedKey());

@@ -1,7 +1,7 @@
 package dev.keel.cli;
 
-import dev.keel.core.json.Json;
 import dev.keel.gateway.GatewayKeys;
+import dev.keel.wire.json.Json;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

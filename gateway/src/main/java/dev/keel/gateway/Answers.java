@@ -2,7 +2,7 @@ package dev.keel.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;

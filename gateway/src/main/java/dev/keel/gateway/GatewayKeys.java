@@ -1,9 +1,9 @@
 package dev.keel.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.io.KeyLines;
-import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
+import dev.keel.wire.io.KeyLines;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;

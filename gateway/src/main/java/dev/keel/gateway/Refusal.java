@@ -1,7 +1,7 @@
 package dev.keel.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.time.Duration;
 
 /**

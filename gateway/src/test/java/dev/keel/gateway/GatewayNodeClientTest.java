@@ -4,9 +4,9 @@ import static dev.keel.gateway.GatewayFixture.issue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
+import dev.keel.wire.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

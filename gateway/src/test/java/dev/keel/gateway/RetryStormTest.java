@@ -3,11 +3,11 @@ package dev.keel.gateway;
 import static dev.keel.gateway.GatewayFixture.issue;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.core.json.Json;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.fault.FaultPlan;
 import dev.keel.emulator.fault.FaultRule;
+import dev.keel.wire.json.Json;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

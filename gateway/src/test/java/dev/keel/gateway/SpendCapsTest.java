@@ -5,10 +5,10 @@ import static dev.keel.gateway.GatewayFixture.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.cost.PriceTable;
-import dev.keel.core.json.Json;
 import dev.keel.core.testing.TestPostgres;
 import dev.keel.core.testing.TestRedis;
 import dev.keel.emulator.Emulator;
+import dev.keel.wire.json.Json;
 import io.lettuce.core.RedisClient;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;

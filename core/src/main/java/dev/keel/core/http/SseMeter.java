@@ -2,9 +2,9 @@ package dev.keel.core.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.error.StreamTruncatedException;
-import dev.keel.core.json.Json;
 import dev.keel.core.json.JsonScan;
-import dev.keel.core.json.JsonSyntaxException;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
