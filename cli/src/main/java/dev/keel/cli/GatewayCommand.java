@@ -1,14 +1,14 @@
 package dev.keel.cli;
 
 import dev.keel.core.KeelClient;
-import dev.keel.core.idempotency.JdbcIdempotencyStore;
-import dev.keel.core.idempotency.RedisIdempotencyStore;
 import dev.keel.gateway.Gateway;
 import dev.keel.gateway.GatewayKeys;
 import dev.keel.gateway.GatewaySettings;
 import dev.keel.gateway.JdbcSpendLedger;
 import dev.keel.gateway.RateLimits;
 import dev.keel.gateway.RedisSpendLedger;
+import dev.keel.store.jdbc.JdbcIdempotencyStore;
+import dev.keel.store.redis.RedisIdempotencyStore;
 import dev.keel.wire.time.Ticker;
 import io.lettuce.core.RedisClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -131,7 +131,7 @@ public final class BatchEngine {
     /**
      * Creates a batch in {@code validating}.
      *
-     * @param defect how the batch should go wrong, or null
+     * @param outcome how the batch should go wrong (its defect and timing), or null
      * @throws ApiException 400 for bad parameters, 404 for an unknown file, 413 for a file over the limit
      */
     public ObjectNode create(JsonNode body, FaultEffect.BatchOutcome outcome) {

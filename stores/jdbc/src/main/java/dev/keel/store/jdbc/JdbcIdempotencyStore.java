@@ -1,5 +1,7 @@
-package dev.keel.core.idempotency;
+package dev.keel.store.jdbc;
 
+import dev.keel.core.idempotency.IdempotencyKey;
+import dev.keel.core.idempotency.IdempotencyStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

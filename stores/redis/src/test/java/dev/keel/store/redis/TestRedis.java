@@ -1,4 +1,4 @@
-package dev.keel.core.testing;
+package dev.keel.store.redis;
 
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;

@@ -1,5 +1,7 @@
-package dev.keel.core.idempotency;
+package dev.keel.store.redis;
 
+import dev.keel.core.idempotency.IdempotencyKey;
+import dev.keel.core.idempotency.IdempotencyStore;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
