@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.testing.TestPostgres;
-import dev.keel.core.testing.TestRedis;
 import dev.keel.emulator.Emulator;
 import dev.keel.wire.json.Json;
 import io.lettuce.core.RedisClient;
@@ -123,8 +122,11 @@ class SpendCapsTest {
         var capped = issue("redis-cap", capFor(AFFORDABLE));
         var limited = issue("redis-rpm", new KeyLimits(30, 0, 0, null, null, false));
         var keys = GatewayKeys.of(List.of(capped.key(), limited.key()));
-        try (var redis = TestRedis.withFreshPrefix()) {
-            RedisClient client = RedisClient.create(TestRedis.SERVER_URL);
+        // A private key prefix on the machine's Redis (KEEL_TEST_REDIS_URL overrides), deleted afterwards.
+        String url = System.getenv().getOrDefault("KEEL_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+        String prefix = "keel:t:gw:" + java.util.UUID.randomUUID().toString().substring(0, 8) + ":";
+        RedisClient client = RedisClient.create(url);
+        {
             try {
                 var settings = GatewaySettings.ofDefaults().withPort(0);
                 try (var a = GatewayFixture.start(
@@ -132,15 +134,15 @@ class SpendCapsTest {
                                 keys,
                                 settings,
                                 b -> b.spendLedger(new RedisSpendLedger(
-                                                client.connect().sync(), redis.prefix()))
-                                        .rateLimits(RateLimits.redis(client, redis.prefix() + "rate:")));
+                                                client.connect().sync(), prefix))
+                                        .rateLimits(RateLimits.redis(client, prefix + "rate:")));
                         var b2 = GatewayFixture.start(
                                 emulator,
                                 keys,
                                 settings,
                                 b -> b.spendLedger(new RedisSpendLedger(
-                                                client.connect().sync(), redis.prefix()))
-                                        .rateLimits(RateLimits.redis(client, redis.prefix() + "rate:")))) {
+                                                client.connect().sync(), prefix))
+                                        .rateLimits(RateLimits.redis(client, prefix + "rate:")))) {
                     assertExactlyTheAffordablePass(race(200, capped.secret(), a, b2), a.spendLedger(), "redis-cap");
                     var answers = new ArrayList<HttpResponse<String>>();
                     for (int i = 0; i < 60; i++) {
@@ -155,6 +157,11 @@ class SpendCapsTest {
                     });
                 }
             } finally {
+                var commands = client.connect().sync();
+                var left = commands.keys(prefix + "*");
+                if (!left.isEmpty()) {
+                    commands.del(left.toArray(String[]::new));
+                }
                 client.shutdown();
             }
         }
