@@ -82,6 +82,34 @@ class GatewayCommandTest {
     }
 
     @Test
+    void serve_withGatewayKeys_runsTheGatewayInTheSameProcess() throws Exception {
+        assertThat(run(Main.commandLine(), "gateway", "key", "--id", "svc")).isZero();
+        var secret = Pattern.compile("secret: (keel-\\S+)").matcher(out.toString());
+        var entry = Pattern.compile("entry:  (\\{.*})").matcher(out.toString());
+        assertThat(secret.find() && entry.find()).isTrue();
+        Path keys = dir.resolve("keys.json");
+        Files.writeString(keys, "{\"keys\": [" + entry.group(1) + "]}");
+        out.getBuffer().setLength(0);
+        var serve = new ServeCommand();
+        serve.env = Map.of();
+        var cl = new CommandLine(serve);
+        var exit = CompletableFuture.supplyAsync(
+                () -> run(cl, "--port", "0", "--gateway-keys", keys.toString(), "--gateway-port", "0"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> out.toString().contains("keel gateway listening on") || exit.isDone());
+        var base = Pattern.compile("keel gateway listening on (http://\\S+) ").matcher(out.toString());
+        assertThat(base.find()).as("gateway started; stderr: %s", err).isTrue();
+        try {
+            var ok = curl(
+                    base.group(1) + "/responses", secret.group(1), "{\"model\":\"gpt-4.1-mini\",\"input\":\"Hi\"}");
+            assertThat(ok).contains("HTTP/1.1 200").containsIgnoringCase("x-keel-attempts: 1");
+        } finally {
+            serve.stop.countDown();
+            assertThat(exit.get()).isZero();
+        }
+    }
+
+    @Test
     void gateway_withAMalformedKeysFile_namesTheFileLineAndField() throws Exception {
         Path keys = dir.resolve("bad.json");
         Files.writeString(
