@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency direction of DESIGN.md section 1: {@code cli → {batch, structured, realtime,
+ * The dependency direction of DESIGN.md section 1: {@code cli → {gateway, batch, structured, realtime,
  * emulator} → core → wire}, {@code openai-java → core} and {@code stores (jdbc, redis) → core},
  * with a lean core (no JDBC, Flyway, database driver or Redis client); the emulator stands on
  * keel-wire alone, never on core; wire depends on no other keel module; no library module imports
@@ -43,8 +43,35 @@ class ArchitectureTest {
                         "dev.keel.cli..",
                         "dev.keel.bench..",
                         "dev.keel.openai..",
-                        "dev.keel.store..")
+                        "dev.keel.store..",
+                        "dev.keel.gateway..")
                 .check(classes);
+    }
+
+    @Test
+    void gateway_dependsOnCoreAlone_neverTheEmulatorOrTheCli() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.gateway..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.keel.emulator..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..",
+                        "dev.keel.store..",
+                        "dev.keel.cli..",
+                        "dev.keel.bench..")
+                .check(classes);
+    }
+
+    @Test
+    void gateway_isOnTheCheckedClasspath() {
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.gateway.Gateway"))
+                .as("the gateway module's classes are imported, so the rule above checks something")
+                .isTrue();
     }
 
     @Test
@@ -137,7 +164,11 @@ class ArchitectureTest {
         noClasses()
                 .that()
                 .resideInAnyPackage(
-                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.openai..")
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..",
+                        "dev.keel.gateway..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.keel.emulator..", "dev.keel.cli..", "dev.keel.bench..")
@@ -151,7 +182,7 @@ class ArchitectureTest {
                 .resideInAPackage("dev.keel.batch..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.keel.structured..", "dev.keel.realtime..")
+                .resideInAnyPackage("dev.keel.structured..", "dev.keel.realtime..", "dev.keel.gateway..")
                 .check(classes);
         noClasses()
                 .that()
@@ -195,7 +226,8 @@ class ArchitectureTest {
                         "dev.keel.emulator..",
                         "dev.keel.cli..",
                         "dev.keel.bench..",
-                        "dev.keel.openai..")
+                        "dev.keel.openai..",
+                        "dev.keel.gateway..")
                 .check(classes);
     }
 
@@ -215,7 +247,11 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.cli..")
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.gateway..",
+                        "dev.keel.cli..")
                 .check(classes);
     }
 
