@@ -47,7 +47,7 @@ final class BatchRunsCommand implements Callable<Integer> {
                     "SELECT run_id FROM keel_batch_run ORDER BY created_at DESC, run_id DESC"
                             + (limit > 0 ? " LIMIT " + limit : ""),
                     rs -> rs.getString(1));
-            var reports = new Reports(s.ledger);
+            var reports = new Reports(s.ledger, s.prices);
             var runs = Json.array();
             var text = new StringBuilder();
             if (ids.isEmpty() && batch.format != OutputFormat.json) {
