@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.keel.core.json.Json;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.testing.FakeClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

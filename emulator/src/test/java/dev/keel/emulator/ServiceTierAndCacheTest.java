@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.cost.TokenCounter;
-import dev.keel.core.json.Json;
 import dev.keel.emulator.fault.FaultPlan;
 import dev.keel.emulator.fault.FaultRule;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.tokens.TokenCounter;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keel.core.policy.Deadline;
 import dev.keel.core.policy.Sleeper;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;

@@ -1,9 +1,9 @@
 package dev.keel.emulator.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
 import dev.keel.emulator.WebhookDelivery;
 import dev.keel.emulator.WebhookSettings;
+import dev.keel.wire.json.Json;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

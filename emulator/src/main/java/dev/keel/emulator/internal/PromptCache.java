@@ -1,7 +1,7 @@
 package dev.keel.emulator.internal;
 
 import com.knuddels.jtokkit.api.IntArrayList;
-import dev.keel.core.cost.TokenCounter;
+import dev.keel.wire.tokens.TokenCounter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
