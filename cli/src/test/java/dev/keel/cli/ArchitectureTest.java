@@ -9,10 +9,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency direction of DESIGN.md section 1: {@code cli → {batch, structured, realtime,
- * emulator} → core → wire} and {@code openai-java → core}; the emulator stands on keel-wire alone,
- * never on core; wire depends on no other keel module; no library module imports the emulator.
- * Checked on the production classes of every module the CLI puts on its classpath.
+ * The dependency direction of DESIGN.md section 1: {@code cli → {gateway, batch, structured, realtime,
+ * emulator} → core → wire}, {@code openai-java → core} and {@code stores (jdbc, redis) → core},
+ * with a lean core (no JDBC, Flyway, database driver or Redis client); the emulator stands on
+ * keel-wire alone, never on core; wire depends on no other keel module; no library module imports
+ * the emulator. Checked on the production classes of every module the CLI puts on its classpath.
  */
 class ArchitectureTest {
 
@@ -22,8 +23,9 @@ class ArchitectureTest {
     static void importClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                // test-jars (core's fixtures and, since keel-wire, core's suites) are tests too
-                .withImportOption(location -> !location.asURI().toString().contains("-tests.jar"))
+                // test-jars are test code too (keel-core's fixtures, and core's tests, which use the emulator as their
+                // stand-in)
+                .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.keel");
     }
 
@@ -41,8 +43,97 @@ class ArchitectureTest {
                         "dev.keel.emulator..",
                         "dev.keel.cli..",
                         "dev.keel.bench..",
-                        "dev.keel.openai..")
+                        "dev.keel.openai..",
+                        "dev.keel.store..",
+                        "dev.keel.gateway..")
                 .check(classes);
+    }
+
+    @Test
+    void gateway_dependsOnCoreAlone_neverTheEmulatorOrTheCli() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.gateway..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.keel.emulator..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..",
+                        "dev.keel.store..",
+                        "dev.keel.cli..",
+                        "dev.keel.bench..")
+                .check(classes);
+    }
+
+    @Test
+    void gateway_isOnTheCheckedClasspath() {
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.gateway.Gateway"))
+                .as("the gateway module's classes are imported, so the rule above checks something")
+                .isTrue();
+    }
+
+    @Test
+    void core_isLean_noJdbcNoRedisNoDatabaseDriver() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "java.sql..",
+                        "javax.sql..",
+                        "org.flywaydb..",
+                        "org.sqlite..",
+                        "org.postgresql..",
+                        "io.lettuce..",
+                        "io.netty..",
+                        "reactor..")
+                .because("keel-core is lean (DESIGN.md section 1): the JDBC and Redis stores are keel-store-jdbc"
+                        + " and keel-store-redis, pulled in only by those who use them")
+                .check(classes);
+    }
+
+    @Test
+    void stores_dependOnCoreAlone() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..",
+                        "dev.keel.emulator..",
+                        "dev.keel.cli..",
+                        "dev.keel.bench..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.store.jdbc..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.keel.store.redis..", "io.lettuce..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.store.redis..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.keel.store.jdbc..", "java.sql..", "org.flywaydb..")
+                .check(classes);
+    }
+
+    @Test
+    void stores_areOnTheCheckedClasspath() {
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.store.jdbc.JdbcIdempotencyStore")
+                        && classes.contain("dev.keel.store.redis.RedisIdempotencyStore"))
+                .as("the store modules' classes are imported, so the rules above check something")
+                .isTrue();
     }
 
     @Test
@@ -74,7 +165,11 @@ class ArchitectureTest {
         noClasses()
                 .that()
                 .resideInAnyPackage(
-                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.openai..")
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..",
+                        "dev.keel.gateway..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.keel.emulator..", "dev.keel.cli..", "dev.keel.bench..")
@@ -88,7 +183,7 @@ class ArchitectureTest {
                 .resideInAPackage("dev.keel.batch..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.keel.structured..", "dev.keel.realtime..")
+                .resideInAnyPackage("dev.keel.structured..", "dev.keel.realtime..", "dev.keel.gateway..")
                 .check(classes);
         noClasses()
                 .that()
@@ -132,7 +227,8 @@ class ArchitectureTest {
                         "dev.keel.emulator..",
                         "dev.keel.cli..",
                         "dev.keel.bench..",
-                        "dev.keel.openai..")
+                        "dev.keel.openai..",
+                        "dev.keel.gateway..")
                 .check(classes);
     }
 
@@ -152,10 +248,43 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.cli..")
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.gateway..",
+                        "dev.keel.cli..")
                 .check(classes);
     }
 
+    /**
+     * SQL is spoken in one place per module: the batch ledger's package, and keel-store-jdbc's store
+     * package (named here). Everything else reads and moves runs, chunks and items through the
+     * ledger's typed methods (docs/decisions.md D-batch-shape-1).
+     */
+    @Test
+    void sql_onlyInTheLedgerPackageAndTheJdbcStore() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.keel.batch.ledger", "dev.keel.store.jdbc..")
+                // core's test fixtures (on this classpath as its test-jar) create and drop PostgreSQL schemas
+                .and()
+                .resideOutsideOfPackage("dev.keel.core.testing..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "javax.sql..")
+                .because("SQL lives in dev.keel.batch.ledger (and keel-store-jdbc's dev.keel.store.jdbc)")
+                .check(classes);
+    }
+
+    @Test
+    void sqlRule_seesTheLedgerUsingJdbc() {
+        org.assertj.core.api.Assertions.assertThat(
+                        classes.get("dev.keel.batch.ledger.Ledger").getDirectDependenciesFromSelf().stream()
+                                .anyMatch(
+                                        d -> d.getTargetClass().getPackageName().equals("java.sql")))
+                .as("the imported classes include the ledger's JDBC use, so the rule above checks something")
+                .isTrue();
+    }
     /** Issue 21: the library modules trace through the OpenTelemetry API alone; the SDK is the application's (the CLI's). */
     @Test
     void libraryModules_useTheOpenTelemetryApiOnly_neverItsSdk() {

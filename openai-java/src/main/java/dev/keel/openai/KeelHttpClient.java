@@ -14,7 +14,8 @@ import dev.keel.core.error.InFlightLimitException;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.http.RawCall;
+import dev.keel.core.http.SseMeter;
 import io.micrometer.core.instrument.Counter;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
@@ -64,17 +65,6 @@ public final class KeelHttpClient implements HttpClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeelHttpClient.class);
 
-    /** Headers the SDK sets that keel's client owns, or reads itself (lower case). */
-    private static final Set<String> OWNED = Set.of(
-            "authorization",
-            "openai-organization",
-            "openai-project",
-            "idempotency-key",
-            "content-length",
-            "content-type",
-            "host",
-            "connection");
-
     private static final String RETRY_COUNT = "x-stainless-retry-count";
 
     private final KeelClient keel;
@@ -116,7 +106,7 @@ public final class KeelHttpClient implements HttpClient {
         if (result.stream() == null) {
             return KeelHttpResponse.of(result, null);
         }
-        return KeelHttpResponse.of(result, new SseMeter(result, call.path().startsWith("/chat/")));
+        return KeelHttpResponse.of(result, new SseMeter(result, RawCall.isChatStream(call)));
     }
 
     /** Runs {@link #execute} on a virtual thread; the future fails with what it throws. */
@@ -185,7 +175,7 @@ public final class KeelHttpClient implements HttpClient {
                     }
                     own.computeIfAbsent(lower, k -> new java.util.ArrayList<>()).addAll(values);
                 }
-                if (!keels && !OWNED.contains(lower) && !values.isEmpty()) {
+                if (!keels && RawCall.forwarded(lower) && !values.isEmpty()) {
                     up[n++] = Map.entry(lower, values.size() == 1 ? values.get(0) : String.join(", ", values));
                 }
             }
@@ -207,13 +197,13 @@ public final class KeelHttpClient implements HttpClient {
         }
     }
 
+    /** The SDK's request as a call, through keel's one raw-request path ({@link RawCall}). */
     private static HttpCall call(HttpRequest request, Map<String, String> sent) {
         HttpRequestBody body = request.body();
         byte[] bytes = body == null ? null : bytes(body);
         String contentType = body == null ? null : body.contentType();
-        boolean streaming = bytes != null && asksForStream(bytes, contentType);
-        var call = new HttpCall(request.method().name(), path(request), sent, contentType, bytes, streaming);
-        return body != null && !body.repeatable() ? call.notReplayable() : call;
+        return RawCall.ofForwarded(
+                request.method().name(), path(request), sent, contentType, bytes, body == null || body.repeatable());
     }
 
     private static byte[] bytes(HttpRequestBody body) {
@@ -223,15 +213,6 @@ public final class KeelHttpClient implements HttpClient {
             body.writeTo(out);
             return out.toByteArray();
         }
-    }
-
-    /** A JSON body whose top-level {@code stream} is {@code true}. */
-    private static boolean asksForStream(byte[] body, String contentType) {
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            return false;
-        }
-        long range = JsonScan.member(body, "stream");
-        return range >= 0 && body[JsonScan.start(range)] == 't';
     }
 
     /** {@code /segment/segment?key=value}, each part percent-encoded. */
