@@ -323,7 +323,7 @@ final class BatchCommand implements Runnable {
                 }
                 case RunOutcome.Finished f -> {
                     Path dir = Path.of(run.runDir());
-                    new Reports(s.ledger).export(run.runId(), dir);
+                    new Reports(s.ledger, s.prices).export(run.runId(), dir);
                     printReport(s, run.runId(), drive);
                     err().println("keel: results in " + dir.resolve("results.jsonl") + ", failures in "
                             + dir.resolve("failed.jsonl") + ", manual queue in " + dir.resolve("manual.jsonl"));
@@ -334,7 +334,7 @@ final class BatchCommand implements Runnable {
         }
 
         void printReport(BatchSession s, String runId, DriveOptions drive) {
-            RunReport r = new Reports(s.ledger)
+            RunReport r = new Reports(s.ledger, s.prices)
                     .report(runId, drive == null ? null : drive.dailyCap, drive == null ? 0.03 : drive.alertThreshold);
             if (batch.format == OutputFormat.json) {
                 out().println(Json.write(SandboxMark.json(s.ledger, runId, BatchJson.report(r))));
@@ -718,7 +718,7 @@ final class BatchCommand implements Runnable {
         public Integer call() {
             try (var s = BatchSession.open(batch)) {
                 String id = s.run(runId).runId();
-                var reports = new Reports(s.ledger);
+                var reports = new Reports(s.ledger, s.prices);
                 if (export != null) {
                     reports.export(id, export);
                 }

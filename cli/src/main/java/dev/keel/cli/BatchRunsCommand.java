@@ -44,7 +44,7 @@ final class BatchRunsCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         try (var s = BatchSession.open(batch)) {
             var ids = s.ledger.runIds(limit);
-            var reports = new Reports(s.ledger);
+            var reports = new Reports(s.ledger, s.prices);
             var runs = Json.array();
             var text = new StringBuilder();
             if (ids.isEmpty() && batch.format != OutputFormat.json) {

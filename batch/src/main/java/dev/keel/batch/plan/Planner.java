@@ -9,6 +9,7 @@ import dev.keel.batch.plan.LineCheck.Invalid;
 import dev.keel.batch.plan.LineCheck.Valid;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
+import dev.keel.core.cost.RequestTokens;
 import dev.keel.core.cost.TokenUsage;
 import dev.keel.wire.json.Json;
 import java.io.BufferedOutputStream;

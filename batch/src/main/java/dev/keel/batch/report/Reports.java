@@ -7,6 +7,10 @@ import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.ResultRecord;
 import dev.keel.batch.ledger.RunHistory;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.core.cost.CostSplit;
+import dev.keel.core.cost.PriceTable;
+import dev.keel.core.cost.PriceTier;
+import dev.keel.core.cost.TokenUsage;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.json.JsonSyntaxException;
 import java.io.BufferedWriter;
@@ -24,10 +28,57 @@ public final class Reports {
 
     private final Ledger ledger;
     private final RunHistory history;
+    /** Prices the cost split; null builds reports without one. */
+    private final PriceTable prices;
 
     public Reports(Ledger ledger) {
+        this(ledger, null);
+    }
+
+    /** Reports whose cost is also split by tier and token kind, priced from {@code prices}. */
+    public Reports(Ledger ledger, PriceTable prices) {
         this.ledger = ledger;
         this.history = new RunHistory(ledger);
+        this.prices = prices;
+    }
+
+    /**
+     * The run's results (those it paid for: not reused from an earlier run) by the tier they were
+     * priced at and by token kind, re-priced from each result body's {@code usage} exactly as the
+     * runner priced it. A result whose model or tier the table does not price is left out of the
+     * split (its cost is still in the ledger's totals).
+     */
+    private CostSplit costSplit(String runId) {
+        var split = new CostSplit();
+        history.forEachResult(runId, r -> {
+            if (r.reusedFrom() != null || r.tier() == null) {
+                return;
+            }
+            var tier = PriceTier.ofKey(r.tier().toLowerCase(java.util.Locale.ROOT));
+            JsonNode body = jsonOrText(r.body());
+            String model = body.path("model").asText(null);
+            if (tier.isEmpty() || model == null || prices.find(model).isEmpty()) {
+                return;
+            }
+            JsonNode usage = body.get("usage");
+            try {
+                split.add(prices, model, tier.get(), TokenUsage.fromJson(usage), reasoning(usage));
+            } catch (dev.keel.core.cost.UnknownModelPriceException e) {
+                // not priced by this table: in the ledger's totals, not in the split
+            }
+        });
+        return split;
+    }
+
+    private static long reasoning(JsonNode usage) {
+        if (usage == null) {
+            return 0;
+        }
+        return usage.has("output_tokens_details")
+                ? usage.path("output_tokens_details").path("reasoning_tokens").asLong()
+                : usage.path("completion_tokens_details")
+                        .path("reasoning_tokens")
+                        .asLong();
     }
 
     /**
@@ -45,7 +96,7 @@ public final class Reports {
         List<Long> latencies = history.latencies(runId);
         long p50 = latencies.isEmpty() ? 0 : latencies.get((latencies.size() - 1) / 2);
         long max = latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1);
-        return new RunReport(
+        RunReport report = new RunReport(
                 runId,
                 run.state().name(),
                 run.inputFile(),
@@ -67,6 +118,7 @@ public final class Reports {
                 alertThreshold,
                 counts.get(ItemState.REUSED),
                 new dev.keel.batch.ledger.Orphans(ledger).of(runId));
+        return prices == null ? report : report.withCostSplit(costSplit(runId));
     }
 
     private List<RunReport.Day> days(String runId) {

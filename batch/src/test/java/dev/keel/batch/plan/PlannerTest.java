@@ -8,6 +8,7 @@ import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.core.cost.PriceTable;
+import dev.keel.core.cost.RequestTokens;
 import dev.keel.wire.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
