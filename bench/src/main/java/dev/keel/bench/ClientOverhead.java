@@ -124,6 +124,7 @@ final class ClientOverhead {
             slice = slice(rest);
             withSdk = !rest.remove("--without-sdk");
             withTracing = rest.remove("--with-tracing");
+            traceRatio = traceRatio(rest);
             settings = Settings.parse(rest, DEFAULT_WARMUP_SECONDS, DEFAULT_MEASURE_SECONDS);
         } catch (IllegalArgumentException e) {
             System.err.println("keel-bench client: " + e.getMessage());
@@ -131,6 +132,27 @@ final class ClientOverhead {
             return 2;
         }
         return runWith(settings, rounds, slice, withSdk, withTracing);
+    }
+
+    /** The share of calls keel-traced samples ({@code --trace-ratio}, default 1: every call). */
+    private static double traceRatio = 1.0;
+
+    /** Takes {@code --trace-ratio R} (0 < R <= 1, default 1) out of the options. */
+    private static double traceRatio(List<String> args) {
+        int i = args.indexOf("--trace-ratio");
+        if (i < 0) {
+            return 1.0;
+        }
+        try {
+            double r = Double.parseDouble(i + 1 < args.size() ? args.get(i + 1) : "");
+            if (!(r > 0 && r <= 1)) {
+                throw new NumberFormatException();
+            }
+            args.subList(i, i + 2).clear();
+            return r;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--trace-ratio needs a share of calls to sample, above 0 and at most 1");
+        }
     }
 
     /** Takes {@code --slice-ms N} (100..60000, default 1000) out of the options. */
@@ -193,7 +215,7 @@ final class ClientOverhead {
             throws InterruptedException {
         try (var raw = RawJettyClient.open(baseUrl);
                 var keel = KeelPipelineClient.open(baseUrl);
-                var traced = withTracing ? KeelPipelineClient.traced(baseUrl) : null;
+                var traced = withTracing ? KeelPipelineClient.traced(baseUrl, traceRatio) : null;
                 var sdk = withSdk ? OpenAiJavaClient.open(baseUrl) : null;
                 var sdkOnKeel = withSdk ? SdkOnKeelClient.open(baseUrl) : null) {
             var clients = new ArrayList<ClientUnderTest>(List.of(raw, keel));
@@ -473,9 +495,11 @@ final class ClientOverhead {
         System.out.println("  keel         KeelClient.responses().create, full pipeline, in-flight limit 1024, "
                 + "default pool (HTTP/2, 256 connections)");
         if (withTracing) {
-            System.out.println(
-                    "  keel-traced  the same with KeelTracing on an OpenTelemetry SDK (every call sampled, W3C"
-                            + " traceparent, BatchSpanProcessor) exporting to a no-op");
+            System.out.println("  keel-traced  the same with KeelTracing on an OpenTelemetry SDK ("
+                    + (traceRatio == 1.0
+                            ? "every call sampled"
+                            : "parent-based, " + traceRatio + " of the calls sampled")
+                    + ", W3C traceparent, BatchSpanProcessor) exporting to a no-op");
         }
         if (!withSdk) {
             return;
@@ -589,7 +613,7 @@ final class ClientOverhead {
     private static void usage(PrintStream out) {
         out.println(
                 "Usage: keel bench client [--seconds N] [--warmup N] [--concurrency N,...] [--rounds N] [--slice-ms N]"
-                        + " [--without-sdk] [--with-tracing]");
+                        + " [--without-sdk] [--with-tracing [--trace-ratio R]]");
         out.println("  " + SUMMARY + ".");
         out.println(
                 "  At each level raw-jetty, keel, sdk-okhttp (openai-java on OkHttp) and sdk-on-keel (openai-java on");
@@ -612,5 +636,7 @@ final class ClientOverhead {
                 "  --with-tracing       add keel-traced (keel with KeelTracing on an OpenTelemetry SDK exporting to a no-op)");
         out.println(
                 "                       to the rotation; verdict: keel-traced >= 0.95x keel's throughput, <= 0.1 ms added p99");
+        out.println(
+                "  --trace-ratio R      the share of calls keel-traced samples, above 0 and at most 1 (default 1: every call)");
     }
 }

@@ -15,6 +15,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.URI;
 import java.util.Collection;
 
@@ -49,13 +50,17 @@ final class KeelPipelineClient implements ClientUnderTest {
 
     /**
      * The same client with tracing on, as {@code keel call --otlp-endpoint} sets it up ({@link
-     * KeelTracing} on an OpenTelemetry SDK: every call sampled, W3C {@code traceparent} on each
+     * KeelTracing} on an OpenTelemetry SDK: every call sampled (or the share {@code ratio}), W3C {@code traceparent} on each
      * attempt, a {@link BatchSpanProcessor}) but exporting to a no-op, so what is measured is keel's
      * tracing and the SDK's span handling, not a collector.
      */
-    static KeelPipelineClient traced(URI baseUrl) {
+    static KeelPipelineClient traced(URI baseUrl, double ratio) {
         var otel = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder()
+                        .setSampler(
+                                ratio >= 1.0
+                                        ? Sampler.alwaysOn()
+                                        : Sampler.parentBased(Sampler.traceIdRatioBased(ratio)))
                         .addSpanProcessor(
                                 BatchSpanProcessor.builder(new NoopExporter()).build())
                         .build())

@@ -155,10 +155,52 @@ final class BatchCommand implements Runnable {
                         + " --per-call-timeout (default: 2m; 60s for worker).")
         String lease;
 
-        RunConfig config(boolean sandbox, String worker, Duration lease) {
+        @Option(
+                names = "--webhooks",
+                description = "A keel serve with --webhook-secret receives OpenAI's batch webhooks for this ledger:"
+                        + " a chunk is collected as soon as its batch.* event arrives; the upstream is polled"
+                        + " only as a safety net, every 10 x --poll-interval, and the ledger is read every"
+                        + " --poll-interval / 10 (at most 500ms) for chunks an event made due.")
+        boolean webhooks;
+
+        @Option(
+                names = "--output-expires-after",
+                paramLabel = "DURATION",
+                description = "Ask for batch output and error files that expire this long after they are"
+                        + " written (output_expires_after, 1h to 30d; default: the API's).")
+        String outputExpiresAfter;
+
+        /** The given (or default) --poll-interval. */
+        Duration basePoll(boolean sandbox) {
             String poll = pollInterval != null ? pollInterval : sandbox ? "200ms" : "30s";
+            return UpstreamOptions.duration("--poll-interval", poll);
+        }
+
+        /**
+         * With --webhooks, how often the ledger is re-read for chunks an event made due (a local read,
+         * no upstream call): a tenth of --poll-interval, at most 500 ms, at least 20 ms; else null.
+         */
+        Duration wakeEvery(boolean sandbox) {
+            return webhooks
+                    ? Duration.ofMillis(
+                            Math.max(20, Math.min(500, basePoll(sandbox).toMillis() / 10)))
+                    : null;
+        }
+
+        /** --output-expires-after, or null. */
+        Duration outputExpiresAfter() {
+            return outputExpiresAfter == null
+                    ? null
+                    : UpstreamOptions.duration("--output-expires-after", outputExpiresAfter);
+        }
+
+        RunConfig config(boolean sandbox, String worker, Duration lease) {
+            Duration poll = webhooks ? basePoll(sandbox).multipliedBy(10) : basePoll(sandbox);
+            if (lease.compareTo(poll) <= 0) {
+                lease = poll.multipliedBy(2); // a chunk lease outlives the safety-net poll interval
+            }
             return RunConfig.ofDefaults()
-                    .withPollInterval(UpstreamOptions.duration("--poll-interval", poll))
+                    .withPollInterval(poll)
                     .withMaxCost(maxCost)
                     .withDailyCap(dailyCap)
                     .withMaxReplays(maxReplays)
@@ -368,7 +410,8 @@ final class BatchCommand implements Runnable {
                     drive.policy(),
                     guarded(s, listener),
                     giveUp);
-            return runner;
+            boolean sandbox = s.sandbox();
+            return runner.wakeEvery(drive.wakeEvery(sandbox)).outputExpiresAfter(drive.outputExpiresAfter());
         }
 
         String defaultLease() {

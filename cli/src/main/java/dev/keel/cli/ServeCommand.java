@@ -34,7 +34,11 @@ import picocli.CommandLine.Spec;
             "  POST /v1/realtime/token",
             "                     a short-lived Realtime client secret for an app token's",
             "                     user ({value, expires_at, rotate_at}; body: model, voice,",
-            "                     instructions, expires_after.seconds 60-300)"
+            "                     instructions, expires_after.seconds 60-300)",
+            "  POST /webhooks/openai",
+            "                     with --webhook-secret: OpenAI's signed webhooks; a batch.*",
+            "                     event makes that batch's chunks in --db due for collection",
+            "                     now (keel batch run --webhooks)"
         })
 final class ServeCommand implements Callable<Integer> {
 
@@ -111,6 +115,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "The gateway's port with --gateway-keys; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int gatewayPort = 8788;
 
+    @Option(
+            names = "--webhook-secret",
+            paramLabel = "SECRET",
+            description = "Accept OpenAI webhooks on POST /webhooks/openai, verified with this whsec_... secret"
+                    + " (default: read from OPENAI_WEBHOOK_SECRET; unset: no webhook route).",
+            defaultValue = "${env:OPENAI_WEBHOOK_SECRET}")
+    String webhookSecret;
+
+    @Option(
+            names = "--db",
+            paramLabel = "URL",
+            description = "The batch ledger a batch webhook makes chunks due in: jdbc:sqlite:FILE or"
+                    + " jdbc:postgresql://... (default: ${DEFAULT-VALUE}).")
+    String db = "jdbc:sqlite:.keel/keel.db";
+
     /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the sidecar. */
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -142,18 +161,29 @@ final class ServeCommand implements Callable<Integer> {
                     java.time.InstantSource.system(),
                     client::breakerStates,
                     () -> structured.describe().path("error").textValue());
+            dev.keel.batch.ledger.Ledger ledger = null;
+            WebhookRoute hooks = null;
+            if (webhookSecret != null && !webhookSecret.isBlank()) {
+                ledger = new dev.keel.batch.ledger.Ledger(dev.keel.batch.ledger.Database.open(db));
+                var l = ledger;
+                var clock = java.time.InstantSource.system();
+                hooks = new WebhookRoute(webhookSecret, clock, batchId -> l.pollDueNow(batchId, clock.millis()));
+            }
             var views = new SidecarServer.Views(
                     registry,
                     registry::scrape,
                     () -> withRealtime(config(client, up.mode()).set("structured_output", structured.describe())),
                     () -> health(client),
                     readiness,
-                    tokens);
+                    tokens,
+                    hooks);
             var server = SidecarServer.start(settings, views);
             var gateway = keys == null ? null : gateway(keys, up, priceTable);
             var out = spec.commandLine().getOut();
             out.println("keel sidecar listening on http://" + host + ":" + server.port()
-                    + " (/metrics, /debug/config, /healthz, /readyz, POST /v1/realtime/token)." + " Ctrl-C stops it.");
+                    + " (/metrics, /debug/config, /healthz, /readyz, POST /v1/realtime/token"
+                    + (hooks != null ? ", POST " + WebhookRoute.PATH + " into " + db : "") + ")."
+                    + " Ctrl-C stops it.");
             if (gateway != null) {
                 out.println("keel gateway listening on " + gateway.baseUrl() + " with " + keys.size() + " key(s) from "
                         + gatewayKeys + " (its metrics on " + gateway.baseUrl().resolve("/metrics") + ").");

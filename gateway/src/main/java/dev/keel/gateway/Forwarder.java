@@ -15,7 +15,7 @@ import dev.keel.core.http.SseMeter;
 import dev.keel.core.http.StreamOutcome;
 import dev.keel.core.idempotency.IdempotencyKey;
 import dev.keel.core.idempotency.IdempotencyStore;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.json.JsonSyntaxException;
 import jakarta.servlet.http.HttpServletRequest;

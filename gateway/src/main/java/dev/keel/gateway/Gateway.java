@@ -6,7 +6,7 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.idempotency.IdempotencyStore;
 import dev.keel.core.idempotency.MemoryIdempotencyStore;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.time.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -11,7 +11,7 @@ import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Where new routes plug in: an item sent another way than the Batch API (the sync fallback
  * today) is a {@link SyncLane} call whose {@link LineOutcome.Success} carries the tier it ran at,
  * priced and recorded by {@link ChunkRouting} in the same ledger transaction as the batch lines. A
- * notice that a batch ended (a webhook) needs no runner code: {@code ledger.chunkOfBatch(batchId)}
- * and {@code ledger.makeDue(runId, chunkNo)} make the chunk due, and the next {@link #step} collects
- * it.
+ * notice that a batch ended (a webhook) needs no runner code: {@link
+ * dev.keel.batch.ledger.Ledger#pollDueNow} makes its chunks due, and the next {@link #step} collects
+ * them.
  */
 public final class BatchRunner {
 
@@ -48,6 +48,9 @@ public final class BatchRunner {
     private final RunConfig config;
     private final Clock clock;
     private final Sleeper sleeper;
+    /** How often to re-read the ledger for chunks a webhook made due; null: every poll interval. */
+    private volatile Duration wakeEvery;
+
     private final ProgressListener progress;
     private final UpstreamWait wait;
     private final RunnerContext ctx;
@@ -103,6 +106,31 @@ public final class BatchRunner {
      * @throws UpstreamGaveUpException after {@code giveUpAfter} without getting through to the
      *     upstream; the run stays resumable
      */
+    /**
+     * Webhooks on: between polls (a safety net at the poll interval) re-read the ledger every {@code
+     * d} for chunks a verified webhook made due ({@link dev.keel.batch.ledger.Ledger#pollDueNow}).
+     */
+    public BatchRunner wakeEvery(Duration d) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("the webhook wake interval must be positive, was " + d);
+        }
+        this.wakeEvery = d;
+        return this;
+    }
+
+    /**
+     * Ask for output and error files that live {@code d} after they are written ({@code
+     * output_expires_after}, 1 h to 30 days); null leaves the API's default.
+     */
+    public BatchRunner outputExpiresAfter(Duration d) {
+        if (d != null && (d.toSeconds() < 3600 || d.toSeconds() > 2_592_000)) {
+            throw new IllegalArgumentException(
+                    "--output-expires-after must be between 1h and 30d (3600-2592000 s), was " + d);
+        }
+        submitter.outputExpiresAfter(d);
+        return this;
+    }
+
     public RunOutcome drive(String runId) throws InterruptedException {
         ledger.releaseHolds(runId);
         wait.start();
@@ -261,7 +289,8 @@ public final class BatchRunner {
                 next = Math.min(next, c.nextPollAt() == null ? now : c.nextPollAt());
             }
         }
-        long wait = Math.max(20, Math.min(next - now, config.pollInterval().toMillis()));
+        Duration cap = wakeEvery != null ? wakeEvery : config.pollInterval();
+        long wait = Math.max(20, Math.min(next - now, cap.toMillis()));
         return Duration.ofMillis(wait);
     }
 

@@ -40,6 +40,13 @@ final class Submitter {
     private final CallOptions options;
     private final Ceilings ceilings;
     private final Collector collector;
+    /** Sent as {@code output_expires_after} on batch create; null: the API's default. */
+    private volatile java.time.Duration outputExpiresAfter;
+
+    /** What the runner was told to ask for as {@code output_expires_after}; checked there. */
+    void outputExpiresAfter(java.time.Duration d) {
+        this.outputExpiresAfter = d;
+    }
 
     Submitter(RunnerContext ctx, Ceilings ceilings, Collector collector) {
         this.ctx = ctx;
@@ -130,6 +137,11 @@ final class Submitter {
                     .put("input_file_id", ch.fileId())
                     .put("endpoint", ch.url())
                     .put("completion_window", "24h");
+            if (outputExpiresAfter != null) {
+                body.putObject("output_expires_after")
+                        .put("anchor", "created_at")
+                        .put("seconds", outputExpiresAfter.toSeconds());
+            }
             BatchMetadata.write(body.putObject("metadata"), ch, ChunkRedo.count(ledger, ch.runId(), ch.chunkNo()));
             batchId = idOrRefused(
                     ch,

@@ -1,6 +1,6 @@
 package dev.keel.core.http;
 
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.internal.json.JsonScan;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -2,7 +2,7 @@ package dev.keel.core.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.error.StreamTruncatedException;
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.internal.json.JsonScan;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.json.JsonSyntaxException;
 import java.io.ByteArrayOutputStream;

@@ -53,8 +53,8 @@ final class BatchWebhooks implements AutoCloseable {
             return t;
         });
         this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
-                .executor(scheduler)
                 .build();
         scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
     }
