@@ -254,22 +254,6 @@ public final class Ledger {
         return update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", runId);
     }
 
-    /** Makes one chunk due now (see {@link #makeDue(String)}); false when there is no such chunk. */
-    public boolean makeDue(String runId, int chunkNo) {
-        return update(
-                        "UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ? AND chunk_no = ?",
-                        runId,
-                        chunkNo)
-                == 1;
-    }
-
-    /** The chunk whose batch is {@code batchId}, if any (an upstream notice names the batch). */
-    public Optional<ChunkRecord> chunkOfBatch(String batchId) {
-        return query("SELECT " + CHUNK_COLUMNS + " FROM keel_batch_chunk WHERE batch_id = ?", Ledger::chunk, batchId)
-                .stream()
-                .findFirst();
-    }
-
     /**
      * {@link ChunkMove#UPLOAD_BEGUN}: the intent to upload, recorded before the upload.
      *

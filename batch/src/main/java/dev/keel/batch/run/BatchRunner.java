@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Where new routes plug in: an item sent another way than the Batch API (the sync fallback
  * today) is a {@link SyncLane} call whose {@link LineOutcome.Success} carries the tier it ran at,
  * priced and recorded by {@link ChunkRouting} in the same ledger transaction as the batch lines. A
- * notice that a batch ended (a webhook) needs no runner code: {@code ledger.chunkOfBatch(batchId)}
- * and {@code ledger.makeDue(runId, chunkNo)} make the chunk due, and the next {@link #step} collects
- * it.
+ * notice that a batch ended (a webhook) needs no runner code: {@link
+ * dev.keel.batch.ledger.Ledger#pollDueNow} makes its chunks due, and the next {@link #step} collects
+ * them.
  */
 public final class BatchRunner {
 

@@ -8,6 +8,7 @@ import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
+import dev.keel.core.KeelResponse;
 import dev.keel.core.api.BatchListParams;
 import dev.keel.core.api.FileListParams;
 import dev.keel.core.error.ErrorKind;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * Submitting a chunk: its upload and its batch creation, each after an intent in the ledger, and
@@ -65,17 +67,8 @@ final class Submitter {
         byte[] content = content(ch, run);
         String fileId = reconcile ? findUpload(ch.fileName(), content.length) : null;
         if (fileId == null) {
-            try {
-                fileId = client.files()
-                        .upload(ch.fileName(), content, "batch", options)
-                        .json()
-                        .path("id")
-                        .asText();
-            } catch (KeelException e) {
-                if (!refusesChunk(e)) {
-                    throw e;
-                }
-                collector.refuse(ch, "upload", e);
+            fileId = idOrRefused(ch, "upload", () -> client.files().upload(ch.fileName(), content, "batch", options));
+            if (fileId == null) {
                 return;
             }
             ctx.event(ch, "uploaded " + ch.fileName() + " (" + content.length + " bytes) as " + fileId);
@@ -150,17 +143,14 @@ final class Submitter {
                         .put("seconds", outputExpiresAfter.toSeconds());
             }
             BatchMetadata.write(body.putObject("metadata"), ch, ChunkRedo.count(ledger, ch.runId(), ch.chunkNo()));
-            try {
-                batchId = client.batches()
-                        .create(body, options.withIdempotencyKey(createKey(ch)).withMaxAttempts(1))
-                        .json()
-                        .path("id")
-                        .asText();
-            } catch (KeelException e) {
-                if (!refusesChunk(e)) {
-                    throw e;
-                }
-                collector.refuse(ch, "batch creation", e);
+            batchId = idOrRefused(
+                    ch,
+                    "batch creation",
+                    () -> client.batches()
+                            .create(
+                                    body,
+                                    options.withIdempotencyKey(createKey(ch)).withMaxAttempts(1)));
+            if (batchId == null) {
                 return;
             }
             ctx.event(ch, "created " + batchId + " for chunk " + ch.chunkNo() + " (" + ch.items() + " items)");
@@ -183,6 +173,22 @@ final class Submitter {
      * load (408, 409, 429). Such an answer means nothing was created, so the chunk can be given up
      * without reconciling; every other failure keeps its chunk in its intent state.
      */
+    /**
+     * The {@code id} the upstream answered {@code call} with, or null when it refused the chunk for
+     * good (its items are then routed as failures, see {@link Collector#refuse}).
+     */
+    private String idOrRefused(ChunkRecord ch, String step, Supplier<KeelResponse> call) {
+        try {
+            return call.get().json().path("id").asText();
+        } catch (KeelException e) {
+            if (!refusesChunk(e)) {
+                throw e;
+            }
+            collector.refuse(ch, step, e);
+            return null;
+        }
+    }
+
     static boolean refusesChunk(KeelException e) {
         return e.kind() == ErrorKind.INVALID_REQUEST && e.status() >= 400 && e.status() < 500;
     }
