@@ -43,8 +43,39 @@ class ArchitectureTest {
                         "dev.keel.cli..",
                         "dev.keel.bench..",
                         "dev.keel.openai..",
-                        "dev.keel.store..")
+                        "dev.keel.store..",
+                        "dev.keel.config..",
+                        "dev.keel.springboot..",
+                        "org.springframework..")
                 .check(classes);
+    }
+
+    @Test
+    void springBootStarter_neverImportsTheCliEmulatorOrBench_andNoLibraryImportsSpring() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.springboot..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.keel.cli..", "dev.keel.emulator..", "dev.keel.bench..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.keel.core..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.config..",
+                        "dev.keel.store..",
+                        "dev.keel.openai..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.keel.springboot..", "org.springframework..")
+                .check(classes);
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.springboot.KeelAutoConfiguration"))
+                .as("the starter's classes are imported, so the rules above check something")
+                .isTrue();
     }
 
     @Test

@@ -82,7 +82,9 @@ class BomTest {
         }
         assertThat(listed).isEqualTo(published);
         Element consumer = parse(ROOT.resolve("examples/consumer/pom.xml")).getDocumentElement();
-        assertThat(children(consumer, "parent")).as("the consumer example is a user's project").isEmpty();
+        assertThat(children(consumer, "parent"))
+                .as("the consumer example is a user's project")
+                .isEmpty();
         assertThat(child(only(consumer, "properties"), "keel.version"))
                 .as("examples/consumer builds against this keel version")
                 .isEqualTo(version);

@@ -126,8 +126,8 @@ class KeelAutoConfigurationTest {
         runner.withPropertyValues("keel.retry.max-atempts=2").run(context -> {
             assertThat(context).hasFailed();
             assertThat(rootMessage(context.getStartupFailure()))
-                    .contains("keel.retry.max-atempts")
-                    .contains("retry.max-attempts");
+                    .contains("(keel.retry.max-atempts): retry.max-atempts: unknown key; did you mean"
+                            + " 'retry.max-attempts'?");
         });
     }
 
