@@ -1,12 +1,12 @@
 package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
 import dev.keel.structured.rollout.Rollout;
 import dev.keel.structured.rollout.RolloutConfig;
 import dev.keel.structured.rollout.RolloutConfigLoader;
 import dev.keel.structured.rollout.RolloutListener;
 import dev.keel.structured.schema.SchemaRegistry;
+import dev.keel.wire.json.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.keel.core.idempotency.IdempotencyStore;
 import dev.keel.core.idempotency.ToolExecutionException;
 import dev.keel.core.policy.Deadline;
 import dev.keel.core.policy.Sleeper;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
