@@ -12,7 +12,7 @@ import dev.keel.core.idempotency.ExactlyOnceToolExecutor;
 import dev.keel.core.idempotency.IdempotencyStore;
 import dev.keel.core.idempotency.MemoryIdempotencyStore;
 import dev.keel.core.policy.Sleeper;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;

@@ -2,7 +2,7 @@ package dev.keel.springboot;
 
 import dev.keel.core.KeelClient;
 import dev.keel.core.policy.Sleeper;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -7,7 +7,7 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
 import dev.keel.core.policy.Deadline;
 import dev.keel.core.policy.InFlightLimit;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
