@@ -59,7 +59,20 @@ final class SidecarServer implements AutoCloseable {
             Supplier<ObjectNode> config,
             Supplier<ObjectNode> health,
             Readiness readiness,
-            TokenService tokens) {}
+            TokenService tokens,
+            WebhookRoute webhooks) {
+
+        /** Views without the webhook route. */
+        Views(
+                MeterRegistry metrics,
+                Supplier<String> prometheusText,
+                Supplier<ObjectNode> config,
+                Supplier<ObjectNode> health,
+                Readiness readiness,
+                TokenService tokens) {
+            this(metrics, prometheusText, config, health, readiness, tokens, null);
+        }
+    }
 
     private final Javalin app;
     private final Settings settings;
@@ -112,6 +125,17 @@ final class SidecarServer implements AutoCloseable {
             json(ctx, report.ready() ? 200 : 503, report.json());
         });
         r.post(RealtimeTokenRoute.PATH, tokenRoute(views.tokens()));
+        if (views.webhooks() != null) {
+            WebhookRoute hooks = views.webhooks();
+            r.post(WebhookRoute.PATH, ctx -> {
+                WebhookRoute.Reply reply = hooks.handle(
+                        ctx.header("webhook-id"),
+                        ctx.header("webhook-timestamp"),
+                        ctx.header("webhook-signature"),
+                        readBody(ctx));
+                json(ctx, reply.status(), reply.body());
+            });
+        }
         for (int status : new int[] {404, 405, 413}) {
             r.error(status, "*", ctx -> {
                 if (!ctx.res().isCommitted() && !JSON.equals(ctx.res().getContentType())) {

@@ -11,7 +11,7 @@ import dev.keel.core.TrafficClass;
 import dev.keel.core.idempotency.ExactlyOnceToolExecutor;
 import dev.keel.core.idempotency.IdempotencyStore;
 import dev.keel.core.idempotency.MemoryIdempotencyStore;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.wire.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

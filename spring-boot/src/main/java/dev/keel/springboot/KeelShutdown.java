@@ -1,7 +1,7 @@
 package dev.keel.springboot;
 
 import dev.keel.core.KeelClient;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import org.slf4j.Logger;

@@ -9,7 +9,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.models.responses.ResponseCreateParams;
 import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
-import dev.keel.core.slo.MetricNames;
+import dev.keel.core.metrics.MetricNames;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import io.micrometer.core.instrument.Counter;
