@@ -45,8 +45,39 @@ class ArchitectureTest {
                         "dev.keel.bench..",
                         "dev.keel.openai..",
                         "dev.keel.store..",
+                        "dev.keel.config..",
+                        "dev.keel.springboot..",
+                        "org.springframework..",
                         "dev.keel.gateway..")
                 .check(classes);
+    }
+
+    @Test
+    void springBootStarter_neverImportsTheCliEmulatorOrBench_andNoLibraryImportsSpring() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.springboot..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.keel.cli..", "dev.keel.emulator..", "dev.keel.bench..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.keel.core..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.config..",
+                        "dev.keel.store..",
+                        "dev.keel.openai..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.keel.springboot..", "org.springframework..")
+                .check(classes);
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.springboot.KeelAutoConfiguration"))
+                .as("the starter's classes are imported, so the rules above check something")
+                .isTrue();
     }
 
     @Test
@@ -270,6 +301,11 @@ class ArchitectureTest {
                 // core's test fixtures (on this classpath as its test-jar) create and drop PostgreSQL schemas
                 .and()
                 .resideOutsideOfPackage("dev.keel.core.testing..")
+                .and()
+                // the Boot starter hands the application's DataSource to keel-store-jdbc; it runs no SQL
+                .doNotHaveFullyQualifiedName("dev.keel.springboot.KeelAutoConfiguration")
+                .and()
+                .doNotHaveFullyQualifiedName("dev.keel.springboot.Stores")
                 .and()
                 .doNotHaveFullyQualifiedName("dev.keel.gateway.JdbcSpendLedger")
                 .and()

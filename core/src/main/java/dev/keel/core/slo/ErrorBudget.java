@@ -79,6 +79,11 @@ public final class ErrorBudget {
         return t[0] == 0 ? 0 : ((double) t[1] / t[0]) / (1 - slo.target());
     }
 
+    /** How many calls the window holds, so a reader can tell a real burn from a handful of calls. */
+    public long calls(Window window) {
+        return minutes.totals(ticker.read(), (int) window.length.toMinutes())[0];
+    }
+
     /** Burn rates, alerts and budget left, now. */
     public Status status() {
         Map<Window, Double> rates = new EnumMap<>(Window.class);

@@ -27,6 +27,15 @@ class ErrorBudgetTest {
     }
 
     @Test
+    void calls_countWhatEachWindowHolds() {
+        record(30, 3);
+        clock.advance(Duration.ofMinutes(10));
+        record(20, 0);
+        assertThat(budget.calls(Window.M5)).isEqualTo(20);
+        assertThat(budget.calls(Window.H1)).isEqualTo(50);
+    }
+
+    @Test
     void noCalls_burnNothing() {
         assertThat(budget.status().burnRates()).containsValues(0.0, 0.0, 0.0, 0.0);
         assertThat(budget.status().budgetRemaining()).isEqualTo(1.0);
