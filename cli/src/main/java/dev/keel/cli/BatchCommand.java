@@ -22,6 +22,8 @@ import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
 import dev.keel.batch.run.RunConfig;
 import dev.keel.batch.run.RunOutcome;
+import dev.keel.config.KeelConfig;
+import dev.keel.config.Settings;
 import dev.keel.core.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -101,8 +103,9 @@ final class BatchCommand implements Runnable {
         @Option(
                 names = "--max-replays",
                 paramLabel = "N",
-                description = "Replays of a retryable failure before the manual queue (default: ${DEFAULT-VALUE}).")
-        int maxReplays = 3;
+                description =
+                        "Replays of a retryable failure before the manual queue (key batch.max-replays; default: 3).")
+        Integer maxReplays;
 
         @Option(
                 names = "--retryable",
@@ -119,32 +122,24 @@ final class BatchCommand implements Runnable {
         @Option(
                 names = "--latency-tolerance",
                 paramLabel = "DURATION",
-                description = "How late results may arrive: 1h, 6h or 24h (default: ${DEFAULT-VALUE}).")
-        String latencyTolerance = "24h";
+                description = "How late results may arrive: 1h, 6h or 24h (key batch.latency-tolerance; default: 24h).")
+        String latencyTolerance;
 
         @Option(
                 names = "--alert-threshold",
                 paramLabel = "FRACTION",
                 converter = OptionChecks.Ratio.class,
                 description =
-                        "Alert when final failures / input exceed this fraction, 0..1 (default: ${DEFAULT-VALUE}).")
-        double alertThreshold = 0.03;
+                        "Alert when final failures / input exceed this fraction, 0..1 (key batch.alert-threshold; default: 0.03).")
+        Double alertThreshold;
 
         @Option(
                 names = "--give-up-after",
                 paramLabel = "DURATION",
                 description = "Stop waiting for an upstream that cannot be reached after this long without getting"
-                        + " through (exit 3; the run stays resumable; collect never waits). Default: ${DEFAULT-VALUE}.")
-        String giveUpAfter = "10m";
-
-        /** @throws IllegalArgumentException for a duration that is malformed or not positive, naming the option */
-        Duration giveUpAfter() {
-            Duration d = UpstreamOptions.duration("--give-up-after", giveUpAfter);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException("--give-up-after must be positive, was '" + giveUpAfter + "'");
-            }
-            return d;
-        }
+                        + " through (exit 3; the run stays resumable; collect never waits). Key batch.give-up-after;"
+                        + " default: 10m.")
+        String giveUpAfter;
 
         @Option(
                 names = "--lease",
@@ -154,15 +149,10 @@ final class BatchCommand implements Runnable {
                         + " --per-call-timeout (default: 2m; 60s for worker).")
         String lease;
 
-        RunConfig config(boolean sandbox, String worker, Duration lease) {
-            String poll = pollInterval != null ? pollInterval : sandbox ? "200ms" : "30s";
-            return RunConfig.ofDefaults()
-                    .withPollInterval(UpstreamOptions.duration("--poll-interval", poll))
-                    .withMaxCost(maxCost)
-                    .withDailyCap(dailyCap)
-                    .withMaxReplays(maxReplays)
-                    .withSyncFallback(syncFallback, UpstreamOptions.duration("--latency-tolerance", latencyTolerance))
-                    .withWorker(worker, lease);
+        /** The run's configuration: batch.* keys; the poll interval is 200ms against the emulator unless set. */
+        static RunConfig config(KeelConfig cfg, boolean sandbox, String worker, Duration lease) {
+            RunConfig c = cfg.runConfig(worker).withWorker(worker, lease);
+            return sandbox && cfg.isDefault(Settings.BATCH_POLL) ? c.withPollInterval(Duration.ofMillis(200)) : c;
         }
 
         ReplayPolicy policy() {
@@ -175,14 +165,15 @@ final class BatchCommand implements Runnable {
         @Option(
                 names = "--max-items",
                 paramLabel = "N",
-                description = "Requests per batch (default: ${DEFAULT-VALUE}; at most 50000).")
-        int maxItems = 500;
+                description = "Requests per batch (key batch.max-items; default: 500; at most 50000).")
+        Integer maxItems;
 
         @Option(
                 names = "--default-output-tokens",
                 paramLabel = "N",
-                description = "Output bound for cost ceilings when a request sets none (default: ${DEFAULT-VALUE}).")
-        int defaultOutputTokens = 1024;
+                description = "Output bound for cost ceilings when a request sets none (key"
+                        + " batch.default-output-tokens; default: 1024).")
+        Integer defaultOutputTokens;
 
         @Option(
                 names = "--skip-invalid",
@@ -200,11 +191,8 @@ final class BatchCommand implements Runnable {
                         + " run of this ledger (by default its result is reused and not paid again).")
         boolean noReuse;
 
-        PlanConfig config() {
-            return PlanConfig.ofDefaults()
-                    .withMaxItems(maxItems)
-                    .withDefaultOutputTokens(defaultOutputTokens)
-                    .withSkipInvalid(skipInvalid);
+        PlanConfig config(KeelConfig cfg) {
+            return cfg.planConfig().withSkipInvalid(skipInvalid);
         }
     }
 
@@ -214,10 +202,18 @@ final class BatchCommand implements Runnable {
         CommandSpec spec;
 
         @Mixin
+        ConfigOption config;
+
+        @Mixin
         BatchOptions batch;
 
         /** The environment the upstream is read from; tests replace it. */
         Map<String, String> env = System.getenv();
+
+        /** The effective configuration (flags, environment, keel.yaml), read once. */
+        KeelConfig cfg() {
+            return config.load(env);
+        }
 
         PrintWriter out() {
             return spec.commandLine().getOut();
@@ -251,8 +247,8 @@ final class BatchCommand implements Runnable {
                 err().flush();
                 return existing.get();
             }
-            Path dir = BatchSession.runDir(batch, runId);
-            PlanResult r = new Planner(plan.config(), s.prices, s.ledger, Clock.systemUTC())
+            Path dir = BatchSession.runDir(cfg(), runId);
+            PlanResult r = new Planner(plan.config(cfg()), s.prices, s.ledger, Clock.systemUTC())
                     .withReuse(reuse(plan))
                     .plan(file, runId, sha, dir);
             printPlan(r, dir, plan.skipInvalid);
@@ -341,7 +337,7 @@ final class BatchCommand implements Runnable {
 
         void printReport(BatchSession s, String runId, DriveOptions drive) {
             RunReport r = new Reports(s.ledger)
-                    .report(runId, drive == null ? null : drive.dailyCap, drive == null ? 0.03 : drive.alertThreshold);
+                    .report(runId, cfg().get(Settings.BATCH_DAILY_CAP), cfg().get(Settings.BATCH_ALERT));
             if (batch.format == OutputFormat.json) {
                 out().println(Json.write(SandboxMark.json(s.ledger, runId, BatchJson.report(r))));
             } else {
@@ -364,13 +360,14 @@ final class BatchCommand implements Runnable {
 
         /** A runner for this process; its leases are this command's own (see {@link WorkerIdentity}). */
         BatchRunner localRunner(BatchSession s, ProgressListener listener) {
-            Duration giveUp = drive.giveUpAfter();
+            Duration giveUp = cfg().get(Settings.BATCH_GIVE_UP);
             Duration lease = lease();
             BatchRunner runner = s.runner(
                     upstream,
+                    cfg(),
                     env,
                     err(),
-                    sandbox -> drive.config(sandbox, me.id(), lease),
+                    sandbox -> DriveOptions.config(cfg(), sandbox, me.id(), lease),
                     drive.policy(),
                     guarded(s, listener),
                     giveUp);
@@ -383,8 +380,10 @@ final class BatchCommand implements Runnable {
 
         /** --lease, refused when a single call can outlast it. */
         Duration lease() {
-            Duration lease = UpstreamOptions.duration("--lease", drive.lease != null ? drive.lease : defaultLease());
-            LeaseKeeper.requireOutlives(lease, UpstreamOptions.duration("--per-call-timeout", upstream.perCallTimeout));
+            Duration lease = cfg().isDefault(Settings.BATCH_LEASE)
+                    ? UpstreamOptions.duration("--lease", defaultLease())
+                    : cfg().get(Settings.BATCH_LEASE);
+            LeaseKeeper.requireOutlives(lease, cfg().get(Settings.PER_CALL_TIMEOUT));
             return lease;
         }
 
@@ -400,7 +399,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         RequestReuse reuse(PlanOptions plan) {
-            return UpstreamIdentity.reuse(upstream, env, plan.noReuse);
+            return UpstreamIdentity.reuse(cfg(), plan.noReuse);
         }
 
         ProgressPrinter progress() {
@@ -437,7 +436,7 @@ final class BatchCommand implements Runnable {
         public Integer call() throws InterruptedException {
             logs.apply(env);
             quietOnTerminal();
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 RunRecord run = planOrResume(s, file, plan);
                 if (run == null) {
                     return ExitCodes.BAD_INPUT;
@@ -466,7 +465,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 RunRecord run = planOrResume(s, file, plan);
                 if (run == null) {
                     return ExitCodes.BAD_INPUT;
@@ -569,7 +568,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 printStatus(s, s.run(runId).runId(), out(), batch.format);
                 return ExitCodes.OK;
             }
@@ -590,7 +589,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 RunRecord run = s.run(runId);
                 claimRun(s, run.runId());
                 s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
@@ -631,8 +630,14 @@ final class BatchCommand implements Runnable {
         @Option(
                 names = "--max-replays",
                 paramLabel = "N",
-                description = "Replays allowed per item (default: ${DEFAULT-VALUE}).")
-        int maxReplays = 3;
+                description = "Replays allowed per item (key batch.max-replays; default: 3).")
+        Integer maxReplays;
+
+        @Mixin
+        ConfigOption config;
+
+        /** The environment the configuration is read from; tests replace it. */
+        Map<String, String> env = System.getenv();
 
         @Option(
                 names = "--retryable",
@@ -651,7 +656,8 @@ final class BatchCommand implements Runnable {
             if (!Files.isRegularFile(failed)) {
                 throw new IllegalArgumentException("--failed " + failed + " is not a readable file");
             }
-            var r = new ReplayBuilder(ReplayPolicy.ofDefaults().with(retryable), maxReplays).build(failed, out);
+            int replays = config.load(env).get(Settings.BATCH_MAX_REPLAYS);
+            var r = new ReplayBuilder(ReplayPolicy.ofDefaults().with(retryable), replays).build(failed, out);
             var err = spec.commandLine().getErr();
             r.problems().forEach(err::println);
             if (format == OutputFormat.json) {
@@ -717,7 +723,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 String id = s.run(runId).runId();
                 var reports = new Reports(s.ledger);
                 if (export != null) {
@@ -749,7 +755,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 RunRecord run = s.run(runId);
                 s.ledger.requestCancel(run.runId());
                 try {
@@ -791,15 +797,16 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            try (var s = BatchSession.open(batch)) {
-                Duration giveUp = drive.giveUpAfter();
+            try (var s = BatchSession.open(cfg())) {
+                Duration giveUp = cfg().get(Settings.BATCH_GIVE_UP);
                 Duration lease = lease();
                 s.keepLeases(me, lease);
                 BatchRunner runner = s.runner(
                         upstream,
+                        cfg(),
                         env,
                         err(),
-                        sandbox -> drive.config(sandbox, me.id(), lease),
+                        sandbox -> DriveOptions.config(cfg(), sandbox, me.id(), lease),
                         drive.policy(),
                         p -> {},
                         giveUp);

@@ -39,7 +39,35 @@ class ArchitectureTest {
                         "dev.keel.emulator..",
                         "dev.keel.cli..",
                         "dev.keel.bench..",
-                        "dev.keel.openai..")
+                        "dev.keel.openai..",
+                        "dev.keel.config..")
+                .check(classes);
+    }
+
+    @Test
+    void config_standsOnTheLibraries_neverTheCliEmulatorOrBench() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.config..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.keel.cli..", "dev.keel.emulator..", "dev.keel.bench..", "dev.keel.openai..")
+                .check(classes);
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.config.KeelConfig"))
+                .as("the config module's classes are imported, so the rule above checks something")
+                .isTrue();
+    }
+
+    @Test
+    void libraryModules_neverImportTheConfigModel() {
+        // the model builds the libraries' own records; the libraries never know it exists
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.openai..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.keel.config..")
                 .check(classes);
     }
 
