@@ -3,8 +3,8 @@ package dev.keel.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.keel.core.json.Json;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.testing.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -24,7 +24,7 @@ import dev.keel.batch.run.RunConfig;
 import dev.keel.batch.run.RunOutcome;
 import dev.keel.config.KeelConfig;
 import dev.keel.config.Settings;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.report.RunReport;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.util.List;
 import java.util.Map;
 

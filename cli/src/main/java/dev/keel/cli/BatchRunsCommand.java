@@ -4,7 +4,7 @@ import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
 import dev.keel.batch.report.SandboxMark;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.TokenUsage;
 import dev.keel.core.http.PhaseTimings;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.time.Duration;
 
 /** The {@code --format json} document of {@code keel call} (docs/cli.md). Stateless. */

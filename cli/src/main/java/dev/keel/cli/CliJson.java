@@ -1,7 +1,7 @@
 package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -2,7 +2,7 @@ package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.config.KeelConfig;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.TimeoutChain;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.util.List;
 
 /** The {@code --format json} document of {@code keel doctor timeouts} (docs/cli.md). Stateless. */

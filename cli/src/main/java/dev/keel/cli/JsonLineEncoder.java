@@ -4,7 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.regex.Matcher;

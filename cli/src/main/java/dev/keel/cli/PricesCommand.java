@@ -5,7 +5,7 @@ import dev.keel.core.cost.ModelPrice;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.Rates;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;

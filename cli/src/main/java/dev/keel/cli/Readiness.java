@@ -1,8 +1,8 @@
 package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
 import dev.keel.core.policy.CircuitBreaker;
+import dev.keel.wire.json.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -2,7 +2,6 @@ package dev.keel.cli;
 
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
-import dev.keel.core.policy.Ticker;
 import dev.keel.realtime.SyntheticSpeech;
 import dev.keel.realtime.latency.LatencyBudget;
 import dev.keel.realtime.latency.RealtimeMetrics;
@@ -20,6 +19,7 @@ import dev.keel.realtime.session.WebSocketConnector;
 import dev.keel.realtime.token.TokenBroker;
 import dev.keel.realtime.token.TokenIssuer;
 import dev.keel.realtime.token.TokenRequest;
+import dev.keel.wire.time.Ticker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;

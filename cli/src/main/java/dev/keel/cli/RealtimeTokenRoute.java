@@ -1,13 +1,13 @@
 package dev.keel.cli;
 
 import dev.keel.core.KeelClient;
-import dev.keel.core.json.Json;
-import dev.keel.core.policy.Ticker;
 import dev.keel.realtime.token.Authenticator;
 import dev.keel.realtime.token.TokenIssuer;
 import dev.keel.realtime.token.TokenRequest;
 import dev.keel.realtime.token.TokenService;
 import dev.keel.realtime.token.UserRateLimiter;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.time.Ticker;
 import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;

@@ -1,8 +1,6 @@
 package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
 import dev.keel.structured.decode.CorpusReplay;
 import dev.keel.structured.decode.DecodeMode;
 import dev.keel.structured.decode.StructuredDecoder;
@@ -11,6 +9,8 @@ import dev.keel.structured.schema.SchemaChange;
 import dev.keel.structured.schema.SchemaDiff;
 import dev.keel.structured.schema.SchemaLint;
 import dev.keel.structured.schema.SchemaRegistry;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,7 +38,7 @@ final class SchemaCommand implements Runnable {
     /** Reads a JSON file. @throws IllegalArgumentException naming the file (and line:column) */
     static JsonNode read(Path file) {
         try {
-            return Json.parse(dev.keel.core.io.TextFiles.read(file, "JSON schema file"));
+            return Json.parse(dev.keel.wire.io.TextFiles.read(file, "JSON schema file"));
         } catch (JsonSyntaxException e) {
             throw new IllegalArgumentException(file + ":" + e.getMessage());
         }

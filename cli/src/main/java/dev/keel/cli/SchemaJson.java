@@ -2,13 +2,13 @@ package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
 import dev.keel.structured.decode.CorpusReplay;
 import dev.keel.structured.schema.LintFinding;
 import dev.keel.structured.schema.LintRule;
 import dev.keel.structured.schema.SchemaChange;
 import dev.keel.structured.schema.SchemaDiff;
 import dev.keel.structured.schema.SchemaLint;
+import dev.keel.wire.json.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;

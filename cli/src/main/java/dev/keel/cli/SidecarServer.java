@@ -2,9 +2,9 @@ package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.TimeoutChain;
-import dev.keel.core.json.Json;
 import dev.keel.realtime.token.TokenService;
 import dev.keel.realtime.token.TokenService.BodyException;
+import dev.keel.wire.json.Json;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;

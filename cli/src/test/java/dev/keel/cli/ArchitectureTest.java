@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dependency direction of DESIGN.md section 1: {@code cli → {batch, structured, realtime,
- * emulator} → core} and {@code openai-java → core}; the emulator uses only core's JSON helpers and cost/tokenizer, never its
- * client; no library module imports the emulator. Checked on the production classes of every module
- * the CLI puts on its classpath.
+ * emulator} → core → wire}, {@code openai-java → core} and {@code stores (jdbc, redis) → core},
+ * with a lean core (no JDBC, Flyway, database driver or Redis client); the emulator stands on
+ * keel-wire alone, never on core; wire depends on no other keel module; no library module imports
+ * the emulator. Checked on the production classes of every module the CLI puts on its classpath.
  */
 class ArchitectureTest {
 
@@ -22,6 +23,8 @@ class ArchitectureTest {
     static void importClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                // keel-core's test-jar (fixtures such as TestPostgres) is test code too
+                .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.keel");
     }
 
@@ -40,6 +43,7 @@ class ArchitectureTest {
                         "dev.keel.cli..",
                         "dev.keel.bench..",
                         "dev.keel.openai..",
+                        "dev.keel.store..",
                         "dev.keel.config..")
                 .check(classes);
     }
@@ -69,6 +73,67 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAPackage("dev.keel.config..")
                 .check(classes);
+    }
+
+    @Test
+    void core_isLean_noJdbcNoRedisNoDatabaseDriver() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "java.sql..",
+                        "javax.sql..",
+                        "org.flywaydb..",
+                        "org.sqlite..",
+                        "org.postgresql..",
+                        "io.lettuce..",
+                        "io.netty..",
+                        "reactor..")
+                .because("keel-core is lean (DESIGN.md section 1): the JDBC and Redis stores are keel-store-jdbc"
+                        + " and keel-store-redis, pulled in only by those who use them")
+                .check(classes);
+    }
+
+    @Test
+    void stores_dependOnCoreAlone() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..",
+                        "dev.keel.emulator..",
+                        "dev.keel.cli..",
+                        "dev.keel.bench..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.store.jdbc..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.keel.store.redis..", "io.lettuce..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.store.redis..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.keel.store.jdbc..", "java.sql..", "org.flywaydb..")
+                .check(classes);
+    }
+
+    @Test
+    void stores_areOnTheCheckedClasspath() {
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.store.jdbc.JdbcIdempotencyStore")
+                        && classes.contain("dev.keel.store.redis.RedisIdempotencyStore"))
+                .as("the store modules' classes are imported, so the rules above check something")
+                .isTrue();
     }
 
     @Test
@@ -133,22 +198,45 @@ class ArchitectureTest {
     }
 
     @Test
-    void emulator_usesOnlyCoreJsonIoAndCost_neverTheClient() {
+    void emulator_dependsOnWireAlone_neverOnCore() {
         noClasses()
                 .that()
                 .resideInAPackage("dev.keel.emulator..")
                 .should()
-                .dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
-                        "core classes outside dev.keel.core.json, dev.keel.core.io and dev.keel.core.cost",
-                        c -> c.getPackageName().startsWith("dev.keel.core")
-                                && !c.getPackageName().startsWith("dev.keel.core.json")
-                                && !c.getPackageName().startsWith("dev.keel.core.io")
-                                && !c.getPackageName().startsWith("dev.keel.core.cost")))
+                .dependOnClassesThat()
+                .resideInAPackage("dev.keel.core..")
                 .check(classes);
     }
 
     @Test
-    void emulator_dependsOnNoOtherModuleButCore() {
+    void wire_dependsOnNoOtherKeelModule() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.wire..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.keel.core..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.emulator..",
+                        "dev.keel.cli..",
+                        "dev.keel.bench..",
+                        "dev.keel.openai..")
+                .check(classes);
+    }
+
+    @Test
+    void wireAndEmulator_areOnTheCheckedClasspath() {
+        org.assertj.core.api.Assertions.assertThat(
+                        classes.contain("dev.keel.wire.json.Json") && classes.contain("dev.keel.emulator.Emulator"))
+                .as("wire's and the emulator's classes are imported, so the rules above check something")
+                .isTrue();
+    }
+
+    @Test
+    void emulator_dependsOnNoLibraryModule() {
         noClasses()
                 .that()
                 .resideInAPackage("dev.keel.emulator..")

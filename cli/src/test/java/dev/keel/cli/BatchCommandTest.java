@@ -2,12 +2,12 @@ package dev.keel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.core.json.Json;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.fault.FaultPlan;
 import dev.keel.emulator.fault.FaultRule;
 import dev.keel.emulator.fault.FaultSpec;
+import dev.keel.wire.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package dev.keel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
 import dev.keel.core.testing.TestPostgres;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
+import dev.keel.wire.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

@@ -2,7 +2,7 @@ package dev.keel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

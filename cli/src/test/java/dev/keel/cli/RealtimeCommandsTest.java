@@ -3,9 +3,9 @@ package dev.keel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.keel.core.json.Json;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
+import dev.keel.wire.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

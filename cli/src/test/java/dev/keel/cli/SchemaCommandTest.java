@@ -3,7 +3,7 @@ package dev.keel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -131,7 +131,7 @@ class SchemaCommandTest {
                         "json",
                         EXAMPLE.resolve("corpus").toString()))
                 .isZero();
-        var doc = dev.keel.core.json.Json.parse(out.toString());
+        var doc = dev.keel.wire.json.Json.parse(out.toString());
         assertThat(doc.path("samples_total").asInt()).isEqualTo(14);
         assertThat(doc.at("/modes/strict").asInt()).isEqualTo(1);
         assertThat(doc.at("/modes/compat").asInt()).isEqualTo(8);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.keel.core.io.KeyLines;
+import dev.keel.wire.io.KeyLines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +77,7 @@ public final class ConfigLayer {
         String source = file.toString();
         String text;
         try {
-            text = dev.keel.core.io.TextFiles.read(file, "configuration file");
+            text = dev.keel.wire.io.TextFiles.read(file, "configuration file");
         } catch (IllegalArgumentException e) {
             throw single(Origin.file(source, 0), "", e.getMessage());
         }

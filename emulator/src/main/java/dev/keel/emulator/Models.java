@@ -1,6 +1,5 @@
 package dev.keel.emulator;
 
-import dev.keel.core.cost.PriceTable;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Locale;
@@ -14,12 +13,33 @@ import java.util.regex.Pattern;
  * The models the emulator knows; a request naming another gets the API's {@code 404
  * model_not_found}. A listed id is known, and so are its dated snapshots ({@code
  * gpt-4.1-mini-2025-04-14}) and fine-tunes of it ({@code ft:gpt-4.1-mini:acme::abc123}). By default:
- * the models of keel's price table plus the realtime models the emulator serves. Immutable and
+ * the text and embedding models below plus the realtime models. The list is the emulator's own, as the
+ * API's is its own: the emulator does not read keel's price table (it depends on keel-wire, never on
+ * core); core's {@code PricedModelsServedTest} checks that every model keel prices is served here. Immutable and
  * thread-safe; {@link #ids()} is the list {@code GET /v1/models} serves.
  */
 public final class Models {
 
-    /** The realtime models served besides the price table's. */
+    /** The text and embedding models served by default. */
+    private static final java.util.List<String> TEXT = java.util.List.of(
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4o",
+            "gpt-4o-mini",
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5.1",
+            "gpt-5.4",
+            "gpt-5.5",
+            "o3",
+            "o4-mini",
+            "text-embedding-3-large",
+            "text-embedding-3-small",
+            "text-embedding-ada-002");
+
+    /** The realtime models served besides the text ones. */
     private static final java.util.List<String> REALTIME = java.util.List.of(
             "gpt-realtime", "gpt-realtime-mini", "gpt-4o-realtime-preview", "gpt-4o-mini-realtime-preview");
 
@@ -52,9 +72,9 @@ public final class Models {
         this.ids = Collections.unmodifiableSortedSet(set);
     }
 
-    /** The price table's models and the realtime models. */
+    /** The default text, embedding and realtime models. */
     public static Models ofDefaults() {
-        var all = new TreeSet<>(PriceTable.builtIn().models());
+        var all = new TreeSet<>(TEXT);
         all.addAll(REALTIME);
         return new Models(all);
     }

@@ -4,8 +4,8 @@ import static dev.keel.emulator.ResponseRoutesTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.testing.FakeClock;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

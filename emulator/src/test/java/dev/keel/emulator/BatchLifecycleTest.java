@@ -3,8 +3,8 @@ package dev.keel.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.testing.FakeClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.testing.FakeClock;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
 import dev.keel.emulator.fault.FaultEffect;
 import dev.keel.emulator.fault.FaultPlan;
 import dev.keel.emulator.fault.FaultRule;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpRequest;

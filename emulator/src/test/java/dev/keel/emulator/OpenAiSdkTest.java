@@ -39,7 +39,7 @@ import com.openai.models.responses.StructuredResponseCreateParams;
 import com.openai.models.responses.inputitems.InputItemListParams;
 import com.openai.models.responses.inputtokens.InputTokenCountParams;
 import com.openai.models.responses.inputtokens.InputTokenCountResponse;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

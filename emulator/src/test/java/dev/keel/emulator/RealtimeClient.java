@@ -1,59 +1,95 @@
 package dev.keel.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.error.KeelException;
-import dev.keel.core.http.PoolConfig;
-import dev.keel.core.http.WebSocketConnection;
-import dev.keel.core.http.WebSocketListener;
-import dev.keel.core.http.WebSocketTransport;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** A test client for the emulator's realtime WebSocket over core's WebSocket transport: send events, await types. */
+/**
+ * A test client for the emulator's realtime WebSocket over the JDK's own WebSocket client (the
+ * emulator's tests use no keel client code): send events, await types.
+ */
 final class RealtimeClient implements AutoCloseable {
 
     static final int RATE = 24_000;
 
-    private final WebSocketTransport transport;
-    private final WebSocketConnection connection;
+    /** The server refused the upgrade with this HTTP status. */
+    static final class HandshakeRefused extends RuntimeException {
+        private final int status;
+
+        HandshakeRefused(int status) {
+            super("the WebSocket upgrade was refused with HTTP " + status);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
+    private final HttpClient http;
+    private final WebSocket socket;
     private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     final List<JsonNode> seen = new ArrayList<>();
     volatile int closeCode;
     volatile String closeReason;
 
-    private RealtimeClient(WebSocketTransport transport, String query, String key) {
-        this.transport = transport;
-        WebSocketListener listener = new WebSocketListener() {
+    private RealtimeClient(URI uri, String key) {
+        this.http = HttpClient.newHttpClient();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
             @Override
-            public void onText(String text) {
-                inbox.add(Json.parse(text));
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    inbox.add(Json.parse(partial.toString()));
+                    partial.setLength(0);
+                }
+                ws.request(1);
+                return null;
             }
 
             @Override
-            public void onClosed(int code, String reason) {
+            public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
                 closeCode = code;
                 closeReason = reason;
                 inbox.add(Json.object().put("type", "keel.closed"));
+                return null;
             }
 
             @Override
-            public void onFailure(KeelException failure) {
+            public void onError(WebSocket ws, Throwable error) {
                 inbox.add(Json.object().put("type", "keel.failed"));
             }
         };
         try {
-            this.connection = transport.connect(
-                    "/realtime" + query, Map.of("Authorization", "Bearer " + key), Duration.ofSeconds(5), listener);
-        } catch (RuntimeException e) {
-            transport.close();
-            throw e;
+            this.socket = http.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + key)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .buildAsync(uri, listener)
+                    .get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            http.close();
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                throw new HandshakeRefused(refused.getResponse().statusCode());
+            }
+            throw new IllegalStateException("cannot connect to " + uri, e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            http.close();
+            throw new IllegalStateException("no WebSocket upgrade from " + uri + " within 5 s", e);
         }
     }
 
@@ -62,11 +98,19 @@ final class RealtimeClient implements AutoCloseable {
     }
 
     static RealtimeClient connect(Emulator emulator, String query, String key) {
-        return new RealtimeClient(new WebSocketTransport(emulator.baseUrl(), PoolConfig.ofDefaults()), query, key);
+        String base = emulator.baseUrl().toString().replaceFirst("^http", "ws");
+        return new RealtimeClient(URI.create(base + "/realtime" + query), key);
     }
 
     void send(String json) {
-        connection.send(json, Duration.ofSeconds(5));
+        try {
+            socket.sendText(json, true).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("cannot send " + json, e);
+        }
     }
 
     void send(JsonNode event) {
@@ -114,7 +158,13 @@ final class RealtimeClient implements AutoCloseable {
 
     @Override
     public void close() {
-        connection.close();
-        transport.close();
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "")
+                    .orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(e -> null)
+                    .join();
+        }
+        socket.abort();
+        http.close();
     }
 }

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.error.KeelException;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,17 +46,20 @@ class RealtimeSocketTest {
     void handshake_withoutAKnownKey_isRefusedWith401() {
         assertThatThrownBy(() -> RealtimeClient.connect(emulator, "sk-wrong"))
                 .isInstanceOfSatisfying(
-                        KeelException.class, e -> assertThat(e.status()).isEqualTo(401));
+                        RealtimeClient.HandshakeRefused.class,
+                        e -> assertThat(e.status()).isEqualTo(401));
         assertThatThrownBy(() -> RealtimeClient.connect(emulator, "ek_never_issued"))
                 .isInstanceOfSatisfying(
-                        KeelException.class, e -> assertThat(e.status()).isEqualTo(401));
+                        RealtimeClient.HandshakeRefused.class,
+                        e -> assertThat(e.status()).isEqualTo(401));
     }
 
     @Test
     void handshake_withoutModel_isRefusedWith400() {
         assertThatThrownBy(() -> RealtimeClient.connect(emulator, "", "sk-test-realtime"))
                 .isInstanceOfSatisfying(
-                        KeelException.class, e -> assertThat(e.status()).isEqualTo(400));
+                        RealtimeClient.HandshakeRefused.class,
+                        e -> assertThat(e.status()).isEqualTo(400));
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.keel.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

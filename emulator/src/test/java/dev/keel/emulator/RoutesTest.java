@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.cost.TokenCounter;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.tokens.TokenCounter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.jetty.client.ContentResponse;

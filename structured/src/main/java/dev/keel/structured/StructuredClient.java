@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
-import dev.keel.core.cost.TokenCounter;
-import dev.keel.core.json.Json;
 import dev.keel.structured.decode.DecodeContext;
 import dev.keel.structured.decode.Decoded;
 import dev.keel.structured.decode.ModelOutput;
@@ -17,6 +15,8 @@ import dev.keel.structured.rollout.Assignment;
 import dev.keel.structured.rollout.Rollout;
 import dev.keel.structured.schema.RegisteredSchema;
 import dev.keel.structured.schema.SchemaRegistry;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.tokens.TokenCounter;
 import java.util.Objects;
 import java.util.Set;
 

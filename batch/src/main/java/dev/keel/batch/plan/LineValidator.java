@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.batch.CustomIds;
 import dev.keel.batch.plan.LineCheck.Invalid;
 import dev.keel.batch.plan.LineCheck.Valid;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Set;

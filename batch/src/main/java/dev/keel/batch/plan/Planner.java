@@ -10,7 +10,7 @@ import dev.keel.batch.plan.LineCheck.Valid;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.TokenUsage;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package dev.keel.batch.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.cost.TokenCounter;
+import dev.keel.wire.tokens.TokenCounter;
 
 /**
  * A request's input tokens, counted with the model's tokenizer, and a bound on its output tokens.

@@ -2,8 +2,8 @@ package dev.keel.batch.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.batch.run.ReplayPolicy;
-import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.keel.batch.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.OrphanRecord;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.util.List;
 import java.util.Locale;
 

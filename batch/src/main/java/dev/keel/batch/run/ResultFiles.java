@@ -1,8 +1,8 @@
 package dev.keel.batch.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

@@ -2,8 +2,8 @@ package dev.keel.batch.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.core.testing.FakeClock;
 import dev.keel.core.testing.TestPostgres;
+import dev.keel.wire.testing.FakeClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keel.batch.BatchFixture;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.run.RunOutcome;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

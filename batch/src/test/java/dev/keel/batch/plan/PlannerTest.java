@@ -8,7 +8,7 @@ import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.core.cost.PriceTable;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -141,8 +141,8 @@ class PlannerTest {
         var body = Json.parse(
                 "{\"model\":\"gpt-4o\",\"instructions\":\"Be brief.\",\"input\":\"hello world\",\"max_output_tokens\":42}");
         var t = RequestTokens.of(Endpoints.RESPONSES, "gpt-4o", body, 1000);
-        int text = dev.keel.core.cost.TokenCounter.count("gpt-4o", "Be brief.")
-                + dev.keel.core.cost.TokenCounter.count("gpt-4o", "hello world");
+        int text = dev.keel.wire.tokens.TokenCounter.count("gpt-4o", "Be brief.")
+                + dev.keel.wire.tokens.TokenCounter.count("gpt-4o", "hello world");
         assertThat(t.input()).isEqualTo(text + RequestTokens.PER_REQUEST);
         assertThat(t.outputBound()).isEqualTo(42);
         var embed = Json.parse("{\"model\":\"text-embedding-3-small\",\"input\":[\"a b\",\"c\"]}");

@@ -3,7 +3,7 @@ package dev.keel.batch.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.batch.run.ReplayPolicy;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

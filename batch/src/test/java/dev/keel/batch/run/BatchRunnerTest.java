@@ -11,7 +11,7 @@ import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -15,7 +15,7 @@ import dev.keel.batch.report.RunReport;
 import dev.keel.core.CallOptions;
 import dev.keel.core.TrafficClass;
 import dev.keel.core.api.BatchListParams;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

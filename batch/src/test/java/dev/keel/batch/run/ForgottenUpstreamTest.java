@@ -9,7 +9,7 @@ import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.report.Reports;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -13,7 +13,7 @@ import dev.keel.batch.ledger.RunClaims;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.ledger.WorkerIdentity;
 import dev.keel.core.policy.Sleeper;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

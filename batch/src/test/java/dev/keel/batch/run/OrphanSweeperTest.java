@@ -14,7 +14,7 @@ import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
 import dev.keel.core.CallOptions;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -5,7 +5,7 @@ import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelResponse;
 import dev.keel.core.http.HttpCall;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 
 /** {@code /v1/batches}: create, retrieve, list, cancel. Thread-safe. */
 public final class Batches {

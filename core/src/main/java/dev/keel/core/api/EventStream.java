@@ -6,7 +6,7 @@ import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.SseEvent;
 import dev.keel.core.http.SseReader;
 import dev.keel.core.http.StreamOutcome;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;

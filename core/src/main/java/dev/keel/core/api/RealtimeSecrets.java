@@ -5,7 +5,7 @@ import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelResponse;
 import dev.keel.core.http.HttpCall;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 
 /** {@code POST /v1/realtime/client_secrets} (GA): ephemeral {@code ek_…} keys for realtime sessions. Thread-safe. */
 public final class RealtimeSecrets {

@@ -1,7 +1,7 @@
 package dev.keel.core.cost;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -61,7 +61,7 @@ public final class PriceTable {
      *     file and the model)
      */
     public static PriceTable load(Path file) {
-        String text = dev.keel.core.io.TextFiles.read(file, "price file");
+        String text = dev.keel.wire.io.TextFiles.read(file, "price file");
         JsonNode root;
         try {
             root = Json.mapper().readTree(text);
@@ -80,7 +80,7 @@ public final class PriceTable {
                             ? "an empty file"
                             : "a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT)));
         }
-        var lines = dev.keel.core.io.KeyLines.of(file.toString(), Json.mapper().getFactory(), text);
+        var lines = dev.keel.wire.io.KeyLines.of(file.toString(), Json.mapper().getFactory(), text);
         return parse(root, lines, builtIn().prices);
     }
 
@@ -99,10 +99,10 @@ public final class PriceTable {
     private static final int MAX_DECIMALS = 12;
 
     private static PriceTable parse(JsonNode root, String source, Map<String, ModelPrice> base) {
-        return parse(root, dev.keel.core.io.KeyLines.of(source, Json.mapper().getFactory(), "{}"), base);
+        return parse(root, dev.keel.wire.io.KeyLines.of(source, Json.mapper().getFactory(), "{}"), base);
     }
 
-    private static PriceTable parse(JsonNode root, dev.keel.core.io.KeyLines lines, Map<String, ModelPrice> base) {
+    private static PriceTable parse(JsonNode root, dev.keel.wire.io.KeyLines lines, Map<String, ModelPrice> base) {
         unknownKeys(root, "", ROOT_KEYS, lines);
         JsonNode models = root.path("models");
         if (!models.isObject()) {
@@ -129,7 +129,7 @@ public final class PriceTable {
     }
 
     private static void unknownKeys(
-            JsonNode node, String pointer, List<String> known, dev.keel.core.io.KeyLines lines) {
+            JsonNode node, String pointer, List<String> known, dev.keel.wire.io.KeyLines lines) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!known.contains(key)) {
@@ -138,12 +138,12 @@ public final class PriceTable {
                         + (pointer.isEmpty()
                                 ? ""
                                 : " in " + pointer.substring(1).replace('/', '.'))
-                        + dev.keel.core.io.KeyLines.suggestion(key, known));
+                        + dev.keel.wire.io.KeyLines.suggestion(key, known));
             }
         }
     }
 
-    private static ModelPrice modelPrice(dev.keel.core.io.KeyLines lines, String pointer, String model, JsonNode node) {
+    private static ModelPrice modelPrice(dev.keel.wire.io.KeyLines lines, String pointer, String model, JsonNode node) {
         if (!node.isObject()) {
             throw new IllegalArgumentException(
                     lines.where(pointer) + ": model " + model
@@ -185,7 +185,7 @@ public final class PriceTable {
      * derived.
      */
     private static Map<PriceTier, Rates> tiers(
-            dev.keel.core.io.KeyLines lines, String pointer, String model, JsonNode node, String prefix) {
+            dev.keel.wire.io.KeyLines lines, String pointer, String model, JsonNode node, String prefix) {
         if (node.has("sync") && node.has("standard")) {
             throw new IllegalArgumentException(lines.where(pointer + "/sync") + ": model " + model + ": both \""
                     + prefix + "sync\" and \"" + prefix + "standard\"; sync is the old name of standard, keep one");
@@ -203,7 +203,7 @@ public final class PriceTable {
     }
 
     private static Rates rates(
-            dev.keel.core.io.KeyLines lines, String model0, String model, JsonNode node, String tier, String prefix) {
+            dev.keel.wire.io.KeyLines lines, String model0, String model, JsonNode node, String tier, String prefix) {
         String pointer = model0 + "/" + tier;
         if (!node.isObject()) {
             throw new IllegalArgumentException(lines.where(pointer) + ": model " + model + ": \"" + prefix + tier
@@ -229,7 +229,7 @@ public final class PriceTable {
     }
 
     private static BigDecimal price(
-            dev.keel.core.io.KeyLines lines, String pointer, String model, JsonNode node, String field, String tier) {
+            dev.keel.wire.io.KeyLines lines, String pointer, String model, JsonNode node, String field, String tier) {
         JsonNode value = node.get(field);
         String where = lines.where(value == null ? pointer : pointer + "/" + field) + ": model " + model + ": " + tier
                 + "." + field;

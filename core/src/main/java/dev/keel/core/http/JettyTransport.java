@@ -3,7 +3,7 @@ package dev.keel.core.http;
 import dev.keel.core.error.ErrorClassifier;
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Duration;

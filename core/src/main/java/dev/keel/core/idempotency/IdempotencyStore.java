@@ -5,8 +5,10 @@ import java.time.Duration;
 /**
  * Where idempotency records live: an atomic put-if-absent of PENDING with a TTL, DONE with the
  * result once the work succeeded, and release on a final failure. Implementations: {@link
- * MemoryIdempotencyStore} (one process), {@link JdbcIdempotencyStore} (SQLite, PostgreSQL), {@link
- * RedisIdempotencyStore} (many processes). All are thread-safe.
+ * MemoryIdempotencyStore} (one process, here in core); {@code dev.keel.store.jdbc.JdbcIdempotencyStore}
+ * (SQLite, PostgreSQL; artifact {@code keel-store-jdbc}) and {@code
+ * dev.keel.store.redis.RedisIdempotencyStore} (many processes; artifact {@code keel-store-redis}), so
+ * core itself carries no database driver. All are thread-safe.
  */
 public interface IdempotencyStore {
 

@@ -1,5 +1,6 @@
 package dev.keel.core.json;
 
+import dev.keel.wire.json.Json;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -8,7 +8,7 @@ import dev.keel.core.json.JsonScan;
 import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.CircuitBreaker.Admission;
 import dev.keel.core.policy.CircuitBreakerConfig;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -3,8 +3,8 @@ package dev.keel.core.pipeline;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.json.Json;
 import dev.keel.core.policy.DegradeSignal;
+import dev.keel.wire.json.Json;
 
 /** While the client is degraded and a fallback model is configured, sends model calls to that model. */
 final class DegradeInterceptor implements Interceptor {

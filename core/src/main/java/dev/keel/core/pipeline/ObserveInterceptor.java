@@ -3,7 +3,7 @@ package dev.keel.core.pipeline;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.StreamOutcome;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;

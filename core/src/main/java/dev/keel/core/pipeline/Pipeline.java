@@ -12,7 +12,7 @@ import dev.keel.core.policy.InFlightLimit;
 import dev.keel.core.policy.RetryBudget;
 import dev.keel.core.policy.RetryPolicy;
 import dev.keel.core.policy.Sleeper;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

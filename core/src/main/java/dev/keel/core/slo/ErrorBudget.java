@@ -1,7 +1,7 @@
 package dev.keel.core.slo;
 
 import dev.keel.core.policy.SlidingCounts;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;

@@ -6,7 +6,7 @@ import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.RetryDecision;
 import dev.keel.core.policy.SlidingCounts;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,131 +1,17 @@
 package dev.keel.core.idempotency;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
-import dev.keel.core.policy.Deadline;
-import dev.keel.core.policy.Sleeper;
-import dev.keel.core.policy.Ticker;
+import dev.keel.core.testing.IdempotencyStoreContract;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
-/** Tool side effects happen exactly once per key, on every store, against the real backends. */
-class ExactlyOnceToolExecutorTest {
+/**
+ * Tool side effects happen exactly once per key on the in-memory store; the same contract runs on
+ * SQLite and PostgreSQL in keel-store-jdbc and on Redis in keel-store-redis.
+ */
+class ExactlyOnceToolExecutorTest extends IdempotencyStoreContract {
 
-    @TempDir
-    Path tmp;
-
-    private static ExactlyOnceToolExecutor executor(IdempotencyStore store) {
-        return new ExactlyOnceToolExecutor(
-                store, Duration.ofMinutes(15), Duration.ofSeconds(30), Duration.ofMillis(10), Sleeper.SYSTEM);
-    }
-
-    /** Counts InProgress answers, so the test knows the other callers really found the key PENDING. */
-    private record Counting(IdempotencyStore inner, AtomicInteger inProgress) implements IdempotencyStore {
-        @Override
-        public Claim claim(IdempotencyKey key, Duration ttl) {
-            Claim c = inner.claim(key, ttl);
-            if (c instanceof Claim.InProgress) {
-                inProgress.incrementAndGet();
-            }
-            return c;
-        }
-
-        @Override
-        public boolean complete(IdempotencyKey key, String token, String result, Duration ttl) {
-            return inner.complete(key, token, result, ttl);
-        }
-
-        @Override
-        public void release(IdempotencyKey key, String token) {
-            inner.release(key, token);
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void tenConcurrentExecutionsOfOneKey_runTheSideEffectOnce(StoreKind kind) throws Exception {
-        try (var opened = kind.open(tmp, InstantSource.system())) {
-            var inProgress = new AtomicInteger();
-            var executor = executor(new Counting(opened.store(), inProgress));
-            var key = IdempotencyKey.of("acme", "refund", "order-42", "charge");
-            var invocations = new AtomicInteger();
-            var othersWaiting = new CountDownLatch(1);
-            List<Future<ExactlyOnceToolExecutor.Outcome>> calls = new ArrayList<>();
-            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int i = 0; i < 10; i++) {
-                    calls.add(pool.submit(
-                            () -> executor.execute(key, Deadline.after(Duration.ofSeconds(30), Ticker.SYSTEM), () -> {
-                                invocations.incrementAndGet();
-                                othersWaiting.await();
-                                return "refund-7731";
-                            })));
-                }
-                await().atMost(Duration.ofSeconds(20)).until(() -> inProgress.get() >= 9);
-                othersWaiting.countDown();
-                int executed = 0;
-                for (var f : calls) {
-                    var outcome = f.get();
-                    assertThat(outcome.result()).isEqualTo("refund-7731");
-                    executed += outcome instanceof ExactlyOnceToolExecutor.Outcome.Executed ? 1 : 0;
-                }
-                assertThat(executed).isEqualTo(1);
-            }
-            assertThat(invocations.get()).isEqualTo(1);
-            assertThat(executor.suppressed()).isEqualTo(9);
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void failedSideEffect_releasesTheKey_soTheNextCallRunsIt(StoreKind kind) throws Exception {
-        try (var opened = kind.open(tmp, InstantSource.system())) {
-            var executor = executor(opened.store());
-            var key = IdempotencyKey.of("acme", "refund", "order-43", "charge");
-            var deadline = Deadline.after(Duration.ofSeconds(5), Ticker.SYSTEM);
-            assertThatThrownBy(() -> executor.execute(key, deadline, () -> {
-                        throw new IllegalStateException("payment API down");
-                    }))
-                    .isInstanceOfSatisfying(
-                            ToolExecutionException.class,
-                            e -> assertThat(e.key()).isEqualTo(key))
-                    .hasMessageContaining(key.value())
-                    .hasRootCauseMessage("payment API down");
-            assertThat(executor.execute(key, deadline, () -> "ok"))
-                    .isInstanceOf(ExactlyOnceToolExecutor.Outcome.Executed.class);
-            assertThat(executor.execute(key, deadline, () -> "again"))
-                    .isEqualTo(new ExactlyOnceToolExecutor.Outcome.Replayed("ok"));
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void pendingBeyondTheDeadline_failsWithInProgress_andOnlyTheOwnerCanComplete(StoreKind kind) throws Exception {
-        try (var opened = kind.open(tmp, InstantSource.system())) {
-            var key = IdempotencyKey.of("acme", "refund", "order-44", "charge");
-            var held = (IdempotencyStore.Claim.Acquired) opened.store().claim(key, Duration.ofMinutes(1));
-            var executor = executor(opened.store());
-            assertThatThrownBy(() ->
-                            executor.execute(key, Deadline.after(Duration.ofMillis(50), Ticker.SYSTEM), () -> "x"))
-                    .isInstanceOf(IdempotencyInProgressException.class)
-                    .hasMessageContaining(key.value());
-            assertThat(opened.store().complete(key, "someone-else", "y", Duration.ofMinutes(1)))
-                    .isFalse();
-            assertThat(opened.store().complete(key, held.token(), "z", Duration.ofMinutes(1)))
-                    .isTrue();
-            assertThat(opened.store().claim(key, Duration.ofMinutes(1)))
-                    .isEqualTo(new IdempotencyStore.Claim.Done(IdempotencyStore.hash("z"), "z"));
-        }
+    @Override
+    protected Opened open(Path tmp, InstantSource clock) {
+        return new Opened(new MemoryIdempotencyStore(clock), () -> {});
     }
 }

@@ -3,7 +3,7 @@ package dev.keel.core.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

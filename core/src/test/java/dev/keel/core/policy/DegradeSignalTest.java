@@ -3,7 +3,7 @@ package dev.keel.core.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.policy.DegradeSignal.State;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.core.error.InFlightLimitException;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
+import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

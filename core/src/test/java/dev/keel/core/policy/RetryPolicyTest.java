@@ -6,7 +6,7 @@ import dev.keel.core.error.ErrorKind;
 import dev.keel.core.policy.RetryDecision.GiveUp;
 import dev.keel.core.policy.RetryDecision.GiveUpReason;
 import dev.keel.core.policy.RetryDecision.Retry;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.keel.core.slo.ErrorBudget.Window;
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.ResultSet;
 import org.junit.jupiter.api.Test;
 
-/** The fixtures isolate each test on the real PostgreSQL and Redis and leave nothing behind. */
+/** The PostgreSQL fixture isolates each test on the real server and leaves nothing behind (Redis's: keel-store-redis). */
 class TestServicesTest {
 
     @Test
@@ -32,22 +32,6 @@ class TestServicesTest {
                             "SELECT count(*) FROM information_schema.schemata WHERE schema_name = '" + schema + "'");
             rs.next();
             assertThat(rs.getInt(1)).isZero();
-        }
-    }
-
-    @Test
-    void redis_keysUnderThePrefixAreDeletedOnClose() {
-        String key;
-        try (var redis = TestRedis.withFreshPrefix();
-                var other = TestRedis.withFreshPrefix()) {
-            assertThat(redis.prefix()).isNotEqualTo(other.prefix());
-            key = redis.prefix() + "k";
-            redis.commands().set(key, "v");
-            other.commands().set(other.prefix() + "k", "w");
-            assertThat(redis.commands().get(key)).isEqualTo("v");
-        }
-        try (var check = TestRedis.withFreshPrefix()) {
-            assertThat(check.commands().exists(key)).isZero();
         }
     }
 }

@@ -117,7 +117,7 @@ public final class FaultPlan {
      *     names the file, the rule ({@code rules[2]}) and the field
      */
     public static FaultPlan load(Path file) {
-        String text = dev.keel.core.io.TextFiles.read(file, "fault file");
+        String text = dev.keel.wire.io.TextFiles.read(file, "fault file");
         var yaml = new YAMLMapper();
         JsonNode root;
         try {
@@ -134,7 +134,7 @@ public final class FaultPlan {
                             ? "an empty document"
                             : "a " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
-        var at = dev.keel.core.io.KeyLines.of(file.toString(), yaml.getFactory(), text);
+        var at = dev.keel.wire.io.KeyLines.of(file.toString(), yaml.getFactory(), text);
         unknownKeys(root, "", FILE_KEYS, at);
         JsonNode seedNode = root.path("seed");
         if (!seedNode.isMissingNode() && !seedNode.isIntegralNumber()) {
@@ -172,14 +172,14 @@ public final class FaultPlan {
             java.util.Set.of("route", "probability", "fault", "script", "schema");
 
     private static void unknownKeys(
-            JsonNode node, String pointer, java.util.Set<String> known, dev.keel.core.io.KeyLines at) {
+            JsonNode node, String pointer, java.util.Set<String> known, dev.keel.wire.io.KeyLines at) {
         node.fieldNames().forEachRemaining(k -> {
             if (!known.contains(k)) {
                 String name = pointer.isEmpty()
                         ? k
                         : pointer.substring(1).replaceFirst("^rules/(\\d+)", "rules[$1]") + "." + k;
                 throw new IllegalArgumentException(at.where(pointer + "/" + k) + ": " + name + ": unknown key"
-                        + dev.keel.core.io.KeyLines.suggestion(k, known));
+                        + dev.keel.wire.io.KeyLines.suggestion(k, known));
             }
         });
     }

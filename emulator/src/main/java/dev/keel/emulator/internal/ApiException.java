@@ -1,7 +1,7 @@
 package dev.keel.emulator.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 
 /**
  * An error the emulator answers with, in OpenAI's shape {@code {error:{message,type,param,code}}}.

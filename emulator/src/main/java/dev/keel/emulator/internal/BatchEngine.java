@@ -3,10 +3,10 @@ package dev.keel.emulator.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
 import dev.keel.emulator.BatchTimings;
 import dev.keel.emulator.fault.FaultEffect;
 import dev.keel.emulator.fault.FaultEffect.BatchDefect;
+import dev.keel.wire.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -131,7 +131,7 @@ public final class BatchEngine {
     /**
      * Creates a batch in {@code validating}.
      *
-     * @param defect how the batch should go wrong, or null
+     * @param outcome how the batch should go wrong (its defect and timing), or null
      * @throws ApiException 400 for bad parameters, 404 for an unknown file, 413 for a file over the limit
      */
     public ObjectNode create(JsonNode body, FaultEffect.BatchOutcome outcome) {

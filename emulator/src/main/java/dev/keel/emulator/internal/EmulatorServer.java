@@ -2,8 +2,6 @@ package dev.keel.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.RecordedRequest;
 import dev.keel.emulator.fault.FaultEffect;
@@ -14,6 +12,8 @@ import dev.keel.emulator.fault.FaultEffect.Latency;
 import dev.keel.emulator.fault.FaultEffect.SampleDefect;
 import dev.keel.emulator.fault.FaultEffect.Status;
 import dev.keel.emulator.fault.FaultSpec;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;

@@ -1,7 +1,7 @@
 package dev.keel.emulator.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;

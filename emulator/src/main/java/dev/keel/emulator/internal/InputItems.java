@@ -3,7 +3,7 @@ package dev.keel.emulator.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.keel.emulator.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
 import dev.keel.emulator.Models;
+import dev.keel.wire.json.Json;
 
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{id}} over the emulator's configured {@link

@@ -2,9 +2,9 @@ package dev.keel.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
 import dev.keel.emulator.RealtimeSettings;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;

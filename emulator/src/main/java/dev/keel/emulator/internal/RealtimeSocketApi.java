@@ -1,9 +1,9 @@
 package dev.keel.emulator.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.RealtimeEvent;
+import dev.keel.wire.json.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
@@ -194,7 +194,7 @@ public final class RealtimeSocketApi implements AutoCloseable {
         com.fasterxml.jackson.databind.JsonNode node;
         try {
             node = Json.parse(text);
-        } catch (dev.keel.core.json.JsonSyntaxException notJson) {
+        } catch (dev.keel.wire.json.JsonSyntaxException notJson) {
             node = Json.object().put("type", "").put("raw", text);
         }
         var e = new RealtimeEvent(sessionId, fromClient, node.path("type").asText(""), node, System.nanoTime());

@@ -1,7 +1,7 @@
 package dev.keel.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,8 +2,8 @@ package dev.keel.emulator.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
 import dev.keel.emulator.fault.FaultEffect.SampleDefect;
+import dev.keel.wire.json.Json;
 import java.util.Iterator;
 import java.util.Map;
 

@@ -2,8 +2,8 @@ package dev.keel.emulator.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.core.testing.FakeClock;
 import dev.keel.emulator.RateLimits;
+import dev.keel.wire.testing.FakeClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

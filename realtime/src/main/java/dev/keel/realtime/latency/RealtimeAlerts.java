@@ -1,6 +1,6 @@
 package dev.keel.realtime.latency;
 
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedList;

@@ -1,7 +1,7 @@
 package dev.keel.realtime.latency;
 
 import dev.keel.core.policy.SlidingCounts;
-import dev.keel.core.policy.Ticker;
+import dev.keel.wire.time.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.time.Instant;
 
 /**

@@ -2,7 +2,7 @@ package dev.keel.realtime.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 
 /**
  * What a caller of the token endpoint may choose: model, voice (default {@code alloy}),

@@ -2,7 +2,7 @@ package dev.keel.realtime.latency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.keel.realtime.latency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.core.testing.FakeClock;
 import dev.keel.realtime.latency.TurnMarks.Mark;
+import dev.keel.wire.testing.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.keel.realtime.session;
 
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import static dev.keel.realtime.session.Phase.THINKING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -3,7 +3,7 @@ package dev.keel.realtime.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 

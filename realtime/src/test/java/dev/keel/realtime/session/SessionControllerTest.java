@@ -2,10 +2,10 @@ package dev.keel.realtime.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.core.testing.FakeClock;
 import dev.keel.realtime.latency.Segment;
 import dev.keel.realtime.latency.TurnLatency;
 import dev.keel.realtime.latency.TurnVerdict;
+import dev.keel.wire.testing.FakeClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.keel.realtime.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.core.testing.FakeClock;
+import dev.keel.wire.testing.FakeClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -3,9 +3,9 @@ package dev.keel.realtime.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.keel.core.json.Json;
-import dev.keel.core.testing.FakeClock;
 import dev.keel.realtime.session.RecoveryPlan;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.testing.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

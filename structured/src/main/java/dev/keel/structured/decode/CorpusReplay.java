@@ -2,8 +2,8 @@ package dev.keel.structured.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -99,7 +99,7 @@ public final class CorpusReplay {
                     + " schemas, version and the expected mode of each sample");
         }
         JsonNode m;
-        String text = dev.keel.core.io.TextFiles.read(manifest, "corpus manifest");
+        String text = dev.keel.wire.io.TextFiles.read(manifest, "corpus manifest");
         YAMLMapper yaml = new YAMLMapper();
         try {
             m = yaml.readTree(text);
@@ -109,7 +109,7 @@ public final class CorpusReplay {
                             + e.getMessage().lines().findFirst().orElse(""),
                     e);
         }
-        checkShape(manifest, m, dev.keel.core.io.KeyLines.of(manifest.toString(), yaml.getFactory(), text));
+        checkShape(manifest, m, dev.keel.wire.io.KeyLines.of(manifest.toString(), yaml.getFactory(), text));
         String schema = required(manifest, m, "schema");
         Path schemas = dir.resolve(m.path("schemas").asText("../schemas")).normalize();
         Map<String, JsonNode> defaults = new LinkedHashMap<>();
@@ -133,7 +133,7 @@ public final class CorpusReplay {
     private static final List<String> MANIFEST_KEYS = List.of("schema", "schemas", "version", "defaults", "expect");
 
     /** A manifest is a mapping of the known keys; defaults and expect are mappings too. */
-    private static void checkShape(Path manifest, JsonNode m, dev.keel.core.io.KeyLines lines) {
+    private static void checkShape(Path manifest, JsonNode m, dev.keel.wire.io.KeyLines lines) {
         if (m == null || !m.isObject()) {
             throw new IllegalArgumentException(manifest + ": expected a mapping (schema: ..., expect: ...), not "
                     + (m == null || m.isMissingNode() || m.isNull()
@@ -143,7 +143,7 @@ public final class CorpusReplay {
         m.fieldNames().forEachRemaining(k -> {
             if (!MANIFEST_KEYS.contains(k)) {
                 throw new IllegalArgumentException(lines.where("/" + k) + ": unknown key '" + k + "'"
-                        + dev.keel.core.io.KeyLines.suggestion(k, MANIFEST_KEYS));
+                        + dev.keel.wire.io.KeyLines.suggestion(k, MANIFEST_KEYS));
             }
         });
         for (String k : List.of("defaults", "expect")) {
@@ -179,7 +179,7 @@ public final class CorpusReplay {
 
     /** A sample as a model output: raw text, or a Responses API body for {@code *.response.json}. */
     public static ModelOutput read(Path sample) {
-        String text = dev.keel.core.io.TextFiles.read(sample, "sample");
+        String text = dev.keel.wire.io.TextFiles.read(sample, "sample");
         if (sample.getFileName().toString().endsWith(".response.json")) {
             try {
                 return ModelOutput.fromResponse(Json.parse(text));

@@ -1,10 +1,10 @@
 package dev.keel.structured.rollout;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.core.json.Json;
 import dev.keel.structured.decode.CompatFallback;
 import dev.keel.structured.decode.DecodeMode;
 import dev.keel.structured.schema.SchemaRegistry;
+import dev.keel.wire.json.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -119,7 +119,7 @@ public final class RolloutConfigLoader {
             return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         }
         JsonNode root;
-        String text = dev.keel.core.io.TextFiles.read(file, "keel.yaml");
+        String text = dev.keel.wire.io.TextFiles.read(file, "keel.yaml");
         YAMLMapper yaml = new YAMLMapper();
         try {
             root = yaml.readTree(text);
@@ -129,7 +129,7 @@ public final class RolloutConfigLoader {
                             + e.getMessage().lines().findFirst().orElse(""),
                     e);
         }
-        lines = dev.keel.core.io.KeyLines.of(file.toString(), yaml.getFactory(), text);
+        lines = dev.keel.wire.io.KeyLines.of(file.toString(), yaml.getFactory(), text);
         if (root != null && !root.isNull() && !root.isMissingNode() && !root.isObject()) {
             throw new IllegalArgumentException(
                     file + ": expected a mapping of sections (" + SECTION + ": ...), not " + shape(root));
@@ -139,7 +139,7 @@ public final class RolloutConfigLoader {
                 if (!k.equals(SECTION)) {
                     throw new IllegalArgumentException(lines.where("/" + k) + ": unknown section '" + k
                             + "' (keel.yaml has only " + SECTION + ")"
-                            + dev.keel.core.io.KeyLines.suggestion(k, Set.of(SECTION)));
+                            + dev.keel.wire.io.KeyLines.suggestion(k, Set.of(SECTION)));
                 }
             });
         }
@@ -154,14 +154,14 @@ public final class RolloutConfigLoader {
         s.fieldNames().forEachRemaining(k -> {
             if (!FILE_KEYS.contains(k)) {
                 throw new IllegalArgumentException(lines.where("/" + SECTION + "/" + k) + ": " + SECTION + "." + k
-                        + " is not a setting" + dev.keel.core.io.KeyLines.suggestion(k, FILE_KEYS));
+                        + " is not a setting" + dev.keel.wire.io.KeyLines.suggestion(k, FILE_KEYS));
             }
         });
         return s;
     }
 
     /** Where the keys of the file last read stand; null when there is no file. */
-    private dev.keel.core.io.KeyLines lines;
+    private dev.keel.wire.io.KeyLines lines;
 
     private static String shape(JsonNode n) {
         return n.isArray() ? "a list" : n.isObject() ? "a mapping" : "a scalar (" + n.asText() + ")";
@@ -210,7 +210,7 @@ public final class RolloutConfigLoader {
         n.fieldNames().forEachRemaining(k -> {
             if (!AUTO_KEYS.contains(k)) {
                 throw new IllegalArgumentException(lines.where(at + "/" + k) + ": " + SECTION + ".auto_rollback." + k
-                        + " is not a setting" + dev.keel.core.io.KeyLines.suggestion(k, AUTO_KEYS));
+                        + " is not a setting" + dev.keel.wire.io.KeyLines.suggestion(k, AUTO_KEYS));
             }
         });
         var d = AutoRollbackConfig.ofDefaults();

@@ -1,7 +1,7 @@
 package dev.keel.structured.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
+import dev.keel.wire.json.Json;
 
 /**
  * One classified difference between two schema versions. Immutable.

@@ -1,8 +1,8 @@
 package dev.keel.structured.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
-import dev.keel.core.json.JsonSyntaxException;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -226,7 +226,7 @@ public final class SchemaRegistry {
 
     private static JsonNode parse(Path file) {
         try {
-            return Json.parse(dev.keel.core.io.TextFiles.read(file, "JSON schema file"));
+            return Json.parse(dev.keel.wire.io.TextFiles.read(file, "JSON schema file"));
         } catch (JsonSyntaxException e) {
             throw new IllegalArgumentException(file + ":" + e.getMessage(), e);
         }
@@ -238,7 +238,7 @@ public final class SchemaRegistry {
             return lock;
         }
         {
-            List<String> lines = dev.keel.core.io.TextFiles.read(lockFile, "schema lock file")
+            List<String> lines = dev.keel.wire.io.TextFiles.read(lockFile, "schema lock file")
                     .lines()
                     .toList();
             for (int i = 0; i < lines.size(); i++) {

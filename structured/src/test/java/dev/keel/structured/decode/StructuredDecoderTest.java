@@ -92,10 +92,10 @@ class StructuredDecoderTest {
     @Test
     void decode_forcedCompat_logsAllFiveFieldsAsKeyValuesAndInTheMessage() {
         decoder.decode(
-                ModelOutput.fromResponse(dev.keel.core.json.Json.parse(
+                ModelOutput.fromResponse(dev.keel.wire.json.Json.parse(
                         "{\"model\":\"gpt-4.1-mini\",\"status\":\"completed\",\"output\":[{\"type\":\"message\","
                                 + "\"content\":[{\"type\":\"output_text\",\"text\":"
-                                + dev.keel.core.json.Json.write(GOOD)
+                                + dev.keel.wire.json.Json.write(GOOD)
                                 + "}]}]}")),
                 new DecodeContext("v2", CompatFallback.FORCE, null, "p7", "canary"));
         ILoggingEvent line = log.list.get(0);

@@ -3,8 +3,8 @@ package dev.keel.structured.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.core.json.Json;
 import dev.keel.structured.schema.SchemaRegistry;
+import dev.keel.wire.json.Json;
 import org.junit.jupiter.api.Test;
 
 /** Schemas without a {@code schema_version} property: nothing to route by, so the expected version decodes strictly. */

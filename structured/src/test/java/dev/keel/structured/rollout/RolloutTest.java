@@ -3,11 +3,11 @@ package dev.keel.structured.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.keel.core.testing.FakeClock;
 import dev.keel.structured.decode.CompatFallback;
 import dev.keel.structured.decode.DecodeMode;
 import dev.keel.structured.schema.SchemaRegistry;
 import dev.keel.structured.tickets.TicketDecoders;
+import dev.keel.wire.testing.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

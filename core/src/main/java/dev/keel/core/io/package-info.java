@@ -1,2 +1,0 @@
-/** Reading the files people hand keel (configuration, schemas, price tables, fault rules) strictly and with clear errors. */
-package dev.keel.core.io;
