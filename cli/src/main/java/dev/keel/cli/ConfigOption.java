@@ -83,7 +83,12 @@ final class ConfigOption {
 
     /** Which traffic class {@code --in-flight} sets: batch for {@code keel batch ...}, else online. */
     private TrafficClass traffic() {
-        return mixee.qualifiedName(" ").startsWith("keel batch") ? TrafficClass.BATCH : TrafficClass.ONLINE;
+        for (CommandSpec c = mixee; c != null; c = c.parent()) {
+            if (c.name().equals("batch")) {
+                return TrafficClass.BATCH;
+            }
+        }
+        return TrafficClass.ONLINE;
     }
 
     /** The options given on this command line that set a key. */
