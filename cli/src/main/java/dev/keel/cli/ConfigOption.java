@@ -108,6 +108,9 @@ final class ConfigOption {
         Setting<?> found = null;
         for (Setting<?> s : Settings.all()) {
             if (s.flags().contains(flag)) {
+                if (s.key().startsWith("serve.") && !mixee.name().equals("serve")) {
+                    continue; // keel gateway has a --host and --port of its own
+                }
                 boolean batchKey = s == Settings.BATCH_IN_FLIGHT;
                 boolean onlineKey = s == Settings.ONLINE_IN_FLIGHT;
                 if ((batchKey && traffic() != TrafficClass.BATCH) || (onlineKey && traffic() != TrafficClass.ONLINE)) {

@@ -1,6 +1,6 @@
 /**
- * The call pipeline: an immutable chain of {@link dev.keel.core.pipeline.Interceptor}s assembled in
- * {@link dev.keel.core.pipeline.Pipeline#builtIn}, the per-call {@link
+ * The call pipeline: an immutable chain of {@link dev.keel.core.internal.pipeline.Interceptor}s assembled in
+ * {@link dev.keel.core.internal.pipeline.Pipeline#builtIn}, the per-call {@link
  * dev.keel.core.pipeline.CallContext}, and the {@link dev.keel.core.pipeline.EventListener} that
  * observes it.
  */

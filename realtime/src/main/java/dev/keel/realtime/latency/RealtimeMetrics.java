@@ -1,6 +1,6 @@
 package dev.keel.realtime.latency;
 
-import dev.keel.core.policy.SlidingCounts;
+import dev.keel.core.internal.policy.SlidingCounts;
 import dev.keel.wire.time.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
