@@ -23,6 +23,8 @@ import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
 import dev.keel.batch.run.RunConfig;
 import dev.keel.batch.run.RunOutcome;
+import dev.keel.config.KeelConfig;
+import dev.keel.config.Settings;
 import dev.keel.wire.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -102,8 +104,9 @@ final class BatchCommand implements Runnable {
         @Option(
                 names = "--max-replays",
                 paramLabel = "N",
-                description = "Replays of a retryable failure before the manual queue (default: ${DEFAULT-VALUE}).")
-        int maxReplays = 3;
+                description =
+                        "Replays of a retryable failure before the manual queue (key batch.max-replays; default: 3).")
+        Integer maxReplays;
 
         @Option(
                 names = "--retryable",
@@ -120,32 +123,24 @@ final class BatchCommand implements Runnable {
         @Option(
                 names = "--latency-tolerance",
                 paramLabel = "DURATION",
-                description = "How late results may arrive: 1h, 6h or 24h (default: ${DEFAULT-VALUE}).")
-        String latencyTolerance = "24h";
+                description = "How late results may arrive: 1h, 6h or 24h (key batch.latency-tolerance; default: 24h).")
+        String latencyTolerance;
 
         @Option(
                 names = "--alert-threshold",
                 paramLabel = "FRACTION",
                 converter = OptionChecks.Ratio.class,
                 description =
-                        "Alert when final failures / input exceed this fraction, 0..1 (default: ${DEFAULT-VALUE}).")
-        double alertThreshold = 0.03;
+                        "Alert when final failures / input exceed this fraction, 0..1 (key batch.alert-threshold; default: 0.03).")
+        Double alertThreshold;
 
         @Option(
                 names = "--give-up-after",
                 paramLabel = "DURATION",
                 description = "Stop waiting for an upstream that cannot be reached after this long without getting"
-                        + " through (exit 3; the run stays resumable; collect never waits). Default: ${DEFAULT-VALUE}.")
-        String giveUpAfter = "10m";
-
-        /** @throws IllegalArgumentException for a duration that is malformed or not positive, naming the option */
-        Duration giveUpAfter() {
-            Duration d = UpstreamOptions.duration("--give-up-after", giveUpAfter);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException("--give-up-after must be positive, was '" + giveUpAfter + "'");
-            }
-            return d;
-        }
+                        + " through (exit 3; the run stays resumable; collect never waits). Key batch.give-up-after;"
+                        + " default: 10m.")
+        String giveUpAfter;
 
         @Option(
                 names = "--lease",
@@ -170,20 +165,20 @@ final class BatchCommand implements Runnable {
                         + " written (output_expires_after, 1h to 30d; default: the API's).")
         String outputExpiresAfter;
 
-        /** The given (or default) --poll-interval. */
-        Duration basePoll(boolean sandbox) {
-            String poll = pollInterval != null ? pollInterval : sandbox ? "200ms" : "30s";
-            return UpstreamOptions.duration("--poll-interval", poll);
+        /** The configured poll interval (batch.poll-interval); 200ms against the emulator unless set. */
+        static Duration basePoll(KeelConfig cfg, boolean sandbox, String worker) {
+            return sandbox && cfg.isDefault(Settings.BATCH_POLL)
+                    ? Duration.ofMillis(200)
+                    : cfg.runConfig(worker).pollInterval();
         }
 
         /**
          * With --webhooks, how often the ledger is re-read for chunks an event made due (a local read,
-         * no upstream call): a tenth of --poll-interval, at most 500 ms, at least 20 ms; else null.
+         * no upstream call): a tenth of the poll interval, at most 500 ms, at least 20 ms; else null.
          */
-        Duration wakeEvery(boolean sandbox) {
+        Duration wakeEvery(KeelConfig cfg, boolean sandbox, String worker) {
             return webhooks
-                    ? Duration.ofMillis(
-                            Math.max(20, Math.min(500, basePoll(sandbox).toMillis() / 10)))
+                    ? Duration.ofMillis(Math.max(20, Math.min(500, basePoll(cfg, sandbox, worker).toMillis() / 10)))
                     : null;
         }
 
@@ -194,18 +189,17 @@ final class BatchCommand implements Runnable {
                     : UpstreamOptions.duration("--output-expires-after", outputExpiresAfter);
         }
 
-        RunConfig config(boolean sandbox, String worker, Duration lease) {
-            Duration poll = webhooks ? basePoll(sandbox).multipliedBy(10) : basePoll(sandbox);
-            if (lease.compareTo(poll) <= 0) {
+        /**
+         * The run's configuration: batch.* keys; the poll interval is 200ms against the emulator unless
+         * set, and with --webhooks ten times the interval (the safety net), with a lease that outlives it.
+         */
+        RunConfig runConfig(KeelConfig cfg, boolean sandbox, String worker, Duration lease) {
+            Duration base = basePoll(cfg, sandbox, worker);
+            Duration poll = webhooks ? base.multipliedBy(10) : base;
+            if (webhooks && lease.compareTo(poll) <= 0) {
                 lease = poll.multipliedBy(2); // a chunk lease outlives the safety-net poll interval
             }
-            return RunConfig.ofDefaults()
-                    .withPollInterval(poll)
-                    .withMaxCost(maxCost)
-                    .withDailyCap(dailyCap)
-                    .withMaxReplays(maxReplays)
-                    .withSyncFallback(syncFallback, UpstreamOptions.duration("--latency-tolerance", latencyTolerance))
-                    .withWorker(worker, lease);
+            return cfg.runConfig(worker).withPollInterval(poll).withWorker(worker, lease);
         }
 
         ReplayPolicy policy() {
@@ -218,14 +212,15 @@ final class BatchCommand implements Runnable {
         @Option(
                 names = "--max-items",
                 paramLabel = "N",
-                description = "Requests per batch (default: ${DEFAULT-VALUE}; at most 50000).")
-        int maxItems = 500;
+                description = "Requests per batch (key batch.max-items; default: 500; at most 50000).")
+        Integer maxItems;
 
         @Option(
                 names = "--default-output-tokens",
                 paramLabel = "N",
-                description = "Output bound for cost ceilings when a request sets none (default: ${DEFAULT-VALUE}).")
-        int defaultOutputTokens = 1024;
+                description = "Output bound for cost ceilings when a request sets none (key"
+                        + " batch.default-output-tokens; default: 1024).")
+        Integer defaultOutputTokens;
 
         @Option(
                 names = "--skip-invalid",
@@ -243,11 +238,8 @@ final class BatchCommand implements Runnable {
                         + " run of this ledger (by default its result is reused and not paid again).")
         boolean noReuse;
 
-        PlanConfig config() {
-            return PlanConfig.ofDefaults()
-                    .withMaxItems(maxItems)
-                    .withDefaultOutputTokens(defaultOutputTokens)
-                    .withSkipInvalid(skipInvalid);
+        PlanConfig config(KeelConfig cfg) {
+            return cfg.planConfig().withSkipInvalid(skipInvalid);
         }
     }
 
@@ -257,10 +249,18 @@ final class BatchCommand implements Runnable {
         CommandSpec spec;
 
         @Mixin
+        ConfigOption config;
+
+        @Mixin
         BatchOptions batch;
 
         /** The environment the upstream is read from; tests replace it. */
         Map<String, String> env = System.getenv();
+
+        /** The effective configuration (flags, environment, keel.yaml), read once. */
+        KeelConfig cfg() {
+            return config.load(env);
+        }
 
         PrintWriter out() {
             return spec.commandLine().getOut();
@@ -280,8 +280,8 @@ final class BatchCommand implements Runnable {
         RunRecord planOrResume(BatchSession s, Path file, PlanOptions plan) {
             RunInput input = plan.newRun ? RunInput.fresh(file, Clock.systemUTC()) : RunInput.of(file);
             claimRun(s, input.runId());
-            var planner = new Planner(plan.config(), s.prices, s.ledger, Clock.systemUTC()).withReuse(reuse(plan));
-            return switch (new PlanOrResume(planner, s.ledger).start(input, batch.runDir)) {
+            var planner = new Planner(plan.config(cfg()), s.prices, s.ledger, Clock.systemUTC()).withReuse(reuse(plan));
+            return switch (new PlanOrResume(planner, s.ledger).start(input, cfg().get(Settings.BATCH_RUN_DIR))) {
                 case PlanOrResume.Resumed r -> {
                     err().println("keel: resuming run " + r.runId() + " of " + file
                             + " (same content; --new-run plans it again)");
@@ -289,7 +289,7 @@ final class BatchCommand implements Runnable {
                     yield r.run();
                 }
                 case PlanOrResume.Planned p -> {
-                    printPlan(p.plan(), BatchSession.runDir(batch, p.runId()), plan.skipInvalid);
+                    printPlan(p.plan(), BatchSession.runDir(cfg(), p.runId()), plan.skipInvalid);
                     yield p.run().orElse(null);
                 }
             };
@@ -377,7 +377,7 @@ final class BatchCommand implements Runnable {
 
         void printReport(BatchSession s, String runId, DriveOptions drive) {
             RunReport r = new Reports(s.ledger, s.prices)
-                    .report(runId, drive == null ? null : drive.dailyCap, drive == null ? 0.03 : drive.alertThreshold);
+                    .report(runId, cfg().get(Settings.BATCH_DAILY_CAP), cfg().get(Settings.BATCH_ALERT));
             if (batch.format == OutputFormat.json) {
                 out().println(Json.write(SandboxMark.json(s.ledger, runId, BatchJson.report(r))));
             } else {
@@ -400,18 +400,19 @@ final class BatchCommand implements Runnable {
 
         /** A runner for this process; its leases are this command's own (see {@link WorkerIdentity}). */
         BatchRunner localRunner(BatchSession s, ProgressListener listener) {
-            Duration giveUp = drive.giveUpAfter();
+            Duration giveUp = cfg().get(Settings.BATCH_GIVE_UP);
             Duration lease = lease();
             BatchRunner runner = s.runner(
                     upstream,
+                    cfg(),
                     env,
                     err(),
-                    sandbox -> drive.config(sandbox, me.id(), lease),
+                    sandbox -> drive.runConfig(cfg(), sandbox, me.id(), lease),
                     drive.policy(),
                     guarded(s, listener),
                     giveUp);
             boolean sandbox = s.sandbox();
-            return runner.wakeEvery(drive.wakeEvery(sandbox)).outputExpiresAfter(drive.outputExpiresAfter());
+            return runner.wakeEvery(drive.wakeEvery(cfg(), sandbox, me.id())).outputExpiresAfter(drive.outputExpiresAfter());
         }
 
         String defaultLease() {
@@ -420,8 +421,10 @@ final class BatchCommand implements Runnable {
 
         /** --lease, refused when a single call can outlast it. */
         Duration lease() {
-            Duration lease = UpstreamOptions.duration("--lease", drive.lease != null ? drive.lease : defaultLease());
-            LeaseKeeper.requireOutlives(lease, UpstreamOptions.duration("--per-call-timeout", upstream.perCallTimeout));
+            Duration lease = cfg().isDefault(Settings.BATCH_LEASE)
+                    ? UpstreamOptions.duration("--lease", defaultLease())
+                    : cfg().get(Settings.BATCH_LEASE);
+            LeaseKeeper.requireOutlives(lease, cfg().get(Settings.PER_CALL_TIMEOUT));
             return lease;
         }
 
@@ -437,7 +440,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         RequestReuse reuse(PlanOptions plan) {
-            return UpstreamIdentity.reuse(upstream, env, plan.noReuse);
+            return UpstreamIdentity.reuse(cfg(), plan.noReuse);
         }
 
         ProgressPrinter progress() {
@@ -474,7 +477,7 @@ final class BatchCommand implements Runnable {
         public Integer call() throws InterruptedException {
             logs.apply(env);
             quietOnTerminal();
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 RunRecord run = planOrResume(s, file, plan);
                 if (run == null) {
                     return ExitCodes.BAD_INPUT;
@@ -503,7 +506,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 RunRecord run = planOrResume(s, file, plan);
                 if (run == null) {
                     return ExitCodes.BAD_INPUT;
@@ -611,7 +614,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 printStatus(s, s.run(runId).runId(), out(), batch.format);
                 return ExitCodes.OK;
             }
@@ -632,7 +635,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 RunRecord run = s.run(runId);
                 claimRun(s, run.runId());
                 s.ledger.makeDue(run.runId());
@@ -673,8 +676,14 @@ final class BatchCommand implements Runnable {
         @Option(
                 names = "--max-replays",
                 paramLabel = "N",
-                description = "Replays allowed per item (default: ${DEFAULT-VALUE}).")
-        int maxReplays = 3;
+                description = "Replays allowed per item (key batch.max-replays; default: 3).")
+        Integer maxReplays;
+
+        @Mixin
+        ConfigOption config;
+
+        /** The environment the configuration is read from; tests replace it. */
+        Map<String, String> env = System.getenv();
 
         @Option(
                 names = "--retryable",
@@ -693,7 +702,8 @@ final class BatchCommand implements Runnable {
             if (!Files.isRegularFile(failed)) {
                 throw new IllegalArgumentException("--failed " + failed + " is not a readable file");
             }
-            var r = new ReplayBuilder(ReplayPolicy.ofDefaults().with(retryable), maxReplays).build(failed, out);
+            int replays = config.load(env).get(Settings.BATCH_MAX_REPLAYS);
+            var r = new ReplayBuilder(ReplayPolicy.ofDefaults().with(retryable), replays).build(failed, out);
             var err = spec.commandLine().getErr();
             r.problems().forEach(err::println);
             if (format == OutputFormat.json) {
@@ -759,7 +769,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 String id = s.run(runId).runId();
                 var reports = new Reports(s.ledger, s.prices);
                 if (export != null) {
@@ -791,7 +801,7 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            try (var s = BatchSession.open(batch)) {
+            try (var s = BatchSession.open(cfg())) {
                 RunRecord run = s.run(runId);
                 s.ledger.requestCancel(run.runId());
                 try {
@@ -833,15 +843,16 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            try (var s = BatchSession.open(batch)) {
-                Duration giveUp = drive.giveUpAfter();
+            try (var s = BatchSession.open(cfg())) {
+                Duration giveUp = cfg().get(Settings.BATCH_GIVE_UP);
                 Duration lease = lease();
                 s.keepLeases(me, lease);
                 BatchRunner runner = s.runner(
                         upstream,
+                        cfg(),
                         env,
                         err(),
-                        sandbox -> drive.config(sandbox, me.id(), lease),
+                        sandbox -> drive.runConfig(cfg(), sandbox, me.id(), lease),
                         drive.policy(),
                         p -> {},
                         giveUp);

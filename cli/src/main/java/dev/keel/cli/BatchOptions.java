@@ -3,22 +3,25 @@ package dev.keel.cli;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Options every {@code keel batch} command shares. */
+/**
+ * Options every {@code keel batch} command shares. The fields are never read: {@link ConfigOption}
+ * reads a flag that was given as the key it sets (batch.ledger, batch.run-dir, prices.file).
+ */
 final class BatchOptions {
 
     @Option(
             names = "--db",
             paramLabel = "JDBC_URL",
             description = "The ledger: jdbc:sqlite:PATH (one process) or jdbc:postgresql://HOST/DB?user=… (many"
-                    + " workers). Default: ${DEFAULT-VALUE}.")
-    String db = "jdbc:sqlite:.keel/keel.db";
+                    + " workers). Key batch.ledger; default: jdbc:sqlite:.keel/keel.db.")
+    String db;
 
     @Option(
             names = "--run-dir",
             paramLabel = "DIR",
             description =
-                    "Where each run keeps its chunk files, rejected lines and exports (default: ${DEFAULT-VALUE}).")
-    Path runDir = Path.of(".keel", "runs");
+                    "Where each run keeps its chunk files, rejected lines and exports (key batch.run-dir; default: .keel/runs).")
+    Path runDir;
 
     @Option(
             names = "--prices",

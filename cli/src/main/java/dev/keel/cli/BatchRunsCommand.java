@@ -28,7 +28,13 @@ final class BatchRunsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    ConfigOption config;
+
+    @Mixin
     BatchOptions batch;
+
+    /** The environment the configuration is read from; tests replace it. */
+    java.util.Map<String, String> env = System.getenv();
 
     @Option(
             names = "--limit",
@@ -42,7 +48,7 @@ final class BatchRunsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit " + limit + ": expected a count >= 0 (0 lists every run)");
         }
         var out = spec.commandLine().getOut();
-        try (var s = BatchSession.open(batch)) {
+        try (var s = BatchSession.open(config.load(env))) {
             var ids = s.ledger.runIds(limit);
             var reports = new Reports(s.ledger, s.prices);
             var runs = Json.array();

@@ -48,25 +48,29 @@ final class BatchSession implements AutoCloseable {
         this.dbUrl = dbUrl;
     }
 
-    static BatchSession open(BatchOptions o) {
-        PriceTable prices = o.prices == null ? PriceTable.builtIn() : PriceTable.load(o.prices);
-        return new BatchSession(new Ledger(Database.open(o.db)), prices, o.db);
+    /** Opens the ledger ({@code batch.ledger}, {@code --db}) with the price table of {@code prices.file}. */
+    static BatchSession open(dev.keel.config.KeelConfig cfg) {
+        PriceTable prices = PricesOption.table(cfg);
+        String db = cfg.get(dev.keel.config.Settings.BATCH_LEDGER);
+        return new BatchSession(new Ledger(Database.open(db)), prices, db);
     }
 
     /** Connects upstream (the embedded emulator in sandbox mode) and builds a runner. */
     BatchRunner runner(
             UpstreamOptions options,
+            dev.keel.config.KeelConfig cfg,
             Map<String, String> env,
             PrintWriter err,
             java.util.function.Function<Boolean, RunConfig> configFor,
             ReplayPolicy policy,
             ProgressListener progress) {
-        return runner(options, env, err, configFor, policy, progress, DEFAULT_GIVE_UP);
+        return runner(options, cfg, env, err, configFor, policy, progress, DEFAULT_GIVE_UP);
     }
 
     /** {@link #runner} that gives up after {@code giveUpAfter} without getting through to the upstream. */
     BatchRunner runner(
             UpstreamOptions options,
+            dev.keel.config.KeelConfig cfg,
             Map<String, String> env,
             PrintWriter err,
             java.util.function.Function<Boolean, RunConfig> configFor,
@@ -74,7 +78,7 @@ final class BatchSession implements AutoCloseable {
             ProgressListener progress,
             java.time.Duration giveUpAfter) {
         options.sandboxData = sandboxDir(dbUrl);
-        upstream = options.resolve(env, err);
+        upstream = options.resolve(cfg, TrafficClass.BATCH, env, err);
         RunConfig config = configFor.apply(upstream.mode() == UpstreamOptions.Mode.SANDBOX);
         var base =
                 upstream.config().toBuilder().trafficClass(TrafficClass.BATCH).build();
@@ -184,8 +188,8 @@ final class BatchSession implements AutoCloseable {
                         + " has no runs yet; start one with 'keel batch run FILE.jsonl'"));
     }
 
-    static Path runDir(BatchOptions o, String runId) {
-        return o.runDir.resolve(runId);
+    static Path runDir(dev.keel.config.KeelConfig cfg, String runId) {
+        return cfg.get(dev.keel.config.Settings.BATCH_RUN_DIR).resolve(runId);
     }
 
     @Override

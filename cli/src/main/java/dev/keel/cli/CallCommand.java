@@ -30,6 +30,9 @@ final class CallCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    ConfigOption config;
+
+    @Mixin
     UpstreamOptions upstream;
 
     @Mixin
@@ -79,8 +82,13 @@ final class CallCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         logs.apply(env);
-        var priceTable = prices.table();
-        try (var up = upstream.resolve(env, spec.commandLine().getErr());
+        var cfg = config.load(env);
+        var priceTable = prices.table(cfg);
+        try (var up = upstream.resolve(
+                        cfg,
+                        dev.keel.core.TrafficClass.ONLINE,
+                        env,
+                        spec.commandLine().getErr());
                 var traces = tracing.open(env, "keel");
                 var client = TracingOptions.installed(
                                 traces, KeelClient.builder(up.config()).priceTable(priceTable), up.config())

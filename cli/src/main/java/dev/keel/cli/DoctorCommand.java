@@ -34,7 +34,9 @@ final class DoctorCommand implements Runnable {
                 "Each layer must be longer than the one inside it, or it gives up while the inner layer "
                         + "still works (fake timeouts). Exit code 0 when the chain is sound, 1 when a layer is too "
                         + "short.",
-                "Example: keel doctor timeouts --gateway 20s --service 25s --client 30s"
+                "Example: keel doctor timeouts --gateway 20s --service 25s --client 30s",
+                "Without layers it checks the configured chain: timeouts.caller (when set) >"
+                        + " timeouts.business > timeouts.per-call."
             })
     static final class Timeouts implements Callable<Integer> {
 
@@ -58,6 +60,12 @@ final class DoctorCommand implements Runnable {
 
         @picocli.CommandLine.Mixin
         FormatOption format;
+
+        @picocli.CommandLine.Mixin
+        ConfigOption config;
+
+        /** The environment the configuration is read from; tests replace it. */
+        java.util.Map<String, String> env = System.getenv();
 
         @Override
         public Integer call() {
@@ -90,6 +98,9 @@ final class DoctorCommand implements Runnable {
             add(chain, "gateway", gateway);
             add(chain, "service", service);
             add(chain, "client", client);
+            if (chain.isEmpty() && layers.isEmpty()) {
+                return configured(config.load(env));
+            }
             for (String l : layers) {
                 int eq = l.indexOf('=');
                 if (eq <= 0) {
@@ -97,6 +108,20 @@ final class DoctorCommand implements Runnable {
                             "--layer '" + l + "' must look like NAME=DURATION, e.g. worker=20s");
                 }
                 add(chain, l.substring(0, eq), l.substring(eq + 1));
+            }
+            return chain;
+        }
+
+        /** The chain keel.yaml, the environment and the flags configure, outermost first. */
+        private static List<TimeoutChain.Layer> configured(dev.keel.config.KeelConfig cfg) {
+            var chain = new ArrayList<TimeoutChain.Layer>();
+            java.time.Duration caller = cfg.get(dev.keel.config.Settings.CALLER_TIMEOUT);
+            if (caller != null) {
+                chain.add(new TimeoutChain.Layer(dev.keel.config.Settings.CALLER_TIMEOUT.key(), caller));
+            }
+            for (var s :
+                    List.of(dev.keel.config.Settings.BUSINESS_TIMEOUT, dev.keel.config.Settings.PER_CALL_TIMEOUT)) {
+                chain.add(new TimeoutChain.Layer(s.key(), cfg.get(s)));
             }
             return chain;
         }

@@ -45,6 +45,9 @@ final class GatewayCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    ConfigOption config;
+
+    @Mixin
     UpstreamOptions upstream;
 
     @Mixin
@@ -120,10 +123,12 @@ final class GatewayCommand implements Callable<Integer> {
                 UpstreamOptions.duration("--body-timeout", bodyTimeout),
                 defaultOutputTokens,
                 GatewaySettings.ofDefaults().idempotencyWait());
-        var priceTable = prices.table();
+        var cfg = config.load(env);
+        var priceTable = PricesOption.table(cfg);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RedisClient redisClient = redis == null ? null : RedisClient.create(redis);
-        try (var up = upstream.resolve(env, spec.commandLine().getErr())) {
+        try (var up = upstream.resolve(
+                cfg, dev.keel.core.TrafficClass.ONLINE, env, spec.commandLine().getErr())) {
             var builder = Gateway.builder(
                             settings,
                             loaded,

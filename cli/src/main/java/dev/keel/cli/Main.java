@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             SchemaCommand.class,
             RealtimeCommand.class,
             PricesCommand.class,
+            ConfigCommand.class,
             CompletionCommand.class,
             HelpCommand.class
         },

@@ -33,18 +33,26 @@ final class PricesCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    ConfigOption config;
+
+    @Mixin
     PricesOption prices;
+
+    /** The environment the configuration is read from; tests replace it. */
+    java.util.Map<String, String> env = System.getenv();
 
     @Mixin
     FormatOption format;
 
     @Override
     public Integer call() {
-        PriceTable table = prices.table();
+        var cfg = config.load(env);
+        PriceTable table = PricesOption.table(cfg);
+        java.nio.file.Path file = cfg.pricesFile();
         var out = spec.commandLine().getOut();
         if (format.json()) {
             ObjectNode doc = Json.object().put("as_of", table.asOf());
-            doc.put("source", prices.prices == null ? "shipped" : prices.prices.toString());
+            doc.put("source", file == null ? "shipped" : file.toString());
             var models = doc.putObject("models");
             for (String model : new TreeSet<>(table.models())) {
                 ModelPrice p = table.require(model);
@@ -61,7 +69,7 @@ final class PricesCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "prices as of %s (%s), USD per 1M tokens%n",
                 table.asOf(),
-                prices.prices == null ? "shipped table" : "shipped table with " + prices.prices + " laid over it");
+                file == null ? "shipped table" : "shipped table with " + file + " laid over it");
         out.printf(
                 Locale.ROOT,
                 "%-26s %-9s %10s %12s %12s %10s%n",

@@ -18,15 +18,23 @@ final class PricesOption {
                     "A price file laid over the shipped table (same JSON shape: models -> {standard, batch, flex, priority}; 'keel prices --prices FILE' checks it).")
     Path prices;
 
-    /** The table to price answers with: the shipped one, or it with {@code --prices} laid over it. */
-    PriceTable table() {
-        if (prices == null) {
+    /**
+     * The table to price answers with: the shipped one, or it with {@code prices.file} ({@code
+     * --prices}) laid over it.
+     *
+     * @throws IllegalArgumentException naming where the file was set and what is wrong with it
+     */
+    static PriceTable table(dev.keel.config.KeelConfig cfg) {
+        Path file = cfg.pricesFile();
+        if (file == null) {
             return PriceTable.builtIn();
         }
         try {
-            return PriceTable.load(prices);
+            return PriceTable.load(file);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--prices: " + e.getMessage(), e);
+            var o = cfg.origin(dev.keel.config.Settings.PRICES_FILE);
+            String where = o.kind() == dev.keel.config.Origin.Kind.FLAG ? o.where() : o + ": prices.file";
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.keel.cli;
 
+import dev.keel.config.Settings;
+import dev.keel.core.TrafficClass;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.RealtimeSettings;
@@ -31,6 +33,9 @@ final class RealtimeDemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    ConfigOption config;
+
+    @Mixin
     UpstreamOptions upstream;
 
     /** The environment the upstream is read from; tests replace it. */
@@ -49,8 +54,8 @@ final class RealtimeDemoCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        boolean sandbox =
-                blank(env.get("OPENAI_API_KEY")) && upstream.baseUrl == null && !env.containsKey("OPENAI_BASE_URL");
+        var cfg = config.load(env);
+        boolean sandbox = cfg.apiKey(TrafficClass.ONLINE) == null && cfg.get(Settings.BASE_URL) == null;
         Emulator emulator = null;
         try {
             if (sandbox) {
@@ -61,11 +66,16 @@ final class RealtimeDemoCommand implements Callable<Integer> {
                         .build());
                 err.println("keel: no OPENAI_API_KEY set; using the embedded emulator at " + emulator.baseUrl());
                 err.flush();
-                upstream.baseUrl = emulator.baseUrl();
-                upstream.h2c = true; // the embedded emulator speaks h2c
+                // the embedded emulator speaks h2c
+                cfg = config.overridden(
+                        env,
+                        Map.of(
+                                Settings.BASE_URL, emulator.baseUrl().toString(),
+                                Settings.H2C, "true",
+                                Settings.API_KEY, "sk-keel-sandbox"),
+                        "the demo's embedded emulator");
             }
-            var demoEnv = sandbox ? Map.of("OPENAI_API_KEY", "sk-keel-sandbox") : env;
-            try (var up = upstream.resolve(demoEnv, err)) {
+            try (var up = upstream.resolve(cfg, TrafficClass.ONLINE, env, err)) {
                 var report = new RealtimeDemo(up.config(), model, out).run();
                 return report.ok() ? ExitCodes.OK : ExitCodes.JOB_FAILURES;
             }
@@ -74,9 +84,5 @@ final class RealtimeDemoCommand implements Callable<Integer> {
                 emulator.close();
             }
         }
-    }
-
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
     }
 }

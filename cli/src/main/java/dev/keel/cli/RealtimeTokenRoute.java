@@ -38,6 +38,21 @@ public final class RealtimeTokenRoute {
                 metrics);
     }
 
+    /**
+     * A token service as the configuration says: app tokens ({@code realtime.app-tokens}, by user),
+     * the per-user rate, the request defaults and the rotation lead of {@code realtime.token.*}.
+     */
+    public static TokenService service(KeelClient client, dev.keel.config.KeelConfig cfg, MeterRegistry metrics) {
+        var byToken = new java.util.LinkedHashMap<String, String>();
+        cfg.map(dev.keel.config.Settings.APP_TOKENS).forEach((user, token) -> byToken.put(token, user));
+        return new TokenService(
+                Authenticator.appTokens(byToken),
+                new UserRateLimiter(cfg.get(dev.keel.config.Settings.TOKEN_RATE), Ticker.SYSTEM),
+                new TokenIssuer(client, dev.keel.core.CallOptions.defaults(), cfg.tokenRotationLead()),
+                cfg.tokenRequest(),
+                metrics);
+    }
+
     /** Registers the route. */
     public static void register(JavalinConfig cfg, TokenService service) {
         cfg.routes.post(PATH, ctx -> {

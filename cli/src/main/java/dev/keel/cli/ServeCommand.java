@@ -1,15 +1,19 @@
 package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.config.KeelConfig;
+import dev.keel.config.Settings;
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
 import dev.keel.core.TimeoutChain;
+import dev.keel.core.TrafficClass;
 import dev.keel.core.slo.ErrorBudget;
 import dev.keel.wire.json.Json;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,9 +28,9 @@ import picocli.CommandLine.Spec;
             "Run the keel sidecar (metrics, health, readiness, realtime tokens) until Ctrl-C.",
             "Routes:",
             "  GET /metrics       Prometheus text (openai_requests_total, ...)",
-            "  GET /debug/config  the effective configuration as JSON, secrets redacted,",
-            "                     with the structured_output rollout (keel.yaml and",
-            "                     STRUCTURED_OUTPUT_* variables)",
+            "  GET /debug/config  the effective configuration as JSON, secrets redacted:",
+            "                     config (every key and its source, as 'keel config",
+            "                     show --format json') and the structured_output rollout",
             "  GET /healthz       liveness: the process answers; degrade state, error budget",
             "  GET /readyz        readiness: 200 when the upstream accepts connections, not",
             "                     every breaker is open and the configuration loaded; 503",
@@ -38,12 +42,20 @@ import picocli.CommandLine.Spec;
             "  POST /webhooks/openai",
             "                     with --webhook-secret: OpenAI's signed webhooks; a batch.*",
             "                     event makes that batch's chunks in --db due for collection",
-            "                     now (keel batch run --webhooks)"
+            "                     now (keel batch run --webhooks)",
+            "The configuration file is checked every serve.reload-interval (2s): a changed",
+            "file's live keys (marked * by 'keel config show': in-flight limit, fallback",
+            "model, token rate, structured-output rollout) are applied and named on stderr;",
+            "other changes need a restart; a file that fails validation is refused and the",
+            "running configuration stays."
         })
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
 
     @Mixin
     UpstreamOptions upstream;
@@ -60,46 +72,44 @@ final class ServeCommand implements Callable<Integer> {
     /** The environment the upstream is read from; tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
-    @Option(names = "--port", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port = 8787;
+    @Option(names = "--port", description = "Port; 0 picks a free one (key serve.port; default: 8787).")
+    Integer port;
 
-    @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
-
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description =
-                    "keel.yaml with a structured_output section, re-read while running (default: ${DEFAULT-VALUE}).")
-    java.nio.file.Path configFile = java.nio.file.Path.of("keel.yaml");
+    @Option(names = "--host", description = "Address to bind (key serve.host; default: 127.0.0.1).")
+    String host;
 
     @Option(
             names = "--schemas",
             paramLabel = "DIR",
-            description = "Structured-output schemas folder (<name>/<version>.json) (default: ${DEFAULT-VALUE}).")
-    java.nio.file.Path schemas = java.nio.file.Path.of("schemas");
+            description = "Structured-output schemas folder (<name>/<version>.json) (key structured-output.schemas;"
+                    + " default: schemas).")
+    java.nio.file.Path schemas;
 
-    @Option(names = "--schema", paramLabel = "NAME", description = "The schema under rollout, when DIR holds several.")
+    @Option(
+            names = "--schema",
+            paramLabel = "NAME",
+            description = "The schema under rollout, when DIR holds several (key structured-output.schema).")
     String schema;
 
     @Option(
             names = "--app-token",
             paramLabel = "TOKEN=USER",
-            description = "An app token allowed to ask for realtime tokens, and its user (repeatable).")
-    java.util.Map<String, String> appTokens = new java.util.LinkedHashMap<>();
+            description = "An app token allowed to ask for realtime tokens, and its user (repeatable; replaces the"
+                    + " file's realtime.app-tokens).")
+    java.util.Map<String, String> appTokens;
 
     @Option(
             names = "--token-rate",
             paramLabel = "N",
-            description = "Realtime tokens per user per minute (default: ${DEFAULT-VALUE}).")
-    int tokenRate = 10;
+            description = "Realtime tokens per user per minute (key realtime.token.per-user-per-minute; default: 10).")
+    Integer tokenRate;
 
     @Option(
             names = "--body-timeout",
             paramLabel = "DURATION",
             description = "How long a client may take to send a request body before it is refused with 408"
-                    + " (default: ${DEFAULT-VALUE}).")
-    String bodyTimeout = "10s";
+                    + " (key serve.body-timeout; default: 10s).")
+    String bodyTimeout;
 
     @Option(
             names = "--gateway-keys",
@@ -136,15 +146,22 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         logs.apply(env);
-        requireIfNamed("--config", configFile);
-        requireIfNamed("--schemas", schemas);
-        var priceTable = prices.table();
+        var cfg = config.load(env);
+        requireExisting(cfg, Settings.SCHEMAS);
+        var live = new AtomicReference<>(cfg);
+        var priceTable = PricesOption.table(cfg);
         var settings = new SidecarServer.Settings(
-                host, port, UpstreamOptions.duration("--body-timeout", bodyTimeout), 16 * 1024);
+                cfg.get(Settings.SERVE_HOST),
+                cfg.get(Settings.SERVE_PORT),
+                cfg.get(Settings.SERVE_BODY_TIMEOUT),
+                16 * 1024);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var keys = gatewayKeys == null ? null : dev.keel.gateway.GatewayKeys.load(gatewayKeys);
-        var structured = StructuredSection.start(env, configFile, schemas, schema, registry);
-        try (var up = upstream.resolve(env, spec.commandLine().getErr());
+        String source =
+                config.file().map(f -> f + ", the environment and flags").orElse("the environment and flags");
+        var structured = StructuredSection.start(live::get, source, registry);
+        var err = spec.commandLine().getErr();
+        try (var up = upstream.resolve(cfg, TrafficClass.ONLINE, env, err);
                 var traces = tracing.open(env, "keel-sidecar");
                 var client = TracingOptions.installed(
                                 traces,
@@ -153,7 +170,7 @@ final class ServeCommand implements Callable<Integer> {
                                         .priceTable(priceTable),
                                 up.config())
                         .build()) {
-            var tokens = RealtimeTokenRoute.service(client, appTokens, tokenRate, registry);
+            var tokens = RealtimeTokenRoute.service(client, cfg, registry);
             var readiness = new Readiness(
                     up.config().baseUrl(),
                     java.time.Duration.ofSeconds(2),
@@ -172,15 +189,22 @@ final class ServeCommand implements Callable<Integer> {
             var views = new SidecarServer.Views(
                     registry,
                     registry::scrape,
-                    () -> withRealtime(config(client, up.mode()).set("structured_output", structured.describe())),
+                    () -> withRealtime(config(client, up.mode()), live.get())
+                            .<ObjectNode>set("structured_output", structured.describe())
+                            .set("config", ConfigView.json(live.get(), config.file())),
                     () -> health(client),
                     readiness,
                     tokens,
                     hooks);
+            var reloads = ServeReload.start(
+                    config,
+                    cfg,
+                    err,
+                    next -> ServeReload.apply(live.getAndSet(next), next, client, tokens, structured));
             var server = SidecarServer.start(settings, views);
-            var gateway = keys == null ? null : gateway(keys, up, priceTable);
+            var gateway = keys == null ? null : gateway(keys, up, priceTable, cfg.get(Settings.SERVE_HOST));
             var out = spec.commandLine().getOut();
-            out.println("keel sidecar listening on http://" + host + ":" + server.port()
+            out.println("keel sidecar listening on http://" + cfg.get(Settings.SERVE_HOST) + ":" + server.port()
                     + " (/metrics, /debug/config, /healthz, /readyz, POST /v1/realtime/token"
                     + (hooks != null ? ", POST " + WebhookRoute.PATH + " into " + db : "") + ")."
                     + " Ctrl-C stops it.");
@@ -192,6 +216,7 @@ final class ServeCommand implements Callable<Integer> {
             Thread hook = new Thread(stop::countDown, "keel-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
+            reloads.close();
             if (gateway != null) {
                 gateway.close();
             }
@@ -210,9 +235,12 @@ final class ServeCommand implements Callable<Integer> {
      * in this process.
      */
     private dev.keel.gateway.Gateway gateway(
-            dev.keel.gateway.GatewayKeys keys, UpstreamOptions.Upstream up, dev.keel.core.cost.PriceTable prices) {
+            dev.keel.gateway.GatewayKeys keys,
+            UpstreamOptions.Upstream up,
+            dev.keel.core.cost.PriceTable prices,
+            String bindHost) {
         var settings =
-                dev.keel.gateway.GatewaySettings.ofDefaults().withHost(host).withPort(gatewayPort);
+                dev.keel.gateway.GatewaySettings.ofDefaults().withHost(bindHost).withPort(gatewayPort);
         return dev.keel.gateway.Gateway.builder(
                         settings,
                         keys,
@@ -224,14 +252,17 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * A file or folder named on the command line must exist; only the defaults may be absent.
+     * A folder that was set (flag, environment or file) must exist; only the default may be absent.
      *
-     * @throws IllegalArgumentException naming the option and the path
+     * @throws IllegalArgumentException naming where it was set and the path
      */
-    private void requireIfNamed(String option, java.nio.file.Path path) {
-        if (spec.commandLine().getParseResult().hasMatchedOption(option) && !java.nio.file.Files.exists(path)) {
-            throw new IllegalArgumentException(option + " " + path + ": no such file or folder ("
-                    + path.toAbsolutePath() + "); fix the path or leave the option out");
+    private static void requireExisting(KeelConfig cfg, dev.keel.config.Setting<java.nio.file.Path> key) {
+        java.nio.file.Path path = cfg.get(key);
+        if (!cfg.isDefault(key) && !java.nio.file.Files.exists(path)) {
+            var o = cfg.origin(key);
+            String where = o.kind() == dev.keel.config.Origin.Kind.FLAG ? o.where() : o + ": " + key.key();
+            throw new IllegalArgumentException(where + " " + path + ": no such file or folder (" + path.toAbsolutePath()
+                    + "); fix the path or leave it out");
         }
     }
 
@@ -254,14 +285,14 @@ final class ServeCommand implements Callable<Integer> {
         pool.put("idle_timeout", TimeoutChain.human(c.pool().idleTimeout()));
         pool.put("http2", c.pool().http2());
         pool.put("h2c", c.pool().h2c());
-        out.put("in_flight_limit", c.inFlightLimit());
+        out.put("in_flight_limit", client.inFlight().configured());
         out.put("traffic_class", c.trafficClass().name().toLowerCase(java.util.Locale.ROOT));
         ObjectNode degrade = out.putObject("degrade");
         degrade.put("window", TimeoutChain.human(c.degrade().window()));
         degrade.put("min_calls", c.degrade().minCalls());
         degrade.put("error_rate", c.degrade().errorRate());
         degrade.put("concurrency_factor", c.degrade().concurrencyFactor());
-        degrade.put("fallback_model", c.degrade().fallbackModel());
+        degrade.put("fallback_model", client.degrade().config().fallbackModel());
         out.putObject("slo")
                 .put("target", c.slo().target())
                 .put("period_days", c.slo().period().toDays());
@@ -269,9 +300,11 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** The token endpoint's settings: how many app tokens (never their values) and the rate. */
-    private ObjectNode withRealtime(ObjectNode config) {
-        config.putObject("realtime_token").put("app_tokens", appTokens.size()).put("per_user_per_minute", tokenRate);
-        return config;
+    private static ObjectNode withRealtime(ObjectNode out, KeelConfig cfg) {
+        out.putObject("realtime_token")
+                .put("app_tokens", cfg.map(Settings.APP_TOKENS).size())
+                .put("per_user_per_minute", cfg.get(Settings.TOKEN_RATE));
+        return out;
     }
 
     static ObjectNode health(KeelClient client) {

@@ -4,7 +4,6 @@ import dev.keel.batch.plan.RequestReuse;
 import dev.keel.core.KeelClientConfig;
 import java.net.URI;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Which upstream a batch command's requests go to, as the identity part of a request's hash
@@ -18,25 +17,20 @@ final class UpstreamIdentity {
     private UpstreamIdentity() {}
 
     /** The reuse settings for a plan against the upstream {@code options} and {@code env} select. */
-    static RequestReuse reuse(UpstreamOptions options, Map<String, String> env, boolean noReuse) {
-        return new RequestReuse(of(options, env), !noReuse);
+    static RequestReuse reuse(dev.keel.config.KeelConfig cfg, boolean noReuse) {
+        return new RequestReuse(of(cfg), !noReuse);
     }
 
-    static String of(UpstreamOptions options, Map<String, String> env) {
-        String key = nonBlank(env.get("OPENAI_API_KEY"));
-        String base = options.baseUrl != null ? options.baseUrl.toString() : nonBlank(env.get("OPENAI_BASE_URL"));
+    static String of(dev.keel.config.KeelConfig cfg) {
+        String key = cfg.apiKey(dev.keel.core.TrafficClass.BATCH);
+        URI base = cfg.get(dev.keel.config.Settings.BASE_URL);
         if (key == null && base == null) {
             return "sandbox";
         }
-        URI target = base != null
-                ? UpstreamOptions.checkedUrl(options.baseUrl != null ? "--base-url" : "OPENAI_BASE_URL", base)
-                : KeelClientConfig.OPENAI;
+        URI target = base != null ? base : KeelClientConfig.OPENAI;
         String url = target.toString().toLowerCase(Locale.ROOT).replaceAll("/+$", "");
-        return url + " org=" + orEmpty(env.get("OPENAI_ORG_ID")) + " project=" + orEmpty(env.get("OPENAI_PROJECT_ID"));
-    }
-
-    private static String nonBlank(String s) {
-        return s == null || s.isBlank() ? null : s;
+        return url + " org=" + orEmpty(cfg.get(dev.keel.config.Settings.ORGANIZATION)) + " project="
+                + orEmpty(cfg.get(dev.keel.config.Settings.PROJECT));
     }
 
     private static String orEmpty(String s) {

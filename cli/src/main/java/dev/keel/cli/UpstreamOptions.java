@@ -1,7 +1,10 @@
 package dev.keel.cli;
 
+import dev.keel.config.KeelConfig;
+import dev.keel.config.Origin;
+import dev.keel.config.Settings;
 import dev.keel.core.KeelClientConfig;
-import dev.keel.core.http.PoolConfig;
+import dev.keel.core.TrafficClass;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.fault.FaultSpec;
@@ -12,10 +15,10 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * Where calls go, shared by every command that calls upstream: the OpenAI SDK variables first
- * ({@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code OPENAI_ORG_ID}, {@code
- * OPENAI_PROJECT_ID}), then flags; with no key and no base URL, the embedded emulator (sandbox),
- * announced in one line.
+ * Where calls go, shared by every command that calls upstream: the flags here are read through the
+ * {@link ConfigOption configuration} (flags, then the OpenAI SDK variables {@code OPENAI_API_KEY},
+ * {@code OPENAI_BASE_URL}, {@code OPENAI_ORG_ID}, {@code OPENAI_PROJECT_ID} and {@code KEEL_*}, then
+ * keel.yaml); with no key and no base URL, the embedded emulator (sandbox), announced in one line.
  */
 final class UpstreamOptions {
 
@@ -23,27 +26,28 @@ final class UpstreamOptions {
             names = "--base-url",
             paramLabel = "URL",
             description =
-                    "Any OpenAI-compatible base URL (default: OPENAI_BASE_URL, else the real API with a key, else the embedded emulator).")
+                    "Any OpenAI-compatible base URL (key upstream.base-url; default: OPENAI_BASE_URL, else the real API with a key, else the embedded emulator).")
     URI baseUrl;
 
     @Option(
             names = "--h2c",
             description = "Speak cleartext HTTP/2 (prior knowledge) to a plain-http --base-url known to support it."
                     + " Without it plain-http URLs get HTTP/1.1, which every OpenAI-compatible server speaks;"
-                    + " https URLs always negotiate (h2 preferred).")
+                    + " https URLs always negotiate (h2 preferred). Key upstream.h2c.")
     boolean h2c;
 
     @Option(
             names = "--business-timeout",
             paramLabel = "DURATION",
-            description = "A call's whole budget, retries included (default: ${DEFAULT-VALUE}).")
-    String businessTimeout = "30s";
+            description = "A call's whole budget, retries included (key timeouts.business; default: 30s).")
+    String businessTimeout;
 
     @Option(
             names = "--per-call-timeout",
             paramLabel = "DURATION",
-            description = "One attempt's cap; must be shorter than the business timeout (default: ${DEFAULT-VALUE}).")
-    String perCallTimeout = "25s";
+            description =
+                    "One attempt's cap; must be shorter than the business timeout (key timeouts.per-call; default: 25s).")
+    String perCallTimeout;
 
     @Option(
             names = "--no-sandbox",
@@ -54,8 +58,9 @@ final class UpstreamOptions {
     @Option(
             names = "--in-flight",
             paramLabel = "N",
-            description = "Calls in flight at once (default: ${DEFAULT-VALUE}).")
-    int inFlight = 64;
+            description = "Calls in flight at once (key traffic.online.in-flight, under keel batch"
+                    + " traffic.batch.in-flight; default: 64).")
+    Integer inFlight;
 
     /**
      * Where the embedded emulator keeps its files and batches (so they outlive the process), or null
@@ -86,20 +91,18 @@ final class UpstreamOptions {
     }
 
     /**
-     * Resolves the upstream from the environment and flags.
+     * Resolves the upstream from the configuration (flags, environment, keel.yaml): with no key and
+     * no base URL, the embedded emulator.
      *
-     * @throws IllegalArgumentException for a bad duration or a rejected configuration, saying which
+     * @param env read for {@code KEEL_SANDBOX_FAULTS} only; everything else comes from {@code cfg}
+     * @throws IllegalArgumentException when the sandbox is forbidden, saying by what
      */
-    Upstream resolve(Map<String, String> env, PrintWriter err) {
-        String key = nonBlank(env.get("OPENAI_API_KEY"));
-        URI base = baseUrl != null ? checkedUrl("--base-url", baseUrl.toString()) : envUrl(env);
-        // Flags are checked before anything starts: a bad duration must not start the emulator first.
-        KeelClientConfig.Builder probe = KeelClientConfig.builder("sk-check", URI.create("http://127.0.0.1/v1"));
-        tuned(probe);
+    Upstream resolve(KeelConfig cfg, TrafficClass traffic, Map<String, String> env, PrintWriter err) {
+        String key = cfg.apiKey(traffic);
+        URI base = cfg.get(Settings.BASE_URL);
         if (key == null && base == null) {
-            if (noSandbox || "1".equals(nonBlank(env.get("KEEL_REQUIRE_API_KEY")))) {
-                throw new IllegalArgumentException("no OPENAI_API_KEY is set and "
-                        + (noSandbox ? "--no-sandbox" : "KEEL_REQUIRE_API_KEY=1")
+            if (cfg.get(Settings.REQUIRE_API_KEY)) {
+                throw new IllegalArgumentException("no OPENAI_API_KEY is set and " + forbidder(cfg)
                         + " forbids the embedded emulator; set OPENAI_API_KEY (or --base-url for another server)");
             }
             Emulator emulator =
@@ -114,16 +117,23 @@ final class UpstreamOptions {
                     + " (sandbox: answers are emulated; --no-sandbox forbids this)");
             err.flush();
             // The embedded emulator is known to speak h2c: the sandbox uses it, as the benchmarks do.
-            var sandbox = KeelClientConfig.builder("sk-keel-sandbox", emulator.baseUrl())
-                    .pool(PoolConfig.ofDefaults().withH2c(true));
-            return new Upstream(tuned(sandbox), Mode.SANDBOX, emulator);
+            var sandbox = cfg.clientConfig(traffic, "sk-keel-sandbox", emulator.baseUrl())
+                    .pool(cfg.pool().withHttp2(true).withH2c(true));
+            return new Upstream(sandbox.build(), Mode.SANDBOX, emulator);
         }
         URI target = base != null ? base : KeelClientConfig.OPENAI;
-        var b = KeelClientConfig.builder(key != null ? key : "sk-local", target)
-                .organization(nonBlank(env.get("OPENAI_ORG_ID")))
-                .project(nonBlank(env.get("OPENAI_PROJECT_ID")))
-                .pool(PoolConfig.ofDefaults().withH2c(h2c));
-        return new Upstream(tuned(b), target.equals(KeelClientConfig.OPENAI) ? Mode.OPENAI : Mode.CUSTOM, null);
+        var b = cfg.clientConfig(traffic, key != null ? key : "sk-local", target);
+        return new Upstream(b.build(), target.equals(KeelClientConfig.OPENAI) ? Mode.OPENAI : Mode.CUSTOM, null);
+    }
+
+    /** What set upstream.require-api-key, as the message names it. */
+    private static String forbidder(KeelConfig cfg) {
+        Origin o = cfg.origin(Settings.REQUIRE_API_KEY);
+        return switch (o.kind()) {
+            case FLAG -> o.where();
+            case ENV -> o.where() + "=1";
+            default -> Settings.REQUIRE_API_KEY.key() + " (" + o + ")";
+        };
     }
 
     /**
@@ -152,12 +162,6 @@ final class UpstreamOptions {
         return new dev.keel.emulator.fault.FaultPlan(1, rules);
     }
 
-    /** {@code OPENAI_BASE_URL}; empty counts as unset, like an empty key. */
-    private static URI envUrl(Map<String, String> env) {
-        String text = nonBlank(env.get("OPENAI_BASE_URL"));
-        return text == null ? null : checkedUrl("OPENAI_BASE_URL", text);
-    }
-
     /**
      * An absolute http(s) URL with a host.
      *
@@ -184,13 +188,6 @@ final class UpstreamOptions {
 
     private static String nonBlank(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    private KeelClientConfig tuned(KeelClientConfig.Builder b) {
-        return b.businessTimeout(duration("--business-timeout", businessTimeout))
-                .perCallTimeout(duration("--per-call-timeout", perCallTimeout))
-                .inFlightLimit(inFlight)
-                .build();
     }
 
     static Duration duration(String option, String text) {

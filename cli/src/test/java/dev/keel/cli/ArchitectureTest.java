@@ -53,6 +53,33 @@ class ArchitectureTest {
     }
 
     @Test
+    void config_standsOnTheLibraries_neverTheCliEmulatorOrBench() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.config..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.keel.cli..", "dev.keel.emulator..", "dev.keel.bench..", "dev.keel.openai..")
+                .check(classes);
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.config.KeelConfig"))
+                .as("the config module's classes are imported, so the rule above checks something")
+                .isTrue();
+    }
+
+    @Test
+    void libraryModules_neverImportTheConfigModel() {
+        // the model builds the libraries' own records; the libraries never know it exists
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.openai..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.keel.config..")
+                .check(classes);
+    }
+
+    @Test
     void springBootStarter_neverImportsTheCliEmulatorOrBench_andNoLibraryImportsSpring() {
         noClasses()
                 .that()

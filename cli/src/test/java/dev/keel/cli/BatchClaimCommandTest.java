@@ -123,7 +123,9 @@ class BatchClaimCommandTest {
     void run_withALeaseShorterThanThePerCallTimeout_isRefusedBeforeAnythingHappens() {
         assertThat(keel("batch", "run", input.toString(), "--lease", "5s", "--per-call-timeout", "6s"))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--lease 5s is shorter than --per-call-timeout 6s");
+        assertThat(err.toString())
+                .contains("flag --lease: batch.lease: must be at least timeouts.per-call (6s, flag --per-call-timeout),"
+                        + " was 5s");
         assertThat(ledger.run(runId)).isEmpty();
     }
 }

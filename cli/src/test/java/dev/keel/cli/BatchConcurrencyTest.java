@@ -245,7 +245,8 @@ class BatchConcurrencyTest {
                         "--base-url",
                         emulator.baseUrl.toString()));
         assertThat(exit(w, log)).isEqualTo(2);
-        assertThat(Files.readString(log)).contains("--lease 10s is shorter than --per-call-timeout 25s");
+        assertThat(Files.readString(log))
+                .contains("flag --lease: batch.lease: must be at least timeouts.per-call (25s, default), was 10s");
     }
 
     @Test

@@ -252,9 +252,11 @@ class BatchSandboxTest {
         Path in = input(1);
         assertThat(sandbox("batch", "run", in.toString(), "--give-up-after", "soon"))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--give-up-after 'soon' is not a duration");
+        assertThat(err.toString())
+                .contains("flag --give-up-after: batch.give-up-after: must be a duration such as 250ms, 30s, 2m, 6h or"
+                        + " 28d, was 'soon'");
         assertThat(sandbox("batch", "run", in.toString(), "--give-up-after", "0s"))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--give-up-after must be positive");
+        assertThat(err.toString()).contains("flag --give-up-after: batch.give-up-after: must be at least 1ms, was 0ms");
     }
 }

@@ -136,7 +136,10 @@ class CommandsTest {
         var call = new CallCommand();
         call.env = Map.of();
         assertThat(run(call, "--business-timeout", "5", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--business-timeout '5'").doesNotContain("embedded emulator");
+        assertThat(err.toString())
+                .contains("flag --business-timeout: timeouts.business: must be a duration such as 250ms, 30s, 2m,"
+                        + " 6h or 28d, was '5'")
+                .doesNotContain("embedded emulator");
     }
 
     @Test
@@ -171,11 +174,14 @@ class CommandsTest {
         var call = new CallCommand();
         call.env = Map.of("OPENAI_API_KEY", "sk-x", "OPENAI_BASE_URL", "localhost:8080");
         assertThat(run(call, "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("OPENAI_BASE_URL='localhost:8080': not a URL");
+        assertThat(err.toString())
+                .contains("env OPENAI_BASE_URL: upstream.base-url: must be a URL such as https://api.openai.com/v1"
+                        + " (it needs an http:// or https:// scheme), was 'localhost:8080'");
         var again = new CallCommand();
         again.env = Map.of("OPENAI_API_KEY", "sk-x");
         assertThat(run(again, "--base-url", "example.com/v1", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--base-url='example.com/v1': not a URL");
+        assertThat(err.toString())
+                .contains("flag --base-url: upstream.base-url: must be a URL", "was 'example.com/v1'");
     }
 
     @Test
@@ -184,7 +190,9 @@ class CommandsTest {
         call.env = Map.of();
         assertThat(run(call, "--business-timeout", "10s", "--per-call-timeout", "10s", "x"))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("perCallTimeout=10s", "businessTimeout=10s");
+        assertThat(err.toString())
+                .contains("keel: flag --per-call-timeout: timeouts.per-call: must be shorter than timeouts.business"
+                        + " (10s, flag --business-timeout), was 10s");
     }
 
     @Test

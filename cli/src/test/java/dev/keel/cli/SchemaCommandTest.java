@@ -241,7 +241,8 @@ class SchemaCommandTest {
                                 .toString()))
                 .isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString())
-                .contains("STRUCTURED_OUTPUT_CANARY_PERCENT must be an integer within 0-100, got 150");
+                .contains("env STRUCTURED_OUTPUT_CANARY_PERCENT: structured-output.canary-percent: must be between 0"
+                        + " and 100, was 150");
     }
 
     private Path write(String name, String text) throws Exception {

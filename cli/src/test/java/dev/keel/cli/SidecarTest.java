@@ -259,7 +259,7 @@ class SidecarTest {
             cl.setErr(new PrintWriter(errors, true));
             cl.setExecutionExceptionHandler(new ErrorHandler());
             assertThat(cl.execute("--port", "0", option, "does-not-exist.yaml")).isEqualTo(ExitCodes.BAD_INPUT);
-            assertThat(errors.toString()).contains(option + " does-not-exist.yaml: no such file or folder");
+            assertThat(errors.toString()).contains(option).contains("does-not-exist.yaml: no such file");
             assertThat(out.toString()).doesNotContain("listening on");
         }
     }

@@ -19,6 +19,12 @@ public record ConfigValue(String key, Object value, Origin origin) {
         Objects.requireNonNull(origin, "origin");
     }
 
+    /** Key and origin only: the value may be a secret, and only {@link KeelConfig#entries()} knows which. */
+    @Override
+    public String toString() {
+        return "ConfigValue[" + key + " from " + origin + "]";
+    }
+
     /** The value as text, as parsers read it. */
     public String text() {
         return value.toString().strip();

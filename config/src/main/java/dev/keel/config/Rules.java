@@ -15,9 +15,25 @@ final class Rules {
 
     private Rules() {}
 
-    /** One ordering rule: {@code smaller} must be below {@code larger} (or not above it when {@code strictly} is false). */
+    /**
+     * One ordering rule: {@code smaller} must be below {@code larger} (or not above it when {@code
+     * strictly} is false). The key blamed is the one that was set; when both were, {@code smaller}
+     * unless {@code blameLarger}. With {@code onlyWhenSmallerSet} the rule holds only for a {@code
+     * smaller} someone set (its default depends on the mode, and the built object checks it).
+     */
     private record Order<T extends Comparable<T>>(
-            Setting<T> smaller, Setting<T> larger, boolean strictly, String below, String above, String why) {}
+            Setting<T> smaller,
+            Setting<T> larger,
+            boolean strictly,
+            String below,
+            String above,
+            String why,
+            boolean blameLarger,
+            boolean onlyWhenSmallerSet) {
+        Order(Setting<T> smaller, Setting<T> larger, boolean strictly, String below, String above, String why) {
+            this(smaller, larger, strictly, below, above, why, false, false);
+        }
+    }
 
     private static final List<Order<?>> ORDERS = List.of(
             new Order<>(
@@ -27,13 +43,6 @@ final class Rules {
                     "shorter than",
                     "longer than",
                     ": a retry could never fit in the call's budget"),
-            new Order<>(
-                    CONNECT_TIMEOUT,
-                    PER_CALL_TIMEOUT,
-                    true,
-                    "shorter than",
-                    "longer than",
-                    ": an attempt would time out while still connecting"),
             new Order<>(
                     BUSINESS_TIMEOUT,
                     CALLER_TIMEOUT,
@@ -48,14 +57,18 @@ final class Rules {
                     true,
                     "shorter than",
                     "longer than",
-                    ": other workers would take chunks over while they are worked on"),
+                    ": other workers would take chunks over while they are worked on",
+                    false,
+                    true),
             new Order<>(
                     PER_CALL_TIMEOUT,
                     BATCH_LEASE,
                     false,
                     "at most",
                     "at least",
-                    ": another worker would take a chunk over while its create is in flight and pay for it twice"),
+                    ": another worker would take a chunk over while its create is in flight and pay for it twice",
+                    true,
+                    false),
             new Order<>(BATCH_LINE_SIZE, BATCH_CHUNK_SIZE, true, "below", "above", ""),
             new Order<>(
                     TOKEN_ROTATION_LEAD,
@@ -97,13 +110,18 @@ final class Rules {
         if (small == null || large == null || bad.contains(o.smaller()) || bad.contains(o.larger())) {
             return;
         }
+        if (o.onlyWhenSmallerSet() && origins.get(o.smaller()).kind() == Origin.Kind.DEFAULT) {
+            return;
+        }
         int c = small.compareTo(large);
         if (o.strictly() ? c < 0 : c <= 0) {
             return;
         }
         Origin so = origins.get(o.smaller());
         Origin lo = origins.get(o.larger());
-        boolean blameSmall = so.kind() != Origin.Kind.DEFAULT || lo.kind() == Origin.Kind.DEFAULT;
+        boolean smallSet = so.kind() != Origin.Kind.DEFAULT;
+        boolean largeSet = lo.kind() != Origin.Kind.DEFAULT;
+        boolean blameSmall = smallSet && largeSet ? !o.blameLarger() : smallSet || !largeSet;
         if (blameSmall) {
             problems.add(new ConfigProblem(
                     so,

@@ -93,7 +93,7 @@ public final class Settings {
     public static final Setting<Duration> CONNECT_TIMEOUT = add(Setting.of("timeouts.connect", ValueType.DURATION)
             .defaultValue(Duration.ofSeconds(5))
             .check(durationBetween(MS, null))
-            .doc("TCP connect plus TLS handshake; must be shorter than timeouts.per-call."));
+            .doc("TCP connect plus TLS handshake (an attempt is capped by timeouts.per-call as well)."));
     public static final Setting<Duration> CALLER_TIMEOUT = add(Setting.of("timeouts.caller", ValueType.DURATION)
             .check(durationBetween(MS, null))
             .defaultText("unset: not checked")
@@ -199,6 +199,7 @@ public final class Settings {
     public static final Setting<String> DEGRADE_FALLBACK_MODEL =
             add(Setting.of("degrade.fallback-model", ValueType.STRING)
                     .defaultText("unset: keep the model")
+                    .live()
                     .doc("While degraded, requests for any model go to this one."));
 
     // fallbacks
@@ -410,6 +411,7 @@ public final class Settings {
                     .defaultValue(10)
                     .check(atLeast(1))
                     .flags("--token-rate")
+                    .live()
                     .doc("Realtime tokens per user per minute."));
     public static final Setting<String> APP_TOKENS = add(Setting.of("realtime.app-tokens", ValueType.STRING)
             .map()

@@ -178,6 +178,8 @@ class KeelConfigTest {
                 """);
         String all = c.entries().toString() + c;
         assertThat(all).doesNotContain("sk-live-123456", "app-secret-1", "hunter2");
+        assertThat(new ConfigValue("upstream.api-key", "sk-live-123456", Origin.env("OPENAI_API_KEY")).toString())
+                .isEqualTo("ConfigValue[upstream.api-key from env OPENAI_API_KEY]");
         assertThat(c.entries())
                 .filteredOn(e -> e.key().equals("upstream.api-key"))
                 .singleElement()

@@ -129,14 +129,6 @@ class ValidationRulesTest {
     }
 
     @Test
-    void connect_notShorterThanPerCall_isRefused() {
-        refused(
-                "timeouts:\n  connect: 25s\n",
-                "2: timeouts.connect: must be shorter than timeouts.per-call (25s, default), was 25s: an attempt"
-                        + " would time out while still connecting");
-    }
-
-    @Test
     void caller_notLongerThanBusiness_timeoutChainIsRefused() {
         refused(
                 "timeouts:\n  caller: 20s\n",
@@ -163,8 +155,8 @@ class ValidationRulesTest {
     void lease_shorterThanPerCall_isRefused() {
         refused(
                 "timeouts:\n  business: 90s\n  per-call: 60s\nbatch:\n  lease: 45s\n",
-                "3: timeouts.per-call: must be at most batch.lease (45s, " + dir.resolve("keel.yaml")
-                        + ":5), was 1m: another worker would take a chunk over while its create is in flight and pay"
+                "5: batch.lease: must be at least timeouts.per-call (1m, " + dir.resolve("keel.yaml")
+                        + ":3), was 45s: another worker would take a chunk over while its create is in flight and pay"
                         + " for it twice");
     }
 

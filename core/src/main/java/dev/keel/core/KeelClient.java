@@ -107,13 +107,33 @@ public final class KeelClient implements AutoCloseable {
         return h;
     }
 
-    private void reactToDegrade(DegradeSignal.State state, EventListener listener) {
-        int limit = state == DegradeSignal.State.DEGRADED
-                ? Math.max(1, (int)
-                        Math.floor(inFlight.configured() * config.degrade().concurrencyFactor()))
-                : inFlight.configured();
-        inFlight.setLimit(limit);
+    private synchronized void reactToDegrade(DegradeSignal.State state, EventListener listener) {
+        inFlight.setLimit(limitFor(state, inFlight.configured()));
         listener.degradeChanged(state);
+    }
+
+    private int limitFor(DegradeSignal.State state, int configured) {
+        return state == DegradeSignal.State.DEGRADED
+                ? Math.max(1, (int) Math.floor(configured * config.degrade().concurrencyFactor()))
+                : configured;
+    }
+
+    /**
+     * Changes the in-flight limit while running (a reloaded configuration); while degraded the new
+     * limit is scaled down as the degrade reaction does. Calls in flight keep their permits.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public synchronized void setInFlightLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("in-flight limit must be at least 1, got " + limit);
+        }
+        inFlight.reconfigure(limit, limitFor(degrade.state(), limit));
+    }
+
+    /** Changes the model degraded calls go to while running (null keeps each call's model). */
+    public void setFallbackModel(String model) {
+        degrade.setFallbackModel(model);
     }
 
     /**

@@ -23,7 +23,7 @@ public final class DegradeSignal {
         DEGRADED
     }
 
-    private final DegradeConfig config;
+    private volatile DegradeConfig config;
     private final Ticker ticker;
     private final SlidingCounts counts;
     private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
@@ -77,6 +77,11 @@ public final class DegradeSignal {
 
     public DegradeConfig config() {
         return config;
+    }
+
+    /** Changes the model degraded calls go to (null keeps the model): a reloaded configuration. */
+    public void setFallbackModel(String model) {
+        config = config.withFallbackModel(model);
     }
 
     private State evaluate() {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class InFlightLimit {
 
     private final AdjustableSemaphore permits;
-    private final int configured;
+    private volatile int configured;
     private volatile int limit;
 
     /** @throws IllegalArgumentException when {@code limit} is below 1 */
@@ -79,9 +79,23 @@ public final class InFlightLimit {
         return limit;
     }
 
-    /** The limit it was built with. */
+    /** The limit it was built with, or last {@link #reconfigure reconfigured} to. */
     public int configured() {
         return configured;
+    }
+
+    /**
+     * Changes the configured limit (a reloaded configuration) and sets the current limit to {@code
+     * current}, which the caller derives from it (the degrade reaction scales it down).
+     *
+     * @throws IllegalArgumentException when either is below 1
+     */
+    public synchronized void reconfigure(int newConfigured, int current) {
+        if (newConfigured < 1) {
+            throw new IllegalArgumentException("in-flight limit must be at least 1, got " + newConfigured);
+        }
+        configured = newConfigured;
+        setLimit(current);
     }
 
     /**

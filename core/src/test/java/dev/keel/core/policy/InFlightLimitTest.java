@@ -74,4 +74,19 @@ class InFlightLimitTest {
         assertThat(limit.inUse()).isZero();
         assertThat(limit.limit()).isEqualTo(4).isEqualTo(limit.configured());
     }
+
+    @Test
+    void reconfigure_changesTheConfiguredLimitAndTheCurrentOne() {
+        var limit = new InFlightLimit(4);
+        limit.reconfigure(8, 4);
+        assertThat(limit.configured()).isEqualTo(8);
+        assertThat(limit.limit()).isEqualTo(4);
+        var d = Deadline.after(Duration.ofSeconds(1), clock);
+        for (int i = 0; i < 4; i++) {
+            limit.acquire(d);
+        }
+        assertThatThrownBy(() -> limit.acquire(Deadline.after(Duration.ZERO, clock)))
+                .isInstanceOf(InFlightLimitException.class);
+        assertThatThrownBy(() -> limit.reconfigure(0, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

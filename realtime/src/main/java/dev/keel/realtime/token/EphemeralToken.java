@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param value the secret; send it only to the device it was minted for, never to a log
  * @param expiresAt when the upstream stops accepting it for new sessions
- * @param rotateAt when to mint the next one: {@code expiresAt − 30 s}
+ * @param rotateAt when to mint the next one: {@code expiresAt − 30 s} by default (the rotation lead,
+ *     {@code realtime.token.rotation-lead})
  */
 public record EphemeralToken(String value, Instant expiresAt, Instant rotateAt) {
 
@@ -33,9 +34,14 @@ public record EphemeralToken(String value, Instant expiresAt, Instant rotateAt) 
         return Duration.between(now, expiresAt).compareTo(ROTATE_BEFORE) <= 0;
     }
 
-    /** Whether this token should be replaced at {@code now}. */
+    /** A token expiring at {@code expiresAt}, to be rotated {@code lead} before. */
+    public static EphemeralToken of(String value, Instant expiresAt, Duration lead) {
+        return new EphemeralToken(value, expiresAt, expiresAt.minus(lead));
+    }
+
+    /** Whether this token should be replaced at {@code now}: its {@link #rotateAt()} has come. */
     public boolean shouldRotate(Instant now) {
-        return shouldRotate(expiresAt, now);
+        return !now.isBefore(rotateAt);
     }
 
     @Override

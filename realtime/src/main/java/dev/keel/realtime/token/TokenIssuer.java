@@ -29,10 +29,17 @@ public final class TokenIssuer {
 
     private final KeelClient client;
     private final CallOptions options;
+    private final java.time.Duration rotationLead;
 
     public TokenIssuer(KeelClient client, CallOptions options) {
+        this(client, options, EphemeralToken.ROTATE_BEFORE);
+    }
+
+    /** Issues tokens whose {@code rotate_at} is {@code rotationLead} before their expiry. */
+    public TokenIssuer(KeelClient client, CallOptions options, java.time.Duration rotationLead) {
         this.client = client;
         this.options = options;
+        this.rotationLead = rotationLead;
     }
 
     /** Issues with the client's default budget. */
@@ -53,7 +60,8 @@ public final class TokenIssuer {
             }
             var token = EphemeralToken.of(
                     r.get("value").asText(),
-                    Instant.ofEpochSecond(r.get("expires_at").asLong()));
+                    Instant.ofEpochSecond(r.get("expires_at").asLong()),
+                    rotationLead);
             return new Outcome.Issued(token, r.path("session"));
         } catch (KeelException e) {
             if (e.status() > 0) {

@@ -57,6 +57,11 @@ public final class TokenService {
         this.metrics = metrics;
     }
 
+    /** The per-user rate limiter, e.g. to change its rate when the configuration is reloaded. */
+    public UserRateLimiter limiter() {
+        return limiter;
+    }
+
     /**
      * A request body that could not be read (too large, cut, too slow); the route answers with its
      * status and an OpenAI-shaped error.

@@ -22,7 +22,7 @@ public final class UserRateLimiter {
         record Refused(Duration retryAfter) implements Verdict {}
     }
 
-    private final int perMinute;
+    private volatile int perMinute;
     private final TimeMeter meter;
     private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofMinutes(10))
@@ -60,6 +60,20 @@ public final class UserRateLimiter {
         return probe.isConsumed()
                 ? new Verdict.Allowed(probe.getRemainingTokens())
                 : new Verdict.Refused(Duration.ofNanos(probe.getNanosToWaitForRefill()));
+    }
+
+    /**
+     * Changes the rate while running (a reloaded configuration): every user starts again from a
+     * full bucket at the new rate.
+     *
+     * @throws IllegalArgumentException when {@code perMinute < 1}
+     */
+    public void setPerMinute(int perMinute) {
+        if (perMinute < 1) {
+            throw new IllegalArgumentException("the per-user token rate must be at least 1 a minute, got " + perMinute);
+        }
+        this.perMinute = perMinute;
+        buckets.invalidateAll();
     }
 
     public int perMinute() {

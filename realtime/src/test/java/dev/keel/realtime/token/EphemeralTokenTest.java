@@ -26,4 +26,15 @@ class EphemeralTokenTest {
         var token = EphemeralToken.of("ek_secret_value_123", new FakeClock().instant());
         assertThat(token.toString()).doesNotContain("ek_secret_value_123").contains("<redacted>");
     }
+
+    @Test
+    void of_withARotationLead_rotatesThatLongBeforeExpiry() {
+        var clock = new FakeClock();
+        var token = EphemeralToken.of("ek_test", clock.instant().plusSeconds(300), Duration.ofSeconds(60));
+        assertThat(token.rotateAt()).isEqualTo(token.expiresAt().minusSeconds(60));
+        clock.advance(Duration.ofSeconds(239));
+        assertThat(token.shouldRotate(clock.instant())).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(token.shouldRotate(clock.instant())).isTrue();
+    }
 }

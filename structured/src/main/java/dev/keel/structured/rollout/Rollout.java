@@ -105,6 +105,25 @@ public final class Rollout {
         return new Rollout(schema, registry, loader::load, name, clock, metrics, listener);
     }
 
+    /**
+     * Starts a rollout of {@code schema} whose configuration {@code source} gives (e.g. the live
+     * {@code keel-config} model); it is asked again every {@code reload_interval} and by {@link
+     * #reload()}.
+     *
+     * @param sourceName where the configuration comes from, for {@code /debug/config}
+     * @throws IllegalArgumentException when the configuration names an unregistered version
+     */
+    public static Rollout start(
+            String schema,
+            SchemaRegistry registry,
+            Supplier<RolloutConfig> source,
+            String sourceName,
+            InstantSource clock,
+            MeterRegistry metrics,
+            RolloutListener listener) {
+        return new Rollout(schema, registry, source, sourceName, clock, metrics, listener);
+    }
+
     /** A rollout with a configuration set in code (change it with {@link #override}). */
     public static Rollout fixed(
             String schema,

@@ -1,0 +1,63 @@
+package dev.keel.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code keel config}: the configuration model's commands. */
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "The configuration: every key, its value and where the value came from (docs/configuration.md).",
+        subcommands = {ConfigCommand.Show.class})
+final class ConfigCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code keel config show}. */
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Print the effective configuration with the source of every value (flag, env, file:line,"
+                        + " default), secrets redacted.",
+                "Exit 0 when the configuration is valid; 2 with every problem as file:line: key: message."
+            })
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOption config;
+
+        @Mixin
+        UpstreamOptions upstream;
+
+        @Mixin
+        FormatOption format;
+
+        /** The environment the configuration is read from; tests replace it. */
+        Map<String, String> env = System.getenv();
+
+        @Override
+        public Integer call() {
+            var cfg = config.load(env);
+            var out = spec.commandLine().getOut();
+            if (format.json()) {
+                CliJson.print(out, ConfigView.json(cfg, config.file()));
+            } else {
+                ConfigView.text(out, cfg, config.file());
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.keel.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reload against a real file: applied, partly applied, refused, unchanged, gone. */
+class ConfigWatcherTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<KeelConfig> applied = new ArrayList<>();
+
+    private ConfigWatcher watcher(Path file) {
+        return new ConfigWatcher(file, Yaml.resolve(file, Map.of()), () -> Yaml.resolve(file, Map.of()), applied::add);
+    }
+
+    @Test
+    void untouchedFile_isUnchanged() {
+        Path f = Yaml.write(dir, "traffic:\n  online:\n    in-flight: 8\n");
+        assertThat(watcher(f).check()).isInstanceOf(ConfigWatcher.Outcome.Unchanged.class);
+        assertThat(applied).isEmpty();
+    }
+
+    @Test
+    void liveChange_isApplied() throws Exception {
+        Path f = Yaml.write(dir, "traffic:\n  online:\n    in-flight: 8\nstructured-output:\n  canary-percent: 5\n");
+        var w = watcher(f);
+        Files.writeString(f, "traffic:\n  online:\n    in-flight: 16\nstructured-output:\n  canary-percent: 0\n");
+        assertThat(w.check())
+                .isEqualTo(new ConfigWatcher.Outcome.Applied(
+                        List.of("traffic.online.in-flight", "structured-output.canary-percent"), List.of()));
+        assertThat(w.current().get(Settings.ONLINE_IN_FLIGHT)).isEqualTo(16);
+        assertThat(applied)
+                .singleElement()
+                .satisfies(c -> assertThat(c.get(Settings.CANARY_PERCENT)).isZero());
+        assertThat(w.check()).isInstanceOf(ConfigWatcher.Outcome.Unchanged.class);
+    }
+
+    @Test
+    void changeOfAKeyThatIsNotLive_isNamedAndKeepsTheRunningValue() throws Exception {
+        Path f = Yaml.write(dir, "pool:\n  max-connections: 10\n");
+        var w = watcher(f);
+        Files.writeString(f, "pool:\n  max-connections: 20\ndegrade:\n  fallback-model: gpt-4.1-mini\n");
+        assertThat(w.check())
+                .isEqualTo(new ConfigWatcher.Outcome.Applied(
+                        List.of("degrade.fallback-model"), List.of("pool.max-connections")));
+        assertThat(w.current().get(Settings.MAX_CONNECTIONS)).isEqualTo(10);
+        assertThat(w.current().get(Settings.DEGRADE_FALLBACK_MODEL)).isEqualTo("gpt-4.1-mini");
+    }
+
+    @Test
+    void invalidFile_isRefusedWithItsProblem_andTheRunningConfigurationStays() throws Exception {
+        Path f = Yaml.write(dir, "structured-output:\n  canary-percent: 5\n");
+        var w = watcher(f);
+        Files.writeString(f, "structured-output:\n  canary-percent: 150\n");
+        assertThat(w.check())
+                .isEqualTo(new ConfigWatcher.Outcome.Refused(
+                        f + ":2: structured-output.canary-percent: must be between 0 and 100, was 150"));
+        assertThat(w.current().get(Settings.CANARY_PERCENT)).isEqualTo(5);
+        assertThat(applied).isEmpty();
+        Files.writeString(f, "structured-output:\n  canary-percent: 7\n");
+        assertThat(w.check()).isInstanceOf(ConfigWatcher.Outcome.Applied.class);
+        assertThat(w.current().get(Settings.CANARY_PERCENT)).isEqualTo(7);
+    }
+
+    @Test
+    void deletedFile_isRefused() throws Exception {
+        Path f = Yaml.write(dir, "structured-output:\n  canary-percent: 5\n");
+        var w = watcher(f);
+        Files.delete(f);
+        assertThat(w.check()).isInstanceOf(ConfigWatcher.Outcome.Refused.class);
+        assertThat(w.current().get(Settings.CANARY_PERCENT)).isEqualTo(5);
+    }
+}
