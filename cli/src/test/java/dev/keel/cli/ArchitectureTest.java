@@ -23,7 +23,7 @@ class ArchitectureTest {
     static void importClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                // keel-core's test-jar (fixtures such as TestPostgres) is test code too
+                // test-jars are test code too (keel-core's fixtures, and core's tests, which use the emulator as their stand-in)
                 .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.keel");
     }
@@ -252,6 +252,53 @@ class ArchitectureTest {
                         "dev.keel.realtime..",
                         "dev.keel.gateway..",
                         "dev.keel.cli..")
+                .check(classes);
+    }
+
+    /**
+     * SQL is spoken in one place per module: the batch ledger's package, and keel-store-jdbc's store
+     * package (named here). Everything else reads and moves runs, chunks and items through the
+     * ledger's typed methods (docs/decisions.md D-batch-shape-1).
+     */
+    @Test
+    void sql_onlyInTheLedgerPackageAndTheJdbcStore() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.keel.batch.ledger", "dev.keel.store.jdbc..")
+                // core's test fixtures (on this classpath as its test-jar) create and drop PostgreSQL schemas
+                .and()
+                .resideOutsideOfPackage("dev.keel.core.testing..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "javax.sql..")
+                .because("SQL lives in dev.keel.batch.ledger (and keel-store-jdbc's dev.keel.store.jdbc)")
+                .check(classes);
+    }
+
+    @Test
+    void sqlRule_seesTheLedgerUsingJdbc() {
+        org.assertj.core.api.Assertions.assertThat(
+                        classes.get("dev.keel.batch.ledger.Ledger").getDirectDependenciesFromSelf().stream()
+                                .anyMatch(
+                                        d -> d.getTargetClass().getPackageName().equals("java.sql")))
+                .as("the imported classes include the ledger's JDBC use, so the rule above checks something")
+                .isTrue();
+    }
+    /** Issue 21: the library modules trace through the OpenTelemetry API alone; the SDK is the application's (the CLI's). */
+    @Test
+    void libraryModules_useTheOpenTelemetryApiOnly_neverItsSdk() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.keel.wire..",
+                        "dev.keel.core..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.opentelemetry.sdk..", "io.opentelemetry.exporter..")
                 .check(classes);
     }
 }

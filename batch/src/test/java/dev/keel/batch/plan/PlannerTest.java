@@ -28,9 +28,8 @@ class PlannerTest {
     }
 
     private PlanResult plan(Ledger ledger, Path input, PlanConfig config) {
-        String sha = RunIds.sha256(input);
         return new Planner(config, PriceTable.builtIn(), ledger, Clock.systemUTC())
-                .plan(input, RunIds.forContent(sha), sha, dir.resolve("run"));
+                .plan(RunInput.of(input), dir.resolve("run"));
     }
 
     private Path file(List<String> lines) throws Exception {

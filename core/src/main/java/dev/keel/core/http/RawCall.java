@@ -60,6 +60,24 @@ public final class RawCall {
                 sent.put(name, String.join(", ", values));
             }
         });
+        return ofForwarded(method, path, sent, contentType, body, replayable);
+    }
+
+    /**
+     * The call for a request whose headers the caller has already filtered with {@link
+     * #forwarded(String)} and joined to one value each (the openai-java adapter does it in the same
+     * pass that reads keel's own headers).
+     *
+     * @param forwarded the headers that go upstream, by lower-case name
+     */
+    public static HttpCall ofForwarded(
+            String method,
+            String path,
+            Map<String, String> forwarded,
+            String contentType,
+            byte[] body,
+            boolean replayable) {
+        Map<String, String> sent = forwarded;
         boolean streaming = body != null && asksForStream(body, contentType);
         var call = new HttpCall(method, path, sent, contentType, body, streaming);
         return replayable ? call : call.notReplayable();
