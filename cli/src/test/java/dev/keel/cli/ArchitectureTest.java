@@ -23,7 +23,8 @@ class ArchitectureTest {
     static void importClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                // test-jars are test code too (keel-core's fixtures, and core's tests, which use the emulator as their stand-in)
+                // test-jars are test code too (keel-core's fixtures, and core's tests, which use the emulator as their
+                // stand-in)
                 .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.keel");
     }

@@ -337,7 +337,9 @@ class KeelClientTest {
             org.awaitility.Awaitility.await()
                     .until(() -> client.inFlight().inUse() == 1
                             && emulator.requests().stream()
-                                    .anyMatch(r -> r.header("x-keel-fault").filter("stall"::equals).isPresent()));
+                                    .anyMatch(r -> r.header("x-keel-fault")
+                                            .filter("stall"::equals)
+                                            .isPresent()));
             int before = emulator.requests().size();
             assertThatThrownBy(() -> client.responses()
                             .create(HELLO, CallOptions.defaults().withBudget(Duration.ofMillis(200))))
