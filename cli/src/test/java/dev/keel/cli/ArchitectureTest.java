@@ -265,14 +265,16 @@ class ArchitectureTest {
     void sql_onlyInTheLedgerPackageAndTheJdbcStore() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages("dev.keel.batch.ledger", "dev.keel.store.jdbc..")
+                .resideOutsideOfPackages("dev.keel.batch.ledger", "dev.keel.store.jdbc..", "dev.keel.gateway.jdbc..")
                 // core's test fixtures (on this classpath as its test-jar) create and drop PostgreSQL schemas
                 .and()
                 .resideOutsideOfPackage("dev.keel.core.testing..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("java.sql..", "javax.sql..")
-                .because("SQL lives in dev.keel.batch.ledger (and keel-store-jdbc's dev.keel.store.jdbc)")
+                .because(
+                        "SQL lives in dev.keel.batch.ledger (and keel-store-jdbc's dev.keel.store.jdbc, and the gateway's"
+                                + " spend counters in dev.keel.gateway.jdbc)")
                 .check(classes);
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.testing.TestPostgres;
 import dev.keel.emulator.Emulator;
+import dev.keel.gateway.jdbc.JdbcSpendLedger;
 import dev.keel.wire.json.Json;
 import io.lettuce.core.RedisClient;
 import java.math.BigDecimal;
