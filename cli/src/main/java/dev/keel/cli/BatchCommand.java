@@ -178,7 +178,8 @@ final class BatchCommand implements Runnable {
          */
         Duration wakeEvery(KeelConfig cfg, boolean sandbox, String worker) {
             return webhooks
-                    ? Duration.ofMillis(Math.max(20, Math.min(500, basePoll(cfg, sandbox, worker).toMillis() / 10)))
+                    ? Duration.ofMillis(Math.max(
+                            20, Math.min(500, basePoll(cfg, sandbox, worker).toMillis() / 10)))
                     : null;
         }
 
@@ -412,7 +413,8 @@ final class BatchCommand implements Runnable {
                     guarded(s, listener),
                     giveUp);
             boolean sandbox = s.sandbox();
-            return runner.wakeEvery(drive.wakeEvery(cfg(), sandbox, me.id())).outputExpiresAfter(drive.outputExpiresAfter());
+            return runner.wakeEvery(drive.wakeEvery(cfg(), sandbox, me.id()))
+                    .outputExpiresAfter(drive.outputExpiresAfter());
         }
 
         String defaultLease() {

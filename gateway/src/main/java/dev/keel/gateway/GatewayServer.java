@@ -89,6 +89,7 @@ final class GatewayServer implements AutoCloseable {
             connector.setHost(settings.host());
             connector.setPort(settings.port());
             connector.setIdleTimeout(Math.max(bodyTimeoutMs, 120_000));
+            connector.setAcceptQueueSize(1024); // bursts of new client connections wait in the kernel, not fail
             return connector;
         });
         var r = cfg.routes;

@@ -6,7 +6,7 @@ import java.util.List;
  * Running spend per key and period (a UTC day, a UTC month) in nano-USD, with an atomic
  * reserve-if-it-fits across every period of a call, so concurrent calls — on one process or on many
  * sharing the store — can never together pass a cap. Implementations: {@link MemorySpendLedger},
- * {@link RedisSpendLedger}, {@link JdbcSpendLedger}. Thread-safe.
+ * {@link RedisSpendLedger}, {@link dev.keel.gateway.jdbc.JdbcSpendLedger}. Thread-safe.
  */
 public interface SpendLedger extends AutoCloseable {
 

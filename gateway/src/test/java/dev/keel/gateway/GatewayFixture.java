@@ -20,10 +20,20 @@ final class GatewayFixture {
     static final String UPSTREAM_KEY = "sk-upstream-never-leaks-7f3a9c";
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    /**
+     * One client per gateway: a gateway started later on a port an earlier one used must not be sent
+     * a request over a pooled connection the earlier one closed.
+     */
+    private static final java.util.Map<Object, HttpClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static HttpClient http(Object target) {
+        return CLIENTS.computeIfAbsent(
+                target,
+                t -> HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(30))
+                        .build());
+    }
 
     private GatewayFixture() {}
 
@@ -62,7 +72,7 @@ final class GatewayFixture {
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        return send(b.build());
+        return send(g, b.build());
     }
 
     static HttpResponse<String> get(Gateway g, String path, String secret) {
@@ -71,12 +81,13 @@ final class GatewayFixture {
         if (secret != null) {
             b.header("Authorization", "Bearer " + secret);
         }
-        return send(b.GET().build());
+        return send(g, b.GET().build());
     }
 
-    static HttpResponse<String> send(HttpRequest r) {
+    /** Sends {@code r} with the client kept for {@code target} (a gateway, an emulator, any key). */
+    static HttpResponse<String> send(Object target, HttpRequest r) {
         try {
-            return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+            return http(target).send(r, HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

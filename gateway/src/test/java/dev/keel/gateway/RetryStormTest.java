@@ -60,13 +60,15 @@ class RetryStormTest {
                     while (System.nanoTime() < end) {
                         logical.incrementAndGet();
                         for (int attempt = 0; attempt < 3; attempt++) {
-                            var r = GatewayFixture.send(HttpRequest.newBuilder(URI.create(base + "/responses"))
-                                    .timeout(Duration.ofSeconds(30))
-                                    .header("Authorization", "Bearer " + key)
-                                    .header("Content-Type", "application/json")
-                                    .header("X-Stainless-Retry-Count", Integer.toString(attempt))
-                                    .POST(HttpRequest.BodyPublishers.ofString(BODY))
-                                    .build());
+                            var r = GatewayFixture.send(
+                                    base,
+                                    HttpRequest.newBuilder(URI.create(base + "/responses"))
+                                            .timeout(Duration.ofSeconds(30))
+                                            .header("Authorization", "Bearer " + key)
+                                            .header("Content-Type", "application/json")
+                                            .header("X-Stainless-Retry-Count", Integer.toString(attempt))
+                                            .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                                            .build());
                             if (attempt > 0) {
                                 lastRetry.set(r);
                             }

@@ -1,5 +1,6 @@
-package dev.keel.gateway;
+package dev.keel.gateway.jdbc;
 
+import dev.keel.gateway.SpendLedger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
