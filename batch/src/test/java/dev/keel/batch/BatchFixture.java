@@ -15,7 +15,7 @@ import dev.keel.core.KeelClientConfig;
 import dev.keel.core.TrafficClass;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.policy.RetryPolicyConfig;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.fault.FaultEffect;

@@ -14,7 +14,7 @@ import dev.keel.core.idempotency.ExactlyOnceToolExecutor;
 import dev.keel.core.idempotency.IdempotencyKey;
 import dev.keel.core.idempotency.MemoryIdempotencyStore;
 import dev.keel.core.policy.Deadline;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.openai.KeelCall;
 import dev.keel.openai.KeelOpenAI;
 import dev.keel.wire.time.Ticker;

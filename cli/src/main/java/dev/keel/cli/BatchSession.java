@@ -17,7 +17,7 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.TrafficClass;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.policy.RetryPolicyConfig;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;

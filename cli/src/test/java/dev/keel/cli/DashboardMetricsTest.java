@@ -24,7 +24,7 @@ import dev.keel.core.idempotency.IdempotencyKey;
 import dev.keel.core.idempotency.MemoryIdempotencyStore;
 import dev.keel.core.policy.CircuitBreakerConfig;
 import dev.keel.core.policy.Deadline;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.realtime.latency.RealtimeMetrics;

@@ -1,6 +1,7 @@
 package dev.keel.core;
 
 import dev.keel.core.api.Batches;
+import dev.keel.core.api.Caller;
 import dev.keel.core.api.Files;
 import dev.keel.core.api.Responses;
 import dev.keel.core.cost.PriceTable;
@@ -8,19 +9,19 @@ import dev.keel.core.fallback.Fallback;
 import dev.keel.core.fallback.FallbackHandler;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.http.JettyTransport;
+import dev.keel.core.internal.http.JettyTransport;
+import dev.keel.core.internal.pipeline.Pipeline;
+import dev.keel.core.metrics.CostMetrics;
+import dev.keel.core.metrics.GenAiMetrics;
+import dev.keel.core.metrics.TransportMetrics;
 import dev.keel.core.pipeline.EventListener;
-import dev.keel.core.pipeline.Pipeline;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.InFlightLimit;
 import dev.keel.core.policy.RetryBudget;
 import dev.keel.core.policy.RetryPolicy;
-import dev.keel.core.policy.Sleeper;
-import dev.keel.core.slo.CostMetrics;
 import dev.keel.core.slo.ErrorBudget;
-import dev.keel.core.slo.GenAiMetrics;
 import dev.keel.core.slo.OutcomeRecorder;
-import dev.keel.core.slo.TransportMetrics;
+import dev.keel.core.time.Sleeper;
 import dev.keel.wire.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,7 +46,7 @@ import java.util.random.RandomGenerator;
  *
  * Thread-safe; share one instance. {@link #close()} closes its connections.
  */
-public final class KeelClient implements AutoCloseable {
+public final class KeelClient implements Caller, AutoCloseable {
 
     private final KeelClientConfig config;
     private final JettyTransport transport;
@@ -122,6 +123,7 @@ public final class KeelClient implements AutoCloseable {
      * @throws IllegalArgumentException when the call's traffic class is not this client's
      * @throws dev.keel.core.error.KeelException for every failure
      */
+    @Override
     public HttpResult execute(HttpCall call, CallOptions options) {
         if (options.trafficClass() != config.trafficClass()) {
             throw new IllegalArgumentException(
@@ -129,11 +131,6 @@ public final class KeelClient implements AutoCloseable {
                             + options.trafficClass() + " calls so they never share limits or quota");
         }
         return pipeline.execute(call, options);
-    }
-
-    /** A successful buffered call as a {@link KeelResponse}. */
-    public KeelResponse send(HttpCall call, CallOptions options) {
-        return KeelResponse.of(execute(call, options));
     }
 
     public Responses responses() {

@@ -59,7 +59,7 @@ public record KeelResponse(
     }
 
     /** The answer of a call; its headers are the result's own immutable view, not copied. */
-    static KeelResponse of(HttpResult r) {
+    public static KeelResponse of(HttpResult r) {
         return new KeelResponse(
                 r.status(), r.body(), r.requestId(), r.protocol(), r.attempts(), r.timings(), r.source(), r.headers());
     }

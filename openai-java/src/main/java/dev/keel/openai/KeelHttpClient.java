@@ -14,7 +14,7 @@ import dev.keel.core.error.InFlightLimitException;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.json.JsonPeek;
 import io.micrometer.core.instrument.Counter;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
@@ -188,8 +188,7 @@ public final class KeelHttpClient implements HttpClient {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             return false;
         }
-        long range = JsonScan.member(body, "stream");
-        return range >= 0 && body[JsonScan.start(range)] == 't';
+        return JsonPeek.isTrue(body, "stream");
     }
 
     /** {@code /segment/segment?key=value}, each part percent-encoded. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.error.StreamTruncatedException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.StreamOutcome;
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.json.JsonPeek;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.json.JsonSyntaxException;
 import java.io.ByteArrayOutputStream;
@@ -118,8 +118,7 @@ final class SseMeter extends InputStream {
         byte[] json = payload.getBytes(StandardCharsets.UTF_8);
         // Scanned, not parsed: only the event that ends the stream (or carries chat usage) is parsed.
         if (chat) {
-            long usage = usageMember(json);
-            if (usage >= 0 && json[JsonScan.start(usage)] == '{') {
+            if (carriesUsage(json)) {
                 usageChunk = parse(json);
             }
         } else if (isTerminal(json)) {
@@ -128,12 +127,12 @@ final class SseMeter extends InputStream {
         }
     }
 
-    /** Where a chat chunk's top-level {@code usage} is, or -1 (also for a malformed chunk). */
-    private static long usageMember(byte[] json) {
+    /** Whether a chat chunk has a top-level {@code usage} object (false for a malformed chunk). */
+    private static boolean carriesUsage(byte[] json) {
         try {
-            return JsonScan.memberFromEnd(json, "usage");
+            return JsonPeek.hasObjectNearEnd(json, "usage");
         } catch (RuntimeException malformed) {
-            return -1;
+            return false;
         }
     }
 
@@ -141,7 +140,7 @@ final class SseMeter extends InputStream {
     private static boolean isTerminal(byte[] json) {
         String type;
         try {
-            type = JsonScan.string(json, "type");
+            type = JsonPeek.string(json, "type");
         } catch (RuntimeException malformed) {
             return false; // the SDK reports a malformed event itself
         }

@@ -30,7 +30,7 @@ import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
-import dev.keel.core.slo.MetricNames;
+import dev.keel.core.metrics.MetricNames;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.RecordedRequest;

@@ -25,7 +25,7 @@ import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.TokenUsage;
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.wire.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,7 +5,7 @@ import dev.keel.batch.ledger.RunBusyException;
 import dev.keel.batch.ledger.RunClaim;
 import dev.keel.batch.ledger.RunClaims;
 import dev.keel.batch.ledger.WorkerIdentity;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import java.time.Duration;
 import java.time.InstantSource;
 import org.slf4j.Logger;

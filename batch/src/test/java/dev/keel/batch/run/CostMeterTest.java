@@ -16,7 +16,7 @@ import dev.keel.core.KeelResponse;
 import dev.keel.core.TrafficClass;
 import dev.keel.core.cost.PriceTier;
 import dev.keel.core.cost.TokenUsage;
-import dev.keel.core.slo.MetricNames;
+import dev.keel.core.metrics.MetricNames;
 import dev.keel.wire.json.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

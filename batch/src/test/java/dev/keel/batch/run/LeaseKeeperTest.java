@@ -12,7 +12,7 @@ import dev.keel.batch.ledger.RunBusyException;
 import dev.keel.batch.ledger.RunClaims;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.ledger.WorkerIdentity;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.wire.testing.FakeClock;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.keel.core.http;
 
+import dev.keel.core.internal.http.HeaderView;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;

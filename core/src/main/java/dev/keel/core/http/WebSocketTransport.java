@@ -22,7 +22,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
  * WebSocket connections to an upstream (the Realtime API's {@code /v1/realtime}) with the same pool
- * settings as {@link JettyTransport}: connect timeout, idle timeout and TLS context come from the
+ * settings as keel's HTTP transport: connect timeout, idle timeout and TLS context come from the
  * {@link PoolConfig}; the upgrade is HTTP/1.1 ({@code ws://} or {@code wss://} derived from the
  * {@code http(s)} base URL). A failed upgrade leaves as a {@link KeelException} whose status is the
  * upstream's (401 → AUTH, 404 → NOT_FOUND, …). Thread-safe; share one per upstream.

@@ -1,7 +1,7 @@
 package dev.keel.core.idempotency;
 
 import dev.keel.core.policy.Deadline;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;

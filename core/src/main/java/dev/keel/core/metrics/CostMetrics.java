@@ -1,4 +1,4 @@
-package dev.keel.core.slo;
+package dev.keel.core.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.cost.ModelPrice;
@@ -9,7 +9,7 @@ import dev.keel.core.cost.TokenUsage;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.StreamOutcome;
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.internal.json.JsonScan;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
 import io.micrometer.core.instrument.Counter;

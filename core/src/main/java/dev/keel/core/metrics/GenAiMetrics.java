@@ -1,4 +1,4 @@
-package dev.keel.core.slo;
+package dev.keel.core.metrics;
 
 import dev.keel.core.cost.ModelPrice;
 import dev.keel.core.cost.PriceTable;
@@ -8,7 +8,7 @@ import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
 import dev.keel.core.http.StreamOutcome;
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.internal.json.JsonScan;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.trace.GenAiOperation;

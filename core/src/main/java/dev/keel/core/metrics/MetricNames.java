@@ -1,4 +1,4 @@
-package dev.keel.core.slo;
+package dev.keel.core.metrics;
 
 /**
  * The Prometheus names keel exports (Micrometer appends {@code _total} to counters, so a counter

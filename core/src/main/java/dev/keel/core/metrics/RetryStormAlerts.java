@@ -1,11 +1,11 @@
-package dev.keel.core.slo;
+package dev.keel.core.metrics;
 
 import dev.keel.core.error.KeelException;
+import dev.keel.core.internal.policy.SlidingCounts;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.RetryDecision;
-import dev.keel.core.policy.SlidingCounts;
 import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import java.util.List;

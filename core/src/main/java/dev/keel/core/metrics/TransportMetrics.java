@@ -1,4 +1,4 @@
-package dev.keel.core.slo;
+package dev.keel.core.metrics;
 
 import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.ErrorKind;
@@ -14,6 +14,7 @@ import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.InFlightLimit;
 import dev.keel.core.policy.RetryDecision;
+import dev.keel.core.slo.ErrorBudget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,6 @@
 package dev.keel.core.policy;
 
+import dev.keel.core.internal.policy.SlidingCounts;
 import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.keel.core.slo;
 
-import dev.keel.core.policy.SlidingCounts;
+import dev.keel.core.internal.policy.SlidingCounts;
 import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import java.util.EnumMap;

@@ -1,4 +1,4 @@
-package dev.keel.core.policy;
+package dev.keel.core.time;
 
 import java.time.Duration;
 

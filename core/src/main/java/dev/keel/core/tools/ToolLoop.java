@@ -1,4 +1,4 @@
-package dev.keel.core.idempotency;
+package dev.keel.core.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +8,9 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.KeelResponse;
 import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.idempotency.ExactlyOnceToolExecutor;
+import dev.keel.core.idempotency.IdempotencyKey;
+import dev.keel.core.idempotency.ToolExecutionException;
 import dev.keel.core.policy.Deadline;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.time.Ticker;

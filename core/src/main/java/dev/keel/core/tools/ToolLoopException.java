@@ -1,4 +1,4 @@
-package dev.keel.core.idempotency;
+package dev.keel.core.tools;
 
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;

@@ -2,7 +2,7 @@ package dev.keel.core.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.cost.TokenUsage;
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.internal.json.JsonScan;
 import dev.keel.wire.json.Json;
 import java.nio.charset.StandardCharsets;
 

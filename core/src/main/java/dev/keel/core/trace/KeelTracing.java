@@ -8,7 +8,7 @@ import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.PhaseTimings;
 import dev.keel.core.http.ResultSource;
 import dev.keel.core.http.StreamOutcome;
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.internal.json.JsonScan;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.CircuitBreaker;

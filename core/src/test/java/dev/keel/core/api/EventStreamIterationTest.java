@@ -9,7 +9,7 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
 import dev.keel.core.error.StreamTruncatedException;
 import dev.keel.core.http.HttpCall;
-import dev.keel.core.slo.MetricNames;
+import dev.keel.core.metrics.MetricNames;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.wire.json.Json;

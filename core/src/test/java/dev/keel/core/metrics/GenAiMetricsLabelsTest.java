@@ -1,4 +1,4 @@
-package dev.keel.core.slo;
+package dev.keel.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.keel.core.slo;
+package dev.keel.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +14,8 @@ import dev.keel.core.error.KeelException;
 import dev.keel.core.policy.Backoff;
 import dev.keel.core.policy.RetryBudgetConfig;
 import dev.keel.core.policy.RetryPolicyConfig;
+import dev.keel.core.slo.ErrorBudget;
+import dev.keel.core.slo.SloConfig;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.fault.FaultPlan;

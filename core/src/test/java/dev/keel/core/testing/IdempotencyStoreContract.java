@@ -10,7 +10,7 @@ import dev.keel.core.idempotency.IdempotencyKey;
 import dev.keel.core.idempotency.IdempotencyStore;
 import dev.keel.core.idempotency.ToolExecutionException;
 import dev.keel.core.policy.Deadline;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.wire.time.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;

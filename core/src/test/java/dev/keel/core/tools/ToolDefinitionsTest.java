@@ -1,11 +1,13 @@
-package dev.keel.core.idempotency;
+package dev.keel.core.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.idempotency.ExactlyOnceToolExecutor;
+import dev.keel.core.idempotency.MemoryIdempotencyStore;
+import dev.keel.core.time.Sleeper;
 import dev.keel.emulator.Emulator;
 import dev.keel.wire.json.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

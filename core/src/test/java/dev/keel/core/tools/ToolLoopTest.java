@@ -1,4 +1,4 @@
-package dev.keel.core.idempotency;
+package dev.keel.core.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
 import dev.keel.core.error.ErrorKind;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.idempotency.ExactlyOnceToolExecutor;
+import dev.keel.core.idempotency.MemoryIdempotencyStore;
+import dev.keel.core.time.Sleeper;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.fault.FaultPlan;

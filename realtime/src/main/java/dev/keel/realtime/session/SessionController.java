@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.policy.Deadline;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.realtime.latency.RealtimeMetrics;
 import dev.keel.realtime.latency.TurnLatency;
 import dev.keel.realtime.latency.TurnMarks;

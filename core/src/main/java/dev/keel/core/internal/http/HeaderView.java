@@ -1,4 +1,4 @@
-package dev.keel.core.http;
+package dev.keel.core.internal.http;
 
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -15,12 +15,12 @@ import org.eclipse.jetty.http.HttpFields;
  * map is only built if someone iterates it. Saves building a map per answer on the hot path, where
  * only a header or two (request id, retry hints) is ever read. Thread-safe.
  */
-final class HeaderView extends AbstractMap<String, List<String>> {
+public final class HeaderView extends AbstractMap<String, List<String>> {
 
     private final HttpFields fields;
     private volatile Map<String, List<String>> materialized;
 
-    HeaderView(HttpFields fields) {
+    public HeaderView(HttpFields fields) {
         this.fields = fields.asImmutable();
     }
 
@@ -34,7 +34,7 @@ final class HeaderView extends AbstractMap<String, List<String>> {
     }
 
     /** The first value of header {@code name} (any case), or null; allocates nothing. */
-    String first(String name) {
+    public String first(String name) {
         return fields.get(name);
     }
 

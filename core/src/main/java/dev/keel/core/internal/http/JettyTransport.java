@@ -1,8 +1,12 @@
-package dev.keel.core.http;
+package dev.keel.core.internal.http;
 
 import dev.keel.core.error.ErrorClassifier;
 import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.http.HttpCall;
+import dev.keel.core.http.HttpResult;
+import dev.keel.core.http.PhaseTimings;
+import dev.keel.core.http.PoolConfig;
 import dev.keel.wire.time.Ticker;
 import java.net.SocketAddress;
 import java.net.URI;

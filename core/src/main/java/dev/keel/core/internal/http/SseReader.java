@@ -1,5 +1,6 @@
-package dev.keel.core.http;
+package dev.keel.core.internal.http;
 
+import dev.keel.core.http.SseEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.keel.core.json;
+package dev.keel.core.internal.json;
 
 import dev.keel.wire.json.Json;
 import java.nio.charset.StandardCharsets;

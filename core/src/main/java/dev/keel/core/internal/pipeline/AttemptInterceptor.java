@@ -1,4 +1,4 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.error.DeadlineExceededException;
 import dev.keel.core.error.ErrorClassifier;
@@ -6,6 +6,8 @@ import dev.keel.core.error.ErrorKind;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.error.UpstreamError;
 import dev.keel.core.http.HttpResult;
+import dev.keel.core.pipeline.CallContext;
+import dev.keel.core.pipeline.EventListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,11 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.json.JsonScan;
+import dev.keel.core.internal.json.JsonScan;
+import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.CircuitBreaker.Admission;
 import dev.keel.core.policy.CircuitBreakerConfig;

@@ -1,7 +1,8 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.error.DeadlineExceededException;
 import dev.keel.core.http.HttpResult;
+import dev.keel.core.pipeline.CallContext;
 
 /** Refuses a call whose business budget is already spent, before it takes a permit or a connection. */
 final class DeadlineInterceptor implements Interceptor {

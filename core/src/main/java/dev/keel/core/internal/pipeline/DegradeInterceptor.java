@@ -1,4 +1,4 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.http.HttpCall;

@@ -1,8 +1,10 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.error.CircuitOpenException;
 import dev.keel.core.fallback.Fallback;
 import dev.keel.core.http.HttpResult;
+import dev.keel.core.pipeline.CallContext;
+import dev.keel.core.pipeline.EventListener;
 import java.util.Optional;
 
 /**

@@ -1,4 +1,4 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.policy.InFlightLimit;

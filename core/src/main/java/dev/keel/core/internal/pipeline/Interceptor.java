@@ -1,7 +1,8 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
+import dev.keel.core.pipeline.CallContext;
 
 /**
  * One layer of the call pipeline: it may act before and after the layers below, change the request,

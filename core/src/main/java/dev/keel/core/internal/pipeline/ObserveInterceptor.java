@@ -1,8 +1,10 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.StreamOutcome;
+import dev.keel.core.pipeline.CallContext;
+import dev.keel.core.pipeline.EventListener;
 import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,17 +1,19 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.CallOptions;
 import dev.keel.core.fallback.Fallback;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.http.JettyTransport;
+import dev.keel.core.internal.http.JettyTransport;
+import dev.keel.core.pipeline.CallContext;
+import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.CircuitBreakerConfig;
 import dev.keel.core.policy.Deadline;
 import dev.keel.core.policy.DegradeSignal;
 import dev.keel.core.policy.InFlightLimit;
 import dev.keel.core.policy.RetryBudget;
 import dev.keel.core.policy.RetryPolicy;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import dev.keel.wire.time.Ticker;
 import java.time.Duration;
 import java.util.List;

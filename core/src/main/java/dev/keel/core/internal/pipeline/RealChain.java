@@ -1,7 +1,8 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
+import dev.keel.core.pipeline.CallContext;
 import java.util.List;
 
 /** The immutable chain: each {@link #proceed} hands the next layer a chain one index further on. */

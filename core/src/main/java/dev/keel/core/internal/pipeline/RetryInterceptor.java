@@ -1,15 +1,17 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.error.DeadlineExceededException;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
+import dev.keel.core.pipeline.CallContext;
+import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.RetryBudget;
 import dev.keel.core.policy.RetryDecision;
 import dev.keel.core.policy.RetryDecision.GiveUp;
 import dev.keel.core.policy.RetryDecision.GiveUpReason;
 import dev.keel.core.policy.RetryDecision.Retry;
 import dev.keel.core.policy.RetryPolicy;
-import dev.keel.core.policy.Sleeper;
+import dev.keel.core.time.Sleeper;
 import java.util.random.RandomGenerator;
 
 /**

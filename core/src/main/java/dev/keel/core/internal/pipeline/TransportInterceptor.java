@@ -1,8 +1,8 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.http.JettyTransport;
+import dev.keel.core.internal.http.JettyTransport;
 import java.time.Duration;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.keel.core.policy;
+package dev.keel.core.internal.policy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReferenceArray;

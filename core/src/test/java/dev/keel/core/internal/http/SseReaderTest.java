@@ -1,7 +1,8 @@
-package dev.keel.core.http;
+package dev.keel.core.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keel.core.http.SseEvent;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

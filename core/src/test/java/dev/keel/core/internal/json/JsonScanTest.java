@@ -1,4 +1,4 @@
-package dev.keel.core.json;
+package dev.keel.core.internal.json;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

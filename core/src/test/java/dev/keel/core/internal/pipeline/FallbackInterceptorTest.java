@@ -1,4 +1,4 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +13,8 @@ import dev.keel.core.fallback.FallbackHandler;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.http.ResultSource;
+import dev.keel.core.pipeline.CallContext;
+import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.CircuitBreakerConfig;
 import dev.keel.core.policy.Deadline;
 import dev.keel.wire.json.Json;

@@ -1,4 +1,4 @@
-package dev.keel.core.pipeline;
+package dev.keel.core.internal.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.keel.core.policy;
+package dev.keel.core.internal.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
-import dev.keel.core.slo.MetricNames;
+import dev.keel.core.metrics.MetricNames;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.RecordedRequest;
