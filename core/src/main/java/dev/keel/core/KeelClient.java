@@ -25,6 +25,7 @@ import dev.keel.core.time.Sleeper;
 import dev.keel.wire.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +90,8 @@ public final class KeelClient implements Caller, AutoCloseable {
                 b.sleeper,
                 b.random,
                 listener,
-                b.ticker));
+                b.ticker,
+                b.clock));
     }
 
     public static Builder builder(KeelClientConfig config) {
@@ -203,6 +205,7 @@ public final class KeelClient implements Caller, AutoCloseable {
         private final KeelClientConfig config;
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Ticker ticker = Ticker.SYSTEM;
+        private InstantSource clock = InstantSource.system();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private RandomGenerator random = new SplittableRandom();
         private final List<EventListener> listeners = new ArrayList<>();
@@ -222,6 +225,12 @@ public final class KeelClient implements Caller, AutoCloseable {
         /** The monotonic clock for deadlines and windows (tests pass a fake one). */
         public Builder ticker(Ticker t) {
             ticker = t;
+            return this;
+        }
+
+        /** The wall clock an HTTP-date {@code Retry-After} is measured from (tests pass a fake one). */
+        public Builder clock(InstantSource c) {
+            clock = java.util.Objects.requireNonNull(c, "clock");
             return this;
         }
 

@@ -88,14 +88,15 @@ public record KeelResponse(
         try {
             return Json.parse(body);
         } catch (JsonSyntaxException e) {
-            throw new KeelException(
-                    ErrorKind.MALFORMED_RESPONSE,
-                    "the upstream answered " + status + " with a body that is not JSON (" + e.getMessage() + ")",
-                    status,
-                    requestId,
-                    null,
-                    attempts,
-                    e);
+            throw KeelException.of(
+                            ErrorKind.MALFORMED_RESPONSE,
+                            "the upstream answered " + status + " with a body that is not JSON (" + e.getMessage()
+                                    + ")")
+                    .status(status)
+                    .requestId(requestId)
+                    .attempts(attempts)
+                    .cause(e)
+                    .build();
         }
     }
 
