@@ -2,10 +2,11 @@ package dev.keel.batch;
 
 import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.RunHistory;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.batch.run.BatchRunner;
 import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
@@ -14,7 +15,6 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
 import dev.keel.core.TrafficClass;
 import dev.keel.core.cost.PriceTable;
-import dev.keel.core.policy.RetryPolicyConfig;
 import dev.keel.core.time.Sleeper;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
@@ -42,7 +42,6 @@ public final class BatchFixture implements AutoCloseable {
     public final Ledger ledger;
     public final Path dir;
     public final KeelClient client;
-    public final KeelClient createClient;
     public final PriceTable prices = PriceTable.builtIn();
 
     public BatchFixture(Path dir, String jdbcUrl) {
@@ -59,11 +58,11 @@ public final class BatchFixture implements AutoCloseable {
                 .trafficClass(TrafficClass.BATCH)
                 .build();
         this.client = KeelClient.builder(config).build();
-        this.createClient = KeelClient.builder(config.toBuilder()
-                        .retry(new RetryPolicyConfig(
-                                1, config.retry().backoff(), config.retry().minAttemptTime()))
-                        .build())
-                .build();
+    }
+
+    /** What the ledger holds of a run's results, attempts and items. */
+    public RunHistory history() {
+        return new RunHistory(ledger);
     }
 
     /** SQLite in {@code dir}. */
@@ -107,10 +106,9 @@ public final class BatchFixture implements AutoCloseable {
     }
 
     public PlanResult plan(Path input, PlanConfig config) {
-        String sha = RunIds.sha256(input);
-        String runId = RunIds.forContent(sha);
+        RunInput in = RunInput.of(input);
         return new Planner(config, prices, ledger, Clock.systemUTC())
-                .plan(input, runId, sha, dir.resolve("runs").resolve(runId));
+                .plan(in, dir.resolve("runs").resolve(in.runId()));
     }
 
     public BatchRunner runner(RunConfig config) {
@@ -119,8 +117,7 @@ public final class BatchFixture implements AutoCloseable {
 
     /** A runner with its own replay policy and clock. */
     public BatchRunner runner(RunConfig config, ReplayPolicy policy, Clock clock) {
-        return new BatchRunner(
-                ledger, client, createClient, prices, policy, config, clock, Sleeper.SYSTEM, ProgressListener.NONE);
+        return new BatchRunner(ledger, client, prices, policy, config, clock, Sleeper.SYSTEM, ProgressListener.NONE);
     }
 
     /** Defaults with a 20 ms poll interval. */
@@ -136,7 +133,6 @@ public final class BatchFixture implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        createClient.close();
         emulator.close();
     }
 }

@@ -5,7 +5,7 @@ import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
 import dev.keel.batch.run.BatchRunner;
@@ -17,7 +17,6 @@ import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
 import dev.keel.core.TrafficClass;
 import dev.keel.core.cost.PriceTable;
-import dev.keel.core.policy.RetryPolicyConfig;
 import dev.keel.core.time.Sleeper;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
@@ -72,25 +71,16 @@ final class BatchEndToEnd {
             }
             var ledger = new Ledger(Database.open("jdbc:sqlite:" + dir.resolve("keel.db")));
             var prices = PriceTable.builtIn();
-            String sha = RunIds.sha256(input);
             PlanResult plan = new Planner(PlanConfig.ofDefaults(), prices, ledger, Clock.systemUTC())
-                    .plan(input, RunIds.forContent(sha), sha, dir.resolve("run"));
+                    .plan(RunInput.of(input), dir.resolve("run"));
             var config = KeelClientConfig.builder("sk-bench", emulator.baseUrl())
                     .pool(dev.keel.core.http.PoolConfig.ofDefaults().withH2c(true))
                     .trafficClass(TrafficClass.BATCH)
                     .build();
-            try (var client = KeelClient.builder(config).build();
-                    var create = KeelClient.builder(config.toBuilder()
-                                    .retry(new RetryPolicyConfig(
-                                            1,
-                                            config.retry().backoff(),
-                                            config.retry().minAttemptTime()))
-                                    .build())
-                            .build()) {
+            try (var client = KeelClient.builder(config).build()) {
                 var runner = new BatchRunner(
                         ledger,
                         client,
-                        create,
                         prices,
                         ReplayPolicy.ofDefaults(),
                         RunConfig.ofDefaults().withPollInterval(Duration.ofMillis(50)),

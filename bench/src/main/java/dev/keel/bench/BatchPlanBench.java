@@ -5,7 +5,7 @@ import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.core.cost.PriceTable;
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
@@ -85,10 +85,10 @@ final class BatchPlanBench {
         System.gc();
         resetPeaks();
         Ledger ledger = new Ledger(Database.open("jdbc:sqlite:" + dir.resolve("ledger-" + n + ".db")));
-        String sha = RunIds.sha256(input);
+        RunInput in = RunInput.of(input);
         long t1 = System.nanoTime();
         PlanResult r = new Planner(PlanConfig.ofDefaults(), PriceTable.builtIn(), ledger, Clock.systemUTC())
-                .plan(input, RunIds.forContent(sha), sha, dir.resolve("run-" + n));
+                .plan(in, dir.resolve("run-" + n));
         double planSeconds = (System.nanoTime() - t1) / 1e9;
         if (!r.accepted() || r.items() != n) {
             throw new IllegalStateException("plan accepted " + r.items() + " of " + n + " lines: " + r.problems());

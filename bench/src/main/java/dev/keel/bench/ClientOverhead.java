@@ -36,6 +36,11 @@ final class ClientOverhead {
     /** The concurrency level the SDK's throughput target is set for. */
     private static final int SDK_TARGET_CONCURRENCY = 64;
 
+    /** Tracing on against off (issue 21): at least this share of keel's untraced throughput. */
+    private static final double TRACING_TARGET_RATIO = 0.95;
+    /** Tracing on against off: at most this much added p99. */
+    private static final double TRACING_TARGET_ADDED_P99_MILLIS = 0.1;
+
     static final String SDK_OKHTTP = "sdk-okhttp";
     static final String SDK_ON_KEEL = "sdk-on-keel";
     private static final int DEFAULT_ROUNDS = 2;
@@ -112,18 +117,20 @@ final class ClientOverhead {
         int rounds;
         Duration slice;
         boolean withSdk;
+        boolean withTracing;
         try {
             List<String> rest = new ArrayList<>(args);
             rounds = rounds(rest);
             slice = slice(rest);
             withSdk = !rest.remove("--without-sdk");
+            withTracing = rest.remove("--with-tracing");
             settings = Settings.parse(rest, DEFAULT_WARMUP_SECONDS, DEFAULT_MEASURE_SECONDS);
         } catch (IllegalArgumentException e) {
             System.err.println("keel-bench client: " + e.getMessage());
             usage(System.err);
             return 2;
         }
-        return runWith(settings, rounds, slice, withSdk);
+        return runWith(settings, rounds, slice, withSdk, withTracing);
     }
 
     /** Takes {@code --slice-ms N} (100..60000, default 1000) out of the options. */
@@ -162,11 +169,11 @@ final class ClientOverhead {
         }
     }
 
-    private static int runWith(Settings settings, int rounds, Duration slice, boolean withSdk) {
+    private static int runWith(Settings settings, int rounds, Duration slice, boolean withSdk, boolean withTracing) {
         try (var emulator = ChildEmulator.start()) {
-            printHeader(emulator, settings, slice);
+            printHeader(emulator, settings, slice, withSdk, withTracing);
             System.out.println("rounds: " + rounds + " (every round is printed, then the verdict over all of them)");
-            return measure(emulator.baseUrl(), settings, rounds, slice, withSdk);
+            return measure(emulator.baseUrl(), settings, rounds, slice, withSdk, withTracing);
         } catch (IOException | RuntimeException e) {
             System.err.println("keel-bench client: could not run: " + e.getMessage());
             return 3;
@@ -181,14 +188,23 @@ final class ClientOverhead {
      * Runs every level {@code rounds} times, the clients interleaved in slices, prints every round and
      * then, per level, the medians over the rounds.
      */
-    private static int measure(URI baseUrl, Settings settings, int rounds, Duration slice, boolean withSdk)
+    private static int measure(
+            URI baseUrl, Settings settings, int rounds, Duration slice, boolean withSdk, boolean withTracing)
             throws InterruptedException {
         try (var raw = RawJettyClient.open(baseUrl);
                 var keel = KeelPipelineClient.open(baseUrl);
+                var traced = withTracing ? KeelPipelineClient.traced(baseUrl) : null;
                 var sdk = withSdk ? OpenAiJavaClient.open(baseUrl) : null;
                 var sdkOnKeel = withSdk ? SdkOnKeelClient.open(baseUrl) : null) {
-            List<Contender> contenders =
-                    preflight(sdk == null ? List.of(raw, keel) : List.of(raw, keel, sdk, sdkOnKeel));
+            var clients = new ArrayList<ClientUnderTest>(List.of(raw, keel));
+            if (traced != null) {
+                clients.add(traced);
+            }
+            if (sdk != null) {
+                clients.add(sdk);
+                clients.add(sdkOnKeel);
+            }
+            List<Contender> contenders = preflight(clients);
             var perLevel = new java.util.TreeMap<Integer, List<List<Row>>>();
             long errors = 0;
             for (int round = 1; round <= rounds; round++) {
@@ -204,6 +220,9 @@ final class ClientOverhead {
             printMedians(perLevel);
             if (withSdk) {
                 printSdkMedians(perLevel);
+            }
+            if (withTracing) {
+                printTracingMedians(perLevel);
             }
             return errors == 0 ? 0 : 1;
         }
@@ -316,6 +335,49 @@ final class ClientOverhead {
         });
     }
 
+    /**
+     * Per level, tracing's verdict from paired slices: keel with tracing on (every call sampled,
+     * spans to a no-op exporter) against keel with it off, throughput ratio and added p99 and CPU.
+     */
+    private static void printTracingMedians(java.util.Map<Integer, List<List<Row>>> perLevel) {
+        System.out.printf(
+                "%nverdict for tracing: medians over all paired slices (keel-traced's turn vs keel's of the same"
+                        + " rotation); spans exported to the no-op: %d%n",
+                KeelPipelineClient.NoopExporter.EXPORTED.sum());
+        System.out.printf(
+                "%-12s %6s %22s %15s %14s %14s %17s%n",
+                "concurrency",
+                "pairs",
+                "traced/keel throughput",
+                "middle half",
+                "added p50 ms",
+                "added p99 ms",
+                "added CPU us/req");
+        perLevel.forEach((concurrency, rounds) -> {
+            Paired all = rounds.stream()
+                    .map(rows -> Paired.of(rows, KeelPipelineClient.TRACED, "keel"))
+                    .reduce(Paired::plus)
+                    .orElseThrow();
+            double ratio = median(all.ratios());
+            double addedP99 = median(all.addedP99());
+            System.out.printf(
+                    "%-12d %6d %21.3fx %15s %+14.3f %+14.3f %+17.1f   throughput %s, p99 %s%n",
+                    concurrency,
+                    all.size(),
+                    ratio,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%.3f-%.3f",
+                            quantile(all.ratios(), 0.25),
+                            quantile(all.ratios(), 0.75)),
+                    median(all.addedP50()),
+                    addedP99,
+                    median(all.addedCpu()),
+                    verdict(ratio >= TRACING_TARGET_RATIO),
+                    verdict(addedP99 <= TRACING_TARGET_ADDED_P99_MILLIS));
+        });
+    }
+
     private static double median(List<Double> values) {
         return quantile(values, 0.5);
     }
@@ -377,7 +439,8 @@ final class ClientOverhead {
         return tallies;
     }
 
-    private static void printHeader(ChildEmulator emulator, Settings settings, Duration slice) {
+    private static void printHeader(
+            ChildEmulator emulator, Settings settings, Duration slice, boolean withSdk, boolean withTracing) {
         System.out.printf(
                 "keel-bench client: POST %s/responses (non-streaming), emulator pid %d, load from pid %d%n",
                 emulator.baseUrl(), emulator.pid(), ProcessHandle.current().pid());
@@ -389,7 +452,7 @@ final class ClientOverhead {
                 settings.warmup().toSeconds(),
                 settings.measure().toSeconds(),
                 slice.toMillis());
-        printClients();
+        printClients(withSdk, withTracing);
         System.out.printf(
                 "targets: keel >= %.1fx raw-jetty throughput and <= %.0f ms added p99; sdk-on-keel >= %.1fx raw-jetty"
                         + " throughput at concurrency %d and <= %.0f ms added p99 over keel%n",
@@ -398,12 +461,25 @@ final class ClientOverhead {
                 SDK_TARGET_RATIO,
                 SDK_TARGET_CONCURRENCY,
                 SDK_TARGET_ADDED_P99_MILLIS);
+        if (withTracing) {
+            System.out.printf(
+                    "         keel-traced >= %.2fx keel's throughput and <= %.1f ms added p99%n",
+                    TRACING_TARGET_RATIO, TRACING_TARGET_ADDED_P99_MILLIS);
+        }
     }
 
-    private static void printClients() {
+    private static void printClients(boolean withSdk, boolean withTracing) {
         System.out.println("  raw-jetty    Jetty 12 HttpClient, h2c prior knowledge then HTTP/1.1, 256 connections");
         System.out.println("  keel         KeelClient.responses().create, full pipeline, in-flight limit 1024, "
                 + "default pool (HTTP/2, 256 connections)");
+        if (withTracing) {
+            System.out.println(
+                    "  keel-traced  the same with KeelTracing on an OpenTelemetry SDK (every call sampled, W3C"
+                            + " traceparent, BatchSpanProcessor) exporting to a no-op");
+        }
+        if (!withSdk) {
+            return;
+        }
         System.out.printf(
                 "  sdk-okhttp   openai-java %s over its default OkHttp transport: HTTP/1.1, maxRetries 0, pool %d idle"
                         + " connections kept %d min; create() also maps the answer into a typed Response%n",
@@ -513,7 +589,7 @@ final class ClientOverhead {
     private static void usage(PrintStream out) {
         out.println(
                 "Usage: keel bench client [--seconds N] [--warmup N] [--concurrency N,...] [--rounds N] [--slice-ms N]"
-                        + " [--without-sdk]");
+                        + " [--without-sdk] [--with-tracing]");
         out.println("  " + SUMMARY + ".");
         out.println(
                 "  At each level raw-jetty, keel, sdk-okhttp (openai-java on OkHttp) and sdk-on-keel (openai-java on");
@@ -532,5 +608,9 @@ final class ClientOverhead {
                 "  --without-sdk        leave both SDK clients out: raw-jetty and keel only (their code and garbage then do"
                         + " not");
         out.println("                       share the JIT compiler and the heap with the two being compared)");
+        out.println(
+                "  --with-tracing       add keel-traced (keel with KeelTracing on an OpenTelemetry SDK exporting to a no-op)");
+        out.println(
+                "                       to the rotation; verdict: keel-traced >= 0.95x keel's throughput, <= 0.1 ms added p99");
     }
 }

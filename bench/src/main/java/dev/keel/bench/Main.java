@@ -19,6 +19,7 @@ public final class Main {
             new Benchmark("emulator", EmulatorThroughput.SUMMARY, EmulatorThroughput::run),
             new Benchmark("client", ClientOverhead.SUMMARY, ClientOverhead::run),
             new Benchmark("storm", RetryStorm.SUMMARY, RetryStorm::run),
+            new Benchmark("gateway", GatewayOverhead.SUMMARY, GatewayOverhead::run),
             new Benchmark("batch-plan", BatchPlanBench.SUMMARY, BatchPlanBench::run),
             new Benchmark("batch-e2e", BatchEndToEnd.SUMMARY, BatchEndToEnd::run),
             new Benchmark("realtime-interrupt", RealtimeInterruptBench.SUMMARY, RealtimeInterruptBench::run),

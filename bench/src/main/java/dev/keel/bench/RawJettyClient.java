@@ -27,14 +27,23 @@ final class RawJettyClient implements ClientUnderTest {
 
     private final HttpClient client;
     private final URI uri;
+    private final String apiKey;
+    private final String name;
 
-    private RawJettyClient(HttpClient client, URI uri) {
+    private RawJettyClient(HttpClient client, URI uri, String apiKey, String name) {
         this.client = client;
         this.uri = uri;
+        this.apiKey = apiKey;
+        this.name = name;
     }
 
     /** Starts a client for the emulator at {@code baseUrl}. */
     static RawJettyClient open(URI baseUrl) {
+        return open(baseUrl, API_KEY, "raw-jetty");
+    }
+
+    /** Starts a client for the server at {@code baseUrl}, sending {@code apiKey}, reported as {@code name}. */
+    static RawJettyClient open(URI baseUrl, String apiKey, String name) {
         var connector = new ClientConnector();
         var h2 = new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector));
         var client = new HttpClient(new HttpClientTransportDynamic(connector, h2, HttpClientConnectionFactory.HTTP11));
@@ -46,12 +55,12 @@ final class RawJettyClient implements ClientUnderTest {
         } catch (Exception e) {
             throw new IllegalStateException("raw-jetty: could not start the HTTP client: " + e, e);
         }
-        return new RawJettyClient(client, ClientUnderTest.responsesUri(baseUrl));
+        return new RawJettyClient(client, ClientUnderTest.responsesUri(baseUrl), apiKey, name);
     }
 
     @Override
     public String name() {
-        return "raw-jetty";
+        return name;
     }
 
     @Override
@@ -78,7 +87,7 @@ final class RawJettyClient implements ClientUnderTest {
 
     private ContentResponse post() throws InterruptedException, ExecutionException, TimeoutException {
         return client.POST(uri)
-                .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + API_KEY))
+                .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + apiKey))
                 .body(new BytesRequestContent("application/json", BODY_BYTES))
                 .timeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .send();

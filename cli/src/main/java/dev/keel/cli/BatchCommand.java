@@ -8,10 +8,11 @@ import dev.keel.batch.ledger.RunBusyException;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.ledger.WorkerIdentity;
 import dev.keel.batch.plan.PlanConfig;
+import dev.keel.batch.plan.PlanOrResume;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
 import dev.keel.batch.plan.RequestReuse;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.batch.report.ReplayBuilder;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
@@ -235,28 +236,21 @@ final class BatchCommand implements Runnable {
 
         /** Plans {@code file} unless a run of the same content exists; null when the input was refused. */
         RunRecord planOrResume(BatchSession s, Path file, PlanOptions plan) {
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("input " + file + " is not a readable file");
-            }
-            String sha = RunIds.sha256(file);
-            String runId = RunIds.forContent(sha);
-            if (plan.newRun) {
-                runId = runId + "-" + Long.toString(System.currentTimeMillis(), 36);
-            }
-            claimRun(s, runId);
-            var existing = s.ledger.run(runId);
-            if (existing.isPresent()) {
-                err().println("keel: resuming run " + runId + " of " + file
-                        + " (same content; --new-run plans it again)");
-                err().flush();
-                return existing.get();
-            }
-            Path dir = BatchSession.runDir(batch, runId);
-            PlanResult r = new Planner(plan.config(), s.prices, s.ledger, Clock.systemUTC())
-                    .withReuse(reuse(plan))
-                    .plan(file, runId, sha, dir);
-            printPlan(r, dir, plan.skipInvalid);
-            return r.accepted() ? s.ledger.run(runId).orElseThrow() : null;
+            RunInput input = plan.newRun ? RunInput.fresh(file, Clock.systemUTC()) : RunInput.of(file);
+            claimRun(s, input.runId());
+            var planner = new Planner(plan.config(), s.prices, s.ledger, Clock.systemUTC()).withReuse(reuse(plan));
+            return switch (new PlanOrResume(planner, s.ledger).start(input, batch.runDir)) {
+                case PlanOrResume.Resumed r -> {
+                    err().println("keel: resuming run " + r.runId() + " of " + file
+                            + " (same content; --new-run plans it again)");
+                    err().flush();
+                    yield r.run();
+                }
+                case PlanOrResume.Planned p -> {
+                    printPlan(p.plan(), BatchSession.runDir(batch, p.runId()), plan.skipInvalid);
+                    yield p.run().orElse(null);
+                }
+            };
         }
 
         /** Claims {@code runId} for this process before it is planned or driven; only driving commands do. */
@@ -329,7 +323,7 @@ final class BatchCommand implements Runnable {
                 }
                 case RunOutcome.Finished f -> {
                     Path dir = Path.of(run.runDir());
-                    new Reports(s.ledger).export(run.runId(), dir);
+                    new Reports(s.ledger, s.prices).export(run.runId(), dir);
                     printReport(s, run.runId(), drive);
                     err().println("keel: results in " + dir.resolve("results.jsonl") + ", failures in "
                             + dir.resolve("failed.jsonl") + ", manual queue in " + dir.resolve("manual.jsonl"));
@@ -340,7 +334,7 @@ final class BatchCommand implements Runnable {
         }
 
         void printReport(BatchSession s, String runId, DriveOptions drive) {
-            RunReport r = new Reports(s.ledger)
+            RunReport r = new Reports(s.ledger, s.prices)
                     .report(runId, drive == null ? null : drive.dailyCap, drive == null ? 0.03 : drive.alertThreshold);
             if (batch.format == OutputFormat.json) {
                 out().println(Json.write(SandboxMark.json(s.ledger, runId, BatchJson.report(r))));
@@ -540,7 +534,12 @@ final class BatchCommand implements Runnable {
             out.println(Json.write(SandboxMark.json(s.ledger, runId, j)));
         } else {
             out.print(SandboxMark.text(s.ledger, runId, ""));
-            out.printf(Locale.ROOT, "run %s (%s) — %s%n", runId, run.state().toLowerCase(Locale.ROOT), run.inputFile());
+            out.printf(
+                    Locale.ROOT,
+                    "run %s (%s) — %s%n",
+                    runId,
+                    run.state().name().toLowerCase(Locale.ROOT),
+                    run.inputFile());
             out.printf(Locale.ROOT, "items: %s%n", counts.toString().toLowerCase(Locale.ROOT));
             driver(s, runId).ifPresent(h -> out.printf(Locale.ROOT, "driven by %s%n", h.describe()));
             for (ChunkRecord c : chunks) {
@@ -593,7 +592,7 @@ final class BatchCommand implements Runnable {
             try (var s = BatchSession.open(batch)) {
                 RunRecord run = s.run(runId);
                 claimRun(s, run.runId());
-                s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
+                s.ledger.makeDue(run.runId());
                 BatchRunner runner = localRunner(s, ProgressListener.NONE);
                 s.bindUpstream(run.runId());
                 s.sweep(run.runId(), me);
@@ -719,7 +718,7 @@ final class BatchCommand implements Runnable {
         public Integer call() {
             try (var s = BatchSession.open(batch)) {
                 String id = s.run(runId).runId();
-                var reports = new Reports(s.ledger);
+                var reports = new Reports(s.ledger, s.prices);
                 if (export != null) {
                     reports.export(id, export);
                 }
@@ -762,7 +761,7 @@ final class BatchCommand implements Runnable {
                     return ExitCodes.OK;
                 }
                 s.ledger.releaseHolds(run.runId());
-                s.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", run.runId());
+                s.ledger.makeDue(run.runId());
                 BatchRunner runner = localRunner(s, progress());
                 s.bindUpstream(run.runId());
                 s.sweep(run.runId(), me);

@@ -77,7 +77,7 @@ final class BatchJson {
     private static ObjectNode head(RunRecord run) {
         return Json.object()
                 .put("run_id", run.runId())
-                .put("state", CliJson.state(run.state()))
+                .put("state", CliJson.state(run.state().name()))
                 .put("input_file", run.inputFile());
     }
 

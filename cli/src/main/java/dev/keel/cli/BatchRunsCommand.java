@@ -43,11 +43,8 @@ final class BatchRunsCommand implements Callable<Integer> {
         }
         var out = spec.commandLine().getOut();
         try (var s = BatchSession.open(batch)) {
-            var ids = s.ledger.query(
-                    "SELECT run_id FROM keel_batch_run ORDER BY created_at DESC, run_id DESC"
-                            + (limit > 0 ? " LIMIT " + limit : ""),
-                    rs -> rs.getString(1));
-            var reports = new Reports(s.ledger);
+            var ids = s.ledger.runIds(limit);
+            var reports = new Reports(s.ledger, s.prices);
             var runs = Json.array();
             var text = new StringBuilder();
             if (ids.isEmpty() && batch.format != OutputFormat.json) {

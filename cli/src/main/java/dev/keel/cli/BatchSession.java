@@ -16,7 +16,6 @@ import dev.keel.batch.run.RunConfig;
 import dev.keel.core.KeelClient;
 import dev.keel.core.TrafficClass;
 import dev.keel.core.cost.PriceTable;
-import dev.keel.core.policy.RetryPolicyConfig;
 import dev.keel.core.time.Sleeper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,8 +26,8 @@ import java.util.Map;
 
 /**
  * What a batch command works with: the ledger, the price table and — for commands that call
- * upstream — two clients on keel's pipeline (batch traffic class, its own in-flight limit; batch
- * creation without retries) and the runner.
+ * upstream — one client on keel's pipeline (batch traffic class, its own in-flight limit; batch
+ * creation one attempt per call) and the runner.
  */
 final class BatchSession implements AutoCloseable {
 
@@ -36,7 +35,6 @@ final class BatchSession implements AutoCloseable {
     final PriceTable prices;
     private UpstreamOptions.Upstream upstream;
     private KeelClient client;
-    private KeelClient createClient;
     private LeaseKeeper keeper;
 
     /** Traces of the upstream calls, when switched on (closed last). */
@@ -82,23 +80,8 @@ final class BatchSession implements AutoCloseable {
                 upstream.config().toBuilder().trafficClass(TrafficClass.BATCH).build();
         client = TracingOptions.installed(tracing, KeelClient.builder(base), base)
                 .build();
-        var once = base.toBuilder()
-                .retry(new RetryPolicyConfig(
-                        1, base.retry().backoff(), base.retry().minAttemptTime()))
-                .build();
-        createClient = TracingOptions.installed(tracing, KeelClient.builder(once), once)
-                .build();
         return new BatchRunner(
-                ledger,
-                client,
-                createClient,
-                prices,
-                policy,
-                config,
-                Clock.systemUTC(),
-                Sleeper.SYSTEM,
-                progress,
-                giveUpAfter);
+                ledger, client, prices, policy, config, Clock.systemUTC(), Sleeper.SYSTEM, progress, giveUpAfter);
     }
 
     /** The default of {@code --give-up-after}. */
@@ -212,9 +195,6 @@ final class BatchSession implements AutoCloseable {
         }
         if (client != null) {
             client.close();
-        }
-        if (createClient != null) {
-            createClient.close();
         }
         if (upstream != null) {
             upstream.close();

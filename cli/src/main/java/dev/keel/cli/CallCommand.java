@@ -58,6 +58,20 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--max-output-tokens", description = "Cap on output tokens (>= 16).")
     Integer maxOutputTokens;
 
+    @Option(
+            names = "--service-tier",
+            paramLabel = "TIER",
+            description = "service_tier to ask for: auto, default, flex, scale, priority, fast or ultrafast (default:"
+                    + " none, the project's setting). The answer says the tier served; the cost is priced at it.")
+    String serviceTier;
+
+    @Option(
+            names = "--prompt-cache-key",
+            paramLabel = "KEY",
+            description = "prompt_cache_key: calls sharing a key and a prefix of 1,024+ tokens may read it from the"
+                    + " prompt cache (billed at the cached-input rate).")
+    String promptCacheKey;
+
     @Parameters(paramLabel = "PROMPT", description = "What to ask.")
     String prompt;
 
@@ -89,13 +103,40 @@ final class CallCommand implements Callable<Integer> {
             }
             out.println(outputText(response.json()));
             out.println(response.summary());
+            out.println(costLine(response.json(), priceTable));
             out.flush();
         }
         return ExitCodes.OK;
     }
 
+    /** {@code cost …}: the split by tier and token kind, or why there is no price. */
+    private String costLine(JsonNode body, dev.keel.core.cost.PriceTable prices) {
+        String served = body.path("service_tier").asText(null);
+        String answered = body.path("model").asText(model);
+        var usage = dev.keel.core.cost.TokenUsage.fromJson(body.get("usage"));
+        var split = CallJson.split(prices, answered, served, usage, CallJson.reasoningTokens(body.get("usage")));
+        if (split == null) {
+            return "cost      unknown: no price for " + answered + " at service_tier " + served
+                    + " in the price table (as of " + prices.asOf() + "); add it with --prices FILE";
+        }
+        return "cost      " + String.join("\n          ", split.textLines());
+    }
+
+    private static final java.util.Set<String> TIERS =
+            java.util.Set.of("auto", "default", "flex", "scale", "priority", "fast", "ultrafast");
+
     private JsonNode request() {
+        if (serviceTier != null && !TIERS.contains(serviceTier)) {
+            throw new IllegalArgumentException("--service-tier '" + serviceTier
+                    + "' is not a service tier; use one of auto, default, flex, scale, priority, fast, ultrafast");
+        }
         ObjectNode body = Json.object().put("model", model).put("input", prompt);
+        if (serviceTier != null) {
+            body.put("service_tier", serviceTier);
+        }
+        if (promptCacheKey != null) {
+            body.put("prompt_cache_key", promptCacheKey);
+        }
         if (instructions != null) {
             body.put("instructions", instructions);
         }

@@ -116,6 +116,28 @@ final class EmulatorCommand implements Callable<Integer> {
                     + " models, their dated snapshots and ft: fine-tunes, and the realtime models.")
     List<String> models = new ArrayList<>();
 
+    @Option(
+            names = "--flex-latency",
+            paramLabel = "DURATION",
+            description = "Extra wait before a service_tier \"flex\" request is answered (flex is slower; default:"
+                    + " ${DEFAULT-VALUE}).")
+    String flexLatency = "100ms";
+
+    @Option(
+            names = "--webhook-url",
+            paramLabel = "URL",
+            description = "POST signed batch webhooks (batch.completed|failed|expired|cancelled, Standard Webhooks)"
+                    + " to URL, retried on non-2xx; needs a secret (--webhook-secret or KEEL_EMULATOR_WEBHOOK_SECRET).")
+    java.net.URI webhookUrl;
+
+    @Option(
+            names = "--webhook-secret",
+            paramLabel = "SECRET",
+            description = "The whsec_... secret webhooks are signed with (default: read from"
+                    + " KEEL_EMULATOR_WEBHOOK_SECRET).",
+            defaultValue = "${env:KEEL_EMULATOR_WEBHOOK_SECRET}")
+    String webhookSecret;
+
     @Spec
     CommandSpec spec;
 
@@ -204,7 +226,20 @@ final class EmulatorCommand implements Callable<Integer> {
                 .faults(plan)
                 .models(dev.keel.emulator.Models.ofDefaults().with(models))
                 .lenient(lenient)
-                .dataDir(dataDir);
+                .dataDir(dataDir)
+                .flexLatency(UpstreamOptions.duration("--flex-latency", flexLatency));
+        if (webhookUrl != null) {
+            if (webhookSecret == null || webhookSecret.isBlank()) {
+                throw new IllegalArgumentException(
+                        "--webhook-url needs a signing secret: pass --webhook-secret whsec_... or set"
+                                + " KEEL_EMULATOR_WEBHOOK_SECRET");
+            }
+            try {
+                b.webhooks(dev.keel.emulator.WebhookSettings.of(webhookUrl, webhookSecret));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--webhook-secret: " + e.getMessage(), e);
+            }
+        }
         if (storageBudget != null) {
             b.storageBudgetBytes(bytes("--storage-budget", storageBudget));
         }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CallCommand.class,
             BatchCommand.class,
             ServeCommand.class,
+            GatewayCommand.class,
             DoctorCommand.class,
             EmulatorCommand.class,
             SchemaCommand.class,

@@ -97,6 +97,20 @@ final class ServeCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String bodyTimeout = "10s";
 
+    @Option(
+            names = "--gateway-keys",
+            paramLabel = "FILE",
+            description = "Also run keel gateway in this process, with this keys file, on --gateway-port"
+                    + " (limits, spend and Idempotency-Key records kept in this process; 'keel gateway'"
+                    + " shares them through Redis or PostgreSQL).")
+    java.nio.file.Path gatewayKeys;
+
+    @Option(
+            names = "--gateway-port",
+            paramLabel = "PORT",
+            description = "The gateway's port with --gateway-keys; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int gatewayPort = 8788;
+
     /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the sidecar. */
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -109,6 +123,7 @@ final class ServeCommand implements Callable<Integer> {
         var settings = new SidecarServer.Settings(
                 host, port, UpstreamOptions.duration("--body-timeout", bodyTimeout), 16 * 1024);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var keys = gatewayKeys == null ? null : dev.keel.gateway.GatewayKeys.load(gatewayKeys);
         var structured = StructuredSection.start(env, configFile, schemas, schema, registry);
         try (var up = upstream.resolve(env, spec.commandLine().getErr());
                 var traces = tracing.open(env, "keel-sidecar");
@@ -135,13 +150,21 @@ final class ServeCommand implements Callable<Integer> {
                     readiness,
                     tokens);
             var server = SidecarServer.start(settings, views);
+            var gateway = keys == null ? null : gateway(keys, up, priceTable);
             var out = spec.commandLine().getOut();
             out.println("keel sidecar listening on http://" + host + ":" + server.port()
                     + " (/metrics, /debug/config, /healthz, /readyz, POST /v1/realtime/token)." + " Ctrl-C stops it.");
+            if (gateway != null) {
+                out.println("keel gateway listening on " + gateway.baseUrl() + " with " + keys.size() + " key(s) from "
+                        + gatewayKeys + " (its metrics on " + gateway.baseUrl().resolve("/metrics") + ").");
+            }
             out.flush();
             Thread hook = new Thread(stop::countDown, "keel-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
+            if (gateway != null) {
+                gateway.close();
+            }
             server.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -150,6 +173,24 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The gateway in this process: its own KeelClient and registry on the sidecar's upstream, state
+     * in this process.
+     */
+    private dev.keel.gateway.Gateway gateway(
+            dev.keel.gateway.GatewayKeys keys, UpstreamOptions.Upstream up, dev.keel.core.cost.PriceTable prices) {
+        var settings =
+                dev.keel.gateway.GatewaySettings.ofDefaults().withHost(host).withPort(gatewayPort);
+        return dev.keel.gateway.Gateway.builder(
+                        settings,
+                        keys,
+                        KeelClient.builder(up.config())
+                                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                                .priceTable(prices))
+                .prices(prices)
+                .start();
     }
 
     /**

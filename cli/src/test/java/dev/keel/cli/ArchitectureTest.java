@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency direction of DESIGN.md section 1: {@code cli → {batch, structured, realtime,
+ * The dependency direction of DESIGN.md section 1: {@code cli → {gateway, batch, structured, realtime,
  * emulator} → core → wire}, {@code openai-java → core} and {@code stores (jdbc, redis) → core},
  * with a lean core (no JDBC, Flyway, database driver or Redis client); the emulator stands on
  * keel-wire alone, never on core; wire depends on no other keel module; no library module imports
@@ -51,8 +51,35 @@ class ArchitectureTest {
                         "dev.keel.cli..",
                         "dev.keel.bench..",
                         "dev.keel.openai..",
-                        "dev.keel.store..")
+                        "dev.keel.store..",
+                        "dev.keel.gateway..")
                 .check(classes);
+    }
+
+    @Test
+    void gateway_dependsOnCoreAlone_neverTheEmulatorOrTheCli() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.gateway..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.keel.emulator..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..",
+                        "dev.keel.store..",
+                        "dev.keel.cli..",
+                        "dev.keel.bench..")
+                .check(classes);
+    }
+
+    @Test
+    void gateway_isOnTheCheckedClasspath() {
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.gateway.Gateway"))
+                .as("the gateway module's classes are imported, so the rule above checks something")
+                .isTrue();
     }
 
     @Test
@@ -145,7 +172,11 @@ class ArchitectureTest {
         noClasses()
                 .that()
                 .resideInAnyPackage(
-                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.openai..")
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..",
+                        "dev.keel.gateway..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.keel.emulator..", "dev.keel.cli..", "dev.keel.bench..")
@@ -159,7 +190,7 @@ class ArchitectureTest {
                 .resideInAPackage("dev.keel.batch..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.keel.structured..", "dev.keel.realtime..")
+                .resideInAnyPackage("dev.keel.structured..", "dev.keel.realtime..", "dev.keel.gateway..")
                 .check(classes);
         noClasses()
                 .that()
@@ -203,7 +234,8 @@ class ArchitectureTest {
                         "dev.keel.emulator..",
                         "dev.keel.cli..",
                         "dev.keel.bench..",
-                        "dev.keel.openai..")
+                        "dev.keel.openai..",
+                        "dev.keel.gateway..")
                 .check(classes);
     }
 
@@ -223,7 +255,64 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "dev.keel.batch..", "dev.keel.structured..", "dev.keel.realtime..", "dev.keel.cli..")
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.gateway..",
+                        "dev.keel.cli..")
+                .check(classes);
+    }
+
+    /**
+     * SQL is spoken in one place per module: the batch ledger's package, keel-store-jdbc's store
+     * package, and the gateway's shared spend counters ({@code JdbcSpendLedger}) — each named here.
+     * Everything else reads and moves runs, chunks and items through the
+     * ledger's typed methods (docs/decisions.md D-batch-shape-1).
+     */
+    @Test
+    void sql_onlyInTheLedgerPackageAndTheJdbcStore() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.keel.batch.ledger", "dev.keel.store.jdbc..")
+                // core's test fixtures (on this classpath as its test-jar) create and drop PostgreSQL schemas
+                .and()
+                .resideOutsideOfPackage("dev.keel.core.testing..")
+                .and()
+                .doNotHaveFullyQualifiedName("dev.keel.gateway.JdbcSpendLedger")
+                .and()
+                .haveNameNotMatching("dev\\.keel\\.gateway\\.JdbcSpendLedger\\$.*")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "javax.sql..")
+                .because("SQL lives in dev.keel.batch.ledger, keel-store-jdbc's dev.keel.store.jdbc and the"
+                        + " gateway's JdbcSpendLedger")
+                .check(classes);
+    }
+
+    @Test
+    void sqlRule_seesTheLedgerUsingJdbc() {
+        org.assertj.core.api.Assertions.assertThat(
+                        classes.get("dev.keel.batch.ledger.Ledger").getDirectDependenciesFromSelf().stream()
+                                .anyMatch(
+                                        d -> d.getTargetClass().getPackageName().equals("java.sql")))
+                .as("the imported classes include the ledger's JDBC use, so the rule above checks something")
+                .isTrue();
+    }
+    /** Issue 21: the library modules trace through the OpenTelemetry API alone; the SDK is the application's (the CLI's). */
+    @Test
+    void libraryModules_useTheOpenTelemetryApiOnly_neverItsSdk() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.keel.wire..",
+                        "dev.keel.core..",
+                        "dev.keel.batch..",
+                        "dev.keel.structured..",
+                        "dev.keel.realtime..",
+                        "dev.keel.openai..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.opentelemetry.sdk..", "io.opentelemetry.exporter..")
                 .check(classes);
     }
 

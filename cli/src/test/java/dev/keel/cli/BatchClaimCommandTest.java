@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunClaims;
-import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.ledger.RunState;
 import dev.keel.batch.ledger.WorkerIdentity;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.wire.json.Json;
@@ -51,7 +51,7 @@ class BatchClaimCommandTest {
         }
         input = dir.resolve("in.jsonl");
         Files.write(input, lines);
-        runId = RunIds.forContent(RunIds.sha256(input));
+        runId = RunInput.of(input).runId();
     }
 
     @AfterEach
@@ -105,7 +105,7 @@ class BatchClaimCommandTest {
 
         assertThat(keel("batch", "cancel", "--run", runId)).isZero();
         assertThat(err.toString()).contains("cancel requested; 'keel batch run' (worker other-host:4242:0ther");
-        assertThat(ledger.run(runId).orElseThrow().state()).isEqualTo(RunRecord.CANCELLING);
+        assertThat(ledger.run(runId).orElseThrow().state()).isEqualTo(RunState.CANCELLING);
         assertThat(emulator.requests(
                         "POST", "/v1/batches/" + ledger.chunks(runId).get(0).batchId() + "/cancel"))
                 .as("the driver cancels its batches, not this command")

@@ -3,12 +3,17 @@ package dev.keel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.Database;
+import dev.keel.batch.ledger.ItemRecord;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.Orphans;
+import dev.keel.batch.ledger.RunClaims;
+import dev.keel.batch.ledger.RunHistory;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.Planner;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.testing.TestPostgres;
 import dev.keel.wire.json.Json;
@@ -119,7 +124,7 @@ class BatchConcurrencyTest {
         emulator = StandaloneEmulator.start(
                 dir.resolve("emulator.log"), "--batch-speed", "100", "--fault", "POST /v1/batches=latency:800ms");
         Path input = input(ITEMS);
-        String runId = RunIds.forContent(RunIds.sha256(input));
+        String runId = RunInput.of(input).runId();
         Path logA = dir.resolve("a.log");
         Path logB = dir.resolve("b.log");
         Process a = keel(logA, run(input, db));
@@ -154,7 +159,7 @@ class BatchConcurrencyTest {
         emulator = StandaloneEmulator.start(
                 dir.resolve("emulator.log"), "--batch-speed", "100", "--fault", "POST /v1/batches=latency:800ms");
         Path input = input(ITEMS);
-        String runId = RunIds.forContent(RunIds.sha256(input));
+        String runId = RunInput.of(input).runId();
         String db = "jdbc:sqlite:" + dir.resolve("keel.db");
         Path logA = dir.resolve("a.log");
         // A 10-minute lease: only the dead pid, not a lapsed lease, can explain a take-over within the test.
@@ -164,8 +169,7 @@ class BatchConcurrencyTest {
                 .atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> a.isAlive()
-                        && !ledger.query("SELECT 1 FROM keel_batch_run_claim", rs -> 1)
-                                .isEmpty()
+                        && new RunClaims(ledger, pid -> true).holder(runId).isPresent()
                         && ledger.chunks(runId).stream().anyMatch(c -> c.batchId() != null));
         a.destroyForcibly().waitFor();
         assertThat(ledger.itemCounts(runId).get(ItemState.SUCCEEDED)).isLessThan(ITEMS);
@@ -195,11 +199,10 @@ class BatchConcurrencyTest {
         try (TestPostgres pg = TestPostgres.createSchema()) {
             String db = pg.jdbcUrl();
             var ledger = new Ledger(Database.open(db));
-            String sha = RunIds.sha256(input);
-            String runId = RunIds.forContent(sha);
+            String runId = RunInput.of(input).runId();
             var plan = new Planner(
                             PlanConfig.ofDefaults().withMaxItems(20), PriceTable.builtIn(), ledger, Clock.systemUTC())
-                    .plan(input, runId, sha, dir.resolve("runs").resolve(runId));
+                    .plan(RunInput.of(input), dir.resolve("runs").resolve(runId));
             assertThat(plan.accepted()).isTrue();
             var args = List.of(
                     "worker",
@@ -223,8 +226,7 @@ class BatchConcurrencyTest {
             assertThat(exit(w2, log2)).as(Files.readString(log2)).isZero();
             accountFor(ledger, runId, 120);
             assertThat(ledger.chunks(runId)).hasSize(6);
-            assertThat(ledger.query("SELECT COUNT(*) FROM keel_batch_orphan", rs -> rs.getLong(1)))
-                    .containsExactly(0L);
+            assertThat(new Orphans(ledger).of(runId)).isEmpty();
         }
     }
 
@@ -251,7 +253,7 @@ class BatchConcurrencyTest {
         // At speed 10 the planted batch of 3000 requests runs for about a minute: it is still running when found.
         emulator = StandaloneEmulator.start(dir.resolve("emulator.log"), "--batch-speed", "10");
         Path input = input(40);
-        String runId = RunIds.forContent(RunIds.sha256(input));
+        String runId = RunInput.of(input).runId();
         String orphan = plant(runId, 1, 3000);
         String db = "jdbc:sqlite:" + dir.resolve("keel.db");
 
@@ -331,18 +333,18 @@ class BatchConcurrencyTest {
                 .isEqualTo(items);
         assertThat(counts.get(ItemState.PENDING) + counts.get(ItemState.SUBMITTED))
                 .isZero();
-        Set<String> ids = new HashSet<>(
-                ledger.query("SELECT custom_id FROM keel_batch_item WHERE run_id = ?", rs -> rs.getString(1), runId));
+        Set<String> ids = new HashSet<>(new RunHistory(ledger)
+                .items(runId, null).stream().map(ItemRecord::customId).toList());
         assertThat(ids).hasSize(items);
         List<JsonNode> upstream = emulator.batchesOf(runId);
         List<String> upstreamChunks = upstream.stream()
                 .map(b -> b.path("metadata").path("keel_chunk").asText())
                 .toList();
         assertThat(upstreamChunks).as("no chunk created twice upstream").doesNotHaveDuplicates();
-        Set<String> ledgerBatches = new HashSet<>(ledger.query(
-                "SELECT batch_id FROM keel_batch_chunk WHERE run_id = ? AND batch_id IS NOT NULL",
-                rs -> rs.getString(1),
-                runId));
+        Set<String> ledgerBatches = new HashSet<>(ledger.chunks(runId).stream()
+                .map(ChunkRecord::batchId)
+                .filter(java.util.Objects::nonNull)
+                .toList());
         assertThat(upstream.stream().map(b -> b.path("id").asText()).toList())
                 .as("batches upstream = chunks")
                 .containsExactlyInAnyOrderElementsOf(ledgerBatches);

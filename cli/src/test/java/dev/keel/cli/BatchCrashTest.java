@@ -3,11 +3,13 @@ package dev.keel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.batch.ledger.Database;
+import dev.keel.batch.ledger.ItemRecord;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.RunHistory;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.Planner;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.testing.TestPostgres;
 import dev.keel.emulator.Emulator;
@@ -142,14 +144,10 @@ class BatchCrashTest {
         try (TestPostgres pg = TestPostgres.createSchema()) {
             String db = pg.jdbcUrl();
             var ledger = new Ledger(Database.open(db));
-            String sha = RunIds.sha256(input);
+            RunInput in = RunInput.of(input);
             var plan = new Planner(
                             PlanConfig.ofDefaults().withMaxItems(20), PriceTable.builtIn(), ledger, Clock.systemUTC())
-                    .plan(
-                            input,
-                            RunIds.forContent(sha),
-                            sha,
-                            dir.resolve("runs").resolve(RunIds.forContent(sha)));
+                    .plan(in, dir.resolve("runs").resolve(in.runId()));
             assertThat(plan.accepted()).isTrue();
             // A lease may not be shorter than one call: a 2 s lease needs a per-call timeout of 2 s at most.
             var args = new ArrayList<String>(
@@ -189,26 +187,21 @@ class BatchCrashTest {
                 .isEqualTo(ITEMS);
         assertThat(counts.get(ItemState.PENDING) + counts.get(ItemState.SUBMITTED))
                 .isZero();
-        Set<String> ids = new HashSet<>(
-                ledger.query("SELECT custom_id FROM keel_batch_item WHERE run_id = ?", rs -> rs.getString(1), runId));
+        Set<String> ids = new HashSet<>(new RunHistory(ledger)
+                .items(runId, null).stream().map(ItemRecord::customId).toList());
         assertThat(ids).hasSize(ITEMS);
         for (int i = 1; i <= ITEMS; i++) {
             assertThat(ids).contains("job-" + i);
         }
-        assertThat(ledger.query("SELECT COUNT(*) FROM keel_batch_result WHERE run_id = ?", rs -> rs.getLong(1), runId)
-                        .get(0))
-                .isEqualTo(counts.get(ItemState.SUCCEEDED));
+        assertThat((long) new RunHistory(ledger).results(runId).size()).isEqualTo(counts.get(ItemState.SUCCEEDED));
         var created = new ArrayList<String>();
         for (var req : emulator.requests("POST", "/v1/batches")) {
             var m = Json.parse(req.body()).path("metadata");
             created.add(m.path("keel_run").asText() + "/" + m.path("keel_chunk").asText());
         }
         assertThat(created).as("no chunk created twice").doesNotHaveDuplicates();
-        long submittedChunks = ledger.query(
-                        "SELECT COUNT(*) FROM keel_batch_chunk WHERE run_id = ? AND batch_id IS NOT NULL",
-                        rs -> rs.getLong(1),
-                        runId)
-                .get(0);
+        long submittedChunks =
+                ledger.chunks(runId).stream().filter(c -> c.batchId() != null).count();
         assertThat(created).hasSize((int) submittedChunks);
         assertThat(ledger.chunks(runId))
                 .allSatisfy(c -> assertThat(c.state().open()).isFalse());

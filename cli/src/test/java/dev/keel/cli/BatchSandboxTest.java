@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.ledger.RunState;
+import dev.keel.batch.ledger.RunUpstream;
 import dev.keel.batch.report.SandboxMark;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
@@ -89,8 +91,7 @@ class BatchSandboxTest {
         assertThat(err.toString()).contains("using the embedded emulator");
         assertThat(out.toString()).startsWith(SandboxMark.HEADER);
         String runId = ledger().latestRun().orElseThrow().runId();
-        assertThat(ledger().query("SELECT upstream FROM keel_batch_run WHERE run_id = ?", rs -> rs.getString(1), runId))
-                .containsExactly("sandbox");
+        assertThat(RunUpstream.of(ledger(), runId)).contains("sandbox");
         Path results = Path.of(ledger().run(runId).orElseThrow().runDir());
         assertThat(results.resolve("SANDBOX")).content().contains("emulated");
         assertThat(Files.readAllLines(results.resolve("results.jsonl"))).hasSize(6);
@@ -200,7 +201,7 @@ class BatchSandboxTest {
                 .contains("gave up after 1s without getting through to upstream http://127.0.0.1:" + port)
                 .contains("is resumable");
         RunRecord run = ledger().latestRun().orElseThrow();
-        assertThat(run.state()).isEqualTo(RunRecord.ACTIVE);
+        assertThat(run.state()).isEqualTo(RunState.ACTIVE);
 
         try (var emulator =
                 Emulator.start(EmulatorConfig.builder().batchSpeed(20_000).build())) {

@@ -8,7 +8,7 @@ import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.Planner;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.batch.run.BatchRunner;
 import dev.keel.batch.run.ProgressListener;
 import dev.keel.batch.run.ReplayPolicy;
@@ -340,13 +340,11 @@ class DashboardMetricsTest {
                             + "\"body\":{\"model\":\"gpt-4.1-mini\",\"input\":\"Ticket " + i + "\"}}");
                 }
                 Path input = Files.write(dir.resolve("in.jsonl"), lines);
-                String sha = RunIds.sha256(input);
-                String runId = RunIds.forContent(sha);
+                String runId = RunInput.of(input).runId();
                 new Planner(PlanConfig.ofDefaults().withMaxItems(2), PriceTable.builtIn(), ledger, Clock.systemUTC())
-                        .plan(input, runId, sha, dir.resolve("runs").resolve(runId));
+                        .plan(RunInput.of(input), dir.resolve("runs").resolve(runId));
                 new BatchRunner(
                                 ledger,
-                                batch,
                                 batch,
                                 PriceTable.builtIn(),
                                 ReplayPolicy.ofDefaults(),

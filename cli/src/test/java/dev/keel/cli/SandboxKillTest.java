@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.batch.ledger.Database;
+import dev.keel.batch.ledger.ItemRecord;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.RunHistory;
 import dev.keel.batch.ledger.RunUpstream;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
@@ -100,21 +102,17 @@ class SandboxKillTest {
                 .isEqualTo(ITEMS);
         assertThat(counts.get(ItemState.PENDING) + counts.get(ItemState.SUBMITTED))
                 .isZero();
-        Set<String> ids = new HashSet<>(
-                ledger.query("SELECT custom_id FROM keel_batch_item WHERE run_id = ?", rs -> rs.getString(1), runId));
+        Set<String> ids = new HashSet<>(new RunHistory(ledger)
+                .items(runId, null).stream().map(ItemRecord::customId).toList());
         assertThat(ids).hasSize(ITEMS);
-        assertThat(ledger.query("SELECT COUNT(*) FROM keel_batch_result WHERE run_id = ?", rs -> rs.getLong(1), runId))
-                .containsExactly(counts.get(ItemState.SUCCEEDED));
+        assertThat((long) new RunHistory(ledger).results(runId).size()).isEqualTo(counts.get(ItemState.SUCCEEDED));
         assertThat(ledger.chunks(runId))
                 .allSatisfy(c -> assertThat(c.state().open()).isFalse());
 
         List<String> created = persistedBatches(dir.resolve(".keel/sandbox"), runId);
         assertThat(created).as("no chunk created twice in one round").doesNotHaveDuplicates();
-        long withBatch = ledger.query(
-                        "SELECT COUNT(*) FROM keel_batch_chunk WHERE run_id = ? AND batch_id IS NOT NULL",
-                        rs -> rs.getLong(1),
-                        runId)
-                .get(0);
+        long withBatch =
+                ledger.chunks(runId).stream().filter(c -> c.batchId() != null).count();
         assertThat(created).hasSize((int) withBatch);
     }
 

@@ -17,11 +17,22 @@ import java.time.Duration;
  * @param fallbackKey what the answer is about, e.g. {@code summary:customer-42}: each successful
  *     buffered answer is kept under it (bounded, with a TTL) as the last known good answer for
  *     non-critical calls with the same key while the breaker is open; null keeps nothing
+ * @param maxAttempts at most this many attempts for this call, the first included, below the
+ *     client's retry limit (1: no retry, e.g. a create that must be reconciled rather than repeated);
+ *     null keeps the client's
  */
 public record CallOptions(
-        Duration budget, String idempotencyKey, TrafficClass trafficClass, boolean critical, String fallbackKey) {
+        Duration budget,
+        String idempotencyKey,
+        TrafficClass trafficClass,
+        boolean critical,
+        String fallbackKey,
+        Integer maxAttempts) {
 
-    /** @throws IllegalArgumentException for a non-positive budget or a blank idempotency or fallback key */
+    /**
+     * @throws IllegalArgumentException for a non-positive budget or attempt limit, or a blank
+     *     idempotency or fallback key
+     */
     public CallOptions {
         if (budget != null && (budget.isZero() || budget.isNegative())) {
             throw new IllegalArgumentException("a call's budget must be positive, got " + budget);
@@ -32,6 +43,9 @@ public record CallOptions(
         if (fallbackKey != null && fallbackKey.isBlank()) {
             throw new IllegalArgumentException("a fallback key must not be blank; leave it null to keep no answer");
         }
+        if (maxAttempts != null && maxAttempts < 1) {
+            throw new IllegalArgumentException("a call's attempt limit must be at least 1, got " + maxAttempts);
+        }
         if (trafficClass == null) {
             trafficClass = TrafficClass.ONLINE;
         }
@@ -39,27 +53,37 @@ public record CallOptions(
 
     /** The client's budget, no idempotency key, online, critical, no fallback key. */
     public static CallOptions defaults() {
-        return new CallOptions(null, null, TrafficClass.ONLINE, true, null);
+        return new CallOptions(null, null, TrafficClass.ONLINE, true, null, null);
     }
 
     public CallOptions withBudget(Duration b) {
-        return new CallOptions(b, idempotencyKey, trafficClass, critical, fallbackKey);
+        return new CallOptions(b, idempotencyKey, trafficClass, critical, fallbackKey, maxAttempts);
     }
 
     public CallOptions withIdempotencyKey(String key) {
-        return new CallOptions(budget, key, trafficClass, critical, fallbackKey);
+        return new CallOptions(budget, key, trafficClass, critical, fallbackKey, maxAttempts);
     }
 
     public CallOptions withTrafficClass(TrafficClass c) {
-        return new CallOptions(budget, idempotencyKey, c, critical, fallbackKey);
+        return new CallOptions(budget, idempotencyKey, c, critical, fallbackKey, maxAttempts);
     }
 
     public CallOptions withCritical(boolean c) {
-        return new CallOptions(budget, idempotencyKey, trafficClass, c, fallbackKey);
+        return new CallOptions(budget, idempotencyKey, trafficClass, c, fallbackKey, maxAttempts);
     }
 
     /** The same options keeping (and, when non-critical, falling back to) the last good answer under {@code key}. */
     public CallOptions withFallbackKey(String key) {
-        return new CallOptions(budget, idempotencyKey, trafficClass, critical, key);
+        return new CallOptions(budget, idempotencyKey, trafficClass, critical, key, maxAttempts);
+    }
+
+    /**
+     * The same options with at most {@code n} attempts for this call (never more than the client's
+     * retry policy allows).
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    public CallOptions withMaxAttempts(int n) {
+        return new CallOptions(budget, idempotencyKey, trafficClass, critical, fallbackKey, n);
     }
 }

@@ -332,7 +332,14 @@ class KeelClientTest {
         var client = client(config().inFlightLimit(1));
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> holder = pool.submit(() -> call(client, "stall", Duration.ofSeconds(2)));
-            org.awaitility.Awaitility.await().until(() -> client.inFlight().inUse() == 1);
+            // the holder's request has reached the emulator (not only taken the permit), so any
+            // request counted after this point is the refused call's
+            org.awaitility.Awaitility.await()
+                    .until(() -> client.inFlight().inUse() == 1
+                            && emulator.requests().stream()
+                                    .anyMatch(r -> r.header("x-keel-fault")
+                                            .filter("stall"::equals)
+                                            .isPresent()));
             int before = emulator.requests().size();
             assertThatThrownBy(() -> client.responses()
                             .create(HELLO, CallOptions.defaults().withBudget(Duration.ofMillis(200))))

@@ -115,6 +115,14 @@ public final class Emulator implements AutoCloseable {
     }
 
     /** Forgets the recorded requests. */
+    /**
+     * The batch webhook deliveries attempted so far, in the order they were answered (empty unless
+     * {@link EmulatorConfig#webhooks()} is set).
+     */
+    public List<WebhookDelivery> webhookDeliveries() {
+        return server.webhookDeliveries();
+    }
+
     public void clearRequests() {
         server.clearRequests();
     }

@@ -32,6 +32,9 @@ import java.util.Objects;
  * @param dataDir where files and batches are kept on disk (written atomically, loaded again at
  *     start) so they outlive the process as the API's do, or null to keep them in memory only (the
  *     default)
+ * @param flexLatency the extra time a {@code service_tier: "flex"} request waits before it is
+ *     answered (flex is slower than the default tier); default 100 ms
+ * @param webhooks where signed batch webhooks go, or null for none (the default)
  */
 public record EmulatorConfig(
         String host,
@@ -50,7 +53,9 @@ public record EmulatorConfig(
         long storageBudgetBytes,
         Models models,
         boolean lenient,
-        java.nio.file.Path dataDir) {
+        java.nio.file.Path dataDir,
+        java.time.Duration flexLatency,
+        WebhookSettings webhooks) {
 
     public static final long MB = 1024L * 1024L;
 
@@ -63,6 +68,10 @@ public record EmulatorConfig(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(realtime, "realtime");
         Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(flexLatency, "flexLatency");
+        if (flexLatency.isNegative()) {
+            throw new IllegalArgumentException("flexLatency must not be negative, got " + flexLatency);
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);
         }
@@ -109,7 +118,9 @@ public record EmulatorConfig(
                 .storageBudgetBytes(storageBudgetBytes)
                 .models(models)
                 .lenient(lenient)
-                .dataDir(dataDir);
+                .dataDir(dataDir)
+                .flexLatency(flexLatency)
+                .webhooks(webhooks);
     }
 
     /** The default storage budget: a quarter of the heap's maximum ({@code -Xmx}), at least 16 MB. */
@@ -127,7 +138,7 @@ public record EmulatorConfig(
                 + maxBatchFileBytes + ", maxBatchRequests=" + maxBatchRequests + ", realtime=" + realtime
                 + ", storageBudgetBytes=" + storageBudgetBytes + ", models="
                 + models.ids().size() + ", lenient="
-                + lenient + ", dataDir=" + dataDir + "]";
+                + lenient + ", dataDir=" + dataDir + ", flexLatency=" + flexLatency + ", webhooks=" + webhooks + "]";
     }
 
     /** Builder for {@link EmulatorConfig}; not thread-safe. */
@@ -149,8 +160,25 @@ public record EmulatorConfig(
         private Models models = Models.ofDefaults();
         private boolean lenient;
         private java.nio.file.Path dataDir;
+        private java.time.Duration flexLatency = java.time.Duration.ofMillis(100);
+        private WebhookSettings webhooks;
 
         private Builder() {}
+
+        /**
+         * How much longer than the default tier a {@code service_tier: "flex"} request takes to
+         * answer (default 100 ms; flex "answers slower").
+         */
+        public Builder flexLatency(java.time.Duration v) {
+            flexLatency = v;
+            return this;
+        }
+
+        /** Deliver signed batch webhooks (null: none, the default). */
+        public Builder webhooks(WebhookSettings v) {
+            webhooks = v;
+            return this;
+        }
 
         public Builder dataDir(java.nio.file.Path v) {
             dataDir = v;
@@ -256,7 +284,9 @@ public record EmulatorConfig(
                     storageBudgetBytes,
                     models,
                     lenient,
-                    dataDir);
+                    dataDir,
+                    flexLatency,
+                    webhooks);
         }
     }
 }

@@ -1,14 +1,14 @@
 package dev.keel.openai;
 
 import com.openai.core.http.Headers;
+import dev.keel.core.CallHeaders;
 import dev.keel.core.CallOptions;
 import dev.keel.core.TrafficClass;
+import dev.keel.core.http.RawCall;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * keel's per-call options for one SDK call, carried as request headers that {@link KeelHttpClient}
@@ -29,14 +29,14 @@ import java.util.function.Function;
  */
 public final class KeelCall {
 
-    public static final String BUDGET = "X-Keel-Budget";
-    public static final String IDEMPOTENCY_KEY = "X-Keel-Idempotency-Key";
-    public static final String TRAFFIC_CLASS = "X-Keel-Traffic-Class";
-    public static final String CRITICAL = "X-Keel-Critical";
-    public static final String FALLBACK_KEY = "X-Keel-Fallback-Key";
+    public static final String BUDGET = CallHeaders.BUDGET;
+    public static final String IDEMPOTENCY_KEY = CallHeaders.IDEMPOTENCY_KEY;
+    public static final String TRAFFIC_CLASS = CallHeaders.TRAFFIC_CLASS;
+    public static final String CRITICAL = CallHeaders.CRITICAL;
+    public static final String FALLBACK_KEY = CallHeaders.FALLBACK_KEY;
 
     /** The prefix of every header keel consumes and never sends upstream (lower case). */
-    static final String PREFIX = "x-keel-";
+    static final String PREFIX = RawCall.KEEL_PREFIX;
 
     private KeelCall() {}
 
@@ -46,88 +46,23 @@ public final class KeelCall {
     }
 
     /**
-     * The call options {@code headers} (lower-case names) ask for, on top of {@link
-     * CallOptions#defaults()}; {@code sdkIdempotencyKey} (the SDK's own {@code Idempotency-Key}, or
-     * null) is used when {@value #IDEMPOTENCY_KEY} is absent.
+     * The call options {@code headers} (lower-case names) ask for ({@link CallHeaders#read}); {@code
+     * sdkIdempotencyKey} (the SDK's own {@code Idempotency-Key}, or null) is used when {@value
+     * #IDEMPOTENCY_KEY} is absent.
      *
      * @throws IllegalArgumentException naming the header, its value and what it accepts, when a
      *     value cannot be read
      */
     static CallOptions read(Map<String, List<String>> headers, String sdkIdempotencyKey) {
-        CallOptions o = CallOptions.defaults();
-        String budget = first(headers, BUDGET);
-        if (budget != null) {
-            o = o.withBudget(parse(BUDGET, budget, KeelCall::duration, "a positive duration such as 5s, 500ms, 2m"));
-        }
-        String key = first(headers, IDEMPOTENCY_KEY);
-        key = key != null ? key : sdkIdempotencyKey;
-        if (key != null) {
-            o = o.withIdempotencyKey(parse(IDEMPOTENCY_KEY, key, k -> k, "a non-blank key"));
-        }
-        String traffic = first(headers, TRAFFIC_CLASS);
-        if (traffic != null) {
-            o = o.withTrafficClass(parse(
-                    TRAFFIC_CLASS, traffic, t -> TrafficClass.valueOf(t.toUpperCase(Locale.ROOT)), "online or batch"));
-        }
-        String critical = first(headers, CRITICAL);
-        if (critical != null) {
-            o = o.withCritical(parse(CRITICAL, critical, KeelCall::bool, "true or false"));
-        }
-        String fallback = first(headers, FALLBACK_KEY);
-        if (fallback != null) {
-            o = o.withFallbackKey(parse(FALLBACK_KEY, fallback, k -> k, "a non-blank key"));
-        }
-        return o;
-    }
-
-    private static String first(Map<String, List<String>> headers, String name) {
-        List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
-        return v == null || v.isEmpty() ? null : v.get(0).strip();
-    }
-
-    private static <T> T parse(String header, String value, Function<String, T> reader, String accepted) {
-        try {
-            T t = reader.apply(value);
-            return switch (t) {
-                case Duration d when d.isZero() || d.isNegative() -> throw new IllegalArgumentException("not positive");
-                case String s when s.isBlank() -> throw new IllegalArgumentException("blank");
-                default -> t;
-            };
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    "request header " + header + ": '" + value + "' is not " + accepted
-                            + "; fix the value given to KeelCall.options() or the SDK's additional headers",
-                    e);
-        }
-    }
-
-    private static boolean bool(String v) {
-        return switch (v.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("not a boolean");
-        };
+        return CallHeaders.read(
+                headers,
+                sdkIdempotencyKey,
+                "fix the value given to KeelCall.options() or the SDK's additional headers");
     }
 
     /** {@code 5s}, {@code 500ms}, {@code 2m}, or ISO-8601 such as {@code PT5S}. */
     static Duration duration(String v) {
-        String s = v.toLowerCase(Locale.ROOT);
-        if (s.startsWith("pt")) {
-            return Duration.parse(v);
-        }
-        if (s.endsWith("ms")) {
-            return Duration.ofMillis(
-                    Long.parseLong(s.substring(0, s.length() - 2).strip()));
-        }
-        if (s.endsWith("s")) {
-            return Duration.ofSeconds(
-                    Long.parseLong(s.substring(0, s.length() - 1).strip()));
-        }
-        if (s.endsWith("m")) {
-            return Duration.ofMinutes(
-                    Long.parseLong(s.substring(0, s.length() - 1).strip()));
-        }
-        throw new IllegalArgumentException("no unit");
+        return CallHeaders.duration(v);
     }
 
     /** Builds the headers of one call's keel options; unset options send no header. Not thread-safe. */

@@ -14,7 +14,8 @@ import dev.keel.core.error.InFlightLimitException;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpCall;
 import dev.keel.core.http.HttpResult;
-import dev.keel.core.json.JsonPeek;
+import dev.keel.core.http.RawCall;
+import dev.keel.core.http.SseMeter;
 import io.micrometer.core.instrument.Counter;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
@@ -64,17 +65,6 @@ public final class KeelHttpClient implements HttpClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeelHttpClient.class);
 
-    /** Headers the SDK sets that keel's client owns, or reads itself (lower case). */
-    private static final Set<String> OWNED = Set.of(
-            "authorization",
-            "openai-organization",
-            "openai-project",
-            "idempotency-key",
-            "content-length",
-            "content-type",
-            "host",
-            "connection");
-
     private static final String RETRY_COUNT = "x-stainless-retry-count";
 
     private final KeelClient keel;
@@ -100,10 +90,10 @@ public final class KeelHttpClient implements HttpClient {
      */
     @Override
     public HttpResponse execute(HttpRequest request, RequestOptions requestOptions) {
-        Map<String, List<String>> headers = lowerCase(request.headers());
-        noticeSdkRetry(headers);
-        CallOptions options = KeelCall.read(headers, first(headers, "idempotency-key"));
-        HttpCall call = call(request, headers);
+        var headers = new SdkHeaders(request.headers());
+        noticeSdkRetry(headers.read);
+        CallOptions options = KeelCall.read(headers.read, first(headers.read, "idempotency-key"));
+        HttpCall call = call(request, headers.sent);
         HttpResult result;
         try {
             result = keel.execute(call, options);
@@ -116,7 +106,7 @@ public final class KeelHttpClient implements HttpClient {
         if (result.stream() == null) {
             return KeelHttpResponse.of(result, null);
         }
-        return KeelHttpResponse.of(result, new SseMeter(result, call.path().startsWith("/chat/")));
+        return KeelHttpResponse.of(result, new SseMeter(result, RawCall.isChatStream(call)));
     }
 
     /** Runs {@link #execute} on a virtual thread; the future fails with what it throws. */
@@ -159,19 +149,61 @@ public final class KeelHttpClient implements HttpClient {
         }
     }
 
-    private static HttpCall call(HttpRequest request, Map<String, List<String>> headers) {
-        var sent = new LinkedHashMap<String, String>();
-        headers.forEach((name, values) -> {
-            if (!OWNED.contains(name) && !name.startsWith(KeelCall.PREFIX)) {
-                sent.put(name, String.join(", ", values));
+    /**
+     * The SDK's headers split in one pass, by lower-case name: those that go upstream (one value,
+     * several joined with {@code ", "}), and those keel reads itself ({@code x-keel-*}, {@code
+     * Idempotency-Key}, {@code X-Stainless-Retry-Count}). The upstream map is immutable already, so
+     * {@link HttpCall} does not copy it again.
+     */
+    private static final class SdkHeaders {
+        final Map<String, String> sent;
+        final Map<String, List<String>> read;
+
+        @SuppressWarnings("unchecked")
+        SdkHeaders(Headers headers) {
+            Set<String> names = headers.names();
+            Map.Entry<String, String>[] up = new Map.Entry[names.size()];
+            Map<String, List<String>> own = Map.of();
+            int n = 0;
+            for (String name : names) {
+                String lower = name.toLowerCase(Locale.ROOT);
+                List<String> values = headers.values(name);
+                boolean keels = lower.startsWith(KeelCall.PREFIX);
+                if (keels || lower.equals("idempotency-key") || lower.equals(RETRY_COUNT)) {
+                    if (own.isEmpty()) {
+                        own = new java.util.HashMap<>();
+                    }
+                    own.computeIfAbsent(lower, k -> new java.util.ArrayList<>()).addAll(values);
+                }
+                if (!keels && RawCall.forwarded(lower) && !values.isEmpty()) {
+                    up[n++] = Map.entry(lower, values.size() == 1 ? values.get(0) : String.join(", ", values));
+                }
             }
-        });
+            this.sent = upstream(n == up.length ? up : java.util.Arrays.copyOf(up, n));
+            this.read = own;
+        }
+
+        /** The entries as a map; names the SDK held apart only by case are joined as one header. */
+        private static Map<String, String> upstream(Map.Entry<String, String>[] entries) {
+            try {
+                return Map.ofEntries(entries);
+            } catch (IllegalArgumentException duplicate) {
+                var merged = new LinkedHashMap<String, String>();
+                for (var e : entries) {
+                    merged.merge(e.getKey(), e.getValue(), (a, b) -> a + ", " + b);
+                }
+                return merged;
+            }
+        }
+    }
+
+    /** The SDK's request as a call, through keel's one raw-request path ({@link RawCall}). */
+    private static HttpCall call(HttpRequest request, Map<String, String> sent) {
         HttpRequestBody body = request.body();
         byte[] bytes = body == null ? null : bytes(body);
         String contentType = body == null ? null : body.contentType();
-        boolean streaming = bytes != null && asksForStream(bytes, contentType);
-        var call = new HttpCall(request.method().name(), path(request), sent, contentType, bytes, streaming);
-        return body != null && !body.repeatable() ? call.notReplayable() : call;
+        return RawCall.ofForwarded(
+                request.method().name(), path(request), sent, contentType, bytes, body == null || body.repeatable());
     }
 
     private static byte[] bytes(HttpRequestBody body) {
@@ -181,14 +213,6 @@ public final class KeelHttpClient implements HttpClient {
             body.writeTo(out);
             return out.toByteArray();
         }
-    }
-
-    /** A JSON body whose top-level {@code stream} is {@code true}. */
-    private static boolean asksForStream(byte[] body, String contentType) {
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            return false;
-        }
-        return JsonPeek.isTrue(body, "stream");
     }
 
     /** {@code /segment/segment?key=value}, each part percent-encoded. */
@@ -210,15 +234,6 @@ public final class KeelHttpClient implements HttpClient {
 
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static Map<String, List<String>> lowerCase(Headers headers) {
-        var m = new LinkedHashMap<String, List<String>>();
-        for (String name : headers.names()) {
-            m.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>())
-                    .addAll(headers.values(name));
-        }
-        return m;
     }
 
     private static String first(Map<String, List<String>> headers, String name) {

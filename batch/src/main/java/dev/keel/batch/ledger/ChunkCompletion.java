@@ -4,15 +4,16 @@ import java.util.List;
 
 /**
  * Everything that ending one chunk changes, applied by {@link Ledger#complete} in one transaction:
- * the chunk is in {@code endState} ({@code DONE} when its batch was collected, {@code CANCELLED} or
- * {@code REFUSED} when it never got one), every item has moved on exactly once, the replay chunk (if
- * any) exists and the day's spend is corrected — or nothing changed at all.
+ * the chunk has made {@code move} ({@link ChunkMove#COLLECTED} when its batch was collected, {@link
+ * ChunkMove#FORGOTTEN} when the upstream forgot it twice, {@link ChunkMove#CANCELLED} or {@link
+ * ChunkMove#REFUSED} when it never got one), every item has moved on exactly once, the replay chunk
+ * (if any) exists and the day's spend is corrected — or nothing changed at all.
  */
 public record ChunkCompletion(
         String runId,
         int chunkNo,
         String owner,
-        ChunkState endState,
+        ChunkMove move,
         String batchStatus,
         long now,
         List<Success> successes,

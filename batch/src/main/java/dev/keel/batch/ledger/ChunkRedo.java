@@ -27,19 +27,21 @@ public final class ChunkRedo {
     }
 
     /**
-     * Puts a chunk the caller leases back to PLANNED for a second upload and creation.
+     * Puts a chunk the caller leases back to PLANNED for a second upload and creation ({@link
+     * ChunkMove#REDONE}).
      *
      * @throws LeaseLostException when another worker took the chunk over; nothing is changed
+     * @throws IllegalChunkMoveException when the chunk has no upload or batch to redo
      */
     public static void redo(Ledger ledger, ChunkRecord ch, String owner, long now) {
         ledger.inTransaction(c -> {
-            Ledger.updateChunk(
+            Ledger.move(
                     c,
                     ch.runId(),
                     ch.chunkNo(),
                     owner,
+                    ChunkMove.REDONE,
                     Ledger.set(
-                            "state", "PLANNED",
                             "file_id", null,
                             "batch_id", null,
                             "batch_status", null,

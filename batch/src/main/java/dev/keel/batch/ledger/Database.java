@@ -105,7 +105,7 @@ public final class Database {
     }
 
     /** A new connection; the caller closes it. */
-    public Connection connect() throws SQLException {
+    Connection connect() throws SQLException {
         return dataSource.getConnection();
     }
 

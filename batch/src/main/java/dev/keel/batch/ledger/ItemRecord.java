@@ -1,6 +1,9 @@
 package dev.keel.batch.ledger;
 
-/** An item of a chunk, as collection needs it. */
+/**
+ * An item as the ledger holds it; the error fields are those of its last failed attempt (null while
+ * it has none).
+ */
 public record ItemRecord(
         String customId,
         long lineNo,
@@ -8,4 +11,7 @@ public record ItemRecord(
         int estInputTokens,
         int estOutputTokens,
         ItemState state,
-        int replayCount) {}
+        int replayCount,
+        String errorCode,
+        String errorClass,
+        String errorMessage) {}

@@ -12,9 +12,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads and writes the batch ledger. Every state change of a chunk is a conditional update that
- * names the worker holding its lease, so a worker whose lease expired cannot overwrite the work of
- * the one that took over. Thread-safe (a connection per operation).
+ * Reads and writes the batch ledger; the only place (with the other classes of this package) that
+ * speaks SQL. A chunk changes state only through a typed move ({@link ChunkMove}: upload begun,
+ * uploaded, create begun, submitted, polled, collected, refused, cancelled, redone, forgotten), each
+ * one conditional update inside its transaction that names the worker holding the chunk's lease and
+ * the states the move may start from ({@link ChunkState}'s table): a worker whose lease expired
+ * cannot overwrite the work of the one that took over ({@link LeaseLostException}), and a move the
+ * table does not allow changes nothing ({@link IllegalChunkMoveException}). Thread-safe (a
+ * connection per operation).
  */
 public final class Ledger {
 
@@ -72,22 +77,33 @@ public final class Ledger {
                 rs.getString(4),
                 rs.getString(5),
                 rs.getString(6),
-                rs.getString(7),
+                RunState.valueOf(rs.getString(7)),
                 rs.getLong(8),
                 rs.getLong(9),
                 rs.wasNull() ? null : fin);
     }
 
-    /** Marks a run finished, once. */
-    public void finishRun(String runId, String state, long now) {
+    /** The ids of the newest {@code limit} runs (every run when 0), newest first. */
+    public List<String> runIds(int limit) {
+        return query(
+                "SELECT run_id FROM keel_batch_run ORDER BY created_at DESC, run_id DESC"
+                        + (limit > 0 ? " LIMIT " + limit : ""),
+                rs -> rs.getString(1));
+    }
+
+    /**
+     * Marks a run finished, once: an ACTIVE run ends DONE, a CANCELLING one CANCELLED (the edges of
+     * {@link RunState}); a finished run is left as it is.
+     */
+    public void finishRun(String runId, long now) {
         update(
-                "UPDATE keel_batch_run SET state = ?, finished_at = ? WHERE run_id = ? AND state IN ('ACTIVE', 'CANCELLING')",
-                state,
+                "UPDATE keel_batch_run SET state = CASE state WHEN 'CANCELLING' THEN 'CANCELLED' ELSE 'DONE' END,"
+                        + " finished_at = ? WHERE run_id = ? AND state IN ('ACTIVE', 'CANCELLING')",
                 now,
                 runId);
     }
 
-    /** Asks a run to stop: no new submissions, no replays; its running batches are cancelled. */
+    /** Asks a run to stop (ACTIVE → CANCELLING): no new submissions, no replays; its running batches are cancelled. */
     public void requestCancel(String runId) {
         update("UPDATE keel_batch_run SET state = 'CANCELLING' WHERE run_id = ? AND state = 'ACTIVE'", runId);
     }
@@ -200,50 +216,193 @@ public final class Ledger {
     }
 
     /**
-     * Applies {@code assignments} ({@code column = ?} pairs) to a chunk the caller leases.
+     * Gives a chunk's lease back and sets when it is next due (after a retryable upstream failure);
+     * its state is unchanged. Nothing happens when {@code owner} no longer holds it.
+     */
+    public void later(String runId, int chunkNo, String owner, long nextPollAt) {
+        update(
+                "UPDATE keel_batch_chunk SET next_poll_at = ?, lease_owner = NULL, lease_until = NULL"
+                        + " WHERE run_id = ? AND chunk_no = ? AND lease_owner = ?",
+                nextPollAt,
+                runId,
+                chunkNo,
+                owner);
+    }
+
+    /**
+     * Makes every open chunk of a run due now (its next poll is not waited for), e.g. when a command
+     * resumes the run or an upstream notice says a batch ended.
+     *
+     * @return how many chunks were made due
+     */
+    public int makeDue(String runId) {
+        return update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", runId);
+    }
+
+    /** Makes one chunk due now (see {@link #makeDue(String)}); false when there is no such chunk. */
+    public boolean makeDue(String runId, int chunkNo) {
+        return update(
+                        "UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ? AND chunk_no = ?",
+                        runId,
+                        chunkNo)
+                == 1;
+    }
+
+    /** The chunk whose batch is {@code batchId}, if any (an upstream notice names the batch). */
+    public Optional<ChunkRecord> chunkOfBatch(String batchId) {
+        return query("SELECT " + CHUNK_COLUMNS + " FROM keel_batch_chunk WHERE batch_id = ?", Ledger::chunk, batchId)
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * {@link ChunkMove#UPLOAD_BEGUN}: the intent to upload, recorded before the upload.
      *
      * @throws LeaseLostException when another worker took the chunk over
+     * @throws IllegalChunkMoveException when the chunk is not PLANNED
      */
-    public void updateChunk(String runId, int chunkNo, String owner, Map<String, Object> assignments) {
-        try (Connection c = db.connect()) {
-            updateChunk(c, runId, chunkNo, owner, assignments);
-        } catch (SQLException e) {
-            throw failure("update chunk " + chunkNo, e);
-        }
+    public void beginUpload(String runId, int chunkNo, String owner, long now) {
+        inTransaction(c -> {
+            move(c, runId, chunkNo, owner, ChunkMove.UPLOAD_BEGUN, set("intent_at", now));
+            return null;
+        });
     }
 
-    /** {@link #updateChunk} inside a caller's transaction. */
-    public static void updateChunkIn(
-            Connection c, String runId, int chunkNo, String owner, Map<String, Object> assignments)
-            throws SQLException {
-        updateChunk(c, runId, chunkNo, owner, assignments);
+    /**
+     * {@link ChunkMove#UPLOADED}: the chunk's file is uploaded as {@code fileId}.
+     *
+     * @throws LeaseLostException when another worker took the chunk over
+     * @throws IllegalChunkMoveException when the chunk is not UPLOADING
+     */
+    public void uploaded(String runId, int chunkNo, String owner, String fileId) {
+        inTransaction(c -> {
+            move(c, runId, chunkNo, owner, ChunkMove.UPLOADED, set("file_id", fileId));
+            return null;
+        });
     }
 
-    static void updateChunk(Connection c, String runId, int chunkNo, String owner, Map<String, Object> assignments)
+    /**
+     * {@link ChunkMove#SUBMITTED}: the chunk's batch is {@code batchId}; its pending items are
+     * submitted and its lease is given back until {@code nextPollAt}, in one transaction.
+     *
+     * @throws LeaseLostException when another worker took the chunk over
+     * @throws IllegalChunkMoveException when the chunk is not CREATING
+     */
+    public void submitted(String runId, int chunkNo, String owner, String batchId, long now, long nextPollAt) {
+        inTransaction(c -> {
+            move(
+                    c,
+                    runId,
+                    chunkNo,
+                    owner,
+                    ChunkMove.SUBMITTED,
+                    set(
+                            "batch_id",
+                            batchId,
+                            "submitted_at",
+                            now,
+                            "next_poll_at",
+                            nextPollAt,
+                            "lease_owner",
+                            null,
+                            "lease_until",
+                            null));
+            markSubmitted(c, runId, chunkNo, now);
+            return null;
+        });
+    }
+
+    /**
+     * {@link ChunkMove#POLLED}: the chunk's batch is still running with {@code batchStatus} and these
+     * counts; the lease is given back until {@code nextPollAt}.
+     *
+     * @param fallbackAt when the batch was cancelled for the synchronous fallback, or null
+     * @throws LeaseLostException when another worker took the chunk over
+     * @throws IllegalChunkMoveException when the chunk is not SUBMITTED
+     */
+    public void polled(
+            String runId,
+            int chunkNo,
+            String owner,
+            String batchStatus,
+            int doneCount,
+            int failedCount,
+            long nextPollAt,
+            Long fallbackAt) {
+        inTransaction(c -> {
+            move(
+                    c,
+                    runId,
+                    chunkNo,
+                    owner,
+                    ChunkMove.POLLED,
+                    set(
+                            "batch_status",
+                            batchStatus,
+                            "done_count",
+                            doneCount,
+                            "failed_count",
+                            failedCount,
+                            "next_poll_at",
+                            nextPollAt,
+                            "fallback_at",
+                            fallbackAt,
+                            "lease_owner",
+                            null,
+                            "lease_until",
+                            null));
+            return null;
+        });
+    }
+
+    /**
+     * Applies {@code move} and {@code assignments} ({@code column = ?} pairs) to a chunk {@code
+     * owner} leases (any worker's when {@code owner} is null), inside the caller's transaction: one
+     * conditional update on the lease and on the states the move starts from. When it changes no
+     * row, the chunk is read in the same transaction to say why.
+     *
+     * @throws LeaseLostException when another worker took the chunk over
+     * @throws IllegalChunkMoveException when the table does not allow the move from the chunk's state
+     */
+    static void move(
+            Connection c, String runId, int chunkNo, String owner, ChunkMove move, Map<String, Object> assignments)
             throws SQLException {
-        var sql = new StringBuilder("UPDATE keel_batch_chunk SET ");
+        var sql = new StringBuilder("UPDATE keel_batch_chunk SET state = ?");
         var values = new ArrayList<>();
+        values.add(move.to().name());
         for (var e : assignments.entrySet()) {
-            sql.append(values.isEmpty() ? "" : ", ").append(e.getKey()).append(" = ?");
+            sql.append(", ").append(e.getKey()).append(" = ?");
             values.add(e.getValue());
         }
-        sql.append(" WHERE run_id = ? AND chunk_no = ?");
+        sql.append(" WHERE run_id = ? AND chunk_no = ? AND state IN (")
+                .append(move.fromSql())
+                .append(")");
         values.add(runId);
         values.add(chunkNo);
         if (owner != null) {
             sql.append(" AND lease_owner = ?");
             values.add(owner);
         }
-        try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-            bind(p, values.toArray());
-            if (p.executeUpdate() != 1) {
-                throw new LeaseLostException(runId, chunkNo, owner);
-            }
+        if (update(c, sql.toString(), values.toArray()) == 1) {
+            return;
         }
+        List<String[]> now = query(
+                c,
+                "SELECT state, lease_owner FROM keel_batch_chunk WHERE run_id = ? AND chunk_no = ?",
+                rs -> new String[] {rs.getString(1), rs.getString(2)},
+                runId,
+                chunkNo);
+        if (now.isEmpty()) {
+            throw new IllegalStateException("run " + runId + " has no chunk " + chunkNo + " in the ledger");
+        }
+        if (owner != null && !owner.equals(now.get(0)[1])) {
+            throw new LeaseLostException(runId, chunkNo, owner);
+        }
+        throw new IllegalChunkMoveException(runId, chunkNo, ChunkState.valueOf(now.get(0)[0]), move);
     }
 
     /** Assignments in the order given. */
-    public static Map<String, Object> set(Object... columnsAndValues) {
+    static Map<String, Object> set(Object... columnsAndValues) {
         var m = new LinkedHashMap<String, Object>();
         for (int i = 0; i < columnsAndValues.length; i += 2) {
             m.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
@@ -272,7 +431,7 @@ public final class Ledger {
     }
 
     /** Marks a chunk's pending items submitted, inside a caller's transaction. */
-    public static void markSubmittedIn(Connection c, String runId, int chunkNo, long now) throws SQLException {
+    static void markSubmitted(Connection c, String runId, int chunkNo, long now) throws SQLException {
         update(
                 c,
                 "UPDATE keel_batch_item SET state = 'SUBMITTED', updated_at = ?"
@@ -282,39 +441,49 @@ public final class Ledger {
                 chunkNo);
     }
 
+    /** The columns {@link #item} reads. */
+    static final String ITEM_COLUMNS = "custom_id, line_no, line, est_in_tokens, est_out_tokens, state, replay_count,"
+            + " error_code, error_class, error_message";
+
+    static ItemRecord item(ResultSet rs) throws SQLException {
+        return new ItemRecord(
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getInt(4),
+                rs.getInt(5),
+                ItemState.valueOf(rs.getString(6)),
+                rs.getInt(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getString(10));
+    }
+
     /** The items whose current chunk is {@code chunkNo}, in line order. */
     public List<ItemRecord> chunkItems(String runId, int chunkNo) {
         return query(
-                "SELECT custom_id, line_no, line, est_in_tokens, est_out_tokens, state, replay_count FROM keel_batch_item"
-                        + " WHERE run_id = ? AND chunk_no = ? ORDER BY line_no",
-                rs -> new ItemRecord(
-                        rs.getString(1),
-                        rs.getLong(2),
-                        rs.getString(3),
-                        rs.getInt(4),
-                        rs.getInt(5),
-                        ItemState.valueOf(rs.getString(6)),
-                        rs.getInt(7)),
+                "SELECT " + ITEM_COLUMNS + " FROM keel_batch_item WHERE run_id = ? AND chunk_no = ? ORDER BY line_no",
+                Ledger::item,
                 runId,
                 chunkNo);
     }
 
     /**
-     * Applies an ended chunk (collected, cancelled or refused) in one transaction (see {@link
-     * ChunkCompletion}).
+     * Applies an ended chunk (collected, forgotten, cancelled or refused: {@link
+     * ChunkCompletion#move()}) in one transaction (see {@link ChunkCompletion}).
      *
      * @throws LeaseLostException when another worker took the chunk over; nothing is applied
+     * @throws IllegalChunkMoveException when the table does not allow the move; nothing is applied
      */
     public void complete(ChunkCompletion d) {
         inTransaction(c -> {
-            updateChunk(
+            move(
                     c,
                     d.runId(),
                     d.chunkNo(),
                     d.owner(),
+                    d.move(),
                     set(
-                            "state",
-                            d.endState().name(),
                             "batch_status",
                             d.batchStatus(),
                             "finished_at",
@@ -450,7 +619,7 @@ public final class Ledger {
     }
 
     /**
-     * Moves a leased chunk to CREATING and reserves its estimate in the day's spend, in one
+     * {@link ChunkMove#CREATE_BEGUN}: moves a leased chunk to CREATING and reserves its estimate in the day's spend, in one
      * transaction, so the daily cap counts it even if the process dies during the create call.
      *
      * <p>With a cap the check and the reservation are one conditional update of the day's row
@@ -467,6 +636,7 @@ public final class Ledger {
      * @param capUsd the daily cap, or null for none
      * @param maxCostUsd the run's cost ceiling, or null for none
      * @throws LeaseLostException when another worker took the chunk over; nothing is reserved
+     * @throws IllegalChunkMoveException when the chunk is not UPLOADED; nothing is reserved
      */
     public Reservation beginCreate(
             String runId,
@@ -478,7 +648,7 @@ public final class Ledger {
             Double maxCostUsd,
             long now) {
         return inTransaction(c -> {
-            updateChunk(c, runId, chunkNo, owner, set("state", "CREATING", "spend_day", day, "intent_at", now));
+            move(c, runId, chunkNo, owner, ChunkMove.CREATE_BEGUN, set("spend_day", day, "intent_at", now));
             if (maxCostUsd != null) {
                 update(c, "UPDATE keel_batch_run SET state = state WHERE run_id = ?", runId);
                 double committed = query(c, COMMITTED_SQL, rs -> rs.getDouble(1), runId, runId)
@@ -533,7 +703,7 @@ public final class Ledger {
     // ---- plumbing ----
 
     /** Runs {@code work} in one transaction on one connection. */
-    public <T> T inTransaction(SqlWork<T> work) {
+    <T> T inTransaction(SqlWork<T> work) {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try {
@@ -551,17 +721,17 @@ public final class Ledger {
 
     /** Work on a connection. */
     @FunctionalInterface
-    public interface SqlWork<T> {
+    interface SqlWork<T> {
         T run(Connection c) throws SQLException;
     }
 
     /** Reads one row. */
     @FunctionalInterface
-    public interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
-    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+    <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
         try (Connection c = db.connect()) {
             return query(c, sql, mapper, args);
         } catch (SQLException e) {
@@ -582,7 +752,7 @@ public final class Ledger {
         }
     }
 
-    public int update(String sql, Object... args) {
+    int update(String sql, Object... args) {
         try (Connection c = db.connect()) {
             return update(c, sql, args);
         } catch (SQLException e) {

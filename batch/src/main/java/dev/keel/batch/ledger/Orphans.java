@@ -55,7 +55,8 @@ public final class Orphans {
 
     /**
      * Makes {@code batchId} the batch of chunk {@code chunkNo}, if the chunk is still being created
-     * (state CREATING, no batch) and no other live worker leases it; its items become submitted.
+     * (state CREATING, no batch: the start of {@link ChunkMove#SUBMITTED}) and no other live worker
+     * leases it; its items become submitted.
      *
      * @return false when the chunk was not in that state (another worker is on it, or it moved on)
      */
@@ -73,7 +74,7 @@ public final class Orphans {
                     c,
                     "UPDATE keel_batch_chunk SET state = 'SUBMITTED', batch_id = ?, submitted_at = ?, next_poll_at = ?,"
                             + " lease_owner = NULL, lease_until = NULL WHERE run_id = ? AND chunk_no = ?"
-                            + " AND state = 'CREATING' AND batch_id IS NULL"
+                            + " AND state IN (" + ChunkMove.SUBMITTED.fromSql() + ") AND batch_id IS NULL"
                             + " AND (lease_owner IS NULL OR lease_until < ? OR lease_owner = ?)",
                     batchId,
                     now,
@@ -85,7 +86,7 @@ public final class Orphans {
             if (n != 1) {
                 return false;
             }
-            Ledger.markSubmittedIn(c, runId, chunkNo, now);
+            Ledger.markSubmitted(c, runId, chunkNo, now);
             insert(c, batchId, runId, chunkNo, OrphanRecord.ADOPTED, status, 0.0, day, now, by);
             return true;
         });

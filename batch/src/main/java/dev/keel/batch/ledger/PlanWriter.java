@@ -10,6 +10,12 @@ import java.sql.SQLException;
  * (run_id, custom_id)} is the run-wide duplicate check, so memory stays flat however large the
  * input), and each chunk as it closes. Nothing is visible to workers until {@link #commit}. Not
  * thread-safe.
+ *
+ * <p>Items go to the ledger in JDBC batches of {@value #BATCH} inserts. A fixed-size filter of the
+ * {@code custom_id}s seen so far (a Bloom filter, {@value #FILTER_BYTES} bytes whatever the input's
+ * size) tells a certainly-new id, which joins the batch, from one that may have been seen: for that
+ * one the batch is written first and the id is inserted alone, so the unique key still gives the
+ * exact answer, and a duplicate is reported at its own line.
  */
 public final class PlanWriter implements AutoCloseable {
 
@@ -23,8 +29,19 @@ public final class PlanWriter implements AutoCloseable {
     private final Ledger ledger;
     private final Connection c;
     private final PreparedStatement insertItem;
+    private final PreparedStatement insertItems;
     private final String runId;
     private boolean done;
+
+    /** Inserts per JDBC batch. */
+    static final int BATCH = 500;
+
+    /** The size of the seen-ids filter: 2^24 bits. */
+    static final int FILTER_BYTES = 1 << 21;
+
+    private static final int PROBES = 4;
+    private final long[] seen = new long[FILTER_BYTES / 8];
+    private int pending;
 
     PlanWriter(Ledger ledger, String runId) throws SQLException {
         this.ledger = ledger;
@@ -32,6 +49,7 @@ public final class PlanWriter implements AutoCloseable {
         this.c = ledger.database().connect();
         c.setAutoCommit(false);
         this.insertItem = c.prepareStatement(INSERT_ITEM);
+        this.insertItems = c.prepareStatement(INSERT_ITEM);
     }
 
     /** Opens a plan transaction for {@code runId}. */
@@ -54,11 +72,72 @@ public final class PlanWriter implements AutoCloseable {
     public boolean item(
             String customId, long lineNo, int chunkNo, String line, int estIn, int estOut, long now, String hash) {
         try {
+            if (!maybeSeen(customId)) {
+                markSeen(customId);
+                Ledger.bind(insertItems, runId, customId, lineNo, chunkNo, line, estIn, estOut, "PENDING", now, hash);
+                insertItems.addBatch();
+                if (++pending == BATCH) {
+                    flush();
+                }
+                return true;
+            }
+            flush();
             Ledger.bind(insertItem, runId, customId, lineNo, chunkNo, line, estIn, estOut, "PENDING", now, hash);
             return insertItem.executeUpdate() == 1;
         } catch (SQLException e) {
             throw ledger.failure("record item " + customId + " (line " + lineNo + ")", e);
         }
+    }
+
+    /** Writes the batched inserts. */
+    private void flush() throws SQLException {
+        if (pending == 0) {
+            return;
+        }
+        int[] counts = insertItems.executeBatch();
+        pending = 0;
+        for (int n : counts) {
+            if (n == 0) { // the filter said new, the ledger had it: only an earlier plan of this run id
+                throw new IllegalStateException("run " + runId + " already has items in the ledger; plan it as a new"
+                        + " run (--new-run) instead of planning the same run id again");
+            }
+        }
+    }
+
+    private boolean maybeSeen(String customId) {
+        long h = hash64(customId);
+        int h1 = (int) h;
+        int h2 = (int) (h >>> 32) | 1;
+        for (int i = 0; i < PROBES; i++) {
+            int bit = (h1 + i * h2) & (FILTER_BYTES * 8 - 1);
+            if ((seen[bit >>> 6] & (1L << bit)) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void markSeen(String customId) {
+        long h = hash64(customId);
+        int h1 = (int) h;
+        int h2 = (int) (h >>> 32) | 1;
+        for (int i = 0; i < PROBES; i++) {
+            int bit = (h1 + i * h2) & (FILTER_BYTES * 8 - 1);
+            seen[bit >>> 6] |= 1L << bit;
+        }
+    }
+
+    /** FNV-1a over the UTF-16 units, then a finaliser so both halves are usable. */
+    private static long hash64(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h;
     }
 
     /**
@@ -71,6 +150,7 @@ public final class PlanWriter implements AutoCloseable {
                 + " WHERE i.custom_id = ? AND i.run_id <> ? AND i.request_hash IS NOT NULL"
                 + " ORDER BY i.updated_at DESC, i.run_id DESC LIMIT 50";
         try (PreparedStatement p = c.prepareStatement(sql)) {
+            flush();
             Ledger.bind(p, customId, runId);
             String changed = null;
             try (ResultSet rs = p.executeQuery()) {
@@ -107,6 +187,8 @@ public final class PlanWriter implements AutoCloseable {
      */
     public boolean reused(String customId, long lineNo, String line, String hash, String fromRun, long now) {
         try {
+            flush();
+            markSeen(customId);
             Ledger.bind(insertItem, runId, customId, lineNo, NO_CHUNK, line, 0, 0, "REUSED", now, hash);
             if (insertItem.executeUpdate() != 1) {
                 return false;
@@ -131,6 +213,7 @@ public final class PlanWriter implements AutoCloseable {
     public long firstLine(String customId) {
         try (PreparedStatement p =
                 c.prepareStatement("SELECT line_no FROM keel_batch_item WHERE run_id = ? AND custom_id = ?")) {
+            flush();
             Ledger.bind(p, runId, customId);
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : -1;
@@ -172,6 +255,7 @@ public final class PlanWriter implements AutoCloseable {
     /** Records the run itself and commits everything. */
     public void commit(RunRecord run) {
         try {
+            flush();
             Ledger.update(
                     c,
                     "INSERT INTO keel_batch_run (run_id, created_at, input_file, input_sha256, run_dir, config, state,"
@@ -199,6 +283,7 @@ public final class PlanWriter implements AutoCloseable {
                 c.rollback();
             }
             insertItem.close();
+            insertItems.close();
             c.close();
         } catch (SQLException e) {
             throw ledger.failure("close the plan of run " + runId, e);

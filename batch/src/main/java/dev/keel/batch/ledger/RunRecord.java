@@ -1,6 +1,6 @@
 package dev.keel.batch.ledger;
 
-/** A run as the ledger holds it. {@code state} is ACTIVE, CANCELLING, DONE or CANCELLED. */
+/** A run as the ledger holds it. */
 public record RunRecord(
         String runId,
         long createdAt,
@@ -8,13 +8,13 @@ public record RunRecord(
         String inputSha256,
         String runDir,
         String config,
-        String state,
+        RunState state,
         long items,
         long rejected,
         Long finishedAt) {
 
-    public static final String ACTIVE = "ACTIVE";
-    public static final String CANCELLING = "CANCELLING";
-    public static final String DONE = "DONE";
-    public static final String CANCELLED = "CANCELLED";
+    /** Whether a cancel was asked for (the run is being, or was, cancelled). */
+    public boolean cancelling() {
+        return state == RunState.CANCELLING;
+    }
 }

@@ -9,6 +9,7 @@ import dev.keel.batch.plan.LineCheck.Invalid;
 import dev.keel.batch.plan.LineCheck.Valid;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.cost.PriceTier;
+import dev.keel.core.cost.RequestTokens;
 import dev.keel.core.cost.TokenUsage;
 import dev.keel.wire.json.Json;
 import java.io.BufferedOutputStream;
@@ -20,17 +21,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Reads a JSONL input once, streaming: validates every line, counts its tokens, prices it, assigns
  * it to a chunk of its (url, model) group, writes the chunk files to the run folder and records
- * everything in the ledger in one transaction. Memory stays flat as the input grows: lines are not
- * kept, and duplicates are found by the ledger's unique key. Not thread-safe; one plan per
- * instance.
+ * everything in the ledger in one transaction. Validating, counting and pricing — the costly,
+ * per-line work — run on every core, {@value #BATCH_LINES} lines at a time; the reading thread
+ * takes the results back in input order and does the rest (chunks, problems, ledger), so the
+ * output and every problem's line number are those of a sequential read. Memory stays flat as the
+ * input grows: lines are not kept beyond the few batches in flight, and duplicates are found by the
+ * ledger's unique key. Not thread-safe; one plan at a time per instance.
  */
 public final class Planner {
 
@@ -51,6 +60,12 @@ public final class Planner {
     /** How many changed requests a result lists (the rest are counted). */
     public static final int MAX_LISTED_CHANGES = 10;
 
+    /** Lines handed to a worker thread at a time. */
+    static final int BATCH_LINES = 512;
+
+    /** Batches in flight per worker thread: enough to keep them busy, few enough to keep memory flat. */
+    private static final int IN_FLIGHT_PER_WORKER = 4;
+
     public Planner(PlanConfig config, PriceTable prices, Ledger ledger, Clock clock) {
         this(config, prices, ledger, clock, RequestReuse.NONE);
     }
@@ -67,6 +82,16 @@ public final class Planner {
     /** This planner answering requests from earlier runs as {@code reuse} says (see {@link RequestReuse}). */
     public Planner withReuse(RequestReuse reuse) {
         return new Planner(config, prices, ledger, clock, reuse);
+    }
+
+    /**
+     * Plans {@code input} as the run its content names, with its files under {@code runDir} (see
+     * {@link PlanOrResume} to resume a run the ledger already holds instead).
+     *
+     * @throws UncheckedIOException when the input cannot be read or the run folder written
+     */
+    public PlanResult plan(RunInput input, Path runDir) {
+        return plan(input.file(), input.runId(), input.sha256(), runDir);
     }
 
     /**
@@ -124,18 +149,38 @@ public final class Planner {
 
         PlanResult run(String sha256) throws IOException {
             boolean committed = false;
+            int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+            ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+                Thread t = new Thread(r, "keel-plan-" + runId);
+                t.setDaemon(true);
+                return t;
+            });
             try (var writer = PlanWriter.open(ledger, runId);
                     var reader = new LineReader(Files.newInputStream(input), config.maxLineBytes())) {
+                var inFlight = new ArrayDeque<Future<List<Analysed>>>();
+                var batch = new ArrayList<Read>(BATCH_LINES);
+                long read = 0;
                 for (byte[] raw; (raw = reader.next()) != null; ) {
-                    lines++;
-                    if (blank(raw, reader.lastLength())) {
-                        blankFrom = blanks++ == 0 ? lines : blankFrom;
-                        continue;
+                    read++;
+                    long length = reader.lastLength();
+                    batch.add(new Read(read, raw, length, blank(raw, length)));
+                    if (batch.size() == BATCH_LINES) {
+                        List<Read> full = batch;
+                        inFlight.add(pool.submit(() -> analyse(full)));
+                        batch = new ArrayList<>(BATCH_LINES);
+                        while (inFlight.size() > workers * IN_FLIGHT_PER_WORKER) {
+                            consume(writer, inFlight.poll());
+                        }
                     }
-                    blankLinesBefore();
-                    requestLines++;
-                    line(writer, raw, reader.lastLength());
                 }
+                if (!batch.isEmpty()) {
+                    List<Read> last = batch;
+                    inFlight.add(pool.submit(() -> analyse(last)));
+                }
+                while (!inFlight.isEmpty()) {
+                    consume(writer, inFlight.poll());
+                }
+                lines = read;
                 if (requestLines == 0) {
                     problemAt(1, null, NO_REQUESTS, new byte[0]);
                 }
@@ -151,13 +196,14 @@ public final class Planner {
                             sha256,
                             runDir.toAbsolutePath().toString(),
                             configJson(),
-                            RunRecord.ACTIVE,
+                            dev.keel.batch.ledger.RunState.ACTIVE,
                             items + reused,
                             problems,
                             null));
                     committed = true;
                 }
             } finally {
+                pool.shutdownNow();
                 closeProblemFiles();
                 if (!committed) {
                     for (Path p : written) {
@@ -202,17 +248,37 @@ public final class Planner {
             blanks = 0;
         }
 
-        void line(PlanWriter writer, byte[] raw, long length) throws IOException {
-            LineCheck check = validator.check(raw, length);
-            switch (check) {
-                case Invalid bad -> problem(bad.customId(), bad.reason(), raw);
-                case Valid ok -> accept(writer, ok, raw);
+        /** The results of one batch of lines, in input order, on the reading thread. */
+        void consume(PlanWriter writer, Future<List<Analysed>> done) throws IOException {
+            List<Analysed> batch;
+            try {
+                batch = done.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while planning " + input, e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("cannot plan " + input + ": " + e.getCause(), e.getCause());
+            }
+            for (Analysed a : batch) {
+                lines = a.lineNo();
+                if (a.check() == null) {
+                    blankFrom = blanks++ == 0 ? lines : blankFrom;
+                    continue;
+                }
+                blankLinesBefore();
+                requestLines++;
+                switch (a.check()) {
+                    case Invalid bad -> problem(bad.customId(), bad.reason(), a.raw());
+                    case Valid ok -> accept(writer, ok, a.priced(), a.raw());
+                }
             }
         }
 
-        void accept(PlanWriter writer, Valid ok, byte[] raw) throws IOException {
-            byte[] line = ok.canonical();
-            if (prices.find(ok.model()).isEmpty()) {
+        void accept(PlanWriter writer, Valid ok, Priced priced, byte[] raw) throws IOException {
+            if (priced == null) {
                 problem(
                         ok.customId(),
                         "model '" + ok.model() + "' has no price in the price table (as of " + prices.asOf()
@@ -220,13 +286,14 @@ public final class Planner {
                         raw);
                 return;
             }
-            String text = new String(line, StandardCharsets.UTF_8);
-            String hash = reuse.hash(line);
+            byte[] line = ok.canonical();
+            String text = priced.text();
+            String hash = priced.hash();
             if (reuse.enabled() && reusedOrWarned(writer, ok, text, hash, raw)) {
                 return;
             }
-            var tokens = RequestTokens.of(ok.url(), ok.model(), ok.body(), config.defaultOutputTokens());
-            int embedInputs = Endpoints.EMBEDDINGS.equals(ok.url()) ? RequestTokens.embeddingInputs(ok.body()) : 0;
+            RequestTokens tokens = priced.tokens();
+            int embedInputs = priced.embedInputs();
             String key = ok.url() + '\u0000' + ok.model();
             OpenChunk current = open.get(key);
             boolean fits = current != null && current.fits(line.length + 1L, embedInputs);
@@ -242,14 +309,12 @@ public final class Planner {
                 current = openChunk(ok.url(), ok.model());
                 open.put(key, current);
             }
-            var usage = new TokenUsage(tokens.input(), 0, tokens.outputBound());
-            BigDecimal batch = prices.cost(ok.model(), PriceTier.BATCH, usage);
-            current.add(line, embedInputs, tokens, batch);
+            current.add(line, embedInputs, tokens, priced.batchUsd());
             items++;
             estIn += tokens.input();
             estOut += tokens.outputBound();
-            batchUsd = batchUsd.add(batch);
-            syncUsd = syncUsd.add(prices.cost(ok.model(), PriceTier.STANDARD, usage));
+            batchUsd = batchUsd.add(priced.batchUsd());
+            syncUsd = syncUsd.add(priced.standardUsd());
         }
 
         void duplicate(PlanWriter writer, Valid ok, byte[] raw) throws IOException {
@@ -364,6 +429,57 @@ public final class Planner {
                     .put("default_output_tokens", config.defaultOutputTokens())
                     .put("skip_invalid", config.skipInvalid()));
         }
+    }
+
+    /** A line as read: its number, its bytes (cut at the line limit), its full length, whether it is blank. */
+    private record Read(long lineNo, byte[] raw, long length, boolean blank) {}
+
+    /**
+     * What the parallel stage made of a line: null {@code check} for a blank line; for a valid line
+     * its check without the parsed body (only what the reading thread needs is kept) and, when its
+     * model has a price, the figures.
+     */
+    private record Analysed(long lineNo, byte[] raw, LineCheck check, Priced priced) {}
+
+    /** A valid line's stored text, request hash, tokens and prices, computed off the reading thread. */
+    private record Priced(
+            String text,
+            String hash,
+            RequestTokens tokens,
+            int embedInputs,
+            BigDecimal batchUsd,
+            BigDecimal standardUsd) {}
+
+    /** Validates, counts and prices {@code batch} on a worker thread; stateless, so any thread may. */
+    private List<Analysed> analyse(List<Read> batch) {
+        var out = new ArrayList<Analysed>(batch.size());
+        for (Read r : batch) {
+            out.add(r.blank() ? new Analysed(r.lineNo(), r.raw(), null, null) : analyse(r));
+        }
+        return out;
+    }
+
+    private Analysed analyse(Read r) {
+        LineCheck check = validator.check(r.raw(), r.length());
+        if (!(check instanceof Valid ok)) {
+            return new Analysed(r.lineNo(), r.raw(), check, null);
+        }
+        Valid kept = new Valid(ok.customId(), ok.url(), ok.model(), null, ok.canonical());
+        if (prices.find(ok.model()).isEmpty()) {
+            return new Analysed(r.lineNo(), r.raw(), kept, null);
+        }
+        byte[] line = ok.canonical();
+        var tokens = RequestTokens.of(ok.url(), ok.model(), ok.body(), config.defaultOutputTokens());
+        int embedInputs = Endpoints.EMBEDDINGS.equals(ok.url()) ? RequestTokens.embeddingInputs(ok.body()) : 0;
+        var usage = new TokenUsage(tokens.input(), 0, tokens.outputBound());
+        var priced = new Priced(
+                new String(line, StandardCharsets.UTF_8),
+                reuse.hash(line),
+                tokens,
+                embedInputs,
+                prices.cost(ok.model(), PriceTier.BATCH, usage),
+                prices.cost(ok.model(), PriceTier.STANDARD, usage));
+        return new Analysed(r.lineNo(), r.raw(), kept, priced);
     }
 
     private final class OpenChunk {

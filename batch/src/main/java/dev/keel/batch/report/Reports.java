@@ -4,7 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.ResultRecord;
+import dev.keel.batch.ledger.RunHistory;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.core.cost.CostSplit;
+import dev.keel.core.cost.PriceTable;
+import dev.keel.core.cost.PriceTier;
+import dev.keel.core.cost.TokenUsage;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.json.JsonSyntaxException;
 import java.io.BufferedWriter;
@@ -13,20 +19,66 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Builds a run's report and writes its exports from the ledger. Thread-safe. */
 public final class Reports {
 
     private final Ledger ledger;
+    private final RunHistory history;
+    /** Prices the cost split; null builds reports without one. */
+    private final PriceTable prices;
 
     public Reports(Ledger ledger) {
+        this(ledger, null);
+    }
+
+    /** Reports whose cost is also split by tier and token kind, priced from {@code prices}. */
+    public Reports(Ledger ledger, PriceTable prices) {
         this.ledger = ledger;
+        this.history = new RunHistory(ledger);
+        this.prices = prices;
+    }
+
+    /**
+     * The run's results (those it paid for: not reused from an earlier run) by the tier they were
+     * priced at and by token kind, re-priced from each result body's {@code usage} exactly as the
+     * runner priced it. A result whose model or tier the table does not price is left out of the
+     * split (its cost is still in the ledger's totals).
+     */
+    private CostSplit costSplit(String runId) {
+        var split = new CostSplit();
+        history.forEachResult(runId, r -> {
+            if (r.reusedFrom() != null || r.tier() == null) {
+                return;
+            }
+            var tier = PriceTier.ofKey(r.tier().toLowerCase(java.util.Locale.ROOT));
+            JsonNode body = jsonOrText(r.body());
+            String model = body.path("model").asText(null);
+            if (tier.isEmpty() || model == null || prices.find(model).isEmpty()) {
+                return;
+            }
+            JsonNode usage = body.get("usage");
+            try {
+                split.add(prices, model, tier.get(), TokenUsage.fromJson(usage), reasoning(usage));
+            } catch (dev.keel.core.cost.UnknownModelPriceException e) {
+                // not priced by this table: in the ledger's totals, not in the split
+            }
+        });
+        return split;
+    }
+
+    private static long reasoning(JsonNode usage) {
+        if (usage == null) {
+            return 0;
+        }
+        return usage.has("output_tokens_details")
+                ? usage.path("output_tokens_details").path("reasoning_tokens").asLong()
+                : usage.path("completion_tokens_details")
+                        .path("reasoning_tokens")
+                        .asLong();
     }
 
     /**
@@ -38,33 +90,15 @@ public final class Reports {
         RunRecord run = ledger.run(runId)
                 .orElseThrow(() -> new IllegalArgumentException("no run " + runId + " in ledger " + ledger.database()));
         Map<ItemState, Long> counts = ledger.itemCounts(runId);
-        double[] cost = ledger.query(
-                        "SELECT COALESCE(SUM(CASE WHEN tier = 'BATCH' THEN cost_usd ELSE 0 END), 0),"
-                                + " COALESCE(SUM(CASE WHEN tier IN ('SYNC', 'STANDARD') THEN cost_usd ELSE 0 END), 0),"
-                                + " COALESCE(SUM(sync_cost_usd), 0) FROM keel_batch_result WHERE run_id = ?",
-                        rs -> new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3)},
-                        runId)
-                .get(0);
-        long failedOnce = ledger.query(
-                        "SELECT COUNT(DISTINCT custom_id) FROM keel_batch_attempt WHERE run_id = ?",
-                        rs -> rs.getLong(1),
-                        runId)
-                .get(0);
-        long replays = ledger.query(
-                        "SELECT COALESCE(SUM(replay_count), 0) FROM keel_batch_item WHERE run_id = ?",
-                        rs -> rs.getLong(1),
-                        runId)
-                .get(0);
-        List<Long> latencies = ledger.query(
-                "SELECT finished_at - submitted_at FROM keel_batch_chunk WHERE run_id = ? AND state = 'DONE'"
-                        + " AND submitted_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY 1",
-                rs -> rs.getLong(1),
-                runId);
+        RunHistory.Costs cost = history.costs(runId);
+        long failedOnce = history.failedOnce(runId);
+        long replays = history.replays(runId);
+        List<Long> latencies = history.latencies(runId);
         long p50 = latencies.isEmpty() ? 0 : latencies.get((latencies.size() - 1) / 2);
         long max = latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1);
-        return new RunReport(
+        RunReport report = new RunReport(
                 runId,
-                run.state(),
+                run.state().name(),
                 run.inputFile(),
                 run.items(),
                 run.rejected(),
@@ -73,9 +107,9 @@ public final class Reports {
                 counts.get(ItemState.FINAL_FAIL),
                 counts.get(ItemState.PENDING) + counts.get(ItemState.SUBMITTED),
                 replays,
-                cost[0],
-                cost[1],
-                cost[2],
+                cost.batchUsd(),
+                cost.syncUsd(),
+                cost.syncEquivalentUsd(),
                 days(runId),
                 dailyCapUsd,
                 latencies.size(),
@@ -84,29 +118,16 @@ public final class Reports {
                 alertThreshold,
                 counts.get(ItemState.REUSED),
                 new dev.keel.batch.ledger.Orphans(ledger).of(runId));
+        return prices == null ? report : report.withCostSplit(costSplit(runId));
     }
 
     private List<RunReport.Day> days(String runId) {
-        var ok = new TreeMap<String, long[]>();
-        ledger.query(
-                "SELECT state, updated_at FROM keel_batch_item WHERE run_id = ? AND state IN ('SUCCEEDED', 'FINAL_FAIL')",
-                rs -> {
-                    String day = day(rs.getLong(2));
-                    long[] c = ok.computeIfAbsent(day, d -> new long[2]);
-                    c[rs.getString(1).equals("SUCCEEDED") ? 0 : 1]++;
-                    return null;
-                },
-                runId);
         var out = new ArrayList<RunReport.Day>();
-        for (var e : ok.entrySet()) {
-            long[] c = e.getValue();
-            out.add(new RunReport.Day(e.getKey(), c[0] + c[1], c[0], c[1], ledger.spent(e.getKey())));
+        for (var d : history.endedByDay(runId)) {
+            out.add(new RunReport.Day(
+                    d.day(), d.succeeded() + d.failed(), d.succeeded(), d.failed(), ledger.spent(d.day())));
         }
         return out;
-    }
-
-    private static String day(long millis) {
-        return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate().toString();
     }
 
     /**
@@ -117,46 +138,37 @@ public final class Reports {
         try {
             Files.createDirectories(dir);
             try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("results.jsonl"), StandardCharsets.UTF_8)) {
-                ledger.query(
-                        "SELECT custom_id, status_code, replay_count, batch_id, request_id, tier, cost_usd, body,"
-                                + " reused_from FROM keel_batch_result WHERE run_id = ? ORDER BY custom_id",
-                        rs -> write(w, result(rs)),
-                        runId);
+                history.forEachResult(runId, r -> write(w, result(r)));
             }
             try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("failed.jsonl"), StandardCharsets.UTF_8)) {
-                ledger.query(
-                        "SELECT a.custom_id, a.replay_count, a.code, a.class, a.status_code, a.message, a.batch_id, i.line"
-                                + " FROM keel_batch_attempt a JOIN keel_batch_item i"
-                                + " ON i.run_id = a.run_id AND i.custom_id = a.custom_id"
-                                + " WHERE a.run_id = ? ORDER BY a.custom_id, a.replay_count",
-                        rs -> write(
+                history.forEachAttempt(
+                        runId,
+                        a -> write(
                                 w,
                                 failure(
-                                                rs.getString(1),
-                                                rs.getInt(2),
-                                                rs.getString(3),
-                                                rs.getString(4),
-                                                (Integer) rs.getObject(5),
-                                                rs.getString(6),
-                                                rs.getString(8))
-                                        .put("batch_id", rs.getString(7))),
-                        runId);
+                                                a.customId(),
+                                                a.replayCount(),
+                                                a.code(),
+                                                a.cls(),
+                                                a.statusCode(),
+                                                a.message(),
+                                                a.line())
+                                        .put("batch_id", a.batchId())));
             }
             try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("manual.jsonl"), StandardCharsets.UTF_8)) {
-                ledger.query(
-                        "SELECT custom_id, replay_count, error_code, error_class, error_message, line"
-                                + " FROM keel_batch_item WHERE run_id = ? AND state = 'FINAL_FAIL' ORDER BY line_no",
-                        rs -> write(
+                history.forEachItem(
+                        runId,
+                        ItemState.FINAL_FAIL,
+                        i -> write(
                                 w,
                                 failure(
-                                        rs.getString(1),
-                                        rs.getInt(2),
-                                        rs.getString(3),
-                                        rs.getString(4),
+                                        i.customId(),
+                                        i.replayCount(),
+                                        i.errorCode(),
+                                        i.errorClass(),
                                         null,
-                                        rs.getString(5),
-                                        rs.getString(6))),
-                        runId);
+                                        i.errorMessage(),
+                                        i.line())));
             }
             SandboxMark.export(ledger, runId, dir);
         } catch (IOException e) {
@@ -164,18 +176,18 @@ public final class Reports {
         }
     }
 
-    private static ObjectNode result(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static ObjectNode result(ResultRecord r) {
         ObjectNode o = Json.object()
-                .put("custom_id", rs.getString(1))
-                .put("status_code", rs.getInt(2))
-                .put("replay_count", rs.getInt(3))
-                .put("batch_id", rs.getString(4))
-                .put("request_id", rs.getString(5))
-                .put("tier", rs.getString(6).toLowerCase())
-                .put("cost_usd", rs.getDouble(7));
-        o.set("body", jsonOrText(rs.getString(8)));
-        if (rs.getString(9) != null) {
-            o.put("reused_from", rs.getString(9));
+                .put("custom_id", r.customId())
+                .put("status_code", r.statusCode())
+                .put("replay_count", r.replayCount())
+                .put("batch_id", r.batchId())
+                .put("request_id", r.requestId())
+                .put("tier", r.tier().toLowerCase())
+                .put("cost_usd", r.costUsd());
+        o.set("body", jsonOrText(r.body()));
+        if (r.reusedFrom() != null) {
+            o.put("reused_from", r.reusedFrom());
         }
         return o;
     }
@@ -211,11 +223,10 @@ public final class Reports {
         return o;
     }
 
-    private static Void write(BufferedWriter w, JsonNode node) {
+    private static void write(BufferedWriter w, JsonNode node) {
         try {
             w.write(Json.write(node));
             w.write('\n');
-            return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package dev.keel.batch.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.OrphanRecord;
+import dev.keel.core.cost.CostSplit;
 import dev.keel.wire.json.Json;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +12,9 @@ import java.util.Locale;
  * day against the cap, submit-to-complete latency, and the recipe's alert ({@code fail / max(input,
  * 1) > threshold}, default 3 %), where {@code fail} counts items that failed for good. {@code
  * reused} counts items answered from an earlier run's result for the same request (not submitted,
- * not paid again); they are part of {@code input} and not of {@code ok}.
+ * not paid again); they are part of {@code input} and not of {@code ok}. {@code costSplit} is the
+ * results' cost by the tier they were priced at and by token kind (empty when the report was built
+ * without a price table).
  */
 public record RunReport(
         String runId,
@@ -34,7 +37,83 @@ public record RunReport(
         long latencyMaxMs,
         double alertThreshold,
         long reused,
-        List<OrphanRecord> orphans) {
+        List<OrphanRecord> orphans,
+        CostSplit costSplit) {
+
+    /** A report without a cost split (the ledger's costs only). */
+    public RunReport(
+            String runId,
+            String state,
+            String inputFile,
+            long input,
+            long rejected,
+            long ok,
+            long failedOnce,
+            long manual,
+            long pending,
+            long replays,
+            double batchCostUsd,
+            double syncFallbackCostUsd,
+            double syncEquivalentUsd,
+            List<Day> days,
+            Double dailyCapUsd,
+            long chunks,
+            long latencyP50Ms,
+            long latencyMaxMs,
+            double alertThreshold,
+            long reused,
+            List<OrphanRecord> orphans) {
+        this(
+                runId,
+                state,
+                inputFile,
+                input,
+                rejected,
+                ok,
+                failedOnce,
+                manual,
+                pending,
+                replays,
+                batchCostUsd,
+                syncFallbackCostUsd,
+                syncEquivalentUsd,
+                days,
+                dailyCapUsd,
+                chunks,
+                latencyP50Ms,
+                latencyMaxMs,
+                alertThreshold,
+                reused,
+                orphans,
+                new CostSplit());
+    }
+
+    /** This report with {@code split}: the results' cost by tier and token kind. */
+    public RunReport withCostSplit(CostSplit split) {
+        return new RunReport(
+                runId,
+                state,
+                inputFile,
+                input,
+                rejected,
+                ok,
+                failedOnce,
+                manual,
+                pending,
+                replays,
+                batchCostUsd,
+                syncFallbackCostUsd,
+                syncEquivalentUsd,
+                days,
+                dailyCapUsd,
+                chunks,
+                latencyP50Ms,
+                latencyMaxMs,
+                alertThreshold,
+                reused,
+                orphans,
+                split);
+    }
 
     /** What the orphans the sweep cancelled are counted at (their chunks' estimates). */
     public double orphanCostUsd() {
@@ -88,6 +167,9 @@ public record RunReport(
                 .put("sync_equivalent", syncEquivalentUsd)
                 .put("ratio", costRatio())
                 .put("savings_percent", savingsPercent());
+        if (!costSplit.isEmpty()) {
+            j.set("cost_split", costSplit.toJson());
+        }
         var days = j.putArray("days");
         for (Day d : this.days) {
             days.addObject()
@@ -145,6 +227,9 @@ public record RunReport(
                 syncEquivalentUsd,
                 costRatio(),
                 savingsPercent()));
+        for (String line : costSplit.textLines()) {
+            b.append("  by tier ").append(line).append(String.format("%n"));
+        }
         for (Day d : days) {
             b.append(String.format(
                     Locale.ROOT,

@@ -23,7 +23,7 @@ class LedgerTest {
                     .isFalse();
             assertThat(w.firstLine("a")).isEqualTo(1);
             w.chunk(ChunkRecord.planned("run-1", 1, 0, "/v1/responses", "gpt-4o", "f", 1, 3, 10, 10, 0.1, 0));
-            w.commit(new RunRecord("run-1", 0, "in", "sha", "dir", "{}", RunRecord.ACTIVE, 1, 0, null));
+            w.commit(new RunRecord("run-1", 0, "in", "sha", "dir", "{}", RunState.ACTIVE, 1, 0, null));
         }
     }
 
@@ -32,7 +32,7 @@ class LedgerTest {
                 "run-1",
                 1,
                 "w1",
-                ChunkState.DONE,
+                ChunkMove.COLLECTED,
                 "completed",
                 5,
                 List.of(new ChunkCompletion.Success(
@@ -49,6 +49,7 @@ class LedgerTest {
     private void applyingTheSameResultTwiceLeavesOneRow(Ledger ledger) {
         seed(ledger);
         assertThat(ledger.claim("run-1", "w1", 1, 1000)).isPresent();
+        ledger.update("UPDATE keel_batch_chunk SET state = 'SUBMITTED' WHERE run_id = 'run-1'");
         ledger.complete(success(0, "{\"n\":1}"));
         ledger.update("UPDATE keel_batch_chunk SET state = 'SUBMITTED', lease_owner = 'w1' WHERE run_id = 'run-1'");
         ledger.complete(success(1, "{\"n\":2}"));
@@ -79,7 +80,7 @@ class LedgerTest {
                 .as("lease still live")
                 .isEmpty();
         assertThat(ledger.claim("run-1", "w2", 1_200, 100)).as("lease expired").isPresent();
-        assertThatThrownBy(() -> ledger.updateChunk("run-1", 1, "w1", Ledger.set("state", "UPLOADING")))
+        assertThatThrownBy(() -> ledger.beginUpload("run-1", 1, "w1", 1_250))
                 .isInstanceOf(LeaseLostException.class)
                 .hasMessageContaining("no longer leased by w1");
     }

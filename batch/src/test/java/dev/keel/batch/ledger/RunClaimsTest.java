@@ -202,7 +202,7 @@ class RunClaimsTest {
         try (var w = PlanWriter.open(ledger, "run-1")) {
             w.item("a", 1, 1, "{}", 10, 10, 0);
             w.chunk(ChunkRecord.planned("run-1", 1, 0, "/v1/responses", "gpt-4o", "f", 1, 3, 10, 10, 0.1, 0));
-            w.commit(new RunRecord("run-1", 0, "in", "sha", "dir", "{}", RunRecord.ACTIVE, 1, 0, null));
+            w.commit(new RunRecord("run-1", 0, "in", "sha", "dir", "{}", RunState.ACTIVE, 1, 0, null));
         }
     }
 }

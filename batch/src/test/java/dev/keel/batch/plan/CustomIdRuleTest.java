@@ -88,10 +88,7 @@ class CustomIdRuleTest {
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
-            assertThat(f.ledger.query(
-                            "SELECT custom_id FROM keel_batch_result WHERE run_id = ?",
-                            rs -> rs.getString(1),
-                            r.runId()))
+            assertThat(f.history().results(r.runId()).stream().map(dev.keel.batch.ledger.ResultRecord::customId))
                     .containsExactly(id);
         });
     }

@@ -8,6 +8,7 @@ import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.core.cost.PriceTable;
+import dev.keel.core.cost.RequestTokens;
 import dev.keel.wire.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +28,8 @@ class PlannerTest {
     }
 
     private PlanResult plan(Ledger ledger, Path input, PlanConfig config) {
-        String sha = RunIds.sha256(input);
         return new Planner(config, PriceTable.builtIn(), ledger, Clock.systemUTC())
-                .plan(input, RunIds.forContent(sha), sha, dir.resolve("run"));
+                .plan(RunInput.of(input), dir.resolve("run"));
     }
 
     private Path file(List<String> lines) throws Exception {

@@ -3,10 +3,12 @@ package dev.keel.batch.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.batch.BatchFixture;
+import dev.keel.batch.ledger.AttemptRecord;
 import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.ChunkState;
+import dev.keel.batch.ledger.CrashedLedger;
 import dev.keel.batch.ledger.ItemState;
-import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.ResultRecord;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.report.Reports;
@@ -104,10 +106,9 @@ class BatchRunnerTest {
         RunReport r = new Reports(f.ledger).report(p.runId(), null, 0.03);
         assertThat(r.failedOnce()).isEqualTo(2);
         assertThat(r.replays()).isEqualTo(2);
-        assertThat(f.ledger.query(
-                        "SELECT replay_count FROM keel_batch_result WHERE run_id = ? AND custom_id = 'item-5'",
-                        rs -> rs.getInt(1),
-                        p.runId()))
+        assertThat(f.history().results(p.runId()).stream()
+                        .filter(x -> x.customId().equals("item-5"))
+                        .map(ResultRecord::replayCount))
                 .containsExactly(1);
     }
 
@@ -138,10 +139,9 @@ class BatchRunnerTest {
         ChunkRecord first = f.ledger.chunks(p.runId()).get(0);
         assertThat(first.batchStatus()).isEqualTo("expired");
         assertThat(f.ledger.chunks(p.runId()).get(1).items()).isEqualTo(4);
-        assertThat(f.ledger.query(
-                        "SELECT DISTINCT code FROM keel_batch_attempt WHERE run_id = ?",
-                        rs -> rs.getString(1),
-                        p.runId()))
+        assertThat(f.history().attempts(p.runId()).stream()
+                        .map(AttemptRecord::code)
+                        .distinct())
                 .containsExactly("batch_expired");
     }
 
@@ -152,10 +152,9 @@ class BatchRunnerTest {
         RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
         assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 4, 0, false));
         assertThat(f.ledger.chunks(p.runId()).get(0).batchStatus()).isEqualTo("failed");
-        assertThat(f.ledger.query(
-                        "SELECT DISTINCT code, class FROM keel_batch_attempt WHERE run_id = ?",
-                        rs -> rs.getString(1) + "/" + rs.getString(2),
-                        p.runId()))
+        assertThat(f.history().attempts(p.runId()).stream()
+                        .map(a -> a.code() + "/" + a.cls())
+                        .distinct())
                 .containsExactly("token_limit_exceeded/rate_limit");
     }
 
@@ -178,10 +177,8 @@ class BatchRunnerTest {
         RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
         assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 1, 1, false));
         assertThat(f.creates()).isEqualTo(1);
-        assertThat(f.ledger.query(
-                        "SELECT error_code, error_class FROM keel_batch_item WHERE run_id = ? AND state = 'FINAL_FAIL'",
-                        rs -> rs.getString(1) + "/" + rs.getString(2),
-                        p.runId()))
+        assertThat(f.history().items(p.runId(), ItemState.FINAL_FAIL).stream()
+                        .map(i -> i.errorCode() + "/" + i.errorClass()))
                 .hasSize(1)
                 .allSatisfy(s -> assertThat(s).endsWith("/final"));
     }
@@ -242,11 +239,8 @@ class BatchRunnerTest {
                 .extracting(ChunkRecord::state)
                 .containsExactly(ChunkState.DONE, ChunkState.DONE, ChunkState.REFUSED);
         assertThat(f.creates()).as("no batch for the refused upload").isEqualTo(2);
-        assertThat(f.ledger.query(
-                        "SELECT custom_id, error_code, error_class FROM keel_batch_item"
-                                + " WHERE run_id = ? AND state = 'FINAL_FAIL' ORDER BY line_no",
-                        rs -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3),
-                        p.runId()))
+        assertThat(f.history().items(p.runId(), ItemState.FINAL_FAIL).stream()
+                        .map(i -> i.customId() + " " + i.errorCode() + " " + i.errorClass()))
                 .containsExactly(
                         "item-9 http_413 final",
                         "item-10 http_413 final",
@@ -269,10 +263,9 @@ class BatchRunnerTest {
         assertThat(f.ledger.chunks(p.runId()))
                 .extracting(ChunkRecord::state)
                 .containsExactly(ChunkState.REFUSED, ChunkState.DONE);
-        assertThat(f.ledger.query(
-                        "SELECT DISTINCT replay_count FROM keel_batch_result WHERE run_id = ?",
-                        rs -> rs.getInt(1),
-                        p.runId()))
+        assertThat(f.history().results(p.runId()).stream()
+                        .map(ResultRecord::replayCount)
+                        .distinct())
                 .containsExactly(1);
     }
 
@@ -310,7 +303,8 @@ class BatchRunnerTest {
         String fileId = uploadAsTheRunnerWould(ch);
         assertThat(f.ledger.claim(p.runId(), "local", System.currentTimeMillis(), 60_000))
                 .isPresent();
-        f.ledger.updateChunk(p.runId(), ch.chunkNo(), "local", Ledger.set("state", "UPLOADED", "file_id", fileId));
+        f.ledger.beginUpload(p.runId(), ch.chunkNo(), "local", System.currentTimeMillis());
+        f.ledger.uploaded(p.runId(), ch.chunkNo(), "local", fileId);
         assertThat(f.ledger.beginCreate(
                         p.runId(),
                         ch.chunkNo(),
@@ -359,12 +353,9 @@ class BatchRunnerTest {
     }
 
     private double batchCost(String runId) {
-        return f.ledger
-                .query(
-                        "SELECT COALESCE(SUM(cost_usd), 0) FROM keel_batch_result WHERE run_id = ?",
-                        rs -> rs.getDouble(1),
-                        runId)
-                .get(0);
+        return f.history().results(runId).stream()
+                .mapToDouble(ResultRecord::costUsd)
+                .sum();
     }
 
     @Test
@@ -417,11 +408,16 @@ class BatchRunnerTest {
         body.putObject("metadata").put("keel_run", p.runId()).put("keel_chunk", "1");
         String batchId =
                 f.client.batches().create(body, BATCH).json().path("id").asText();
-        f.ledger.update(
-                "UPDATE keel_batch_chunk SET state = 'CREATING', file_id = ?, intent_at = ? WHERE run_id = ?",
+        CrashedLedger.chunk(
+                f.ledger,
+                p.runId(),
+                null,
+                "state",
+                "CREATING",
+                "file_id",
                 fileId,
-                System.currentTimeMillis(),
-                p.runId());
+                "intent_at",
+                System.currentTimeMillis());
         int uploadsBefore = f.emulator.requests("POST", "/v1/files").size();
 
         RunOutcome o = runner.drive(p.runId());
@@ -437,7 +433,7 @@ class BatchRunnerTest {
         PlanResult p = plan(5, 10);
         ChunkRecord ch = f.ledger.chunks(p.runId()).get(0);
         String fileId = uploadAsTheRunnerWould(ch);
-        f.ledger.update("UPDATE keel_batch_chunk SET state = 'UPLOADING' WHERE run_id = ?", p.runId());
+        CrashedLedger.chunk(f.ledger, p.runId(), null, "state", "UPLOADING");
 
         f.runner(BatchFixture.fast()).drive(p.runId());
 
@@ -453,7 +449,7 @@ class BatchRunnerTest {
         for (int i = 0; i < 5; i++) { // newer batch files: the chunk's is on page 3 of pages of 2
             f.client.files().upload("other-" + i + ".jsonl", new byte[] {'{', '}', '\n'}, "batch", BATCH);
         }
-        f.ledger.update("UPDATE keel_batch_chunk SET state = 'UPLOADING' WHERE run_id = ?", p.runId());
+        CrashedLedger.chunk(f.ledger, p.runId(), null, "state", "UPLOADING");
 
         f.runner(BatchFixture.fast().withListPageSize(2)).drive(p.runId());
 
@@ -483,11 +479,16 @@ class BatchRunnerTest {
             other.putObject("metadata").put("keel_run", "another-run").put("keel_chunk", "1");
             f.client.batches().create(other, BATCH);
         }
-        f.ledger.update(
-                "UPDATE keel_batch_chunk SET state = 'CREATING', file_id = ?, intent_at = ? WHERE run_id = ?",
+        CrashedLedger.chunk(
+                f.ledger,
+                p.runId(),
+                null,
+                "state",
+                "CREATING",
+                "file_id",
                 fileId,
-                System.currentTimeMillis(),
-                p.runId());
+                "intent_at",
+                System.currentTimeMillis());
 
         RunOutcome o = f.runner(BatchFixture.fast().withListPageSize(2)).drive(p.runId());
 
@@ -514,12 +515,9 @@ class BatchRunnerTest {
         assertThat(f.ledger.chunks(p.runId()))
                 .extracting(ChunkRecord::state)
                 .containsExactly(ChunkState.DONE, ChunkState.CANCELLED, ChunkState.CANCELLED);
-        assertThat(f.ledger
-                        .query(
-                                "SELECT COUNT(*) FROM keel_batch_item WHERE run_id = ? AND error_code = 'batch_cancelled'",
-                                rs -> rs.getLong(1),
-                                p.runId())
-                        .get(0))
+        assertThat(f.history().items(p.runId(), null).stream()
+                        .filter(i -> "batch_cancelled".equals(i.errorCode()))
+                        .count())
                 .isGreaterThanOrEqualTo(8);
     }
 
@@ -528,18 +526,17 @@ class BatchRunnerTest {
         f.batchOutcomes("batch:partial", "batch:partial", "ok");
         PlanResult p = plan(40, 10);
         f.runner(BatchFixture.fast()).drive(p.runId());
-        Ledger l = f.ledger;
-        assertThat(l.query(
-                                "SELECT COUNT(*) FROM keel_batch_item WHERE run_id = ? AND state IN ('SUCCEEDED', 'FINAL_FAIL')",
-                                rs -> rs.getLong(1),
-                                p.runId())
-                        .get(0))
+        assertThat(f.history().items(p.runId(), null).stream()
+                        .filter(i -> i.state() == ItemState.SUCCEEDED || i.state() == ItemState.FINAL_FAIL)
+                        .count())
                 .isEqualTo(40);
-        assertThat(l.query(
-                        "SELECT COUNT(*), COUNT(DISTINCT custom_id) FROM keel_batch_result WHERE run_id = ?",
-                        rs -> rs.getLong(1) + "/" + rs.getLong(2),
-                        p.runId()))
-                .containsExactly("40/40");
+        var results = f.history().results(p.runId());
+        assertThat(results.size() + "/"
+                        + results.stream()
+                                .map(ResultRecord::customId)
+                                .distinct()
+                                .count())
+                .isEqualTo("40/40");
     }
 
     @Test
@@ -557,10 +554,13 @@ class BatchRunnerTest {
                         "POST",
                         "/v1/batches/" + f.ledger.chunks(p.runId()).get(0).batchId() + "/cancel"))
                 .hasSize(1);
-        var tiers = f.ledger.query(
-                "SELECT tier, COUNT(*) FROM keel_batch_result WHERE run_id = ? GROUP BY tier ORDER BY tier",
-                rs -> rs.getString(1) + "=" + rs.getLong(2),
-                p.runId());
+        var tiers = f.history().results(p.runId()).stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        ResultRecord::tier, java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                .entrySet()
+                .stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toList();
         assertThat(tiers).hasSize(2).anySatisfy(t -> assertThat(t).startsWith("STANDARD="));
         assertThat(f.emulator.requests("POST", "/v1/responses")).isNotEmpty();
         RunReport r = new Reports(f.ledger).report(p.runId(), null, 0.03);

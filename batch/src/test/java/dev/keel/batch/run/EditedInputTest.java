@@ -9,7 +9,7 @@ import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
 import dev.keel.batch.plan.RequestReuse;
-import dev.keel.batch.plan.RunIds;
+import dev.keel.batch.plan.RunInput;
 import dev.keel.batch.report.Reports;
 import dev.keel.batch.report.RunReport;
 import dev.keel.core.CallOptions;
@@ -50,15 +50,14 @@ class EditedInputTest {
         f.close();
     }
 
-    private PlanResult plan(Path input, String runId, RequestReuse reuse) {
-        String sha = RunIds.sha256(input);
+    private PlanResult plan(RunInput input, RequestReuse reuse) {
         return new Planner(PlanConfig.ofDefaults().withMaxItems(4), f.prices, f.ledger, Clock.systemUTC())
                 .withReuse(reuse)
-                .plan(input, runId, sha, dir.resolve("runs").resolve(runId));
+                .plan(input, dir.resolve("runs").resolve(input.runId()));
     }
 
     private PlanResult plan(Path input, RequestReuse reuse) {
-        return plan(input, RunIds.forContent(RunIds.sha256(input)), reuse);
+        return plan(RunInput.of(input), reuse);
     }
 
     /** Requests the emulator was given in batches: the sum of its batches' request_counts.total. */
@@ -139,12 +138,10 @@ class EditedInputTest {
             assertThat(f.runner(BatchFixture.fast()).drive(second.runId()))
                     .isEqualTo(new RunOutcome.Finished(second.runId(), 7, 0, false));
             assertThat(upstreamItems()).isEqualTo(7);
-            assertThat(f.ledger.query(
-                            "SELECT COUNT(*) FROM keel_batch_result WHERE run_id = ? AND reused_from = ?",
-                            rs -> rs.getLong(1),
-                            second.runId(),
-                            first))
-                    .containsExactly(6L);
+            assertThat(f.history().results(second.runId()).stream()
+                            .filter(r -> first.equals(r.reusedFrom()))
+                            .count())
+                    .isEqualTo(6L);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.batch.BatchFixture;
+import dev.keel.batch.ledger.CrashedLedger;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.plan.PlanConfig;
 import dev.keel.batch.plan.PlanResult;
@@ -52,8 +53,7 @@ class FailedChunkTest {
     void aBatchFailedForOneBadLine_routesEveryItemWithTheUpstreamsReason_andExportsTheBadLineAsText() throws Exception {
         PlanResult p = f.plan(f.input("in.jsonl", 4), PlanConfig.ofDefaults());
         String legacy = "\uFEFF" + BatchFixture.responsesLine("item-2", "Summarise ticket 2") + "\u0000garbage";
-        f.ledger.update(
-                "UPDATE keel_batch_item SET line = ? WHERE run_id = ? AND custom_id = 'item-2'", legacy, p.runId());
+        CrashedLedger.itemLine(f.ledger, p.runId(), "item-2", legacy);
 
         RunOutcome o = f.runner(BatchFixture.fast()).drive(p.runId());
 
@@ -108,10 +108,7 @@ class FailedChunkTest {
     void aResultBodyThatIsNotJson_isExportedAsText_andTheReportStillWorks() throws Exception {
         PlanResult p = f.plan(f.input("in.jsonl", 2), PlanConfig.ofDefaults());
         f.runner(BatchFixture.fast()).drive(p.runId());
-        f.ledger.update(
-                "UPDATE keel_batch_result SET body = 'upstream said: <html>502</html>' WHERE run_id = ? AND custom_id = ?",
-                p.runId(),
-                "item-1");
+        CrashedLedger.resultBody(f.ledger, p.runId(), "item-1", "upstream said: <html>502</html>");
 
         List<JsonNode> results = exported(p.runId(), "results.jsonl");
 

@@ -58,9 +58,7 @@ class ForgottenUpstreamTest {
         assertThat(ChunkRedo.count(
                         f.ledger, p.runId(), f.ledger.chunks(p.runId()).get(0).chunkNo()))
                 .isEqualTo(1);
-        assertThat(f.ledger.query(
-                        "SELECT COUNT(*) FROM keel_batch_result WHERE run_id = ?", rs -> rs.getLong(1), p.runId()))
-                .containsExactly(4L);
+        assertThat(f.history().results(p.runId())).hasSize(4);
     }
 
     @Test
@@ -106,14 +104,13 @@ class ForgottenUpstreamTest {
         }
         f.script("GET /v1/batches/*", "status:404", "status:404", "status:404");
         f.ledger.requestCancel(p.runId());
-        f.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", p.runId());
+        f.ledger.makeDue(p.runId());
         RunOutcome o = runner.drive(p.runId());
         assertThat(o).isEqualTo(new RunOutcome.Finished(p.runId(), 0, 3, true));
         assertThat(f.creates()).as("nothing is redone while cancelling").isEqualTo(1);
-        assertThat(f.ledger.query(
-                        "SELECT DISTINCT error_code FROM keel_batch_item WHERE run_id = ?",
-                        rs -> rs.getString(1),
-                        p.runId()))
+        assertThat(f.history().items(p.runId(), null).stream()
+                        .map(i -> i.errorCode())
+                        .distinct())
                 .containsExactly("upstream_forgot");
     }
 
@@ -143,7 +140,6 @@ class ForgottenUpstreamTest {
             var runner = new BatchRunner(
                     f.ledger,
                     down,
-                    down,
                     f.prices,
                     ReplayPolicy.ofDefaults(),
                     RunConfig.ofDefaults().withPollInterval(java.time.Duration.ofMinutes(1)),
@@ -170,7 +166,7 @@ class ForgottenUpstreamTest {
 
         // The fake clock ran 10 minutes ahead of the real one the resumed runner uses: the chunks'
         // next tries are due now, as they would be for a rerun that comes after them.
-        f.ledger.update("UPDATE keel_batch_chunk SET next_poll_at = NULL WHERE run_id = ?", p.runId());
+        f.ledger.makeDue(p.runId());
         RunOutcome resumed = f.runner(BatchFixture.fast()).drive(p.runId());
         assertThat(resumed).isEqualTo(new RunOutcome.Finished(p.runId(), 2, 0, false));
     }

@@ -49,7 +49,8 @@ class LeaseKeeperTest {
         try (var w = PlanWriter.open(ledger, "run-1")) {
             w.item("a", 1, 1, "{}", 10, 10, 0);
             w.chunk(ChunkRecord.planned("run-1", 1, 0, "/v1/responses", "gpt-4o", "f", 1, 3, 10, 10, 0.1, 0));
-            w.commit(new RunRecord("run-1", 0, "in", "sha", "dir", "{}", RunRecord.ACTIVE, 1, 0, null));
+            w.commit(new RunRecord(
+                    "run-1", 0, "in", "sha", "dir", "{}", dev.keel.batch.ledger.RunState.ACTIVE, 1, 0, null));
         }
     }
 
@@ -143,7 +144,7 @@ class LeaseKeeperTest {
         keeper.close();
         assertThat(waits).startsWith(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10));
         assertThat(renewedAt).isEqualTo(Instant.parse("2026-12-02T10:00:30Z").toEpochMilli());
-        assertThat(ledger.query("SELECT lease_until FROM keel_batch_chunk WHERE run_id = 'run-1'", rs -> rs.getLong(1)))
+        assertThat(dev.keel.batch.ledger.CrashedLedger.leaseUntil(ledger, "run-1"))
                 .containsExactly(renewedAt + LEASE.toMillis());
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.batch.BatchFixture;
 import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.ChunkState;
+import dev.keel.batch.ledger.CrashedLedger;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.OrphanRecord;
 import dev.keel.batch.ledger.Orphans;
@@ -126,11 +127,8 @@ class OrphanSweeperTest {
     void sweep_aBatchOfAChunkLeftInCreating_isAdoptedAndTheRunFinishesWithoutASecondCreate() throws Exception {
         ChunkRecord ch = f.ledger.chunks(plan.runId()).get(0);
         // A worker reserved and asked for the batch, then died before it wrote the answer down.
-        f.ledger.update(
-                "UPDATE keel_batch_chunk SET state = 'CREATING', intent_at = ? WHERE run_id = ? AND chunk_no = ?",
-                System.currentTimeMillis(),
-                ch.runId(),
-                ch.chunkNo());
+        CrashedLedger.chunk(
+                f.ledger, ch.runId(), ch.chunkNo(), "state", "CREATING", "intent_at", System.currentTimeMillis());
         String orphan = plant(plan.runId(), ch.chunkNo(), chunkJsonl(ch));
         int createsBefore = f.creates();
 
@@ -159,12 +157,16 @@ class OrphanSweeperTest {
     void sweep_aBatchWhoseChunkALiveWorkerIsCreating_isLeftToThatWorker() {
         ChunkRecord ch = f.ledger.chunks(plan.runId()).get(0);
         long now = System.currentTimeMillis();
-        f.ledger.update(
-                "UPDATE keel_batch_chunk SET state = 'CREATING', lease_owner = 'host-b:2:live', lease_until = ?"
-                        + " WHERE run_id = ? AND chunk_no = ?",
-                now + 60_000,
+        CrashedLedger.chunk(
+                f.ledger,
                 ch.runId(),
-                ch.chunkNo());
+                ch.chunkNo(),
+                "state",
+                "CREATING",
+                "lease_owner",
+                "host-b:2:live",
+                "lease_until",
+                now + 60_000);
         String batch = plant(plan.runId(), ch.chunkNo(), chunkJsonl(ch));
 
         assertThat(sweeper.sweep(plan.runId())).isEmpty();

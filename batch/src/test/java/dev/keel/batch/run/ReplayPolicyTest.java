@@ -63,6 +63,7 @@ class ReplayPolicyTest {
         assertThat(a.code()).isEqualTo("rate_limit_exceeded");
         assertThat(a.statusCode()).isEqualTo(429);
         assertThat(((LineOutcome.Failure) lines.get("c")).code()).isEqualTo("batch_expired");
-        assertThat(ItemOutcome.route(lines.get("c"), policy)).isInstanceOf(ItemOutcome.RetryableFail.class);
+        assertThat(policy.classify((LineOutcome.Failure) lines.get("c")).retryable())
+                .isTrue();
     }
 }

@@ -32,7 +32,6 @@ public final class PriceTable {
 
     private static final String BUILT_IN = "/dev/keel/core/cost/prices.json";
     private static final Pattern SNAPSHOT_SUFFIX = Pattern.compile("-\\d{4}-\\d{2}-\\d{2}$");
-    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     private final Map<String, ModelPrice> prices;
     private final String asOf;
@@ -339,6 +338,16 @@ public final class PriceTable {
      *     usage with cache writes) the tier's cache-write rate; never priced at zero
      */
     public BigDecimal cost(String model, PriceTier tier, TokenUsage usage) {
+        return costParts(model, tier, usage).total().setScale(10, RoundingMode.HALF_UP);
+    }
+
+    /**
+     * {@link #cost} by token kind, unrounded (each part is a rate times a token count over one
+     * million, exact in decimal): what {@link CostSplit} adds up.
+     *
+     * @throws UnknownModelPriceException as {@link #cost}
+     */
+    public CostParts costParts(String model, PriceTier tier, TokenUsage usage) {
         ModelPrice price = require(model);
         Optional<Rates> found = price.find(tier);
         if (found.isEmpty()) {
@@ -351,14 +360,28 @@ public final class PriceTable {
         if (usage.cacheWrite() > 0 && r.cacheWrite() == null) {
             throw UnknownModelPriceException.cacheWrite(price.model(), tier);
         }
-        BigDecimal micro = r.input()
-                .multiply(BigDecimal.valueOf(usage.uncachedInput()))
-                .add(r.cachedInput().multiply(BigDecimal.valueOf(usage.cachedInput())))
-                .add(
-                        usage.cacheWrite() == 0
-                                ? BigDecimal.ZERO
-                                : r.cacheWrite().multiply(BigDecimal.valueOf(usage.cacheWrite())))
-                .add(r.output().multiply(BigDecimal.valueOf(usage.output())));
-        return micro.divide(MILLION, 10, RoundingMode.HALF_UP);
+        return new CostParts(
+                perMillion(r.input(), usage.uncachedInput()),
+                perMillion(r.cachedInput(), usage.cachedInput()),
+                usage.cacheWrite() == 0 ? BigDecimal.ZERO : perMillion(r.cacheWrite(), usage.cacheWrite()),
+                perMillion(r.output(), usage.output()));
+    }
+
+    private static BigDecimal perMillion(BigDecimal rate, long tokens) {
+        return rate.multiply(BigDecimal.valueOf(tokens)).movePointLeft(6);
+    }
+
+    /**
+     * What one usage costs by token kind, in USD, unrounded.
+     *
+     * @param input uncached input tokens at the input rate
+     * @param cachedInput cached input tokens at the cached-input rate
+     * @param cacheWrite cache-write tokens at the cache-write rate
+     * @param output output tokens (reasoning included) at the output rate
+     */
+    public record CostParts(BigDecimal input, BigDecimal cachedInput, BigDecimal cacheWrite, BigDecimal output) {
+        public BigDecimal total() {
+            return input.add(cachedInput).add(cacheWrite).add(output);
+        }
     }
 }

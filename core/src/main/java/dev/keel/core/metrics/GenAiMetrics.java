@@ -134,6 +134,18 @@ public final class GenAiMetrics implements EventListener {
     private final String port;
     private final Map<String, String> models = new ConcurrentHashMap<>();
     private final Map<String, String> endpoints = new ConcurrentHashMap<>();
+    /**
+     * The meters registered so far by their labels, so a call looks its six meters up in one map
+     * each instead of building and registering them (tag sorting, id, registry lookup) every time;
+     * bounded like the labels themselves, and past {@value #MAX_CACHED_METERS} a meter is registered
+     * on each use as before.
+     */
+    private final Map<MeterKey, Object> meters = new ConcurrentHashMap<>();
+
+    private static final int MAX_CACHED_METERS = 4096;
+
+    /** One meter's name and label values (null for labels the meter does not have). */
+    private record MeterKey(String meter, String a, String b, String c, String d) {}
 
     public GenAiMetrics(MeterRegistry registry, String trafficClass, PriceTable prices, URI baseUrl) {
         this.registry = registry;
@@ -179,25 +191,54 @@ public final class GenAiMetrics implements EventListener {
     public void attemptEnd(CallContext call, int status, KeelException error, PhaseTimings timings, String protocol) {
         String endpoint = endpoint(call.original());
         String model = requestModel(call);
-        String code = status > 0 ? String.valueOf(status) : errorType(error);
-        Counter.builder(MetricNames.MODEL_REQUESTS)
-                .description("Upstream attempts by endpoint, model and HTTP status (or failure kind)")
-                .tag("endpoint", endpoint)
-                .tag("model", model)
-                .tag("status_code", code)
-                .tag("traffic_class", trafficClass)
-                .register(registry)
+        String code = status > 0 ? statusText(status) : errorType(error);
+        this.<Counter>meter(
+                        new MeterKey(MetricNames.MODEL_REQUESTS, endpoint, model, code, null),
+                        () -> Counter.builder(MetricNames.MODEL_REQUESTS)
+                                .description("Upstream attempts by endpoint, model and HTTP status (or failure kind)")
+                                .tag("endpoint", endpoint)
+                                .tag("model", model)
+                                .tag("status_code", code)
+                                .tag("traffic_class", trafficClass)
+                                .register(registry))
                 .increment();
         if (timings != null) {
-            Timer.builder(MetricNames.MODEL_REQUEST_DURATION)
-                    .description("Upstream attempt latency by endpoint and model, a histogram")
-                    .serviceLevelObjectives(ATTEMPT_SLOS)
-                    .tag("endpoint", endpoint)
-                    .tag("model", model)
-                    .tag("traffic_class", trafficClass)
-                    .register(registry)
+            this.<Timer>meter(
+                            new MeterKey(MetricNames.MODEL_REQUEST_DURATION, endpoint, model, null, null),
+                            () -> Timer.builder(MetricNames.MODEL_REQUEST_DURATION)
+                                    .description("Upstream attempt latency by endpoint and model, a histogram")
+                                    .serviceLevelObjectives(ATTEMPT_SLOS)
+                                    .tag("endpoint", endpoint)
+                                    .tag("model", model)
+                                    .tag("traffic_class", trafficClass)
+                                    .register(registry))
                     .record(timings.complete());
         }
+    }
+
+    /** The cached meter under {@code key}, registered by {@code register} the first time. */
+    @SuppressWarnings("unchecked")
+    private <M> M meter(MeterKey key, java.util.function.Supplier<M> register) {
+        Object m = meters.get(key);
+        if (m == null) {
+            m = register.get();
+            if (meters.size() < MAX_CACHED_METERS) {
+                meters.putIfAbsent(key, m);
+            }
+        }
+        return (M) m;
+    }
+
+    private static final String[] STATUS_TEXT = new String[600];
+
+    static {
+        for (int i = 100; i < STATUS_TEXT.length; i++) {
+            STATUS_TEXT[i] = String.valueOf(i).intern();
+        }
+    }
+
+    private static String statusText(int status) {
+        return status < STATUS_TEXT.length ? STATUS_TEXT[status] : String.valueOf(status);
     }
 
     private void answered(GenAiOperation op, CallContext call, GenAiResponse r, Duration elapsed, String error) {
@@ -217,6 +258,12 @@ public final class GenAiMetrics implements EventListener {
     }
 
     private Timer duration(GenAiOperation op, String requestModel, String responseModel, String error) {
+        return meter(
+                new MeterKey(MetricNames.GEN_AI_OPERATION_DURATION, op.name(), requestModel, responseModel, error),
+                () -> newDuration(op, requestModel, responseModel, error));
+    }
+
+    private Timer newDuration(GenAiOperation op, String requestModel, String responseModel, String error) {
         return Timer.builder(MetricNames.GEN_AI_OPERATION_DURATION)
                 .description("GenAI operation duration: each logical call, retries and waits included")
                 .serviceLevelObjectives(DURATION_SLOS)
@@ -232,6 +279,12 @@ public final class GenAiMetrics implements EventListener {
     }
 
     private DistributionSummary tokens(GenAiOperation op, String requestModel, String responseModel, String type) {
+        return meter(
+                new MeterKey(MetricNames.GEN_AI_TOKEN_USAGE, op.name(), requestModel, responseModel, type),
+                () -> newTokens(op, requestModel, responseModel, type));
+    }
+
+    private DistributionSummary newTokens(GenAiOperation op, String requestModel, String responseModel, String type) {
         return DistributionSummary.builder(MetricNames.GEN_AI_TOKEN_USAGE)
                 .description("Tokens used per GenAI operation, by token type (input, output)")
                 .serviceLevelObjectives(TOKEN_BUCKETS)
@@ -247,6 +300,10 @@ public final class GenAiMetrics implements EventListener {
     }
 
     private Counter tokenCounter(String model, String kind) {
+        return meter(new MeterKey(MetricNames.TOKENS, model, kind, null, null), () -> newTokenCounter(model, kind));
+    }
+
+    private Counter newTokenCounter(String model, String kind) {
         return Counter.builder(MetricNames.TOKENS)
                 .description("Tokens by model and kind: input (uncached), cached (input from the prompt cache), output")
                 .tag("model", model)

@@ -40,7 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the HTTP client conventions, the phase timings as events and the retry decision; the configured
  * propagator's headers (W3C {@code traceparent}) on each attempt's request, naming that attempt's
  * span. A call refused by an open breaker has no attempt span. A stream's call span ends when its
- * body ends, with an error status when it was cut. Prompts, outputs and headers are never recorded;
+ * body ends, with an error status when it was cut. A call its sampler drops makes no attempt spans and
+ * reads nothing more of the request or the answer; its {@code traceparent} names the (unsampled) call
+ * span, so the upstream still joins the trace. Prompts, outputs and headers are never recorded;
  * {@code url.full} leaves the query out. Install it with {@code
  * KeelClient.builder(config).listener(KeelTracing.listener(openTelemetry, config.baseUrl()))}; not
  * installed, it costs nothing. Thread-safe.
@@ -93,6 +95,7 @@ public final class KeelTracing implements EventListener {
     private final long port;
     private final Clock clock;
     private final Map<Long, CallSpans> calls = new ConcurrentHashMap<>();
+    private final Map<String, String> urls = new ConcurrentHashMap<>();
     /** The call running on this thread, for breaker transitions (which name a breaker, not a call). */
     private final ThreadLocal<CallSpans> current = new ThreadLocal<>();
 
@@ -153,6 +156,7 @@ public final class KeelTracing implements EventListener {
                 ? request.method() + " " + GenAiOperation.pathWithoutQuery(request.path())
                 : model == null ? op.name() : op.name() + " " + model;
         Instant start = clock.instant();
+        // What a sampler may look at goes on the builder; the rest only on a span that records.
         SpanBuilder b = tracer.spanBuilder(name)
                 .setSpanKind(SpanKind.CLIENT)
                 .setParent(Context.current())
@@ -161,16 +165,22 @@ public final class KeelTracing implements EventListener {
                 .setAttribute(SERVER_ADDRESS, host)
                 .setAttribute(SERVER_PORT, port);
         if (op != null) {
-            b.setAttribute(OPERATION, op.name()).setAttribute(API_TYPE, op.apiType());
+            b.setAttribute(OPERATION, op.name());
         }
         if (model != null) {
             b.setAttribute(REQUEST_MODEL, model);
         }
-        String tier = json ? JsonScan.string(request.body(), "service_tier") : null;
-        if (tier != null) {
-            b.setAttribute(REQUEST_TIER, tier);
+        Span call = b.startSpan();
+        if (call.isRecording()) {
+            if (op != null) {
+                call.setAttribute(API_TYPE, op.apiType());
+            }
+            String tier = json ? JsonScan.string(request.body(), "service_tier") : null;
+            if (tier != null) {
+                call.setAttribute(REQUEST_TIER, tier);
+            }
         }
-        CallSpans spans = new CallSpans(b.startSpan(), start);
+        CallSpans spans = new CallSpans(call, start);
 
         calls.put(c.callId(), spans);
         current.set(spans);
@@ -183,6 +193,9 @@ public final class KeelTracing implements EventListener {
             return;
         }
         spans.endFailed();
+        if (!spans.call.isRecording()) {
+            return; // not sampled: no attempt spans; the traceparent names the call span (flags 00)
+        }
         Instant start = clock.instant();
         if (!spans.attempted) {
             spans.attempted = true;
@@ -196,7 +209,7 @@ public final class KeelTracing implements EventListener {
                 .setParent(Context.root().with(spans.call))
                 .setStartTimestamp(start)
                 .setAttribute(METHOD, request.method())
-                .setAttribute(URL, baseUrl + GenAiOperation.pathWithoutQuery(request.path()))
+                .setAttribute(URL, url(request.path()))
                 .setAttribute(SERVER_ADDRESS, host)
                 .setAttribute(SERVER_PORT, port)
                 .setAttribute(ATTEMPT, c.attempt())
@@ -208,11 +221,12 @@ public final class KeelTracing implements EventListener {
     @Override
     public HttpCall attemptRequest(CallContext c, HttpCall request) {
         CallSpans spans = calls.get(c.callId());
-        if (spans == null || spans.attempt == null) {
+        if (spans == null) {
             return request;
         }
+        Span named = spans.attempt != null ? spans.attempt : spans.call;
         HttpCall[] carrier = {request};
-        propagator.inject(Context.root().with(spans.attempt), carrier, SETTER);
+        propagator.inject(Context.root().with(named), carrier, SETTER);
         return carrier[0];
     }
 
@@ -253,6 +267,18 @@ public final class KeelTracing implements EventListener {
         }
     }
 
+    /** {@code url.full} of a path: the base URL and the path without its query; the fixed endpoints remembered. */
+    private String url(String path) {
+        String url = urls.get(path);
+        if (url == null) {
+            url = baseUrl + GenAiOperation.pathWithoutQuery(path);
+            if (urls.size() < 64) {
+                urls.put(path, url);
+            }
+        }
+        return url;
+    }
+
     private static void phase(Span span, String name, Instant t0, Duration at) {
         if (at != null) {
             span.addEvent(name, t0.plus(at));
@@ -262,7 +288,7 @@ public final class KeelTracing implements EventListener {
     @Override
     public void retryDecided(CallContext c, KeelException failure, RetryDecision decision) {
         CallSpans spans = calls.get(c.callId());
-        if (spans == null) {
+        if (spans == null || !spans.call.isRecording()) {
             return;
         }
         Attributes attrs = switch (decision) {
@@ -295,7 +321,7 @@ public final class KeelTracing implements EventListener {
     @Override
     public void breakerStateChanged(String breaker, CircuitBreaker.State from, CircuitBreaker.State to) {
         CallSpans spans = current.get();
-        if (spans == null) {
+        if (spans == null || !spans.call.isRecording()) {
             return;
         }
         Attributes attrs = Attributes.of(
@@ -328,7 +354,7 @@ public final class KeelTracing implements EventListener {
         if (result.stream() != null) {
             return; // ends at streamEnd
         }
-        if (!result.partial() && GenAiOperation.of(c.original()) != null) {
+        if (spans.call.isRecording() && !result.partial() && GenAiOperation.of(c.original()) != null) {
             response(spans.call, GenAiResponse.of(result.body()));
         }
         spans.call.end(clock.instant());
@@ -344,7 +370,9 @@ public final class KeelTracing implements EventListener {
         switch (outcome) {
             case StreamOutcome.Finished f -> {
                 spans.call.setAttribute(STREAM_END, "finished");
-                response(spans.call, GenAiResponse.of(f.billed()));
+                if (spans.call.isRecording()) {
+                    response(spans.call, GenAiResponse.of(f.billed()));
+                }
             }
             case StreamOutcome.Truncated t -> {
                 spans.call.setAttribute(STREAM_END, "truncated");

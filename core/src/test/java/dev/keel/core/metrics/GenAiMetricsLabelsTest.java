@@ -36,4 +36,33 @@ class GenAiMetricsLabelsTest {
         assertThat(metrics.capped("ft:gpt-4.1-mini:acme::x1")).isEqualTo("other");
         assertThat(metrics.capped("no-such-model")).isEqualTo("other");
     }
+
+    @Test
+    void meters_areLookedUpOncePerLabelSet_andKeepCountingAcrossCalls() {
+        var registry = new SimpleMeterRegistry();
+        var m = new GenAiMetrics(registry, "online", PriceTable.builtIn(), URI.create("https://api.openai.com/v1"));
+        var call = HttpCall.postJson("/responses", "{\"model\":\"gpt-4.1-mini\"}".getBytes());
+        var context = new dev.keel.core.pipeline.CallContext(
+                1,
+                call,
+                dev.keel.core.CallOptions.defaults(),
+                dev.keel.core.policy.Deadline.after(java.time.Duration.ofSeconds(5), dev.keel.wire.time.Ticker.SYSTEM),
+                java.time.Duration.ofSeconds(5),
+                1,
+                null);
+        m.attemptEnd(context, 200, null, null, "HTTP/2.0");
+        m.attemptEnd(context, 200, null, null, "HTTP/2.0");
+        m.attemptEnd(context, 503, null, null, "HTTP/2.0");
+        assertThat(registry.get(MetricNames.MODEL_REQUESTS)
+                        .tag("status_code", "200")
+                        .tag("model", "gpt-4.1-mini")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
+        assertThat(registry.get(MetricNames.MODEL_REQUESTS)
+                        .tag("status_code", "503")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+    }
 }

@@ -273,7 +273,20 @@ class KeelTracingTest {
         List<SpanData> all = spans.getFinishedSpanItems();
         assertThat(all).hasSize(2);
         SpanData callSpan = named(all, "chat gpt-4.1-mini");
-        assertThat(childrenOf(all, callSpan)).hasSize(1);
+        assertThat(callSpan.getParentSpanContext().isValid())
+                .as("no caller span: a root")
+                .isFalse();
+        List<SpanData> attempts = childrenOf(all, callSpan);
+        assertThat(attempts).hasSize(1);
+        SpanData attempt = attempts.get(0);
+        assertThat(attempt.getTraceId()).isEqualTo(callSpan.getTraceId());
+        assertThat(attempt.getName()).isEqualTo("POST");
+        assertThat(longAttr(attempt, "http.response.status_code"))
+                .as("the attempt got its 200 and headers; the cut is the call's, not the attempt's")
+                .isEqualTo(200);
+        assertThat(attempt.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(attempt.getEndEpochNanos()).isLessThanOrEqualTo(callSpan.getEndEpochNanos());
+        assertThat(longAttr(callSpan, "keel.attempts")).isEqualTo(1);
         assertThat(callSpan.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(attr(callSpan, "error.type")).isEqualTo("stream_truncated");
         assertThat(attr(callSpan, "keel.stream.end")).isEqualTo("truncated");
@@ -306,6 +319,39 @@ class KeelTracingTest {
         assertThat(longAttr(callSpan, "gen_ai.usage.output_tokens"))
                 .isEqualTo(last.at("/response/usage/output_tokens").asLong())
                 .isPositive();
+    }
+
+    @Test
+    void unsampledCall_exportsNothing_butTheUpstreamStillGetsAnUnsampledTraceparent() {
+        otel.close();
+        otel = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
+                        .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                        .build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
+        var script = Stream.of("status:503", "ok").map(FaultSpec::parse).toList();
+        var plan = new FaultPlan(1, List.of(FaultRule.scripted("POST /v1/responses", script)));
+        emulator = Emulator.start(EmulatorConfig.builder().faults(plan).build());
+        start2(config().retry(THREE_QUICK), null);
+
+        assertThat(client.responses().create(HELLO, CallOptions.defaults()).attempts())
+                .isEqualTo(2);
+
+        assertThat(spans.getFinishedSpanItems()).isEmpty();
+        List<String> sent = emulator.requests("POST", "/v1/responses").stream()
+                .map(r -> r.header("traceparent").orElseThrow())
+                .toList();
+        assertThat(sent).hasSize(2);
+        assertThat(sent)
+                .allMatch(
+                        t -> t.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+                                && (Integer.parseInt(t.substring(53), 16) & 1) == 0,
+                        "valid, the sampled flag clear");
+        assertThat(sent.get(0))
+                .as("both attempts name the one unsampled call span")
+                .isEqualTo(sent.get(1));
     }
 
     private void start2(KeelClientConfig.Builder config, FakeClock ticker) {

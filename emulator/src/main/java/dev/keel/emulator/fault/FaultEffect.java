@@ -109,6 +109,19 @@ public sealed interface FaultEffect {
         }
     }
 
+    /**
+     * Flex has no capacity: a request with {@code service_tier: "flex"} is answered {@code 429} with
+     * code {@code resource_unavailable} (OpenAI's flex guide: "429 Resource Unavailable", not
+     * billed); any other request is answered normally (a header asking for it on a request that is not
+     * flex is {@code fault_not_applicable}).
+     */
+    record FlexUnavailable() implements FaultEffect {
+        @Override
+        public String describe() {
+            return "flex-unavailable";
+        }
+    }
+
     /** Answer normally at the HTTP level, but with a model output that is wrong in the given way. */
     record BadSample(SampleDefect defect) implements FaultEffect {
         @Override

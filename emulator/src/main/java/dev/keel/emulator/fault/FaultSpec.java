@@ -60,6 +60,7 @@ public final class FaultSpec {
                 case "stall" -> new Stall();
                 case "reset" -> new Reset();
                 case "malformed" -> new MalformedBody();
+                case "flex-unavailable" -> new FaultEffect.FlexUnavailable();
                 case "status" -> status(arg);
                 case "latency" -> latency(arg);
                 case "cut-stream" -> new CutStream((int) whole("cut-stream:N, the events to send", arg));
@@ -175,7 +176,8 @@ public final class FaultSpec {
                 Arrays.stream(BatchDefect.values()).map(BatchDefect::token).collect(Collectors.joining("|"));
         return new IllegalArgumentException("invalid fault '" + spec + "': " + why
                 + ". Use one of: ok, status:CODE[,retry-after:S][,retry-after-ms:MS][,code:ERROR_CODE],"
-                + " latency:DURATION[..DURATION], stall, reset, malformed, cut-stream:N, bad-sample:" + defects
+                + " latency:DURATION[..DURATION], stall, reset, malformed, flex-unavailable, cut-stream:N, bad-sample:"
+                + defects
                 + ", batch:" + batch);
     }
 }

@@ -148,6 +148,7 @@ public final class BatchEngine {
                     "invalid_value");
         }
         JsonNode metadata = Metadata.check(body.get("metadata"));
+        Long outputTtl = outputExpiresAfter(body.get("output_expires_after"));
         FileStore.StoredFile input = files.get(fileId);
         if (!input.purpose().equals("batch")) {
             throw ApiException.invalid(
@@ -166,12 +167,93 @@ public final class BatchEngine {
         }
         var b = new Batch(Ids.hex("batch_"), endpoint, fileId, metadata, defect, clock.instant());
         b.lineFailureRate = outcome == null ? 0 : outcome.lineFailureRate();
+        b.outputTtl = outputTtl;
         prepare(b, input.bytes());
         persist(b);
         synchronized (batches) {
             batches.put(b.id, b);
         }
         return view(b);
+    }
+
+    /** Output and error files live 30 days unless {@code output_expires_after} says otherwise. */
+    static final long OUTPUT_DEFAULT_EXPIRY_S = 30L * 24 * 3600;
+
+    /**
+     * {@code output_expires_after} ({@code BatchFileExpirationAfter}): {@code anchor} {@code
+     * created_at} (the output file's creation) and {@code seconds} 3600–2592000; null when absent.
+     */
+    private static Long outputExpiresAfter(JsonNode after) {
+        if (after == null || after.isNull()) {
+            return null;
+        }
+        if (!after.isObject()) {
+            throw Fields.typeError("output_expires_after", "an object", after);
+        }
+        JsonNode anchor = after.get("anchor");
+        if (anchor == null) {
+            throw ApiException.missing("output_expires_after.anchor");
+        }
+        if (!"created_at".equals(anchor.asText())) {
+            throw ApiException.invalid(
+                    "Invalid value: '" + anchor.asText() + "'. Supported values are: 'created_at'.",
+                    "output_expires_after.anchor",
+                    "invalid_value");
+        }
+        JsonNode seconds = after.get("seconds");
+        if (seconds == null) {
+            throw ApiException.missing("output_expires_after.seconds");
+        }
+        if (!seconds.canConvertToLong() || !seconds.isIntegralNumber()) {
+            throw Fields.typeError("output_expires_after.seconds", "an integer", seconds);
+        }
+        long s = seconds.asLong();
+        if (s < 3600) {
+            throw ApiException.invalid(
+                    "Invalid 'output_expires_after.seconds': integer below minimum value. Expected a value >= 3600,"
+                            + " but got " + s + " instead.",
+                    "output_expires_after.seconds",
+                    "integer_below_min_value");
+        }
+        if (s > 2_592_000) {
+            throw ApiException.invalid(
+                    "Invalid 'output_expires_after.seconds': integer above maximum value. Expected a value <="
+                            + " 2592000, but got " + s + " instead.",
+                    "output_expires_after.seconds",
+                    "integer_above_max_value");
+        }
+        return s;
+    }
+
+    /** A batch that reached a terminal status: {@code completed}, {@code failed}, {@code expired} or {@code cancelled}. */
+    public record Terminal(String batchId, String status) {}
+
+    private static final Set<String> TERMINAL = Set.of("completed", "failed", "expired", "cancelled");
+
+    /**
+     * The batches that reached a terminal status since the last call, each reported once (also across
+     * restarts on a data directory): what the webhook sender delivers.
+     */
+    public List<Terminal> newlyTerminal() {
+        List<Batch> all;
+        synchronized (batches) {
+            all = new ArrayList<>(batches.values());
+        }
+        var out = new ArrayList<Terminal>();
+        for (Batch b : all) {
+            synchronized (b) {
+                if (b.notified) {
+                    continue;
+                }
+                String status = advance(b).status;
+                if (TERMINAL.contains(status)) {
+                    b.notified = true;
+                    persist(b);
+                    out.add(new Terminal(b.id, status));
+                }
+            }
+        }
+        return out;
     }
 
     private static void checkEndpoint(String endpoint) {
@@ -412,12 +494,13 @@ public final class BatchEngine {
         b.results = null;
         budget.release(b.id);
         long now = clock.instant().getEpochSecond();
+        long expires = now + (b.outputTtl == null ? OUTPUT_DEFAULT_EXPIRY_S : b.outputTtl);
         if (out != null) {
-            b.outputFileId = files.add(b.id + "_output.jsonl", "batch_output", out, now, null)
+            b.outputFileId = files.add(b.id + "_output.jsonl", "batch_output", out, now, expires)
                     .id();
         }
         if (err != null) {
-            b.errorFileId = files.add(b.id + "_error.jsonl", "batch_output", err, now, null)
+            b.errorFileId = files.add(b.id + "_error.jsonl", "batch_output", err, now, expires)
                     .id();
         }
         persist(b);
@@ -548,6 +631,11 @@ public final class BatchEngine {
         String model;
         Double cancelAt;
         boolean finished;
+        /** {@code output_expires_after.seconds}, or null for the 30-day default. */
+        Long outputTtl;
+        /** Whether its terminal status was handed to the webhook sender. */
+        boolean notified;
+
         String outputFileId;
         String errorFileId;
         /** Its order in the data directory (0 until first written). */
@@ -573,6 +661,10 @@ public final class BatchEngine {
                 j.put("cancel_at", cancelAt);
             }
             j.put("finished", finished);
+            if (outputTtl != null) {
+                j.put("output_ttl", outputTtl);
+            }
+            j.put("notified", notified);
             j.put("output_file_id", outputFileId);
             j.put("error_file_id", errorFileId);
             j.putArray("summary")
@@ -605,6 +697,8 @@ public final class BatchEngine {
             b.model = j.path("model").asText(null);
             b.cancelAt = j.path("cancel_at").isNumber() ? j.path("cancel_at").asDouble() : null;
             b.finished = j.path("finished").asBoolean();
+            b.outputTtl = j.path("output_ttl").isNumber() ? j.path("output_ttl").asLong() : null;
+            b.notified = j.path("notified").asBoolean();
             b.outputFileId = j.path("output_file_id").asText(null);
             b.errorFileId = j.path("error_file_id").asText(null);
             JsonNode s = j.path("summary");

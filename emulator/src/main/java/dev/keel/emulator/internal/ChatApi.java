@@ -25,9 +25,16 @@ public final class ChatApi {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
     private final InstantSource clock;
+    private final PromptCache cache;
 
     public ChatApi(InstantSource clock) {
+        this(clock, new PromptCache());
+    }
+
+    /** @param cache the prompt cache this API shares with the Responses API */
+    ChatApi(InstantSource clock, PromptCache cache) {
         this.clock = clock;
+        this.cache = cache;
     }
 
     /** Creates a completion. @throws ApiException for an invalid request */
@@ -53,7 +60,9 @@ public final class ChatApi {
                 m.toolOutputs,
                 max,
                 effort);
-        ObjectNode c = completion(model, FakeModel.answer(prompt, defect));
+        Answer answer = FakeModel.answer(prompt, defect);
+        PromptCache.Hit hit = cache.use(model, ResponsesApi.cacheKey(body), prompt.instructions(), prompt.inputText());
+        ObjectNode c = completion(model, answer, hit);
         c.put("service_tier", ServiceTiers.served(body));
         return c;
     }
@@ -112,7 +121,7 @@ public final class ChatApi {
         return c;
     }
 
-    private ObjectNode completion(String model, Answer a) {
+    private ObjectNode completion(String model, Answer a, PromptCache.Hit hit) {
         ObjectNode c = Json.object();
         c.put("id", Ids.alnum("chatcmpl-"));
         c.put("object", "chat.completion");
@@ -140,7 +149,10 @@ public final class ChatApi {
         u.put("prompt_tokens", a.inputTokens());
         u.put("completion_tokens", a.outputTokens());
         u.put("total_tokens", a.inputTokens() + a.outputTokens());
-        u.putObject("prompt_tokens_details").put("cached_tokens", 0).put("audio_tokens", 0);
+        u.putObject("prompt_tokens_details")
+                .put("cached_tokens", hit.cached())
+                .put("audio_tokens", 0)
+                .put("cache_write_tokens", hit.written());
         u.putObject("completion_tokens_details")
                 .put("reasoning_tokens", a.reasoningTokens())
                 .put("audio_tokens", 0)

@@ -56,6 +56,9 @@ public final class EmulatorServer implements AutoCloseable {
     private final StorageBudget storage;
     private final FileStore files;
     private final BatchEngine batches;
+    /** Sends batch webhooks; null when none are configured. */
+    private final BatchWebhooks webhooks;
+
     private final RealtimeSecretsApi secrets;
     private final RealtimeSocketApi realtime;
     private final RateLimiter limiter;
@@ -86,9 +89,10 @@ public final class EmulatorServer implements AutoCloseable {
         this.recorder = new Recorder(config.recordCapacity());
         this.faults = config.faults();
         this.storage = new StorageBudget(config.storageBudgetBytes());
-        this.responses = new ResponsesApi(config.clock(), storage);
+        PromptCache cache = new PromptCache();
+        this.responses = new ResponsesApi(config.clock(), storage, cache);
         this.background = new BackgroundResponses(config.clock(), config.batchSpeed());
-        this.chat = new ChatApi(config.clock());
+        this.chat = new ChatApi(config.clock(), cache);
         DataDir disk = DataDir.at(config.dataDir());
         this.files = new FileStore(config.clock(), config.maxFileBytes(), storage, disk);
         this.checks = new RequestChecks(config.models(), config.lenient());
@@ -103,6 +107,8 @@ public final class EmulatorServer implements AutoCloseable {
                 config.maxBatchFileBytes(),
                 config.maxBatchRequests(),
                 disk);
+        this.webhooks =
+                config.webhooks() == null ? null : new BatchWebhooks(config.webhooks(), batches, config.clock());
         this.secrets = new RealtimeSecretsApi(config.clock());
         this.realtime = new RealtimeSocketApi(config, secrets);
         this.limiter = new RateLimiter(config.rateLimits(), config.clock());
@@ -154,8 +160,16 @@ public final class EmulatorServer implements AutoCloseable {
         return realtime;
     }
 
+    /** The batch webhook deliveries attempted so far (empty without {@link EmulatorConfig#webhooks()}). */
+    public List<dev.keel.emulator.WebhookDelivery> webhookDeliveries() {
+        return webhooks == null ? List.of() : webhooks.deliveries();
+    }
+
     @Override
     public void close() {
+        if (webhooks != null) {
+            webhooks.close();
+        }
         background.close();
         app.stop();
         realtime.close();
@@ -309,8 +323,8 @@ public final class EmulatorServer implements AutoCloseable {
 
     private void apply(Context ctx, FaultChoice choice, Route route) throws Exception {
         switch (choice.effect()) {
-            case null -> route.handle(ctx, choice);
-            case FaultEffect.None n -> route.handle(ctx, choice);
+            case null -> answer(ctx, choice, route, Duration.ZERO);
+            case FaultEffect.None n -> answer(ctx, choice, route, Duration.ZERO);
             case Status s when s.code() >= 500 && acceptedInBackground(ctx) -> route.handle(ctx, choice);
             case Status s -> {
                 if (s.retryAfter() != null) {
@@ -322,18 +336,67 @@ public final class EmulatorServer implements AutoCloseable {
                 ctx.future(CompletableFuture::new); // never completes; stop() closes the connection
             }
             case FaultEffect.Reset r -> Connections.reset(ctx);
-            case Latency l ->
-                ctx.future(() -> CompletableFuture.runAsync(
-                        () -> handleSafely(ctx, choice, route),
-                        CompletableFuture.delayedExecutor(delay(l).toMillis(), TimeUnit.MILLISECONDS, delayed)));
+            case Latency l -> answer(ctx, choice, route, delay(l));
             case FaultEffect.MalformedBody m ->
                 ctx.status(200)
                         .contentType(JSON)
                         .result("{\"id\":\"resp_malformed\",\"object\":\"response\",\"output\":[{\"type\":\"mess");
-            case CutStream c -> route.handle(ctx, choice);
-            case BadSample b -> route.handle(ctx, choice);
+            case FaultEffect.FlexUnavailable u -> {
+                if (servedFlex(ctx)) {
+                    error(ctx, flexUnavailable());
+                } else {
+                    notApplicable(choice, "applies only to requests with \"service_tier\": \"flex\"");
+                    answer(ctx, choice, route, Duration.ZERO);
+                }
+            }
+            case CutStream c -> answer(ctx, choice, route, Duration.ZERO);
+            case BadSample b -> answer(ctx, choice, route, Duration.ZERO);
             case BatchOutcome b -> route.handle(ctx, choice);
         }
+    }
+
+    /**
+     * Answers after {@code wait}, plus {@link EmulatorConfig#flexLatency()} for a flex request (flex
+     * answers slower); at once when both are zero. The wait runs on the emulator's delay executor,
+     * never on the request thread.
+     */
+    private void answer(Context ctx, FaultChoice choice, Route route, Duration wait) throws Exception {
+        Duration total = servedFlex(ctx) ? wait.plus(config.flexLatency()) : wait;
+        if (total.isZero()) {
+            route.handle(ctx, choice);
+            return;
+        }
+        ctx.future(() -> CompletableFuture.runAsync(
+                () -> handleSafely(ctx, choice, route),
+                CompletableFuture.delayedExecutor(total.toMillis(), TimeUnit.MILLISECONDS, delayed)));
+    }
+
+    /** Whether this is a model request served at the flex tier ({@code service_tier: "flex"}). */
+    private static boolean servedFlex(Context ctx) {
+        if (!ctx.method().name().equals("POST")
+                || !(ctx.path().equals("/v1/responses") || ctx.path().equals("/v1/chat/completions"))) {
+            return false;
+        }
+        try {
+            return "flex".equals(ServiceTiers.served(Json.parse(ctx.bodyAsBytes())));
+        } catch (JsonSyntaxException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Flex without capacity: {@code 429} "Resource Unavailable" (OpenAI's flex guide names the status
+     * and the words, not the body; the body here has the API's error shape with code {@code
+     * resource_unavailable}, no {@code Retry-After}; D-cost-1).
+     */
+    static ApiException flexUnavailable() {
+        return new ApiException(
+                429,
+                "Resource unavailable: flex processing has no capacity for this request right now. Retry later, or"
+                        + " send the request without service_tier 'flex'.",
+                "rate_limit_error",
+                null,
+                "resource_unavailable");
     }
 
     private Duration delay(Latency l) {

@@ -186,9 +186,22 @@ public final class FileStore {
         disk.delete("files", id);
     }
 
-    /** A file by id. @throws ApiException 404 when there is none */
-    public synchronized StoredFile get(String id) {
-        StoredFile f = files.get(id);
+    /** A file by id. @throws ApiException 404 when there is none, or it expired (it is then deleted) */
+    public StoredFile get(String id) {
+        StoredFile f;
+        boolean expired = false;
+        synchronized (this) {
+            f = files.get(id);
+            if (f != null && f.expiresAt() != null && clock.instant().getEpochSecond() >= f.expiresAt()) {
+                files.remove(id);
+                disk.delete("files", id);
+                f = null;
+                expired = true;
+            }
+        }
+        if (expired) {
+            budget.release(id); // outside this lock, as delete does
+        }
         if (f == null) {
             throw ApiException.notFound("No such File object: " + id, "id");
         }

@@ -37,10 +37,17 @@ public final class ResponsesApi {
 
     private final ReasoningItems reasoningItems = new ReasoningItems(100_000);
     private final ResponseChains chains;
+    private final PromptCache cache;
 
     /** @param budget the storage budget stored responses count against (with files and batch results) */
     public ResponsesApi(InstantSource clock, StorageBudget budget) {
+        this(clock, budget, new PromptCache());
+    }
+
+    /** @param cache the prompt cache this API shares with Chat Completions */
+    ResponsesApi(InstantSource clock, StorageBudget budget, PromptCache cache) {
         this.clock = clock;
+        this.cache = cache;
         this.stored = new BoundedStore<>(budget, Json::writeBytes, BoundedStore::exactTree);
         this.inputs = new BoundedStore<>(budget, Json::writeBytes, BoundedStore::exactArray);
         this.chains = new ResponseChains(budget);
@@ -79,11 +86,18 @@ public final class ResponsesApi {
                 maxOutput,
                 effort);
         Answer answer = FakeModel.answer(prompt, defect);
+        PromptCache.Hit hit = cache.use(model, cacheKey(body), prompt.instructions(), prompt.inputText());
         ObjectNode reasoningItem =
                 answer.reasoned() ? reasoningItems.newItem(Reasoning.wantsEncryptedContent(body)) : null;
-        ObjectNode response = response(body, model, answer, format, effort, reasoningItem);
+        ObjectNode response = response(body, model, answer, hit, format, effort, reasoningItem);
         remember(body, context, response, store);
         return response;
+    }
+
+    /** The request's {@code prompt_cache_key}, or null. */
+    static String cacheKey(JsonNode body) {
+        JsonNode key = body.get("prompt_cache_key");
+        return key != null && key.isTextual() ? key.asText() : null;
     }
 
     /** The request's input, after the items its {@code previous_response_id} brings. */
@@ -291,7 +305,13 @@ public final class ResponsesApi {
     }
 
     private ObjectNode response(
-            JsonNode req, String model, Answer answer, JsonNode format, String effort, ObjectNode reasoningItem) {
+            JsonNode req,
+            String model,
+            Answer answer,
+            PromptCache.Hit hit,
+            JsonNode format,
+            String effort,
+            ObjectNode reasoningItem) {
         long now = clock.instant().getEpochSecond();
         ObjectNode r = Json.object();
         r.put("id", Ids.hex("resp_"));
@@ -336,7 +356,10 @@ public final class ResponsesApi {
         r.set("tools", req.has("tools") ? req.get("tools") : Json.array());
         r.put("top_p", req.path("top_p").asDouble(1.0));
         r.put("truncation", req.path("truncation").asText("disabled"));
-        r.set("usage", usage(answer));
+        if (req.hasNonNull("prompt_cache_key")) {
+            r.set("prompt_cache_key", req.get("prompt_cache_key"));
+        }
+        r.set("usage", usage(answer, hit));
         if (req.hasNonNull("user")) {
             r.set("user", req.get("user"));
         }
@@ -379,10 +402,10 @@ public final class ResponsesApi {
         return out;
     }
 
-    private static ObjectNode usage(Answer a) {
+    private static ObjectNode usage(Answer a, PromptCache.Hit hit) {
         ObjectNode u = Json.object();
         u.put("input_tokens", a.inputTokens());
-        u.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
+        u.putObject("input_tokens_details").put("cached_tokens", hit.cached()).put("cache_write_tokens", hit.written());
         u.put("output_tokens", a.outputTokens());
         u.putObject("output_tokens_details").put("reasoning_tokens", a.reasoningTokens());
         u.put("total_tokens", a.inputTokens() + a.outputTokens());

@@ -51,15 +51,30 @@ public final class TurnMarks {
         return marks.containsKey(m);
     }
 
+    /** When {@code m} was observed, or null when it was not (yet). */
+    public Instant at(Mark m) {
+        return marks.get(m);
+    }
+
+    /** The two marks a segment runs between ({@link Segment#E2E}: the first and the last). */
+    public static Mark[] ends(Segment s) {
+        return switch (s) {
+            case CAPTURE -> new Mark[] {Mark.SPEECH_END_CAPTURED, Mark.SPEECH_END_HANDED};
+            case UPLINK -> new Mark[] {Mark.DECIDING_CHUNK_SENT, Mark.SPEECH_STOPPED};
+            case INFERENCE -> new Mark[] {Mark.SPEECH_STOPPED, Mark.FIRST_AUDIO};
+            case DOWNLINK -> new Mark[] {Mark.FIRST_AUDIO, Mark.FIRST_AUDIO_DELIVERED};
+            case PLAYBACK -> new Mark[] {Mark.FIRST_AUDIO_DELIVERED, Mark.PLAYBACK_STARTED};
+            case E2E -> new Mark[] {Mark.SPEECH_END_CAPTURED, Mark.PLAYBACK_STARTED};
+        };
+    }
+
     /** The segments whose two ends were both observed (negative spans count as zero). */
     public TurnLatency latency() {
         Map<Segment, Duration> s = new EnumMap<>(Segment.class);
-        span(s, Segment.CAPTURE, Mark.SPEECH_END_CAPTURED, Mark.SPEECH_END_HANDED);
-        span(s, Segment.UPLINK, Mark.DECIDING_CHUNK_SENT, Mark.SPEECH_STOPPED);
-        span(s, Segment.INFERENCE, Mark.SPEECH_STOPPED, Mark.FIRST_AUDIO);
-        span(s, Segment.DOWNLINK, Mark.FIRST_AUDIO, Mark.FIRST_AUDIO_DELIVERED);
-        span(s, Segment.PLAYBACK, Mark.FIRST_AUDIO_DELIVERED, Mark.PLAYBACK_STARTED);
-        span(s, Segment.E2E, Mark.SPEECH_END_CAPTURED, Mark.PLAYBACK_STARTED);
+        for (Segment seg : Segment.values()) {
+            Mark[] e = ends(seg);
+            span(s, seg, e[0], e[1]);
+        }
         return new TurnLatency(turn, s);
     }
 

@@ -10,6 +10,7 @@ import dev.keel.realtime.latency.RealtimeMetrics;
 import dev.keel.realtime.latency.TurnLatency;
 import dev.keel.realtime.latency.TurnMarks;
 import dev.keel.realtime.latency.TurnMarks.Mark;
+import dev.keel.realtime.latency.TurnVerdict;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.json.JsonSyntaxException;
 import dev.keel.wire.time.Ticker;
@@ -69,6 +70,9 @@ public final class SessionController implements AutoCloseable {
     private final Scheduler scheduler;
     private final Executor recoveryExecutor;
     private final PhaseMachine phases;
+    /** The turn spans, or null when tracing is off (then nothing of OpenTelemetry runs). */
+    private final TurnTracing tracing;
+
     private final SummaryBuffer summary;
     private final List<PhaseChange> timeline = new ArrayList<>();
     private final List<TurnLatency> turns = new ArrayList<>();
@@ -140,6 +144,7 @@ public final class SessionController implements AutoCloseable {
         this.random = b.random;
         this.scheduler = b.scheduler;
         this.recoveryExecutor = b.recoveryExecutor;
+        this.tracing = b.otel == null ? null : new TurnTracing(b.otel, config.latencyBudget());
         this.summary = new SummaryBuffer(config.summaryMaxTurns(), config.summaryMaxChars());
         this.phases = new PhaseMachine(clock, metrics::illegalTransition, change -> {
             timeline.add(change);
@@ -163,6 +168,11 @@ public final class SessionController implements AutoCloseable {
         }
         if (credentials.nearExpiry(clock.instant())) {
             credentials.reissue();
+        }
+        if (tracing != null) {
+            synchronized (this) {
+                tracing.sessionStarted();
+            }
         }
         Conn c = open(config.handshakeTimeout());
         configure(c);
@@ -221,6 +231,7 @@ public final class SessionController implements AutoCloseable {
         if (item != null && item.equals(itemId) && marks != null) {
             playbackStart = at;
             marks.mark(Mark.PLAYBACK_STARTED, at);
+            traceMarks();
             recordTurnIfComplete();
         }
     }
@@ -297,6 +308,7 @@ public final class SessionController implements AutoCloseable {
         synchronized (this) {
             closed = true;
             cancelPlanned();
+            traceEnd("closed", null);
             c = current;
             current = null;
         }
@@ -399,6 +411,7 @@ public final class SessionController implements AutoCloseable {
             case "response.created" -> {
                 if (phases.phase() == Phase.CANCELLING) {
                     // one response at a time: a new one means the cancelled one is over
+                    traceCancelConfirmed();
                     toListening("cancel confirmed (the next response started)");
                 }
                 responseId = e.at("/response/id").asText(null);
@@ -450,6 +463,9 @@ public final class SessionController implements AutoCloseable {
             marks.mark(Mark.DECIDING_CHUNK_SENT, deciding.sentAt());
         }
         marks.mark(Mark.SPEECH_STOPPED, clock.instant());
+        if (tracing != null) {
+            tracing.turnStarted(marks, sessionId, clock.instant());
+        }
         if (p == Phase.CANCELLING) {
             turnPending = true; // THINKING as soon as the cancel is confirmed
         } else {
@@ -508,8 +524,29 @@ public final class SessionController implements AutoCloseable {
                 if (marks != null) {
                     marks.mark(Mark.PLAYBACK_STARTED, delivered);
                 }
-                recordTurnIfComplete();
             }
+            traceMarks();
+            recordTurnIfComplete();
+        }
+    }
+
+    private void traceMarks() {
+        if (tracing != null) {
+            tracing.marked();
+        }
+    }
+
+    /** Ends the open turn span as {@code end} ({@code error} non-null: ERROR status); no-op when off. */
+    private void traceEnd(String end, String error) {
+        if (tracing != null) {
+            tracing.turnEnded(end, error, clock.instant());
+        }
+    }
+
+    /** A cancel was confirmed: the interrupted turn's span ends (not a turn that began during the cancel). */
+    private void traceCancelConfirmed() {
+        if (tracing != null && tracing.interrupted()) {
+            traceEnd("interrupted", null);
         }
     }
 
@@ -519,7 +556,11 @@ public final class SessionController implements AutoCloseable {
             TurnLatency t = marks.latency();
             turns.add(t);
             metrics.record(t);
-            listener.turnMeasured(t, t.verdict(config.latencyBudget()));
+            TurnVerdict verdict = t.verdict(config.latencyBudget());
+            if (tracing != null) {
+                tracing.measured(t, verdict);
+            }
+            listener.turnMeasured(t, verdict);
         }
     }
 
@@ -532,13 +573,16 @@ public final class SessionController implements AutoCloseable {
         }
         String status = e.at("/response/status").asText("");
         if (p == Phase.CANCELLING) {
+            traceCancelConfirmed();
             toListening("cancel confirmed (" + status + ")");
         } else if (p == Phase.SPEAKING) {
+            traceEnd(status.equals("completed") ? "completed" : "cut_off", null);
             if (transcript.length() > 0) {
                 summary.add("assistant", transcript + (status.equals("completed") ? "" : " (cut off)"));
             }
             toListening(status.equals("completed") ? "turn completed" : "response " + status);
         } else if (p == Phase.THINKING) {
+            traceEnd("no_audio", null);
             phases.transition(Phase.RECOVERING, "answer ended before any audio (" + status + ")");
             toListening("turn reset");
         }
@@ -567,6 +611,7 @@ public final class SessionController implements AutoCloseable {
             // the answer to one of our cancels: the response had already ended (often cancelled by the
             // server's own turn detection first), which is what the cancel wanted
             if (phases.phase() == Phase.CANCELLING) {
+                traceCancelConfirmed();
                 toListening("cancel confirmed (the response had already ended)");
             }
         } else if (code.equals("session_expired")) {
@@ -615,12 +660,19 @@ public final class SessionController implements AutoCloseable {
                 summary.add("assistant", transcript + " (interrupted by the user)");
                 transcript = new StringBuilder();
             }
+            if (tracing != null) {
+                tracing.interrupt(cause, result, clock.instant());
+            }
             listener.interruptSent(result, triggerNanos, sentNanos);
             return result;
         } catch (KeelException failure) {
             metrics.interrupt(true);
+            var failed = new InterruptResult.SendFailed(rid, failure);
+            if (tracing != null) {
+                tracing.interrupt(cause, failed, clock.instant());
+            }
             startRecovery(RecoveryPlan.NETWORK_SWITCH, RecoveryPlan.forReason(RecoveryPlan.NETWORK_SWITCH));
-            return new InterruptResult.SendFailed(rid, failure);
+            return failed;
         }
     }
 
@@ -643,6 +695,7 @@ public final class SessionController implements AutoCloseable {
         }
         recovering = true;
         cancelPlanned();
+        traceEnd("recovering", "the session reconnects (" + reason + ") during the turn");
         if (phases.phase() != Phase.RECOVERING) {
             phases.transition(Phase.RECOVERING, reason);
         }
@@ -786,6 +839,7 @@ public final class SessionController implements AutoCloseable {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private RandomGenerator random = new SplittableRandom();
         private Scheduler scheduler;
+        private io.opentelemetry.api.OpenTelemetry otel;
         private Executor recoveryExecutor =
                 r -> Thread.ofVirtual().name("keel-realtime-recovery").start(r);
 
@@ -847,6 +901,16 @@ public final class SessionController implements AutoCloseable {
         /** Runs recoveries; default a virtual thread each (tests may run them inline). */
         public Builder recoveryExecutor(Executor v) {
             recoveryExecutor = v;
+            return this;
+        }
+
+        /**
+         * Traces every turn through {@code otel} (the application's SDK): a {@code realtime.turn} span
+         * with a child span per latency segment (see docs/observability.md). Default: no tracing, and
+         * nothing of OpenTelemetry runs.
+         */
+        public Builder openTelemetry(io.opentelemetry.api.OpenTelemetry v) {
+            otel = v;
             return this;
         }
 

@@ -17,7 +17,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * The one retry layer: after a failed attempt it asks the {@link RetryPolicy} (retryable kind,
- * attempt limit, backoff or Retry-After within the deadline), then the {@link RetryBudget}, waits,
+ * attempt limit, backoff or Retry-After within the deadline) — within the call's own attempt limit
+ * ({@link dev.keel.core.CallOptions#maxAttempts()}), if it sets one — then the {@link RetryBudget}, waits,
  * and runs the layers below again with the same request — so the same {@code Idempotency-Key} goes
  * on every attempt. The last error is thrown with the earlier attempts' errors suppressed on it.
  */
@@ -64,6 +65,12 @@ final class RetryInterceptor implements Interceptor {
     }
 
     private RetryDecision decide(CallContext context, KeelException e, boolean replayable) {
+        Integer limit = context.options().maxAttempts();
+        if (limit != null && e.attempts() >= limit) {
+            return new GiveUp(
+                    GiveUpReason.ATTEMPTS_EXHAUSTED,
+                    e.attempts() + " of this call's " + limit + " attempts made (CallOptions.maxAttempts)");
+        }
         RetryDecision d;
         synchronized (random) {
             d = policy.decide(new FailedAttempt(e, replayable), context.deadline(), random);

@@ -1,11 +1,9 @@
-package dev.keel.openai;
+package dev.keel.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.core.error.StreamTruncatedException;
-import dev.keel.core.http.HttpResult;
-import dev.keel.core.http.StreamOutcome;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,10 +33,14 @@ class SseMeterTest {
     @Test
     void responsesStream_readToTheEnd_passesBytesThrough_andFinishesWithTheBilledResponse() throws IOException {
         byte[] read;
+        SseMeter meter;
         try (SseMeter m = meter(RESPONSES, false)) {
+            meter = m;
+            assertThat(m.outcome()).as("not ended before it is read").isNull();
             read = m.readAllBytes();
         }
         assertThat(new String(read, StandardCharsets.UTF_8)).isEqualTo(RESPONSES);
+        assertThat(meter.outcome()).as("the reader can ask how it ended").isSameAs(outcomes.get(0));
         assertThat(outcomes).singleElement().isInstanceOfSatisfying(StreamOutcome.Finished.class, f -> {
             assertThat(f.events()).isEqualTo(3);
             assertThat(f.billed().path("usage").path("input_tokens").asInt()).isEqualTo(3);

@@ -1,9 +1,7 @@
-package dev.keel.openai;
+package dev.keel.core.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.error.StreamTruncatedException;
-import dev.keel.core.http.HttpResult;
-import dev.keel.core.http.StreamOutcome;
 import dev.keel.core.json.JsonPeek;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.json.JsonSyntaxException;
@@ -14,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
- * A streamed answer's body as the SDK reads it, byte for byte as it arrives (nothing buffered
+ * A streamed answer's body as its reader (the official SDK through {@code keel-openai-java}, the
+ * gateway copying it to its client) reads it, byte for byte as it arrives (nothing buffered
  * ahead), watched on the way through so keel hears how the stream ended — as it does for its own
  * {@code EventStream}: finished with its terminal event (with the object carrying {@code model} and
  * {@code usage}, which the cost meter prices), cut, or closed early. A body that breaks, or ends
@@ -23,7 +22,7 @@ import java.util.Set;
  * IOException} whose cause is keel's {@link StreamTruncatedException}, never a clean end. Not
  * thread-safe (one reader, as the SDK reads it).
  */
-final class SseMeter extends InputStream {
+public final class SseMeter extends InputStream {
 
     private static final Set<String> RESPONSE_TERMINALS =
             Set.of("response.completed", "response.incomplete", "response.failed", "error");
@@ -39,8 +38,15 @@ final class SseMeter extends InputStream {
     private JsonNode usageChunk;
     private boolean ended;
     private IOException cut;
+    private StreamOutcome outcome;
 
-    SseMeter(HttpResult result, boolean chat) {
+    /**
+     * Watches {@code result}'s stream.
+     *
+     * @param chat whether it is a Chat Completions stream (ends with {@code [DONE]}) rather than a
+     *     Responses one (ends with its terminal event)
+     */
+    public SseMeter(HttpResult result, boolean chat) {
         this.result = result;
         this.in = result.stream();
         this.chat = chat;
@@ -158,15 +164,28 @@ final class SseMeter extends InputStream {
 
     private void finish(JsonNode billed) {
         ended = true;
-        result.streamEnded(new StreamOutcome.Finished(events, billed));
+        report(new StreamOutcome.Finished(events, billed));
     }
 
     private IOException truncated(IOException cause) {
         var error = new StreamTruncatedException(events, result.requestId(), cause);
         ended = true;
-        result.streamEnded(new StreamOutcome.Truncated(error));
+        report(new StreamOutcome.Truncated(error));
         cut = new IOException(error.getMessage(), error);
         return cut;
+    }
+
+    private void report(StreamOutcome o) {
+        outcome = o;
+        result.streamEnded(o);
+    }
+
+    /**
+     * How the stream ended ({@link StreamOutcome.Finished} carries the billed object), or null while
+     * it has not ended.
+     */
+    public StreamOutcome outcome() {
+        return outcome;
     }
 
     /** Ends the stream and gives back its connection and permit; an early close counts as abandoned. */
@@ -178,7 +197,7 @@ final class SseMeter extends InputStream {
         }
         if (!ended) {
             ended = true;
-            result.streamEnded(new StreamOutcome.Abandoned(events));
+            report(new StreamOutcome.Abandoned(events));
         }
         result.close();
     }

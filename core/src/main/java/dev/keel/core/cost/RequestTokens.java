@@ -1,4 +1,4 @@
-package dev.keel.batch.plan;
+package dev.keel.core.cost;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.wire.tokens.TokenCounter;
@@ -11,18 +11,24 @@ import dev.keel.wire.tokens.TokenCounter;
  * format's framing, so the count is an upper bound of what OpenAI bills, never below it. Images
  * and audio are not counted. Output: {@code max_output_tokens} (Responses), {@code
  * max_completion_tokens} or {@code max_tokens} (Chat), 0 for embeddings, otherwise the configured
- * default.
+ * default. Used by the batch planner's cost check and the gateway's spend caps (the worst case
+ * before forwarding). Immutable.
  */
 public record RequestTokens(int input, int outputBound) {
 
-    static final int PER_MESSAGE = 4;
-    static final int PER_REQUEST = 3;
+    public static final int PER_MESSAGE = 4;
+    public static final int PER_REQUEST = 3;
 
-    /** Counts {@code body}, a request to {@code url}. */
+    /** The endpoints whose requests are counted their own way; any other URL counts as Responses. */
+    public static final String CHAT = "/v1/chat/completions";
+
+    public static final String EMBEDDINGS = "/v1/embeddings";
+
+    /** Counts {@code body}, a request to {@code url} ({@code /v1/...}). */
     public static RequestTokens of(String url, String model, JsonNode body, int defaultOutputTokens) {
         return switch (url) {
-            case Endpoints.EMBEDDINGS -> new RequestTokens(embeddingInput(model, body.get("input")), 0);
-            case Endpoints.CHAT ->
+            case EMBEDDINGS -> new RequestTokens(embeddingInput(model, body.get("input")), 0);
+            case CHAT ->
                 new RequestTokens(
                         messages(model, body.get("messages")) + PER_REQUEST,
                         bound(body, defaultOutputTokens, "max_completion_tokens", "max_tokens"));
@@ -92,7 +98,7 @@ public record RequestTokens(int input, int outputBound) {
     }
 
     /** How many inputs an embeddings request carries (OpenAI caps a batch at 50,000 across its lines). */
-    static int embeddingInputs(JsonNode body) {
+    public static int embeddingInputs(JsonNode body) {
         JsonNode input = body.get("input");
         if (input == null || !input.isArray()) {
             return 1;

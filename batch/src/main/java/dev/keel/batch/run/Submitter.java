@@ -1,0 +1,200 @@
+package dev.keel.batch.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.batch.ledger.ChunkRecord;
+import dev.keel.batch.ledger.ChunkRedo;
+import dev.keel.batch.ledger.Ledger;
+import dev.keel.batch.ledger.RunRecord;
+import dev.keel.core.CallOptions;
+import dev.keel.core.KeelClient;
+import dev.keel.core.api.BatchListParams;
+import dev.keel.core.api.FileListParams;
+import dev.keel.core.error.ErrorKind;
+import dev.keel.core.error.KeelException;
+import dev.keel.wire.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Submitting a chunk: its upload and its batch creation, each after an intent in the ledger, and
+ * the reconcile after a crash (an upload looked up by file name and size, a batch by the run and
+ * chunk ids in its {@code metadata}, every page of either list). Creation is one attempt ({@link
+ * CallOptions#withMaxAttempts}): a create that failed after the server accepted it is reconciled,
+ * not repeated. An upload or create the upstream refuses for good gives up that chunk only ({@link
+ * Collector#refuse}). Not thread-safe; one per runner.
+ */
+final class Submitter {
+
+    private final RunnerContext ctx;
+    private final Ledger ledger;
+    private final RunConfig config;
+    private final Clock clock;
+    private final KeelClient client;
+    private final CallOptions options;
+    private final Ceilings ceilings;
+    private final Collector collector;
+
+    Submitter(RunnerContext ctx, Ceilings ceilings, Collector collector) {
+        this.ctx = ctx;
+        this.ledger = ctx.ledger;
+        this.config = ctx.config;
+        this.clock = ctx.clock;
+        this.client = ctx.client;
+        this.options = ctx.options;
+        this.ceilings = ceilings;
+        this.collector = collector;
+    }
+
+    /**
+     * Uploads the chunk's file (UPLOADING → UPLOADED) and goes on to create its batch unless a
+     * ceiling holds it; {@code reconcile} first looks for an upload made before a crash.
+     */
+    void upload(ChunkRecord ch, boolean reconcile, RunRecord run) {
+        byte[] content = content(ch, run);
+        String fileId = reconcile ? findUpload(ch.fileName(), content.length) : null;
+        if (fileId == null) {
+            try {
+                fileId = client.files()
+                        .upload(ch.fileName(), content, "batch", options)
+                        .json()
+                        .path("id")
+                        .asText();
+            } catch (KeelException e) {
+                if (!refusesChunk(e)) {
+                    throw e;
+                }
+                collector.refuse(ch, "upload", e);
+                return;
+            }
+            ctx.event(ch, "uploaded " + ch.fileName() + " (" + content.length + " bytes) as " + fileId);
+        } else {
+            ctx.event(ch, "found earlier upload " + fileId + " of " + ch.fileName());
+        }
+        ledger.uploaded(ch.runId(), ch.chunkNo(), config.workerId(), fileId);
+        ChunkRecord uploaded = ledger.chunk(ch.runId(), ch.chunkNo()).orElseThrow();
+        if (!ceilings.held(uploaded)) {
+            create(uploaded, false);
+        }
+    }
+
+    /** The chunk's JSONL, rebuilt from the ledger and kept in the run folder for audit. */
+    private byte[] content(ChunkRecord ch, RunRecord run) {
+        var b = new StringBuilder();
+        for (String line : ledger.chunkLines(ch.runId(), ch.chunkNo())) {
+            b.append(line).append('\n');
+        }
+        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+        Path file = Path.of(run.runDir(), "chunks", ch.fileName());
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                Files.write(file, bytes);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write chunk file " + file + ": " + e.getMessage(), e);
+        }
+        return bytes;
+    }
+
+    private FileListParams filesQuery() {
+        return FileListParams.all().withPurpose("batch").withLimit(pageSize(FileListParams.MAX_LIMIT));
+    }
+
+    private int pageSize(int largest) {
+        return config.listPageSize() == null ? largest : config.listPageSize();
+    }
+
+    /** The file uploaded for {@code fileName} before a restart: every page of the batch files is read. */
+    private String findUpload(String fileName, long bytes) {
+        var files = client.files().listAll(filesQuery(), options);
+        for (JsonNode f : files) {
+            if (fileName.equals(f.path("filename").asText()) && f.path("bytes").asLong() == bytes) {
+                return f.path("id").asText();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Creates the chunk's batch (UPLOADED → CREATING with the estimate reserved, → SUBMITTED), or
+     * holds it at a ceiling; {@code reconcile} (a chunk found CREATING) first looks for a batch made
+     * before a crash and records that one instead.
+     */
+    void create(ChunkRecord ch, boolean reconcile) {
+        String batchId = reconcile ? findBatch(ch) : null;
+        if (batchId == null) {
+            if (!reconcile) {
+                if (!ceilings.reserve(ch)) {
+                    return;
+                }
+            }
+            ObjectNode body = Json.object()
+                    .put("input_file_id", ch.fileId())
+                    .put("endpoint", ch.url())
+                    .put("completion_window", "24h");
+            BatchMetadata.write(body.putObject("metadata"), ch, ChunkRedo.count(ledger, ch.runId(), ch.chunkNo()));
+            try {
+                batchId = client.batches()
+                        .create(body, options.withIdempotencyKey(createKey(ch)).withMaxAttempts(1))
+                        .json()
+                        .path("id")
+                        .asText();
+            } catch (KeelException e) {
+                if (!refusesChunk(e)) {
+                    throw e;
+                }
+                collector.refuse(ch, "batch creation", e);
+                return;
+            }
+            ctx.event(ch, "created " + batchId + " for chunk " + ch.chunkNo() + " (" + ch.items() + " items)");
+        } else {
+            ctx.event(ch, "found batch " + batchId + " created before a restart for chunk " + ch.chunkNo());
+        }
+        long now = clock.millis();
+        ledger.submitted(
+                ch.runId(),
+                ch.chunkNo(),
+                config.workerId(),
+                batchId,
+                now,
+                now + config.pollInterval().toMillis());
+    }
+
+    /**
+     * Whether the upstream refused this chunk's own request for good: a 4xx that is about the request
+     * (400, 413, 422, …), not about the account (401/403, a hard quota), a missing resource (404) or
+     * load (408, 409, 429). Such an answer means nothing was created, so the chunk can be given up
+     * without reconciling; every other failure keeps its chunk in its intent state.
+     */
+    static boolean refusesChunk(KeelException e) {
+        return e.kind() == ErrorKind.INVALID_REQUEST && e.status() >= 400 && e.status() < 500;
+    }
+
+    /** The create's idempotency key: one per chunk, and a new one for a chunk redone after a 404. */
+    private String createKey(ChunkRecord ch) {
+        int redos = ChunkRedo.count(ledger, ch.runId(), ch.chunkNo());
+        return "idem:keel-batch:" + ch.runId() + ":" + ch.chunkNo() + (redos > 0 ? ":redo" + redos : "");
+    }
+
+    /** The batch created for {@code ch} before a restart, found by its metadata. */
+    String findBatch(ChunkRecord ch) {
+        long since = (ch.intentAt() == null ? ch.createdAt() : ch.intentAt()) / 1000 - 300;
+        var batches =
+                client.batches().listAll(BatchListParams.all().withLimit(pageSize(BatchListParams.MAX_LIMIT)), options);
+        int redos = ChunkRedo.count(ledger, ch.runId(), ch.chunkNo());
+        for (JsonNode b : batches) {
+            if (BatchMetadata.isFor(b, ch.runId(), ch.chunkNo(), redos)) {
+                return b.path("id").asText();
+            }
+            if (b.path("created_at").asLong() < since) {
+                return null; // newest first: everything further is older than the chunk's intent
+            }
+        }
+        return null;
+    }
+}

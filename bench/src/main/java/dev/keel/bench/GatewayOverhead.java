@@ -1,0 +1,159 @@
+package dev.keel.bench;
+
+import dev.keel.core.KeelClient;
+import dev.keel.core.KeelClientConfig;
+import dev.keel.core.http.PoolConfig;
+import dev.keel.gateway.Gateway;
+import dev.keel.gateway.GatewayKey;
+import dev.keel.gateway.GatewayKeys;
+import dev.keel.gateway.GatewaySettings;
+import dev.keel.gateway.KeyLimits;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code keel bench gateway}: the same raw Jetty client straight to the emulator and through {@code
+ * keel gateway} in front of it, side by side in one run at each concurrency level (1 and 64 by
+ * default), the two taking turns in 1 s slices; prints p50/p99 and throughput of each and what the
+ * gateway adds, plus the gateway's own time per call as it measures itself ({@code
+ * gateway_overhead_ms}). The emulator runs in a child JVM ({@link ChildEmulator}); the gateway runs in
+ * this JVM beside the load generator (a key with every limit set but none reached, so each check
+ * runs). Not thread-safe: {@link Main} runs it once.
+ */
+final class GatewayOverhead {
+
+    static final String SUMMARY =
+            "a client straight to the emulator vs through keel gateway: added p50/p99 and throughput";
+
+    private static final double TARGET_ADDED_P50_MS = 0.2;
+    private static final double TARGET_ADDED_P99_MS = 1.0;
+    private static final Duration SLICE = Duration.ofSeconds(1);
+
+    private GatewayOverhead() {}
+
+    static int run(List<String> args) {
+        if (args.contains("--help")) {
+            System.out.println("Usage: keel bench gateway [--warmup S] [--seconds S] [--concurrency 1,64]");
+            System.out.println(SUMMARY);
+            return 0;
+        }
+        Settings settings;
+        try {
+            settings = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("keel-bench gateway: " + e.getMessage());
+            return 2;
+        }
+        try (var emulator = ChildEmulator.start()) {
+            return measure(emulator, settings);
+        } catch (Exception e) {
+            System.err.println("keel-bench gateway: could not run: " + e);
+            return 3;
+        }
+    }
+
+    private static int measure(ChildEmulator emulator, Settings settings) throws Exception {
+        String secret = GatewayKeys.newSecret(new SecureRandom());
+        var limits = new KeyLimits(100_000_000, 0, 100_000, null, null, true);
+        var key = new GatewayKey("bench", GatewayKeys.sha256(secret), "bench", "bench", limits, false);
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var config = KeelClientConfig.builder("sk-bench", emulator.baseUrl())
+                .pool(PoolConfig.ofDefaults().withH2c(true))
+                .inFlightLimit(256)
+                .build();
+        try (var gateway = Gateway.builder(
+                                GatewaySettings.ofDefaults().withPort(0),
+                                GatewayKeys.of(List.of(key)),
+                                KeelClient.builder(config).meterRegistry(registry))
+                        .start();
+                var direct = RawJettyClient.open(emulator.baseUrl(), "sk-bench", "direct");
+                var through = RawJettyClient.open(gateway.baseUrl(), secret, "via-gateway");
+                var keel = KeelPipelineClient.open(emulator.baseUrl())) {
+            System.out.printf(
+                    "keel-bench gateway: POST /v1/responses (non-streaming) to the emulator (child pid %d) directly"
+                            + " and through keel gateway %s (in this JVM, pid %d)%n",
+                    emulator.pid(), gateway.baseUrl(), ProcessHandle.current().pid());
+            System.out.printf(
+                    "java %s, %d cpus, warmup %d s + measure %d s per client and level, %d ms slices taking turns;"
+                            + " client protocol %s / %s / %s%n",
+                    Runtime.version(),
+                    Runtime.getRuntime().availableProcessors(),
+                    settings.warmup().toSeconds(),
+                    settings.measure().toSeconds(),
+                    SLICE.toMillis(),
+                    direct.preflight(),
+                    through.preflight(),
+                    keel.preflight());
+            System.out.println("clients: direct = raw Jetty to the emulator; via-gateway = the same raw Jetty client"
+                    + " through the gateway; keel-client = keel's KeelClient (the gateway's upstream leg, alone) to the"
+                    + " emulator, from this JVM");
+            List<ClientUnderTest> clients = List.of(direct, through, keel);
+            System.out.printf(
+                    "targets: added p50 <= %.1f ms, added p99 <= %.0f ms%n", TARGET_ADDED_P50_MS, TARGET_ADDED_P99_MS);
+            boolean met = true;
+            for (int concurrency : settings.concurrency()) {
+                interleave(concurrency, settings.warmup(), clients);
+                DistributionSummary own = registry.find("gateway_overhead_ms").summary();
+                double ownBefore = own.totalAmount();
+                long ownCountBefore = own.count();
+                var tallies = interleave(concurrency, settings.measure(), clients);
+                var d = tallies.get(0).result();
+                var g = tallies.get(1).result();
+                var k = tallies.get(2).result();
+                double ownMean = (own.totalAmount() - ownBefore) / Math.max(1, own.count() - ownCountBefore);
+                met &= report(concurrency, d, g, k, ownMean);
+            }
+            return met ? 0 : 1;
+        }
+    }
+
+    /** Each client gets {@code total} of load in slices, taking turns; the order rotates every slice. */
+    private static List<ClosedLoop.Tally> interleave(int concurrency, Duration total, List<ClientUnderTest> clients)
+            throws InterruptedException {
+        var tallies = new java.util.ArrayList<ClosedLoop.Tally>();
+        clients.forEach(c -> tallies.add(new ClosedLoop.Tally(concurrency)));
+        int first = 0;
+        for (Duration left = total; left.isPositive(); left = left.minus(SLICE)) {
+            Duration turn = left.compareTo(SLICE) < 0 ? left : SLICE;
+            for (int i = 0; i < clients.size(); i++) {
+                int c = (first + i) % clients.size();
+                tallies.get(c).add(turn, clients.get(c));
+            }
+            first = (first + 1) % clients.size();
+        }
+        return tallies;
+    }
+
+    private static boolean report(
+            int concurrency, ClosedLoop.Result d, ClosedLoop.Result g, ClosedLoop.Result k, double ownMeanMs) {
+        double addedP50 = g.p50Millis() - d.p50Millis();
+        double addedP99 = g.p99Millis() - d.p99Millis();
+        System.out.printf("%nconcurrency %d%n", concurrency);
+        System.out.printf(
+                "  %-12s %10s %10s %10s %10s %8s%n", "client", "requests", "req/s", "p50 ms", "p99 ms", "errors");
+        for (var row :
+                List.of(new Object[] {"direct", d}, new Object[] {"via-gateway", g}, new Object[] {"keel-client", k})) {
+            var r = (ClosedLoop.Result) row[1];
+            System.out.printf(
+                    "  %-12s %10d %10.0f %10.3f %10.3f %8d%n",
+                    row[0], r.requests(), r.successesPerSecond(), r.p50Millis(), r.p99Millis(), r.errors());
+        }
+        System.out.printf(
+                "  added p50 %.3f ms (target <= %.1f), added p99 %.3f ms (target <= %.0f), throughput %.2fx of direct;"
+                        + " the gateway's own time per call (gateway_overhead_ms, mean) %.3f ms%n",
+                addedP50,
+                TARGET_ADDED_P50_MS,
+                addedP99,
+                TARGET_ADDED_P99_MS,
+                g.successesPerSecond() / d.successesPerSecond(),
+                ownMeanMs);
+        if (g.firstError() != null || d.firstError() != null) {
+            System.out.printf("  first error: direct=%s via-gateway=%s%n", d.firstError(), g.firstError());
+        }
+        return addedP50 <= TARGET_ADDED_P50_MS && addedP99 <= TARGET_ADDED_P99_MS && g.errors() == 0 && d.errors() == 0;
+    }
+}

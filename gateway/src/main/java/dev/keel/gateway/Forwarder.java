@@ -1,0 +1,507 @@
+package dev.keel.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.CallHeaders;
+import dev.keel.core.CallOptions;
+import dev.keel.core.KeelClient;
+import dev.keel.core.TrafficClass;
+import dev.keel.core.cost.UnknownModelPriceException;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.http.HttpCall;
+import dev.keel.core.http.HttpResult;
+import dev.keel.core.http.RawCall;
+import dev.keel.core.http.SseMeter;
+import dev.keel.core.http.StreamOutcome;
+import dev.keel.core.idempotency.IdempotencyKey;
+import dev.keel.core.idempotency.IdempotencyStore;
+import dev.keel.core.time.Sleeper;
+import dev.keel.wire.json.Json;
+import dev.keel.wire.json.JsonSyntaxException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client call through the gateway, in order: authenticate the gateway key; read the body
+ * (bounded); note a client retry; take a concurrency permit, a request and the worst-case tokens
+ * from the key's buckets and reserve the worst-case spend; answer a duplicate {@code
+ * Idempotency-Key} from the store; forward through keel's pipeline ({@link RawCall} → {@link
+ * KeelClient#execute}); write the answer (a stream as it arrives); settle spend and tokens to the
+ * real usage. Thread-safe; one instance serves every request.
+ */
+final class Forwarder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final Set<String> GENERATION = Set.of("/v1/responses", "/v1/chat/completions", "/v1/embeddings");
+    private static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    private final KeelClient client;
+    private final GatewayKeys keys;
+    private final GatewaySettings settings;
+    private final RateLimits rates;
+    private final Concurrency concurrency;
+    private final SpendCaps caps;
+    private final IdempotencyStore idempotency;
+    private final UpstreamStrain strain;
+    private final GatewayMetrics metrics;
+    private final Sleeper sleeper;
+
+    Forwarder(Gateway.Parts p, UpstreamStrain strain, GatewayMetrics metrics) {
+        this.client = p.client();
+        this.keys = p.keys();
+        this.settings = p.settings();
+        this.rates = p.rates();
+        this.concurrency = new Concurrency();
+        this.caps = p.caps();
+        this.idempotency = p.idempotency();
+        this.strain = strain;
+        this.metrics = metrics;
+        this.sleeper = p.sleeper();
+    }
+
+    /** A refusal thrown inside a step, answered as it is. */
+    static final class Refused extends RuntimeException {
+        final Refusal refusal;
+
+        Refused(Refusal refusal) {
+            super(refusal.code(), null, false, false);
+            this.refusal = refusal;
+        }
+    }
+
+    /** Per-call bookkeeping. */
+    private static final class Call {
+        final long start = System.nanoTime();
+        final String route;
+        GatewayKey key;
+        long upstreamNanos;
+        int status;
+
+        Call(String route) {
+            this.route = route;
+        }
+    }
+
+    void handle(HttpServletRequest req, HttpServletResponse res, String route) throws IOException {
+        var call = new Call(route);
+        try {
+            serve(req, res, call);
+        } catch (Refused r) {
+            refuse(res, call, r.refusal);
+        }
+        metrics.request(call.key, route, call.status);
+    }
+
+    private void serve(HttpServletRequest req, HttpServletResponse res, Call call) throws IOException {
+        call.key = authenticate(req.getHeader("Authorization"));
+        GatewayKey key = call.key;
+        Map<String, List<String>> headers = headers(req);
+        byte[] body = readBody(req);
+        if (isClientRetry(headers)) {
+            metrics.nestedRetry(key);
+            res.setHeader(Answers.CLIENT_RETRIES, "disable; the keel gateway retries with a budget, set max_retries=0");
+            if (key.limits().refuseNestedRetries() && strain.strained()) {
+                throw new Refused(Refusal.nestedRetry());
+            }
+        }
+        CallOptions options = options(headers);
+        HttpCall upstream = RawCall.of(
+                req.getMethod(), upstreamPath(req), headers, body == null ? null : req.getContentType(), body, true);
+        if (!concurrency.tryAcquire(key)) {
+            throw new Refused(Refusal.concurrency(key.limits().concurrency()));
+        }
+        try {
+            limited(res, call, upstream, body, options);
+        } finally {
+            concurrency.release(key);
+        }
+    }
+
+    private void limited(HttpServletResponse res, Call call, HttpCall upstream, byte[] body, CallOptions options)
+            throws IOException {
+        GatewayKey key = call.key;
+        refuseIf(rates.takeRequest(key));
+        SpendCaps.Reservation held = SpendCaps.Reservation.NONE;
+        if (GENERATION.contains(call.route.substring(call.route.indexOf(' ') + 1)) && body != null) {
+            held = reserve(key, call.route.substring(call.route.indexOf(' ') + 1), body);
+        }
+        boolean settled = false;
+        try {
+            settled = options.idempotencyKey() != null && !upstream.streaming()
+                    ? exactlyOnce(res, call, upstream, options, held)
+                    : forward(res, call, upstream, options, held);
+        } finally {
+            if (!settled) {
+                caps.release(held);
+                rates.giveBack(key, held.tokens());
+            }
+        }
+    }
+
+    /** Takes the worst-case tokens and reserves the worst-case spend; the reservation to settle. */
+    private SpendCaps.Reservation reserve(GatewayKey key, String path, byte[] body) {
+        KeyLimits limits = key.limits();
+        if (limits.tokensPerMinute() == 0 && !limits.capsSpend()) {
+            return SpendCaps.Reservation.NONE;
+        }
+        JsonNode json;
+        try {
+            json = Json.parse(body);
+        } catch (JsonSyntaxException e) {
+            return SpendCaps.Reservation.NONE; // not JSON: the upstream refuses it, at no cost
+        }
+        SpendCaps.WorstCase worst;
+        try {
+            worst = caps.worstCase(path, json, limits.capsSpend());
+        } catch (UnknownModelPriceException e) {
+            throw new Refused(Refusal.badRequest(
+                    "keel_unknown_price",
+                    "The gateway key '" + key.id() + "' has a spend cap and model '"
+                            + json.path("model").asText()
+                            + "' has no price in the gateway's price table, so its cost cannot be bounded: "
+                            + e.getMessage()));
+        }
+        refuseIf(rates.takeTokens(key, worst.tokens()));
+        Object r = caps.reserve(key, worst);
+        if (r instanceof Refusal refusal) {
+            rates.giveBack(key, worst.tokens());
+            throw new Refused(refusal);
+        }
+        return (SpendCaps.Reservation) r;
+    }
+
+    /**
+     * Forwards and writes the answer.
+     *
+     * @return whether the reservation was settled (otherwise the caller gives it back whole)
+     */
+    private boolean forward(
+            HttpServletResponse res, Call call, HttpCall upstream, CallOptions options, SpendCaps.Reservation held)
+            throws IOException {
+        HttpResult result;
+        long sent = System.nanoTime();
+        try {
+            result = client.execute(upstream, options);
+        } catch (KeelException e) {
+            call.upstreamNanos = System.nanoTime() - sent;
+            failed(res, call, e);
+            return false;
+        }
+        call.upstreamNanos = System.nanoTime() - sent;
+        if (result.stream() != null) {
+            return stream(res, call, upstream, result, held);
+        }
+        // Settled before the answer is written: the upstream has billed it even if the client is gone.
+        settle(call.key, held, held.periods().isEmpty() && held.tokens() == 0 ? null : billed(result.body()));
+        try (result) {
+            head(res, call, result.status(), result.headers(), result.attempts());
+            Answers.body(res, result.body());
+        }
+        return true;
+    }
+
+    /** Copies a stream as it arrives; a cut reaches the client as an SSE error event, never a clean end. */
+    private boolean stream(
+            HttpServletResponse res, Call call, HttpCall upstream, HttpResult result, SpendCaps.Reservation held)
+            throws IOException {
+        SseMeter meter = new SseMeter(result, RawCall.isChatStream(upstream));
+        try (meter) {
+            head(res, call, result.status(), result.headers(), result.attempts());
+            OutputStream out = res.getOutputStream();
+            out.flush();
+            byte[] buf = new byte[8192];
+            while (true) {
+                int n;
+                try {
+                    n = meter.read(buf);
+                } catch (IOException cut) {
+                    LOG.info(
+                            "upstream stream cut key={} route={} reason={}",
+                            call.key.id(),
+                            call.route,
+                            cut.getMessage());
+                    out.write(
+                            Answers.streamCutEvent("The upstream stream was cut before its end: " + cut.getMessage()));
+                    out.flush();
+                    break;
+                }
+                if (n < 0) {
+                    break;
+                }
+                out.write(buf, 0, n);
+                out.flush();
+            }
+        } catch (IOException clientGone) {
+            LOG.info("client left a stream key={} route={}", call.key.id(), call.route);
+        }
+        StreamOutcome outcome = meter.outcome();
+        // A finished stream is settled to its usage; a cut or abandoned one keeps the worst case.
+        settle(call.key, held, outcome instanceof StreamOutcome.Finished f ? f.billed() : null);
+        return true;
+    }
+
+    /**
+     * An {@code Idempotency-Key} call: the first does the work; a duplicate after it succeeded gets
+     * the stored answer; a duplicate while it is in flight waits (up to the idempotency wait) or gets
+     * 409; a final failure releases the key.
+     */
+    private boolean exactlyOnce(
+            HttpServletResponse res, Call call, HttpCall upstream, CallOptions options, SpendCaps.Reservation held)
+            throws IOException {
+        var key = new IdempotencyKey("gw:" + call.key.id() + ":" + options.idempotencyKey());
+        String fingerprint = IdempotencyStore.hash(upstream.describe() + "\n"
+                + (upstream.body() == null ? "" : new String(upstream.body(), StandardCharsets.UTF_8)));
+        long waitUntil = System.nanoTime() + settings.idempotencyWait().toNanos();
+        while (true) {
+            IdempotencyStore.Claim claim = idempotency.claim(key, IDEMPOTENCY_TTL);
+            switch (claim) {
+                case IdempotencyStore.Claim.Done d -> {
+                    replay(res, call, d.result(), fingerprint, options.idempotencyKey());
+                    return false; // this duplicate made no upstream call: its reservation goes back whole
+                }
+                case IdempotencyStore.Claim.InProgress p -> {
+                    if (System.nanoTime() >= waitUntil) {
+                        throw new Refused(Refusal.conflict(options.idempotencyKey()));
+                    }
+                    pause();
+                }
+                case IdempotencyStore.Claim.Acquired a -> {
+                    return owned(res, call, upstream, options, held, key, a.token(), fingerprint);
+                }
+            }
+        }
+    }
+
+    private boolean owned(
+            HttpServletResponse res,
+            Call call,
+            HttpCall upstream,
+            CallOptions options,
+            SpendCaps.Reservation held,
+            IdempotencyKey key,
+            String token,
+            String fingerprint)
+            throws IOException {
+        HttpResult result;
+        long sent = System.nanoTime();
+        try {
+            result = client.execute(upstream, options);
+        } catch (KeelException e) {
+            call.upstreamNanos = System.nanoTime() - sent;
+            idempotency.release(key, token);
+            failed(res, call, e);
+            return false;
+        }
+        call.upstreamNanos = System.nanoTime() - sent;
+        settle(call.key, held, billed(result.body()));
+        try (result) {
+            idempotency.complete(key, token, stored(result, fingerprint), IDEMPOTENCY_TTL);
+            head(res, call, result.status(), result.headers(), result.attempts());
+            Answers.body(res, result.body());
+        }
+        return true;
+    }
+
+    private void pause() {
+        try {
+            sleeper.sleep(POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused(Refusal.conflict("(interrupted)"));
+        }
+    }
+
+    /** The answer as the store keeps it: status, the headers worth replaying, the body, the request's fingerprint. */
+    private static String stored(HttpResult r, String fingerprint) {
+        ObjectNode o = Json.object();
+        o.put("fingerprint", fingerprint);
+        o.put("status", r.status());
+        o.put("attempts", r.attempts());
+        ObjectNode h = o.putObject("headers");
+        r.headers().forEach((name, values) -> {
+            if (!values.isEmpty()
+                    && (name.equals("content-type") || name.startsWith("x-request-id") || name.startsWith("openai-"))) {
+                h.put(name, values.get(0));
+            }
+        });
+        o.put("body", Base64.getEncoder().encodeToString(r.body()));
+        return Json.write(o);
+    }
+
+    private void replay(HttpServletResponse res, Call call, String stored, String fingerprint, String idemKey)
+            throws IOException {
+        JsonNode o = Json.parse(stored);
+        if (!fingerprint.equals(o.path("fingerprint").asText())) {
+            throw new Refused(Refusal.conflictingBody(idemKey));
+        }
+        var headers = new LinkedHashMap<String, List<String>>();
+        o.path("headers")
+                .properties()
+                .forEach(e -> headers.put(e.getKey(), List.of(e.getValue().asText())));
+        res.setHeader(Answers.REPLAYED, "true");
+        head(res, call, o.path("status").asInt(), headers, 0);
+        Answers.body(res, Base64.getDecoder().decode(o.path("body").asText()));
+    }
+
+    /** keel's final failure: the upstream's own answer when there was one, else keel's verdict. */
+    private void failed(HttpServletResponse res, Call call, KeelException e) throws IOException {
+        if (e.status() >= 300 && e.upstreamError() != null) {
+            head(res, call, e.status(), e.headers(), e.attempts());
+            res.setHeader(Answers.SHOULD_RETRY, "false"); // keel's retry layer has already retried
+            String raw = e.rawBody();
+            Answers.body(res, raw == null ? new byte[0] : raw.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        res.setHeader(Answers.ATTEMPTS, Integer.toString(e.attempts()));
+        refuse(res, call, Answers.rejection(e));
+    }
+
+    private void head(
+            HttpServletResponse res, Call call, int status, Map<String, List<String>> upstreamHeaders, int attempts) {
+        call.status = status;
+        res.setStatus(status);
+        Answers.upstreamHeaders(res, upstreamHeaders);
+        if (res.getHeader(Answers.REQUEST_ID) == null) {
+            res.setHeader(Answers.REQUEST_ID, ownRequestId());
+        }
+        res.setHeader(Answers.ATTEMPTS, Integer.toString(attempts));
+        long overhead = Math.max(0, System.nanoTime() - call.start - call.upstreamNanos);
+        res.setHeader(Answers.OVERHEAD, Answers.millis(overhead));
+        metrics.overhead(overhead / 1_000_000.0);
+    }
+
+    private void refuse(HttpServletResponse res, Call call, Refusal r) throws IOException {
+        call.status = r.status();
+        metrics.refusal(call.key, r.reason());
+        if (res.isCommitted()) {
+            return;
+        }
+        if (res.getHeader(Answers.REQUEST_ID) == null) {
+            res.setHeader(Answers.REQUEST_ID, ownRequestId());
+        }
+        res.setHeader(Answers.OVERHEAD, Answers.millis(System.nanoTime() - call.start - call.upstreamNanos));
+        Answers.refusal(res, r);
+    }
+
+    private void settle(GatewayKey key, SpendCaps.Reservation held, JsonNode billed) {
+        caps.settle(held, billed);
+        long used = SpendCaps.usedTokens(billed);
+        rates.giveBack(key, used < 0 ? 0 : held.tokens() - used);
+    }
+
+    /** The answer's body as the object carrying {@code model} and {@code usage}, or null when it is not JSON. */
+    private static JsonNode billed(byte[] body) {
+        try {
+            return Json.parse(body);
+        } catch (JsonSyntaxException e) {
+            return null;
+        }
+    }
+
+    private GatewayKey authenticate(String authorization) {
+        return switch (keys.authenticate(authorization)) {
+            case GatewayKeys.Auth.Ok ok -> ok.key();
+            case GatewayKeys.Auth.Refused r -> throw new Refused(Refusal.unauthenticated(r.message()));
+        };
+    }
+
+    private static CallOptions options(Map<String, List<String>> headers) {
+        CallOptions o;
+        try {
+            o = CallHeaders.read(headers, first(headers, "idempotency-key"), "fix the header your client sends");
+        } catch (IllegalArgumentException e) {
+            throw new Refused(Refusal.badRequest("keel_bad_header", e.getMessage()));
+        }
+        if (o.trafficClass() != TrafficClass.ONLINE) {
+            throw new Refused(Refusal.badRequest(
+                    "keel_bad_header",
+                    "request header " + CallHeaders.TRAFFIC_CLASS + ": this gateway carries online traffic only;"
+                            + " send batch work to a gateway started for batch traffic"));
+        }
+        return o;
+    }
+
+    private static boolean isClientRetry(Map<String, List<String>> headers) {
+        String count = first(headers, "x-stainless-retry-count");
+        if (count == null) {
+            return false;
+        }
+        try {
+            return Integer.parseInt(count.strip()) > 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The body, at most {@code maxBodyBytes}: refused from its declared length before a byte is read,
+     * or as soon as it passes the bound; a body that stalls past the body timeout gets 408.
+     */
+    private byte[] readBody(HttpServletRequest req) {
+        long declared = req.getContentLengthLong();
+        int max = settings.maxBodyBytes();
+        if (declared > max) {
+            throw new Refused(Refusal.tooLarge(declared + " bytes", max));
+        }
+        if (declared == 0 || (declared < 0 && !"POST".equals(req.getMethod()))) {
+            return null;
+        }
+        try (InputStream in = req.getInputStream()) {
+            byte[] body = in.readNBytes(max + 1);
+            if (body.length > max) {
+                throw new Refused(Refusal.tooLarge("over " + max + " bytes", max));
+            }
+            return body.length == 0 && declared < 0 ? null : body;
+        } catch (IOException e) {
+            throw new Refused(Refusal.bodyTimeout(settings.bodyTimeout()));
+        }
+    }
+
+    private static String upstreamPath(HttpServletRequest req) {
+        String path = req.getRequestURI().substring("/v1".length());
+        String query = req.getQueryString();
+        return query == null ? path : path + "?" + query;
+    }
+
+    private static Map<String, List<String>> headers(HttpServletRequest req) {
+        var m = new LinkedHashMap<String, List<String>>();
+        for (String name : Collections.list(req.getHeaderNames())) {
+            m.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .addAll(Collections.list(req.getHeaders(name)));
+        }
+        return m;
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        List<String> v = headers.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static void refuseIf(Refusal r) {
+        if (r != null) {
+            throw new Refused(r);
+        }
+    }
+
+    private static String ownRequestId() {
+        return "req_keel_"
+                + Long.toHexString(
+                        java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    }
+}
