@@ -1,10 +1,16 @@
 package dev.keel.cli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * emulator} → core → wire}, {@code openai-java → core} and {@code stores (jdbc, redis) → core},
  * with a lean core (no JDBC, Flyway, database driver or Redis client); the emulator stands on
  * keel-wire alone, never on core; wire depends on no other keel module; no library module imports
- * the emulator. Checked on the production classes of every module the CLI puts on its classpath.
+ * the emulator; no module uses another module's {@code internal} package; core's endpoint views never
+ * call back into {@code KeelClient}. Checked on the production classes of every module the CLI puts on its classpath.
  */
 class ArchitectureTest {
 
@@ -366,6 +373,52 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.opentelemetry.sdk..", "io.opentelemetry.exporter..")
+                .check(classes);
+    }
+
+    @Test
+    void noModule_usesAnotherModulesInternalPackage() {
+        classes()
+                .should(new ArchCondition<JavaClass>("use no other keel module's internal package") {
+                    @Override
+                    public void check(JavaClass origin, ConditionEvents events) {
+                        String from = module(origin.getPackageName());
+                        for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+                            String target = d.getTargetClass().getPackageName();
+                            if (isInternal(target) && !module(target).equals(from)) {
+                                events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                            }
+                        }
+                    }
+                })
+                .check(classes);
+    }
+
+    /** {@code core} for {@code dev.keel.core.http}: the module a keel package belongs to. */
+    private static String module(String pkg) {
+        String[] parts = pkg.split("\\.");
+        return parts.length > 2 && parts[0].equals("dev") && parts[1].equals("keel") ? parts[2] : pkg;
+    }
+
+    private static boolean isInternal(String pkg) {
+        return pkg.startsWith("dev.keel.") && (pkg.endsWith(".internal") || pkg.contains(".internal."));
+    }
+
+    @Test
+    void coreInternals_areOnTheCheckedClasspath() {
+        org.assertj.core.api.Assertions.assertThat(classes.contain("dev.keel.core.internal.pipeline.Pipeline"))
+                .as("core's internal classes are imported, so the rule above checks something")
+                .isTrue();
+    }
+
+    @Test
+    void endpointViews_neverCallBackIntoKeelClient() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.keel.core.api..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("dev.keel.core.KeelClient")
                 .check(classes);
     }
 }

@@ -161,7 +161,7 @@ public final class KeelConfig {
         origins.put(s, Origin.DEFAULT);
     }
 
-    /** D34: a rollout setting set both in the environment and in the file is refused. */
+    /** A rollout setting set both in the environment and in the file is refused. */
     private static void oneSource(Setting<?> s, List<ConfigLayer> layers, List<ConfigProblem> problems) {
         ConfigValue env = null;
         ConfigValue file = null;

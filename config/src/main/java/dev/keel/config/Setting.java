@@ -101,7 +101,7 @@ public final class Setting<T> {
         return map;
     }
 
-    /** May be set in the environment or in the file, not in both (D34). */
+    /** May be set in the environment or in the file, not in both. */
     public boolean oneSource() {
         return oneSource;
     }

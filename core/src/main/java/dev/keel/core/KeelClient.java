@@ -1,6 +1,7 @@
 package dev.keel.core;
 
 import dev.keel.core.api.Batches;
+import dev.keel.core.api.Caller;
 import dev.keel.core.api.Files;
 import dev.keel.core.api.Responses;
 import dev.keel.core.cost.PriceTable;
@@ -24,6 +25,7 @@ import dev.keel.core.time.Sleeper;
 import dev.keel.wire.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +47,7 @@ import java.util.random.RandomGenerator;
  *
  * Thread-safe; share one instance. {@link #close()} closes its connections.
  */
-public final class KeelClient implements AutoCloseable {
+public final class KeelClient implements Caller, AutoCloseable {
 
     private final KeelClientConfig config;
     private final JettyTransport transport;
@@ -88,7 +90,8 @@ public final class KeelClient implements AutoCloseable {
                 b.sleeper,
                 b.random,
                 listener,
-                b.ticker));
+                b.ticker,
+                b.clock));
     }
 
     public static Builder builder(KeelClientConfig config) {
@@ -142,6 +145,7 @@ public final class KeelClient implements AutoCloseable {
      * @throws IllegalArgumentException when the call's traffic class is not this client's
      * @throws dev.keel.core.error.KeelException for every failure
      */
+    @Override
     public HttpResult execute(HttpCall call, CallOptions options) {
         if (options.trafficClass() != config.trafficClass()) {
             throw new IllegalArgumentException(
@@ -149,11 +153,6 @@ public final class KeelClient implements AutoCloseable {
                             + options.trafficClass() + " calls so they never share limits or quota");
         }
         return pipeline.execute(call, options);
-    }
-
-    /** A successful buffered call as a {@link KeelResponse}. */
-    public KeelResponse send(HttpCall call, CallOptions options) {
-        return KeelResponse.of(execute(call, options));
     }
 
     public Responses responses() {
@@ -226,6 +225,7 @@ public final class KeelClient implements AutoCloseable {
         private final KeelClientConfig config;
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Ticker ticker = Ticker.SYSTEM;
+        private InstantSource clock = InstantSource.system();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private RandomGenerator random = new SplittableRandom();
         private final List<EventListener> listeners = new ArrayList<>();
@@ -245,6 +245,12 @@ public final class KeelClient implements AutoCloseable {
         /** The monotonic clock for deadlines and windows (tests pass a fake one). */
         public Builder ticker(Ticker t) {
             ticker = t;
+            return this;
+        }
+
+        /** The wall clock an HTTP-date {@code Retry-After} is measured from (tests pass a fake one). */
+        public Builder clock(InstantSource c) {
+            clock = java.util.Objects.requireNonNull(c, "clock");
             return this;
         }
 

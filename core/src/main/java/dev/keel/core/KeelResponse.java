@@ -59,7 +59,7 @@ public record KeelResponse(
     }
 
     /** The answer of a call; its headers are the result's own immutable view, not copied. */
-    static KeelResponse of(HttpResult r) {
+    public static KeelResponse of(HttpResult r) {
         return new KeelResponse(
                 r.status(), r.body(), r.requestId(), r.protocol(), r.attempts(), r.timings(), r.source(), r.headers());
     }
@@ -88,14 +88,15 @@ public record KeelResponse(
         try {
             return Json.parse(body);
         } catch (JsonSyntaxException e) {
-            throw new KeelException(
-                    ErrorKind.MALFORMED_RESPONSE,
-                    "the upstream answered " + status + " with a body that is not JSON (" + e.getMessage() + ")",
-                    status,
-                    requestId,
-                    null,
-                    attempts,
-                    e);
+            throw KeelException.of(
+                            ErrorKind.MALFORMED_RESPONSE,
+                            "the upstream answered " + status + " with a body that is not JSON (" + e.getMessage()
+                                    + ")")
+                    .status(status)
+                    .requestId(requestId)
+                    .attempts(attempts)
+                    .cause(e)
+                    .build();
         }
     }
 

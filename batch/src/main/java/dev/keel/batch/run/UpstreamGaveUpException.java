@@ -13,6 +13,21 @@ public final class UpstreamGaveUpException extends KeelException {
     private static final long serialVersionUID = 1L;
 
     UpstreamGaveUpException(ErrorKind kind, String message, KeelException last) {
-        super(kind, message, last.status(), last.requestId(), last.errorCode(), last.attempts(), last);
+        super(KeelException.of(kind, message)
+                .status(last.status())
+                .requestId(last.requestId())
+                .errorCode(last.errorCode())
+                .attempts(last.attempts())
+                .cause(last));
+    }
+
+    private UpstreamGaveUpException(KeelException.Builder b) {
+        super(b);
+    }
+
+    /** A copy that records {@code attempts}, keeping this subtype, its trace and its suppressed failures. */
+    @Override
+    public UpstreamGaveUpException withAttempts(int attempts) {
+        return keepTrace(new UpstreamGaveUpException(toBuilder().attempts(attempts)));
     }
 }

@@ -2,7 +2,6 @@ package dev.keel.core.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.CallOptions;
-import dev.keel.core.KeelClient;
 import dev.keel.core.KeelResponse;
 import dev.keel.core.http.HttpCall;
 import dev.keel.wire.json.Json;
@@ -10,9 +9,9 @@ import dev.keel.wire.json.Json;
 /** {@code /v1/batches}: create, retrieve, list, cancel. Thread-safe. */
 public final class Batches {
 
-    private final KeelClient client;
+    private final Caller client;
 
-    public Batches(KeelClient client) {
+    public Batches(Caller client) {
         this.client = client;
     }
 

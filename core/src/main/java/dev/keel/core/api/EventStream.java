@@ -57,7 +57,7 @@ public final class EventStream implements AutoCloseable, Iterable<JsonNode> {
     /** Chat Completions: the last chunk whose usage is an object (include_usage), else null. */
     private JsonNode usageChunk;
 
-    /** Reads the events of a streaming answer from {@link dev.keel.core.KeelClient#execute} (a call made {@code asStream()}). */
+    /** Reads the events of a streaming answer from {@link Caller#execute} (a call made {@code asStream()}). */
     public static EventStream of(HttpResult result, Terminal terminal) {
         return new EventStream(result, terminal);
     }

@@ -1,7 +1,6 @@
 package dev.keel.core.api;
 
 import dev.keel.core.CallOptions;
-import dev.keel.core.KeelClient;
 import dev.keel.core.KeelResponse;
 import dev.keel.core.http.HttpCall;
 import java.io.ByteArrayOutputStream;
@@ -12,9 +11,9 @@ import java.util.UUID;
 /** {@code /v1/files}: upload, retrieve, list, content, delete. Thread-safe. */
 public final class Files {
 
-    private final KeelClient client;
+    private final Caller client;
 
-    public Files(KeelClient client) {
+    public Files(Caller client) {
         this.client = client;
     }
 

@@ -105,14 +105,11 @@ public final class ListPages implements Iterable<JsonNode> {
         }
 
         private KeelException malformed(KeelResponse r, String what) {
-            return new KeelException(
-                    ErrorKind.MALFORMED_RESPONSE,
-                    listing + ": page " + pages + " " + what,
-                    r.status(),
-                    r.requestId(),
-                    null,
-                    r.attempts(),
-                    null);
+            return KeelException.of(ErrorKind.MALFORMED_RESPONSE, listing + ": page " + pages + " " + what)
+                    .status(r.status())
+                    .requestId(r.requestId())
+                    .attempts(r.attempts())
+                    .build();
         }
     }
 }

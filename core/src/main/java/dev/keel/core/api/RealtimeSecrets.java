@@ -2,7 +2,6 @@ package dev.keel.core.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.CallOptions;
-import dev.keel.core.KeelClient;
 import dev.keel.core.KeelResponse;
 import dev.keel.core.http.HttpCall;
 import dev.keel.wire.json.Json;
@@ -10,9 +9,9 @@ import dev.keel.wire.json.Json;
 /** {@code POST /v1/realtime/client_secrets} (GA): ephemeral {@code ek_…} keys for realtime sessions. Thread-safe. */
 public final class RealtimeSecrets {
 
-    private final KeelClient client;
+    private final Caller client;
 
-    public RealtimeSecrets(KeelClient client) {
+    public RealtimeSecrets(Caller client) {
         this.client = client;
     }
 

@@ -2,7 +2,6 @@ package dev.keel.core.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.CallOptions;
-import dev.keel.core.KeelClient;
 import dev.keel.core.KeelResponse;
 import dev.keel.core.http.HttpCall;
 import dev.keel.wire.json.Json;
@@ -10,9 +9,9 @@ import dev.keel.wire.json.Json;
 /** {@code /v1/responses}: create, stream and retrieve; JSON in, JSON out. Thread-safe. */
 public final class Responses {
 
-    private final KeelClient client;
+    private final Caller client;
 
-    public Responses(KeelClient client) {
+    public Responses(Caller client) {
         this.client = client;
     }
 

@@ -44,6 +44,11 @@ public enum ErrorKind {
     }
 
     /** Whether an error of this kind can succeed if the same request is sent again. */
+    /** The kind as a metric label or log value: {@code rate_limited}, {@code server_error}, … */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     public boolean retryable() {
         return retryable;
     }

@@ -9,13 +9,19 @@ public final class InFlightLimitException extends KeelException {
 
     public InFlightLimitException(int limit, Duration waited) {
         super(
-                ErrorKind.IN_FLIGHT_LIMIT,
-                "in-flight limit of " + limit + " calls reached; waited " + waited.toMillis()
-                        + " ms (all the time the call had left). Lower the load, raise the limit, or give calls a longer budget.",
-                0,
-                null,
-                null,
-                0,
-                null);
+                KeelException.of(
+                        ErrorKind.IN_FLIGHT_LIMIT,
+                        "in-flight limit of " + limit + " calls reached; waited " + waited.toMillis()
+                                + " ms (all the time the call had left). Lower the load, raise the limit, or give calls a longer budget."));
+    }
+
+    private InFlightLimitException(KeelException.Builder b) {
+        super(b);
+    }
+
+    /** A copy that records {@code attempts}, keeping this subtype, its trace and its suppressed failures. */
+    @Override
+    public InFlightLimitException withAttempts(int attempts) {
+        return keepTrace(new InFlightLimitException(toBuilder().attempts(attempts)));
     }
 }

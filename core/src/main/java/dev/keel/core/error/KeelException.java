@@ -1,16 +1,26 @@
 package dev.keel.core.error;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The one unchecked root of keel's errors: what kind of failure, the HTTP status and request id when
  * the upstream answered, and how many attempts were made. When the upstream answered, what it said
- * is kept ({@link #fromAnswer}): the error body's message, type, param and code, the body itself
+ * is kept ({@link Builder#answer}): the error body's message, type, param and code, the body itself
  * (bounded) and the response headers, so adapters can map the failure faithfully and people can
  * debug it. Earlier attempts' failures are attached with {@link #addSuppressed}. Immutable apart
  * from suppressed exceptions.
+ *
+ * <pre>{@code
+ * throw KeelException.of(ErrorKind.NETWORK, "POST /responses: connection reset").attempts(1).cause(e).build();
+ * }</pre>
+ *
+ * A subtype (a rejection such as {@link CircuitOpenException}) passes a builder to {@link
+ * #KeelException(Builder)} and overrides {@link #withAttempts} so that recording the attempt count
+ * keeps the subtype.
  */
 public class KeelException extends RuntimeException {
 
@@ -21,97 +31,43 @@ public class KeelException extends RuntimeException {
     private final String requestId;
     private final String errorCode;
     private final int attempts;
-    private final java.time.Duration retryAfter;
+    private final Duration retryAfter;
     private final Boolean shouldRetry;
     private final UpstreamError upstream;
     private final Map<String, List<String>> headers;
 
-    /**
-     * @param status the HTTP status, or 0 when there was no answer
-     * @param requestId the upstream's {@code x-request-id}, or null
-     * @param errorCode the body's {@code error.code}, or null
-     */
-    public KeelException(
-            ErrorKind kind,
-            String message,
-            int status,
-            String requestId,
-            String errorCode,
-            int attempts,
-            Throwable cause) {
-        this(kind, message, status, requestId, errorCode, attempts, cause, null, null);
+    /** Built from {@code b}; for subtypes, which call it with their own kind and message. */
+    protected KeelException(Builder b) {
+        super(b.message, b.cause);
+        this.kind = b.kind;
+        this.status = b.status;
+        this.requestId = b.requestId;
+        this.errorCode = b.errorCode;
+        this.attempts = b.attempts;
+        this.retryAfter = b.retryAfter;
+        this.shouldRetry = b.shouldRetry;
+        this.upstream = b.upstream;
+        this.headers = b.headers;
     }
 
-    /**
-     * @param retryAfter the upstream's {@code retry-after-ms} / {@code Retry-After}, or null
-     * @param shouldRetry the upstream's {@code x-should-retry}, or null when absent
-     */
-    public KeelException(
-            ErrorKind kind,
-            String message,
-            int status,
-            String requestId,
-            String errorCode,
-            int attempts,
-            Throwable cause,
-            java.time.Duration retryAfter,
-            Boolean shouldRetry) {
-        this(kind, message, status, requestId, errorCode, attempts, cause, retryAfter, shouldRetry, null, Map.of());
+    /** A builder for a failure of {@code kind}; everything else defaults to "no answer, no attempt". */
+    public static Builder of(ErrorKind kind, String message) {
+        return new Builder(kind, message);
     }
 
-    private KeelException(
-            ErrorKind kind,
-            String message,
-            int status,
-            String requestId,
-            String errorCode,
-            int attempts,
-            Throwable cause,
-            java.time.Duration retryAfter,
-            Boolean shouldRetry,
-            UpstreamError upstream,
-            Map<String, List<String>> headers) {
-        super(message, cause);
-        this.kind = kind;
-        this.status = status;
-        this.requestId = requestId;
-        this.errorCode = errorCode;
-        this.attempts = attempts;
-        this.retryAfter = retryAfter;
-        this.shouldRetry = shouldRetry;
-        this.upstream = upstream;
-        this.headers = headers;
-    }
-
-    /**
-     * A failure the upstream answered: keeps what it said ({@code error}) and its response headers.
-     * The request id is the {@code x-request-id} header, the error code the body's {@code code}.
-     *
-     * @param headers the response headers by lower-case name (copied)
-     */
-    public static KeelException fromAnswer(
-            ErrorKind kind,
-            String message,
-            int status,
-            int attempts,
-            UpstreamError error,
-            Map<String, List<String>> headers,
-            java.time.Duration retryAfter,
-            Boolean shouldRetry) {
-        Map<String, List<String>> kept = Map.copyOf(headers);
-        List<String> id = kept.get("x-request-id");
-        return new KeelException(
-                kind,
-                message,
-                status,
-                id == null || id.isEmpty() ? null : id.get(0),
-                error == null ? null : error.code(),
-                attempts,
-                null,
-                retryAfter,
-                shouldRetry,
-                error,
-                kept);
+    /** A builder holding everything this failure holds, to change one thing. */
+    public Builder toBuilder() {
+        var b = new Builder(kind, getMessage())
+                .status(status)
+                .requestId(requestId)
+                .errorCode(errorCode)
+                .attempts(attempts)
+                .cause(getCause())
+                .retryAfter(retryAfter)
+                .shouldRetry(shouldRetry);
+        b.upstream = upstream;
+        b.headers = headers;
+        return b;
     }
 
     public ErrorKind kind() {
@@ -139,7 +95,7 @@ public class KeelException extends RuntimeException {
     }
 
     /** How long the upstream asked to wait before trying again, or null. */
-    public java.time.Duration retryAfter() {
+    public Duration retryAfter() {
         return retryAfter;
     }
 
@@ -190,23 +146,102 @@ public class KeelException extends RuntimeException {
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
-    /** A copy that records {@code attempts}, keeping everything else. */
+    /**
+     * A copy that records {@code attempts}, keeping everything else: the subtype, the stack trace and
+     * the suppressed earlier failures.
+     */
     public KeelException withAttempts(int attempts) {
-        var copy = new KeelException(
-                kind,
-                getMessage(),
-                status,
-                requestId,
-                errorCode,
-                attempts,
-                getCause(),
-                retryAfter,
-                shouldRetry,
-                upstream,
-                headers);
+        return keepTrace(new KeelException(toBuilder().attempts(attempts)));
+    }
+
+    /** {@code copy} with this failure's stack trace and suppressed failures; for {@link #withAttempts}. */
+    protected final <E extends KeelException> E keepTrace(E copy) {
+        copy.setStackTrace(getStackTrace());
         for (Throwable s : getSuppressed()) {
             copy.addSuppressed(s);
         }
         return copy;
+    }
+
+    /** Builds a {@link KeelException}; not thread-safe. */
+    public static final class Builder {
+        private final ErrorKind kind;
+        private final String message;
+        private int status;
+        private String requestId;
+        private String errorCode;
+        private int attempts;
+        private Throwable cause;
+        private Duration retryAfter;
+        private Boolean shouldRetry;
+        private UpstreamError upstream;
+        private Map<String, List<String>> headers = Map.of();
+
+        private Builder(ErrorKind kind, String message) {
+            this.kind = Objects.requireNonNull(kind, "kind");
+            this.message = message;
+        }
+
+        /** The HTTP status of the answer, or 0 (the default) when there was none. */
+        public Builder status(int v) {
+            status = v;
+            return this;
+        }
+
+        /** The upstream's {@code x-request-id}, or null. */
+        public Builder requestId(String v) {
+            requestId = v;
+            return this;
+        }
+
+        /** The body's {@code error.code}, or null. */
+        public Builder errorCode(String v) {
+            errorCode = v;
+            return this;
+        }
+
+        /** Upstream attempts made so far (default 0: refused before any). */
+        public Builder attempts(int v) {
+            attempts = v;
+            return this;
+        }
+
+        public Builder cause(Throwable v) {
+            cause = v;
+            return this;
+        }
+
+        /** The upstream's {@code retry-after-ms} / {@code Retry-After}, or null. */
+        public Builder retryAfter(Duration v) {
+            retryAfter = v;
+            return this;
+        }
+
+        /** The upstream's {@code x-should-retry}, or null when absent. */
+        public Builder shouldRetry(Boolean v) {
+            shouldRetry = v;
+            return this;
+        }
+
+        /**
+         * The upstream answered {@code status}: keeps what it said ({@code error}, whose code becomes
+         * {@link KeelException#errorCode()}) and its response headers (copied; {@code x-request-id}
+         * becomes {@link KeelException#requestId()}).
+         *
+         * @param headers the response headers by lower-case name
+         */
+        public Builder answer(int status, UpstreamError error, Map<String, List<String>> headers) {
+            this.status = status;
+            this.upstream = error;
+            this.errorCode = error == null ? null : error.code();
+            this.headers = Map.copyOf(headers);
+            List<String> id = this.headers.get("x-request-id");
+            this.requestId = id == null || id.isEmpty() ? null : id.get(0);
+            return this;
+        }
+
+        public KeelException build() {
+            return new KeelException(this);
+        }
     }
 }

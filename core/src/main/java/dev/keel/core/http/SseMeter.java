@@ -2,7 +2,7 @@ package dev.keel.core.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.error.StreamTruncatedException;
-import dev.keel.core.internal.json.JsonScan;
+import dev.keel.core.json.JsonPeek;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.json.JsonSyntaxException;
 import java.io.ByteArrayOutputStream;
@@ -124,8 +124,7 @@ public final class SseMeter extends InputStream {
         byte[] json = payload.getBytes(StandardCharsets.UTF_8);
         // Scanned, not parsed: only the event that ends the stream (or carries chat usage) is parsed.
         if (chat) {
-            long usage = usageMember(json);
-            if (usage >= 0 && json[JsonScan.start(usage)] == '{') {
+            if (carriesUsage(json)) {
                 usageChunk = parse(json);
             }
         } else if (isTerminal(json)) {
@@ -134,12 +133,12 @@ public final class SseMeter extends InputStream {
         }
     }
 
-    /** Where a chat chunk's top-level {@code usage} is, or -1 (also for a malformed chunk). */
-    private static long usageMember(byte[] json) {
+    /** Whether a chat chunk has a top-level {@code usage} object (false for a malformed chunk). */
+    private static boolean carriesUsage(byte[] json) {
         try {
-            return JsonScan.memberFromEnd(json, "usage");
+            return JsonPeek.hasObjectNearEnd(json, "usage");
         } catch (RuntimeException malformed) {
-            return -1;
+            return false;
         }
     }
 
@@ -147,7 +146,7 @@ public final class SseMeter extends InputStream {
     private static boolean isTerminal(byte[] json) {
         String type;
         try {
-            type = JsonScan.string(json, "type");
+            type = JsonPeek.string(json, "type");
         } catch (RuntimeException malformed) {
             return false; // the SDK reports a malformed event itself
         }

@@ -80,6 +80,9 @@ public final class WebSocketConnection implements AutoCloseable {
     }
 
     private KeelException failure(String what, ErrorKind kind, Throwable cause) {
-        return new KeelException(kind, where + ": " + what, 0, null, null, 1, cause);
+        return KeelException.of(kind, where + ": " + what)
+                .attempts(1)
+                .cause(cause)
+                .build();
     }
 }

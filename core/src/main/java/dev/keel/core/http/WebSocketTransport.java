@@ -22,7 +22,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
  * WebSocket connections to an upstream (the Realtime API's {@code /v1/realtime}) with the same pool
- * settings as {@code JettyTransport}: connect timeout, idle timeout and TLS context come from the
+ * settings as keel's HTTP transport: connect timeout, idle timeout and TLS context come from the
  * {@link PoolConfig}; the upgrade is HTTP/1.1 ({@code ws://} or {@code wss://} derived from the
  * {@code http(s)} base URL). A failed upgrade leaves as a {@link KeelException} whose status is the
  * upstream's (401 → AUTH, 404 → NOT_FOUND, …). Thread-safe; share one per upstream.
@@ -85,14 +85,10 @@ public final class WebSocketTransport implements AutoCloseable {
         } catch (ExecutionException e) {
             throw failure(where, e.getCause());
         } catch (TimeoutException e) {
-            throw new KeelException(
-                    ErrorKind.TIMEOUT,
-                    where + ": no upgrade within " + timeout.toMillis() + " ms",
-                    0,
-                    null,
-                    null,
-                    1,
-                    e);
+            throw KeelException.of(ErrorKind.TIMEOUT, where + ": no upgrade within " + timeout.toMillis() + " ms")
+                    .attempts(1)
+                    .cause(e)
+                    .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure(where, e);
@@ -104,20 +100,21 @@ public final class WebSocketTransport implements AutoCloseable {
     private static KeelException failure(String where, Throwable cause) {
         if (cause instanceof UpgradeException u && u.getResponseStatusCode() > 0) {
             int status = u.getResponseStatusCode();
-            return new KeelException(
-                    ErrorClassifier.ofStatus(status, null),
-                    where + ": the upgrade was refused with HTTP " + status
-                            + (status == 401 || status == 403
-                                    ? " (check the key or mint a fresh ephemeral token)"
-                                    : ""),
-                    status,
-                    null,
-                    null,
-                    1,
-                    cause);
+            return KeelException.of(
+                            ErrorClassifier.ofStatus(status, null),
+                            where + ": the upgrade was refused with HTTP " + status
+                                    + (status == 401 || status == 403
+                                            ? " (check the key or mint a fresh ephemeral token)"
+                                            : ""))
+                    .status(status)
+                    .attempts(1)
+                    .cause(cause)
+                    .build();
         }
-        return new KeelException(
-                ErrorClassifier.ofFailure(cause), where + ": the connection failed: " + cause, 0, null, null, 1, cause);
+        return KeelException.of(ErrorClassifier.ofFailure(cause), where + ": the connection failed: " + cause)
+                .attempts(1)
+                .cause(cause)
+                .build();
     }
 
     @Override
@@ -150,14 +147,10 @@ public final class WebSocketTransport implements AutoCloseable {
         public void onWebSocketClose(int code, String reason) {
             if (ended.compareAndSet(false, true)) {
                 if (code == 1006) {
-                    listener.onFailure(new KeelException(
-                            ErrorKind.NETWORK,
-                            where + ": the connection dropped (" + reason + ")",
-                            0,
-                            null,
-                            null,
-                            1,
-                            null));
+                    listener.onFailure(
+                            KeelException.of(ErrorKind.NETWORK, where + ": the connection dropped (" + reason + ")")
+                                    .attempts(1)
+                                    .build());
                 } else {
                     listener.onClosed(code, reason);
                 }
@@ -167,8 +160,10 @@ public final class WebSocketTransport implements AutoCloseable {
         @Override
         public void onWebSocketError(Throwable cause) {
             if (ended.compareAndSet(false, true)) {
-                listener.onFailure(new KeelException(
-                        ErrorKind.NETWORK, where + ": the connection failed: " + cause, 0, null, null, 1, cause));
+                listener.onFailure(KeelException.of(ErrorKind.NETWORK, where + ": the connection failed: " + cause)
+                        .attempts(1)
+                        .cause(cause)
+                        .build());
             }
         }
     }

@@ -14,15 +14,11 @@ public final class ToolExecutionException extends KeelException {
     private final transient IdempotencyKey key;
 
     public ToolExecutionException(IdempotencyKey key, Throwable cause) {
-        super(
-                ErrorKind.TOOL_FAILED,
-                "the side effect for " + key + " failed: " + describe(cause)
-                        + "; its key was released, so a later run will try it again",
-                0,
-                null,
-                null,
-                0,
-                cause);
+        super(KeelException.of(
+                        ErrorKind.TOOL_FAILED,
+                        "the side effect for " + key + " failed: " + describe(cause)
+                                + "; its key was released, so a later run will try it again")
+                .cause(cause));
         this.key = key;
     }
 
@@ -35,5 +31,16 @@ public final class ToolExecutionException extends KeelException {
         return cause.getMessage() == null
                 ? cause.getClass().getSimpleName()
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    private ToolExecutionException(KeelException.Builder b, IdempotencyKey key) {
+        super(b);
+        this.key = key;
+    }
+
+    /** A copy that records {@code attempts}, keeping this subtype, its trace and its suppressed failures. */
+    @Override
+    public ToolExecutionException withAttempts(int attempts) {
+        return keepTrace(new ToolExecutionException(toBuilder().attempts(attempts), key));
     }
 }

@@ -195,7 +195,7 @@ public final class TransportMetrics implements EventListener {
                 retries.increment();
                 Counter.builder(MetricNames.RETRY_REASONS)
                         .description("Retries by the failure kind retried")
-                        .tag("reason", r.reason())
+                        .tag("reason", r.reason().label())
                         .tag("traffic_class", trafficClass)
                         .register(registry)
                         .increment();

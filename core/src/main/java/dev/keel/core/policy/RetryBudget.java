@@ -20,7 +20,7 @@ import java.time.Duration;
  *
  * Every retry counts against both, so the floor tops the share up to {@code minRetriesPerSecond}
  * rather than adding to it: during a total outage retries run at {@code max(retryRatio·call rate,
- * minRetriesPerSecond)} (docs/decisions.md D22). Counts live in one-second buckets on an injected
+ * minRetriesPerSecond)} (see docs/decisions.md). Counts live in one-second buckets on an injected
  * {@link Ticker}. Thread-safe: calls are counted without a lock; withdrawals are serialised so the
  * budget is never overdrawn.
  */

@@ -1,12 +1,13 @@
 package dev.keel.core.policy;
 
+import dev.keel.core.error.ErrorKind;
 import java.time.Duration;
 
 /** What the retry layer does after a failed attempt: retry after a delay, or give up and why. Immutable. */
 public sealed interface RetryDecision {
 
-    /** Send the request again after {@code delay}; {@code reason} names the failure (for {@code retry_total{reason}}). */
-    record Retry(Duration delay, String reason) implements RetryDecision {}
+    /** Send the request again after {@code delay}; {@code reason} is the kind of failure retried (for {@code retry_total{reason}}). */
+    record Retry(Duration delay, ErrorKind reason) implements RetryDecision {}
 
     /** Stop: the call fails with its last error. */
     record GiveUp(GiveUpReason reason, String detail) implements RetryDecision {}

@@ -1,11 +1,11 @@
 package dev.keel.core.policy;
 
 import dev.keel.core.error.ErrorKind;
+import dev.keel.core.error.KeelException;
 import dev.keel.core.policy.RetryDecision.GiveUp;
 import dev.keel.core.policy.RetryDecision.GiveUpReason;
 import dev.keel.core.policy.RetryDecision.Retry;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,40 +24,25 @@ public final class RetryPolicy {
     }
 
     /**
-     * @param attemptsSoFar attempts made, the failed one included (1 after the first)
-     * @param retryAfter the server's Retry-After, or null
-     * @param replayable whether the request can be sent again
+     * The decision after {@code failure}: the upstream's {@code x-should-retry} (when present)
+     * overrides the kind — {@code true} retries even a kind that is not retryable, {@code false} never
+     * retries; then the request must be replayable and the attempt limit not reached; then the
+     * upstream's Retry-After, or else the backoff drawn from {@code random}, must fit before {@code
+     * deadline} with a minimal attempt after it.
      */
-    public RetryDecision decide(
-            int attemptsSoFar,
-            ErrorKind kind,
-            Duration retryAfter,
-            boolean replayable,
-            Deadline deadline,
-            RandomGenerator random) {
-        return decide(attemptsSoFar, kind, null, retryAfter, replayable, deadline, random);
-    }
-
-    /**
-     * As the other {@code decide}, with the upstream's {@code x-should-retry} header (null when
-     * absent), which overrides the kind: {@code true} retries even a kind that is not retryable,
-     * {@code false} never retries.
-     */
-    public RetryDecision decide(
-            int attemptsSoFar,
-            ErrorKind kind,
-            Boolean shouldRetry,
-            Duration retryAfter,
-            boolean replayable,
-            Deadline deadline,
-            RandomGenerator random) {
+    public RetryDecision decide(FailedAttempt failure, Deadline deadline, RandomGenerator random) {
+        KeelException error = failure.error();
+        ErrorKind kind = error.kind();
+        Boolean shouldRetry = error.shouldRetry();
+        Duration retryAfter = error.retryAfter();
+        int attemptsSoFar = error.attempts();
         if (Boolean.FALSE.equals(shouldRetry)) {
             return new GiveUp(GiveUpReason.NOT_RETRYABLE, "the upstream said x-should-retry: false");
         }
         if (!kind.retryable() && !Boolean.TRUE.equals(shouldRetry)) {
             return new GiveUp(GiveUpReason.NOT_RETRYABLE, kind + " is not worth another attempt");
         }
-        if (!replayable) {
+        if (!failure.replayable()) {
             return new GiveUp(GiveUpReason.NOT_REPLAYABLE, "the request cannot be sent again");
         }
         if (attemptsSoFar >= config.maxAttempts()) {
@@ -66,7 +51,7 @@ public final class RetryPolicy {
         }
         if (retryAfter != null) {
             return fits(retryAfter, deadline)
-                    ? new Retry(retryAfter, reason(kind))
+                    ? new Retry(retryAfter, kind)
                     : new GiveUp(
                             GiveUpReason.RETRY_AFTER_TOO_LONG,
                             "Retry-After " + retryAfter.toMillis() + " ms does not fit in the "
@@ -74,7 +59,7 @@ public final class RetryPolicy {
         }
         Duration delay = config.backoff().delay(attemptsSoFar - 1, random);
         return fits(delay, deadline)
-                ? new Retry(delay, reason(kind))
+                ? new Retry(delay, kind)
                 : new GiveUp(
                         GiveUpReason.DEADLINE,
                         "a " + delay.toMillis() + " ms wait and a "
@@ -84,10 +69,6 @@ public final class RetryPolicy {
 
     private boolean fits(Duration wait, Deadline deadline) {
         return deadline.fits(wait.plus(config.minAttemptTime()));
-    }
-
-    private static String reason(ErrorKind kind) {
-        return kind.name().toLowerCase(Locale.ROOT);
     }
 
     public RetryPolicyConfig config() {

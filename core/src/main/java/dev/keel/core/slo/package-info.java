@@ -1,2 +1,2 @@
-/** Service-level objectives: the {@link dev.keel.core.slo.ErrorBudget} with its burn rates and alerts, and the metric names. */
+/** Service-level objectives: the {@link dev.keel.core.slo.ErrorBudget} with its burn rates, its {@link dev.keel.core.slo.SloConfig}, and the listener that feeds it and the degrade signal. */
 package dev.keel.core.slo;

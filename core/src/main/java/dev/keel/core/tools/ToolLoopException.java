@@ -21,14 +21,12 @@ public final class ToolLoopException extends KeelException {
 
     private ToolLoopException(
             String message, KeelException cause, ErrorKind kind, int step, String tool, List<String> recordedTools) {
-        super(
-                kind,
-                message,
-                cause == null ? 0 : cause.status(),
-                cause == null ? null : cause.requestId(),
-                cause == null ? null : cause.errorCode(),
-                cause == null ? 0 : cause.attempts(),
-                cause);
+        super(KeelException.of(kind, message)
+                .status(cause == null ? 0 : cause.status())
+                .requestId(cause == null ? null : cause.requestId())
+                .errorCode(cause == null ? null : cause.errorCode())
+                .attempts(cause == null ? 0 : cause.attempts())
+                .cause(cause));
         this.step = step;
         this.tool = tool;
         this.recordedTools = List.copyOf(recordedTools);
@@ -92,5 +90,18 @@ public final class ToolLoopException extends KeelException {
     /** The tool calls ({@code s<step>-<tool>-<n>}) whose results were recorded before the failure. */
     public List<String> recordedTools() {
         return recordedTools;
+    }
+
+    private ToolLoopException(KeelException.Builder b, int step, String tool, List<String> recordedTools) {
+        super(b);
+        this.step = step;
+        this.tool = tool;
+        this.recordedTools = recordedTools;
+    }
+
+    /** A copy that records {@code attempts}, keeping this subtype, its trace and its suppressed failures. */
+    @Override
+    public ToolLoopException withAttempts(int attempts) {
+        return keepTrace(new ToolLoopException(toBuilder().attempts(attempts), step, tool, recordedTools));
     }
 }

@@ -297,7 +297,7 @@ public final class KeelTracing implements EventListener {
                         RETRY_DECISION,
                         "retry",
                         RETRY_REASON,
-                        r.reason(),
+                        r.reason().label(),
                         RETRY_DELAY_MS,
                         r.delay().toMillis());
             case RetryDecision.GiveUp g ->

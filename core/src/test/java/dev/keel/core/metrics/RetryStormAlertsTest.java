@@ -15,7 +15,8 @@ class RetryStormAlertsTest {
 
     private void retries(int n) {
         for (int i = 0; i < n; i++) {
-            alerts.retryDecided(null, null, new RetryDecision.Retry(Duration.ZERO, "server_error"));
+            alerts.retryDecided(
+                    null, null, new RetryDecision.Retry(Duration.ZERO, dev.keel.core.error.ErrorKind.SERVER_ERROR));
         }
     }
 

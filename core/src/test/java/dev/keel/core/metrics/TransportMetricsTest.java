@@ -234,7 +234,10 @@ class TransportMetricsTest {
         metrics.callEnd(retrieve, ok, Duration.ofMillis(10));
         metrics.callFailed(
                 model,
-                new KeelException(dev.keel.core.error.ErrorKind.SERVER_ERROR, "503", 503, null, null, 3, null),
+                KeelException.of(dev.keel.core.error.ErrorKind.SERVER_ERROR, "503")
+                        .status(503)
+                        .attempts(3)
+                        .build(),
                 Duration.ofMillis(1_500));
         metrics.callFailed(
                 model, new dev.keel.core.error.CircuitOpenException("b", Duration.ofSeconds(1), 0), Duration.ZERO);

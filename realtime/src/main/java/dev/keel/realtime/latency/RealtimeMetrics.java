@@ -1,6 +1,6 @@
 package dev.keel.realtime.latency;
 
-import dev.keel.core.internal.policy.SlidingCounts;
+import dev.keel.core.metrics.WindowCounts;
 import dev.keel.wire.time.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -23,11 +23,10 @@ public final class RealtimeMetrics {
 
     private static final int P95_WINDOW = 500;
 
-    private final Ticker ticker;
     private final Map<Segment, DistributionSummary> histograms = new EnumMap<>(Segment.class);
     private final ArrayDeque<Double> recentE2e = new ArrayDeque<>();
-    private final SlidingCounts interrupts = new SlidingCounts(Duration.ofMinutes(5), Duration.ofSeconds(10));
-    private final SlidingCounts transportReconnects = new SlidingCounts(Duration.ofMinutes(75), Duration.ofMinutes(1));
+    private final WindowCounts interrupts;
+    private final WindowCounts transportReconnects;
     private final Counter interruptTotal;
     private final Counter interruptFailed;
     private final Counter iceRestarts;
@@ -36,7 +35,8 @@ public final class RealtimeMetrics {
 
     public RealtimeMetrics(MeterRegistry registry, Ticker ticker) {
         this.registry = registry;
-        this.ticker = ticker;
+        this.interrupts = new WindowCounts(Duration.ofMinutes(5), Duration.ofSeconds(10), ticker);
+        this.transportReconnects = new WindowCounts(Duration.ofMinutes(75), Duration.ofMinutes(1), ticker);
         for (Segment s : Segment.values()) {
             histograms.put(
                     s,
@@ -93,17 +93,13 @@ public final class RealtimeMetrics {
         if (failed) {
             interruptFailed.increment();
         }
-        synchronized (interrupts) {
-            interrupts.add(ticker.read(), failed);
-        }
+        interrupts.record(failed);
     }
 
     /** A reconnect after a transport-class failure. */
     public void transportReconnect() {
         iceRestarts.increment();
-        synchronized (transportReconnects) {
-            transportReconnects.add(ticker.read(), false);
-        }
+        transportReconnects.record(false);
     }
 
     public void illegalTransition() {
@@ -121,18 +117,12 @@ public final class RealtimeMetrics {
 
     /** Failed share of the interrupts of the last 5 minutes, 0 when none. */
     public double interruptFailRate() {
-        long[] t;
-        synchronized (interrupts) {
-            t = interrupts.totals(ticker.read());
-        }
-        return t[0] == 0 ? 0 : (double) t[1] / t[0];
+        return interrupts.window().failureRate();
     }
 
     /** Transport reconnects in the last {@code minutes} minutes (up to 75). */
     public long transportReconnects(int minutes) {
-        synchronized (transportReconnects) {
-            return transportReconnects.totals(ticker.read(), minutes)[0];
-        }
+        return transportReconnects.recent(minutes).total();
     }
 
     /** {@code session_rotate_fail_total} as registered by a {@link dev.keel.realtime.token.TokenBroker}, 0 if none. */

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * THINKING   → RECOVERING                timeout or error (or an answer that ended before any audio)
  * RECOVERING → LISTENING                 recovered
  * SPEAKING   → LISTENING                 the turn completed             (addition: issue 7)
- * LISTENING, SPEAKING, CANCELLING → RECOVERING   the connection broke or a send failed (addition: D41)
+ * LISTENING, SPEAKING, CANCELLING → RECOVERING   the connection broke or a send failed (keel's addition)
  * </pre>
  *
  * Anything else throws {@link IllegalPhaseTransitionException} and is counted. A transition is one

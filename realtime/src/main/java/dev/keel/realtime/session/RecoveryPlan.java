@@ -19,7 +19,7 @@ public record RecoveryPlan(boolean rebuildPeer, boolean reissueToken, boolean re
     public static final String TOKEN_EXPIRED = "token_expired";
     public static final String AUTH_FAILED = "auth_failed";
 
-    /** The plan for the planned reconnect before the 60-minute session limit (D43): new token, summary. */
+    /** The plan for the planned reconnect before the 60-minute session limit: new token, summary. */
     public static final RecoveryPlan PLANNED = new RecoveryPlan(true, true, true);
 
     /** The RT-09 table. */

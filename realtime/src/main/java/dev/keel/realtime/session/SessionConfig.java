@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link SessionController} runs a session. Immutable; start from {@link #ofDefaults()}.
+ * How a {@link SessionController} runs a session. Immutable; start from {@link #ofDefaults()} or {@link #builder()}:
+ *
+ * <pre>{@code
+ * SessionConfig config = SessionConfig.builder().instructions("Be brief.").voice("verse").build();
+ * }</pre>
  *
  * @param instructions sent with {@code session.update} on every (re)connect; null keeps the server's
  * @param voice the output voice (default {@code alloy})
@@ -51,108 +55,141 @@ public record SessionConfig(
         }
     }
 
+    /** The defaults listed on each component. */
     public static SessionConfig ofDefaults() {
-        return new SessionConfig(
-                null,
-                "alloy",
-                6,
-                2_000,
-                Duration.ofSeconds(15),
-                Backoff.exponentialFullJitter(Duration.ofMillis(200), Duration.ofSeconds(2)),
-                Duration.ofMinutes(60),
-                Duration.ofMinutes(5),
-                Duration.ofSeconds(10),
-                LatencyBudget.ofDefaults(),
-                false);
+        return builder().build();
+    }
+
+    /** A builder at the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration, to change some of it. */
+    public Builder toBuilder() {
+        return new Builder()
+                .instructions(instructions)
+                .voice(voice)
+                .summaryMaxTurns(summaryMaxTurns)
+                .summaryMaxChars(summaryMaxChars)
+                .recoveryBudget(recoveryBudget)
+                .backoff(backoff)
+                .maxSessionAge(maxSessionAge)
+                .plannedReconnectLead(plannedReconnectLead)
+                .handshakeTimeout(handshakeTimeout)
+                .latencyBudget(latencyBudget)
+                .playbackReported(playbackReported);
     }
 
     public SessionConfig withInstructions(String v) {
-        return new SessionConfig(
-                v,
-                voice,
-                summaryMaxTurns,
-                summaryMaxChars,
-                recoveryBudget,
-                backoff,
-                maxSessionAge,
-                plannedReconnectLead,
-                handshakeTimeout,
-                latencyBudget,
-                playbackReported);
+        return toBuilder().instructions(v).build();
     }
 
     public SessionConfig withSummaryCaps(int turns, int chars) {
-        return new SessionConfig(
-                instructions,
-                voice,
-                turns,
-                chars,
-                recoveryBudget,
-                backoff,
-                maxSessionAge,
-                plannedReconnectLead,
-                handshakeTimeout,
-                latencyBudget,
-                playbackReported);
+        return toBuilder().summaryMaxTurns(turns).summaryMaxChars(chars).build();
     }
 
     public SessionConfig withRecoveryBudget(Duration v) {
-        return new SessionConfig(
-                instructions,
-                voice,
-                summaryMaxTurns,
-                summaryMaxChars,
-                v,
-                backoff,
-                maxSessionAge,
-                plannedReconnectLead,
-                handshakeTimeout,
-                latencyBudget,
-                playbackReported);
+        return toBuilder().recoveryBudget(v).build();
     }
 
     public SessionConfig withMaxSessionAge(Duration age, Duration lead) {
-        return new SessionConfig(
-                instructions,
-                voice,
-                summaryMaxTurns,
-                summaryMaxChars,
-                recoveryBudget,
-                backoff,
-                age,
-                lead,
-                handshakeTimeout,
-                latencyBudget,
-                playbackReported);
+        return toBuilder().maxSessionAge(age).plannedReconnectLead(lead).build();
     }
 
     public SessionConfig withLatencyBudget(LatencyBudget v) {
-        return new SessionConfig(
-                instructions,
-                voice,
-                summaryMaxTurns,
-                summaryMaxChars,
-                recoveryBudget,
-                backoff,
-                maxSessionAge,
-                plannedReconnectLead,
-                handshakeTimeout,
-                v,
-                playbackReported);
+        return toBuilder().latencyBudget(v).build();
     }
 
     public SessionConfig withPlaybackReported(boolean v) {
-        return new SessionConfig(
-                instructions,
-                voice,
-                summaryMaxTurns,
-                summaryMaxChars,
-                recoveryBudget,
-                backoff,
-                maxSessionAge,
-                plannedReconnectLead,
-                handshakeTimeout,
-                latencyBudget,
-                v);
+        return toBuilder().playbackReported(v).build();
+    }
+
+    /** Builds a {@link SessionConfig}, starting from the defaults; not thread-safe. */
+    public static final class Builder {
+        private String instructions = null;
+        private String voice = "alloy";
+        private int summaryMaxTurns = 6;
+        private int summaryMaxChars = 2_000;
+        private Duration recoveryBudget = Duration.ofSeconds(15);
+        private Backoff backoff = Backoff.exponentialFullJitter(Duration.ofMillis(200), Duration.ofSeconds(2));
+        private Duration maxSessionAge = Duration.ofMinutes(60);
+        private Duration plannedReconnectLead = Duration.ofMinutes(5);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private LatencyBudget latencyBudget = LatencyBudget.ofDefaults();
+        private boolean playbackReported = false;
+
+        private Builder() {}
+
+        public Builder instructions(String v) {
+            instructions = v;
+            return this;
+        }
+
+        public Builder voice(String v) {
+            voice = v;
+            return this;
+        }
+
+        public Builder summaryMaxTurns(int v) {
+            summaryMaxTurns = v;
+            return this;
+        }
+
+        public Builder summaryMaxChars(int v) {
+            summaryMaxChars = v;
+            return this;
+        }
+
+        public Builder recoveryBudget(Duration v) {
+            recoveryBudget = v;
+            return this;
+        }
+
+        public Builder backoff(Backoff v) {
+            backoff = v;
+            return this;
+        }
+
+        public Builder maxSessionAge(Duration v) {
+            maxSessionAge = v;
+            return this;
+        }
+
+        public Builder plannedReconnectLead(Duration v) {
+            plannedReconnectLead = v;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration v) {
+            handshakeTimeout = v;
+            return this;
+        }
+
+        public Builder latencyBudget(LatencyBudget v) {
+            latencyBudget = v;
+            return this;
+        }
+
+        public Builder playbackReported(boolean v) {
+            playbackReported = v;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the value out of range */
+        public SessionConfig build() {
+            return new SessionConfig(
+                    instructions,
+                    voice,
+                    summaryMaxTurns,
+                    summaryMaxChars,
+                    recoveryBudget,
+                    backoff,
+                    maxSessionAge,
+                    plannedReconnectLead,
+                    handshakeTimeout,
+                    latencyBudget,
+                    playbackReported);
+        }
     }
 }

@@ -334,18 +334,19 @@ public final class SessionController implements AutoCloseable {
             return c;
         } catch (TimeoutException | ExecutionException e) {
             closeQuietly(c);
-            throw new KeelException(
-                    ErrorKind.TIMEOUT,
-                    "realtime: no session.created within " + timeout.toMillis() + " ms of connecting",
-                    0,
-                    null,
-                    null,
-                    1,
-                    e);
+            throw KeelException.of(
+                            ErrorKind.TIMEOUT,
+                            "realtime: no session.created within " + timeout.toMillis() + " ms of connecting")
+                    .attempts(1)
+                    .cause(e)
+                    .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(c);
-            throw new KeelException(ErrorKind.NETWORK, "realtime: interrupted while connecting", 0, null, null, 1, e);
+            throw KeelException.of(ErrorKind.NETWORK, "realtime: interrupted while connecting")
+                    .attempts(1)
+                    .cause(e)
+                    .build();
         } catch (RuntimeException e) {
             closeQuietly(c);
             throw e;

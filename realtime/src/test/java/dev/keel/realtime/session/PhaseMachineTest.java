@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class PhaseMachineTest {
 
-    /** The recipe's table, the completed-turn edge, and the connection-loss edges of D41. */
+    /** The recipe's table, the completed-turn edge, and the connection-loss edges keel adds. */
     private static final Set<List<Phase>> LEGAL = Set.of(
             List.of(IDLE, LISTENING),
             List.of(LISTENING, THINKING),

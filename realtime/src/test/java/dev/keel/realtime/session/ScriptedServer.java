@@ -28,14 +28,10 @@ final class ScriptedServer implements RealtimeConnector {
         if (failConnects > 0) {
             failConnects--;
             int status = failConnectsWithStatus;
-            throw new KeelException(
-                    status == 0 ? ErrorKind.NETWORK : ErrorKind.AUTH,
-                    "scripted connect failure",
-                    status,
-                    null,
-                    null,
-                    1,
-                    null);
+            throw KeelException.of(status == 0 ? ErrorKind.NETWORK : ErrorKind.AUTH, "scripted connect failure")
+                    .status(status)
+                    .attempts(1)
+                    .build();
         }
         listener = l;
         push("{\"type\":\"session.created\",\"event_id\":\"ev_c\",\"session\":{\"id\":\"sess_" + (++sessions)
@@ -44,7 +40,9 @@ final class ScriptedServer implements RealtimeConnector {
             @Override
             public void send(String event) {
                 if (failSends) {
-                    throw new KeelException(ErrorKind.NETWORK, "scripted send failure", 0, null, null, 1, null);
+                    throw KeelException.of(ErrorKind.NETWORK, "scripted send failure")
+                            .attempts(1)
+                            .build();
                 }
                 received.add(Json.parse(event));
             }

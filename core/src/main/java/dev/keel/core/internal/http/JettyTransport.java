@@ -272,7 +272,10 @@ public final class JettyTransport implements AutoCloseable {
         String what = kind == ErrorKind.TIMEOUT
                 ? "no answer within the attempt timeout of " + timeout.toMillis() + " ms"
                 : "the connection failed: " + cause;
-        return new KeelException(kind, call.describe() + ": " + what, 0, null, null, 1, cause);
+        return KeelException.of(kind, call.describe() + ": " + what)
+                .attempts(1)
+                .cause(cause)
+                .build();
     }
 
     /** The response headers by lower-case name, read lazily from Jetty's fields. */

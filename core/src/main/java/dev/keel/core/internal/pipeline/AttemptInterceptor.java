@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 
 /**
  * One attempt: its timeout is {@code min(per-call, time left)}; an attempt is not started when no
@@ -28,10 +29,13 @@ final class AttemptInterceptor implements Interceptor {
 
     private final Duration perCall;
     private final EventListener listener;
+    private final InstantSource clock;
 
-    AttemptInterceptor(Duration perCall, EventListener listener) {
+    /** @param clock the wall clock an HTTP-date {@code Retry-After} is measured from */
+    AttemptInterceptor(Duration perCall, EventListener listener, InstantSource clock) {
         this.perCall = perCall;
         this.listener = listener;
+        this.clock = clock;
     }
 
     @Override
@@ -72,21 +76,18 @@ final class AttemptInterceptor implements Interceptor {
      * what the upstream said, or the start of its body when it said it in another shape, kept whole
      * on the exception with the response headers.
      */
-    private static KeelException statusError(Chain chain, CallContext c, HttpResult r) {
+    private KeelException statusError(Chain chain, CallContext c, HttpResult r) {
         UpstreamError said = UpstreamError.of(readAll(r));
         ErrorKind kind = ErrorClassifier.ofStatus(r.status(), said.code());
         String message = chain.request().describe() + ": HTTP " + r.status()
                 + (said.code() == null ? "" : " " + said.code()) + ": " + said.describe() + details(said)
                 + (r.requestId() == null ? "" : " (request " + r.requestId() + ")");
-        return KeelException.fromAnswer(
-                kind,
-                message,
-                r.status(),
-                c.attempt(),
-                said,
-                r.headers(),
-                RetryHints.retryAfter(r),
-                RetryHints.shouldRetry(r));
+        return KeelException.of(kind, message)
+                .answer(r.status(), said, r.headers())
+                .attempts(c.attempt())
+                .retryAfter(RetryHints.retryAfter(r, clock))
+                .shouldRetry(RetryHints.shouldRetry(r))
+                .build();
     }
 
     /**
@@ -111,8 +112,10 @@ final class AttemptInterceptor implements Interceptor {
                 + " asked for stream: true" + error + ". The server may not support streaming here: call"
                 + " without stream, or check the base URL"
                 + (r.requestId() == null ? "" : " (request " + r.requestId() + ")");
-        return KeelException.fromAnswer(
-                ErrorKind.MALFORMED_RESPONSE, message, r.status(), c.attempt(), said, r.headers(), null, null);
+        return KeelException.of(ErrorKind.MALFORMED_RESPONSE, message)
+                .answer(r.status(), said, r.headers())
+                .attempts(c.attempt())
+                .build();
     }
 
     private static String details(UpstreamError said) {

@@ -16,6 +16,7 @@ import dev.keel.core.policy.RetryPolicy;
 import dev.keel.core.time.Sleeper;
 import dev.keel.wire.time.Ticker;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,7 +67,8 @@ public final class Pipeline {
             Sleeper sleeper,
             RandomGenerator random,
             EventListener listener,
-            Ticker ticker) {}
+            Ticker ticker,
+            InstantSource clock) {}
 
     private Pipeline(List<Interceptor> stack, Duration businessTimeout, Ticker ticker) {
         this.stack = List.copyOf(stack);
@@ -91,7 +93,7 @@ public final class Pipeline {
                         new RetryInterceptor(p.retryPolicy(), p.retryBudget(), p.sleeper(), p.random(), p.listener()),
                         new CircuitBreakerInterceptor(
                                 p.transport().baseUrl().toString(), p.breaker(), p.ticker(), p.listener()),
-                        new AttemptInterceptor(p.perCallTimeout(), p.listener()),
+                        new AttemptInterceptor(p.perCallTimeout(), p.listener(), p.clock()),
                         new TransportInterceptor(p.transport(), p.identityHeaders())),
                 p.businessTimeout(),
                 p.ticker());

@@ -3,6 +3,7 @@ package dev.keel.core.internal.pipeline;
 import dev.keel.core.http.HttpResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -10,15 +11,16 @@ import java.time.format.DateTimeParseException;
 /**
  * Reads the upstream's retry hints from an answer: {@code retry-after-ms} (milliseconds, wins),
  * {@code Retry-After} (seconds, possibly fractional, or an HTTP date), and {@code x-should-retry}
- * ({@code true}/{@code false}). Unparseable values are ignored. Stateless.
+ * ({@code true}/{@code false}). Unparseable values are ignored. Stateless; the wall clock a date is measured from is passed in.
  */
 final class RetryHints {
 
     private RetryHints() {}
 
-    static Duration retryAfter(HttpResult r) {
+    /** The wait the answer asks for; an HTTP-date {@code Retry-After} is measured from {@code clock}'s now. */
+    static Duration retryAfter(HttpResult r, InstantSource clock) {
         Duration ms = parseMillis(r.header("retry-after-ms"));
-        return ms != null ? ms : parseRetryAfter(r.header("retry-after"), Instant.now());
+        return ms != null ? ms : parseRetryAfter(r.header("retry-after"), clock.instant());
     }
 
     static Boolean shouldRetry(HttpResult r) {

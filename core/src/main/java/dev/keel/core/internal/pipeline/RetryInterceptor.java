@@ -5,6 +5,7 @@ import dev.keel.core.error.KeelException;
 import dev.keel.core.http.HttpResult;
 import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
+import dev.keel.core.policy.FailedAttempt;
 import dev.keel.core.policy.RetryBudget;
 import dev.keel.core.policy.RetryDecision;
 import dev.keel.core.policy.RetryDecision.GiveUp;
@@ -72,8 +73,7 @@ final class RetryInterceptor implements Interceptor {
         }
         RetryDecision d;
         synchronized (random) {
-            d = policy.decide(
-                    e.attempts(), e.kind(), e.shouldRetry(), e.retryAfter(), replayable, context.deadline(), random);
+            d = policy.decide(new FailedAttempt(e, replayable), context.deadline(), random);
         }
         if (d instanceof Retry && !budget.tryWithdraw()) {
             return new GiveUp(GiveUpReason.BUDGET_EXHAUSTED, "the retry budget is spent");

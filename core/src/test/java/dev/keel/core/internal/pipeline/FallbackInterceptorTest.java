@@ -56,7 +56,10 @@ class FallbackInterceptorTest {
     private final Interceptor upstream = chain -> {
         upstreamCalls++;
         if (upstreamFails) {
-            throw new KeelException(ErrorKind.SERVER_ERROR, "HTTP 503", 503, null, null, 1, null);
+            throw KeelException.of(ErrorKind.SERVER_ERROR, "HTTP 503")
+                    .status(503)
+                    .attempts(1)
+                    .build();
         }
         byte[] body = ("{\"n\":" + upstreamCalls + "}").getBytes(StandardCharsets.UTF_8);
         return new HttpResult(200, Map.of(), body, null, "HTTP/2.0", null, 1, null);

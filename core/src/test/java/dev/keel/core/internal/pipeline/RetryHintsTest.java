@@ -27,4 +27,18 @@ class RetryHintsTest {
         assertThat(RetryHints.parseMillis("-3")).isZero();
         assertThat(RetryHints.parseMillis("x")).isNull();
     }
+
+    @Test
+    void retryAfter_withAnHttpDate_isMeasuredFromTheInjectedClock() {
+        var clock = new dev.keel.wire.testing.FakeClock(Instant.parse("2026-01-01T00:00:00Z"));
+        var answer = dev.keel.core.http.HttpResult.served(
+                dev.keel.core.http.ResultSource.UPSTREAM,
+                429,
+                java.util.Map.of("retry-after", java.util.List.of("Thu, 01 Jan 2026 00:00:07 GMT")),
+                new byte[0]);
+
+        assertThat(RetryHints.retryAfter(answer, clock)).isEqualTo(Duration.ofSeconds(7));
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(RetryHints.retryAfter(answer, clock)).isEqualTo(Duration.ofSeconds(2));
+    }
 }
