@@ -325,7 +325,7 @@ class ArchitectureTest {
      * SQL is spoken in one place per module: the batch ledger's package, keel-store-jdbc's store
      * package, and the gateway's shared spend counters ({@code dev.keel.gateway.jdbc}) — each named here.
      * Everything else reads and moves runs, chunks and items through the
-     * ledger's typed methods (docs/decisions.md D-batch-shape-1).
+     * ledger's typed methods.
      */
     @Test
     void sql_onlyInTheLedgerPackageAndTheJdbcStore() {

@@ -73,7 +73,7 @@ public final class ConfigReference {
             `keel config show` (and `keel serve`'s `/debug/config`) prints each key, its value and its
             source, secrets as a fingerprint. An annotated example is `examples/keel.yaml`.
 
-            **Precedence**, highest first (D-config-1):
+            **Precedence**, highest first (D128):
 
             1. CLI flags — only flags given on the command line; a flag's default never masks the file.
             2. The environment: `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID`,

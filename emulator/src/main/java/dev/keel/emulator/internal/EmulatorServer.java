@@ -387,7 +387,7 @@ public final class EmulatorServer implements AutoCloseable {
     /**
      * Flex without capacity: {@code 429} "Resource Unavailable" (OpenAI's flex guide names the status
      * and the words, not the body; the body here has the API's error shape with code {@code
-     * resource_unavailable}, no {@code Retry-After}; D-cost-1).
+     * resource_unavailable}, no {@code Retry-After}).
      */
     static ApiException flexUnavailable() {
         return new ApiException(
