@@ -8,8 +8,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Turns failures into one line on stderr and an exit code: bad usage or input → 2 with a hint to
- * {@code --help}; anything else → 1. The stack trace is printed only with {@code -x} in the
- * arguments (or {@code KEEL_DEBUG=1}).
+ * {@code --help}; anything else → 1. The stack trace is printed only with {@code -x} /
+ * {@code --stacktrace} (an option every command inherits from {@link Main}) or {@code KEEL_DEBUG=1}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
@@ -60,6 +60,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     }
 
     private static boolean debug(ParseResult parsed) {
-        return "1".equals(System.getenv("KEEL_DEBUG")) || parsed.originalArgs().contains("-x");
+        var args = parsed.originalArgs();
+        return "1".equals(System.getenv("KEEL_DEBUG")) || args.contains("-x") || args.contains("--stacktrace");
     }
 }

@@ -47,6 +47,13 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Read by {@link ErrorHandler} from the parsed arguments; declared so every command accepts it. */
+    @CommandLine.Option(
+            names = {"-x", "--stacktrace"},
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "On an error, print its stack trace after the one-line message (or set KEEL_DEBUG=1).")
+    boolean stacktrace;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }

@@ -55,6 +55,21 @@ class MainTest {
     }
 
     @Test
+    void stacktraceOption_isAcceptedByEveryCommand_andPrintsTheTraceAfterTheMessage() {
+        assertThat(run(Main.commandLine(), "emulator", "--fault", "POST /v1/responses=status:700", "-x"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("keel: invalid fault 'status:700'", "\tat dev.keel");
+        err.getBuffer().setLength(0);
+        assertThat(run(Main.commandLine(), "--stacktrace", "emulator", "--fault", "POST /v1/responses=status:700"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("keel: invalid fault 'status:700'", "\tat dev.keel");
+        err.getBuffer().setLength(0);
+        assertThat(run(Main.commandLine(), "prices", "--stacktrace", "--frobnicate"))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString()).contains("Unknown option: '--frobnicate'").doesNotContain("'--stacktrace'");
+    }
+
+    @Test
     void emulatorBadRateLimit_exits2() {
         assertThat(run(Main.commandLine(), "emulator", "--rate-limit", "60")).isEqualTo(2);
         assertThat(err.toString()).contains("must be RPM:TPM");
