@@ -96,7 +96,7 @@ public final class Reports {
         List<Long> latencies = history.latencies(runId);
         long p50 = latencies.isEmpty() ? 0 : latencies.get((latencies.size() - 1) / 2);
         long max = latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1);
-        RunReport report = new RunReport(
+        return new RunReport(
                 runId,
                 run.state().name(),
                 run.inputFile(),
@@ -117,8 +117,8 @@ public final class Reports {
                 max,
                 alertThreshold,
                 counts.get(ItemState.REUSED),
-                new dev.keel.batch.ledger.Orphans(ledger).of(runId));
-        return prices == null ? report : report.withCostSplit(costSplit(runId));
+                new dev.keel.batch.ledger.Orphans(ledger).of(runId),
+                prices == null ? new CostSplit() : costSplit(runId));
     }
 
     private List<RunReport.Day> days(String runId) {

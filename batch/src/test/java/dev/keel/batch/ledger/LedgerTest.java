@@ -95,12 +95,54 @@ class LedgerTest {
     @Test
     void anEmptyRunRaisesNoAlertAndNoDivisionError() {
         var r = new RunReport(
-                "r", "DONE", "in", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), null, 0, 0, 0, 0.03, 0, List.of());
+                "r",
+                "DONE",
+                "in",
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                List.of(),
+                null,
+                0,
+                0,
+                0,
+                0.03,
+                0,
+                List.of(),
+                new dev.keel.core.cost.CostSplit());
         assertThat(r.failRate()).isZero();
         assertThat(r.alert()).isFalse();
         assertThat(r.costRatio()).isZero();
         var bad = new RunReport(
-                "r", "DONE", "in", 100, 0, 96, 4, 4, 0, 0, 0, 0, 0, List.of(), null, 0, 0, 0, 0.03, 0, List.of());
+                "r",
+                "DONE",
+                "in",
+                100,
+                0,
+                96,
+                4,
+                4,
+                0,
+                0,
+                0,
+                0,
+                0,
+                List.of(),
+                null,
+                0,
+                0,
+                0,
+                0.03,
+                0,
+                List.of(),
+                new dev.keel.core.cost.CostSplit());
         assertThat(bad.alert()).isTrue();
         assertThat(bad.toText()).contains("4.00% (threshold 3.00%): FIRING");
     }
