@@ -86,8 +86,11 @@ class BatchWebhooksTest {
     @Test
     void completedBatch_sendsOneSignedBatchCompletedEvent() throws Exception {
         JsonNode batch = create(null, null);
-        Thread.sleep(200); // sweeps run; a batch still validating sends nothing
-        assertThat(received).isEmpty();
+        // sweeps run; a batch still validating sends nothing
+        Awaitility.await()
+                .during(Duration.ofMillis(200))
+                .atMost(Duration.ofSeconds(2))
+                .until(received::isEmpty);
 
         clock.advance(Duration.ofHours(1));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
@@ -104,8 +107,10 @@ class BatchWebhooksTest {
                 .isEqualTo("v1," + sign(r.header("webhook-id"), r.header("webhook-timestamp"), r.body()));
         assertThat(r.body()).doesNotContain(SECRET);
 
-        Thread.sleep(300);
-        assertThat(received).as("each terminal status is delivered once").hasSize(1);
+        Awaitility.await("each terminal status is delivered once")
+                .during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> received.size() == 1);
         assertThat(emulator.webhookDeliveries()).singleElement().satisfies(d -> {
             assertThat(d.type()).isEqualTo("batch.completed");
             assertThat(d.status()).isEqualTo(200);
@@ -168,8 +173,11 @@ class BatchWebhooksTest {
         create(null, null);
         clock.advance(Duration.ofHours(1));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
-        Thread.sleep(500); // 50, 100 ms backoff: a fourth attempt would have come by now
-        assertThat(received).as("maxAttempts 3").hasSize(3);
+        // 50, 100 ms backoff: a fourth attempt would come within this window
+        Awaitility.await("maxAttempts 3")
+                .during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> received.size() == 3);
         assertThat(emulator.webhookDeliveries()).noneMatch(WebhookDelivery::accepted);
     }
 

@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
 /** Helpers shared by the gateway's tests: keys, a gateway in front of an emulator, a raw HTTP client. */
 final class GatewayFixture {
 
-    static final String UPSTREAM_KEY = "sk-upstream-never-leaks-7f3a9c";
+    static final String UPSTREAM_KEY = "upstream-key-never-leaks-7f3a9c-test";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
