@@ -2,6 +2,7 @@ package dev.keel.springboot;
 
 import dev.keel.core.idempotency.IdempotencyStore;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -19,7 +20,9 @@ final class AppRedis {
 
     /** The store on the application's Redis, or null when it has no single such bean. */
     static IdempotencyStore store(BeanFactory beans) {
-        ClassLoader loader = AppRedis.class.getClassLoader();
+        ClassLoader loader = beans instanceof ConfigurableBeanFactory c && c.getBeanClassLoader() != null
+                ? c.getBeanClassLoader()
+                : AppRedis.class.getClassLoader();
         if (ClassUtils.isPresent(SPRING_DATA, loader)) {
             IdempotencyStore s = SpringData.store(beans);
             if (s != null) {
