@@ -76,9 +76,7 @@ class KeelSpringBootBeansTest {
     static void upstream(DynamicPropertyRegistry registry) {
         registry.add("keel.upstream.api-key", () -> KEY);
         registry.add("keel.upstream.base-url", () -> EMULATOR.baseUrl().toString());
-        registry.add(
-                "keel.structured-output.schemas",
-                () -> TestSchemas.copyTo(TMP.resolve("schemas")).toString());
+        registry.add("keel.structured-output.schemas", SCHEMAS::toString);
         registry.add("keel.batch.run-dir", () -> TMP.resolve("runs").toString());
     }
 
