@@ -118,6 +118,24 @@ class KeelStructuredAutoConfigurationTest {
         });
     }
 
+    @Configuration(proxyBeanMethods = false)
+    static class OwnClient {
+        @Bean
+        StructuredClient<JsonNode> myTickets(dev.keel.core.KeelClient keel, SchemaRegistry registry, Rollout rollout) {
+            return StructuredClient.builder(keel, registry, rollout, StructuredDecoder.forJson(registry, "ticket"))
+                    .model("gpt-own")
+                    .build();
+        }
+    }
+
+    @Test
+    void theApplicationsStructuredClient_wins_overTheAutoConfiguredOne() {
+        withSchemas().withUserConfiguration(OwnClient.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBeanNamesForType(StructuredClient.class)).containsExactly("myTickets");
+        });
+    }
+
     @Test
     void aSchemasFolderThatDoesNotExist_failsStartUp_namingTheKey() {
         runner.withPropertyValues("keel.structured-output.schemas=" + tmp.resolve("nope"))
