@@ -41,10 +41,8 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code keel batch}: move delay-tolerant work to the Batch API at half price, losing and duplicating nothing. */
 @Command(
@@ -68,10 +66,7 @@ import picocli.CommandLine.Spec;
             BatchCommand.Worker.class,
             BatchRunsCommand.class
         })
-final class BatchCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
+final class BatchCommand extends CliCommand implements Runnable {
 
     @Override
     public void run() {
@@ -85,7 +80,7 @@ final class BatchCommand implements Runnable {
                 paramLabel = "DURATION",
                 description =
                         "Time between polls of a running batch (default: 30s; 200ms against the embedded emulator).")
-        String pollInterval;
+        Duration pollInterval;
 
         @Option(
                 names = "--max-cost",
@@ -124,7 +119,7 @@ final class BatchCommand implements Runnable {
                 names = "--latency-tolerance",
                 paramLabel = "DURATION",
                 description = "How late results may arrive: 1h, 6h or 24h (key batch.latency-tolerance; default: 24h).")
-        String latencyTolerance;
+        Duration latencyTolerance;
 
         @Option(
                 names = "--alert-threshold",
@@ -140,7 +135,7 @@ final class BatchCommand implements Runnable {
                 description = "Stop waiting for an upstream that cannot be reached after this long without getting"
                         + " through (exit 3; the run stays resumable; collect never waits). Key batch.give-up-after;"
                         + " default: 10m.")
-        String giveUpAfter;
+        Duration giveUpAfter;
 
         @Option(
                 names = "--lease",
@@ -148,7 +143,7 @@ final class BatchCommand implements Runnable {
                 description = "How long this process owns the run and a chunk it works on before another may take"
                         + " them over; renewed every third of it while a call is in flight, at least"
                         + " --per-call-timeout (default: 2m; 60s for worker).")
-        String lease;
+        Duration lease;
 
         @Option(
                 names = "--webhooks",
@@ -163,7 +158,7 @@ final class BatchCommand implements Runnable {
                 paramLabel = "DURATION",
                 description = "Ask for batch output and error files that expire this long after they are"
                         + " written (output_expires_after, 1h to 30d; default: the API's).")
-        String outputExpiresAfter;
+        Duration outputExpiresAfter;
 
         /** The configured poll interval (batch.poll-interval); 200ms against the emulator unless set. */
         static Duration basePoll(KeelConfig cfg, boolean sandbox, String worker) {
@@ -185,9 +180,7 @@ final class BatchCommand implements Runnable {
 
         /** --output-expires-after, or null. */
         Duration outputExpiresAfter() {
-            return outputExpiresAfter == null
-                    ? null
-                    : UpstreamOptions.duration("--output-expires-after", outputExpiresAfter);
+            return outputExpiresAfter;
         }
 
         /**
@@ -245,9 +238,7 @@ final class BatchCommand implements Runnable {
     }
 
     /** Shared plumbing of the subcommands. */
-    abstract static class Base implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    abstract static class Base extends CliCommand implements Callable<Integer> {
 
         @Mixin
         ConfigOption config;
@@ -255,20 +246,9 @@ final class BatchCommand implements Runnable {
         @Mixin
         BatchOptions batch;
 
-        /** The environment the upstream is read from; tests replace it. */
-        Map<String, String> env = System.getenv();
-
         /** The effective configuration (flags, environment, keel.yaml), read once. */
         KeelConfig cfg() {
             return config.load(env);
-        }
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
-        PrintWriter err() {
-            return spec.commandLine().getErr();
         }
 
         void quietOnTerminal() {
@@ -379,7 +359,7 @@ final class BatchCommand implements Runnable {
         void printReport(BatchSession s, String runId, DriveOptions drive) {
             RunReport r = new Reports(s.ledger, s.prices)
                     .report(runId, cfg().get(Settings.BATCH_DAILY_CAP), cfg().get(Settings.BATCH_ALERT));
-            if (batch.format == OutputFormat.json) {
+            if (batch.format.json()) {
                 out().println(Json.write(SandboxMark.json(s.ledger, runId, BatchJson.report(r))));
             } else {
                 out().print(SandboxMark.text(s.ledger, runId, r.toText()));
@@ -417,15 +397,13 @@ final class BatchCommand implements Runnable {
                     .outputExpiresAfter(drive.outputExpiresAfter());
         }
 
-        String defaultLease() {
-            return "2m";
+        Duration defaultLease() {
+            return Duration.ofMinutes(2);
         }
 
         /** --lease, refused when a single call can outlast it. */
         Duration lease() {
-            Duration lease = cfg().isDefault(Settings.BATCH_LEASE)
-                    ? UpstreamOptions.duration("--lease", defaultLease())
-                    : cfg().get(Settings.BATCH_LEASE);
+            Duration lease = cfg().isDefault(Settings.BATCH_LEASE) ? defaultLease() : cfg().get(Settings.BATCH_LEASE);
             LeaseKeeper.requireOutlives(lease, cfg().get(Settings.PER_CALL_TIMEOUT));
             return lease;
         }
@@ -560,11 +538,11 @@ final class BatchCommand implements Runnable {
         return new dev.keel.batch.ledger.RunClaims(s.ledger, dev.keel.batch.ledger.RunClaims.SYSTEM_PIDS).holder(runId);
     }
 
-    static void printStatus(BatchSession s, String runId, PrintWriter out, OutputFormat format) {
+    static void printStatus(BatchSession s, String runId, PrintWriter out, FormatOption format) {
         RunRecord run = s.ledger.run(runId).orElseThrow();
         Map<ItemState, Long> counts = s.ledger.itemCounts(runId);
         List<ChunkRecord> chunks = s.ledger.chunks(runId);
-        if (format == OutputFormat.json) {
+        if (format.json()) {
             ObjectNode j = BatchJson.status(run, counts, chunks);
             driver(s, runId)
                     .ifPresent(h -> j.putObject("driven_by")
@@ -661,9 +639,7 @@ final class BatchCommand implements Runnable {
                 "Build a replay file from a failed list: only retryable failures with replays left, same custom_id.",
                 "  keel batch replay --failed failed.jsonl --out replay.jsonl"
             })
-    static final class Replay implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Replay extends CliCommand implements Callable<Integer> {
 
         @Option(
                 names = "--failed",
@@ -684,20 +660,14 @@ final class BatchCommand implements Runnable {
         @Mixin
         ConfigOption config;
 
-        /** The environment the configuration is read from; tests replace it. */
-        Map<String, String> env = System.getenv();
-
         @Option(
                 names = "--retryable",
                 paramLabel = "CODE=CLASS",
                 description = "Map a raw code to a class (repeatable).")
         List<String> retryable = new ArrayList<>();
 
-        @Option(
-                names = "--format",
-                paramLabel = "text|json",
-                description = "Output format (default: ${DEFAULT-VALUE}).")
-        OutputFormat format = OutputFormat.text;
+        @Mixin
+        FormatOption format;
 
         @Override
         public Integer call() {
@@ -708,7 +678,7 @@ final class BatchCommand implements Runnable {
             var r = new ReplayBuilder(ReplayPolicy.ofDefaults().with(retryable), replays).build(failed, out);
             var err = spec.commandLine().getErr();
             r.problems().forEach(err::println);
-            if (format == OutputFormat.json) {
+            if (format.json()) {
                 var j = Json.object()
                         .put("read", r.read())
                         .put("written", r.written())
@@ -779,7 +749,7 @@ final class BatchCommand implements Runnable {
                 }
                 RunReport r = reports.report(id, dailyCap, alertThreshold);
                 out().print(
-                                batch.format == OutputFormat.json
+                                batch.format.json()
                                         ? Json.write(SandboxMark.json(s.ledger, id, BatchJson.report(r))) + "\n"
                                         : SandboxMark.text(s.ledger, id, r.toText()));
                 out().flush();
@@ -839,8 +809,8 @@ final class BatchCommand implements Runnable {
     static final class Worker extends Driving {
 
         @Override
-        String defaultLease() {
-            return "60s";
+        Duration defaultLease() {
+            return Duration.ofSeconds(60);
         }
 
         @Override

@@ -48,7 +48,7 @@ final class ConfigOption {
      */
     KeelConfig load(Map<String, String> env) {
         if (loaded == null) {
-            located = ConfigFiles.locate(file, env, Path.of(""));
+            located = ConfigFiles.locate(file, env, workingDir());
             layers = new ArrayList<>();
             layers.add(flags());
             layers.add(ConfigLayer.environment(env));
@@ -56,6 +56,11 @@ final class ConfigOption {
             loaded = KeelConfig.resolve(layers);
         }
         return loaded;
+    }
+
+    /** The working directory of the command this is mixed into ({@code ./keel.yaml} is looked for there). */
+    private Path workingDir() {
+        return mixee.userObject() instanceof CliCommand c ? c.workingDir : Path.of("");
     }
 
     /** The file read, if any (after {@link #load}). */

@@ -11,9 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keel emulator}: runs the OpenAI-compatible emulator in the foreground until interrupted. */
 @Command(
@@ -27,7 +25,7 @@ import picocli.CommandLine.Spec;
                     + " the API checks them (unknown parameters 400, unknown models 404) unless --lenient."
                     + " Per-request faults: header 'x-keel-fault: status:503' (see --fault for the forms)."
         })
-final class EmulatorCommand implements Callable<Integer> {
+final class EmulatorCommand extends CliCommand implements Callable<Integer> {
 
     @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port = 0;
@@ -90,8 +88,9 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(
             names = "--realtime-max-session",
             paramLabel = "DURATION",
+            defaultValue = "60m",
             description = "Realtime WebSocket: session_expired after this long (default: ${DEFAULT-VALUE}).")
-    String realtimeMaxSession = "60m";
+    java.time.Duration realtimeMaxSession;
 
     @Option(
             names = "--storage-budget",
@@ -119,9 +118,10 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(
             names = "--flex-latency",
             paramLabel = "DURATION",
+            defaultValue = "100ms",
             description = "Extra wait before a service_tier \"flex\" request is answered (flex is slower; default:"
                     + " ${DEFAULT-VALUE}).")
-    String flexLatency = "100ms";
+    java.time.Duration flexLatency;
 
     @Option(
             names = "--webhook-url",
@@ -137,9 +137,6 @@ final class EmulatorCommand implements Callable<Integer> {
                     + " KEEL_EMULATOR_WEBHOOK_SECRET).",
             defaultValue = "${env:KEEL_EMULATOR_WEBHOOK_SECRET}")
     String webhookSecret;
-
-    @Spec
-    CommandSpec spec;
 
     /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the emulator. */
     final CountDownLatch stop = new CountDownLatch(1);
@@ -222,12 +219,12 @@ final class EmulatorCommand implements Callable<Integer> {
                 .recordCapacity(0)
                 .realtime(dev.keel.emulator.RealtimeSettings.ofDefaults()
                         .withAudioPace(realtimePace)
-                        .withMaxSessionDuration(UpstreamOptions.duration("--realtime-max-session", realtimeMaxSession)))
+                        .withMaxSessionDuration(realtimeMaxSession))
                 .faults(plan)
                 .models(dev.keel.emulator.Models.ofDefaults().with(models))
                 .lenient(lenient)
                 .dataDir(dataDir)
-                .flexLatency(UpstreamOptions.duration("--flex-latency", flexLatency));
+                .flexLatency(flexLatency);
         if (webhookUrl != null) {
             if (webhookSecret == null || webhookSecret.isBlank()) {
                 throw new IllegalArgumentException(

@@ -19,9 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keel gateway}: the OpenAI-compatible gateway, until Ctrl-C. */
 @Command(
@@ -39,10 +37,7 @@ import picocli.CommandLine.Spec;
             "  POST /v1/realtime/client_secrets; GET /metrics, /healthz, /debug/config.",
             "Keys file, limits, spend caps and headers: docs/gateway.md."
         })
-final class GatewayCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class GatewayCommand extends CliCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
@@ -55,9 +50,6 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Mixin
     LogOptions logs;
-
-    /** The environment the upstream is read from; tests replace it. */
-    java.util.Map<String, String> env = System.getenv();
 
     @Option(
             names = "--keys",
@@ -81,8 +73,9 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(
             names = "--body-timeout",
             paramLabel = "DURATION",
+            defaultValue = "10s",
             description = "How long a client may take to send its body before 408 (default: ${DEFAULT-VALUE}).")
-    String bodyTimeout = "10s";
+    java.time.Duration bodyTimeout;
 
     @Option(
             names = "--default-output-tokens",
@@ -120,7 +113,7 @@ final class GatewayCommand implements Callable<Integer> {
                 host,
                 port,
                 maxBody,
-                UpstreamOptions.duration("--body-timeout", bodyTimeout),
+                bodyTimeout,
                 defaultOutputTokens,
                 GatewaySettings.ofDefaults().idempotencyWait());
         var cfg = config.load(env);

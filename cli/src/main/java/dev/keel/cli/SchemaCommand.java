@@ -15,9 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code keel schema}: lint, diff and corpus replay for structured-output schemas. */
 @Command(
@@ -25,10 +23,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Check structured-output schemas: strict-mode lint, evolution diff, bad-case corpus replay.",
         subcommands = {SchemaCommand.Lint.class, SchemaCommand.Diff.class, SchemaCommand.ReplayCorpus.class})
-final class SchemaCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
+final class SchemaCommand extends CliCommand implements Runnable {
 
     @Override
     public void run() {
@@ -56,9 +51,7 @@ final class SchemaCommand implements Runnable {
                         + "when no ERROR (warnings allowed), 1 when there are errors, 2 when a file cannot be read "
                         + "or is not JSON."
             })
-    static final class Lint implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Lint extends CliCommand implements Callable<Integer> {
 
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "Schema files.")
         List<Path> files;
@@ -106,9 +99,7 @@ final class SchemaCommand implements Runnable {
                         + "change, 2 when a file cannot be read, the schemas cannot be compared or one is beyond the "
                         + "API's limits."
             })
-    static final class Diff implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Diff extends CliCommand implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "OLD", description = "The schema version in production.")
         Path oldFile;
@@ -158,9 +149,7 @@ final class SchemaCommand implements Runnable {
                         + "mode distribution. Exit 0 when every sample decodes as expected, 1 on a mismatch, 2 when "
                         + "the corpus or schemas cannot be read."
             })
-    static final class ReplayCorpus implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class ReplayCorpus extends CliCommand implements Callable<Integer> {
 
         @Parameters(paramLabel = "DIR", description = "The corpus folder.")
         Path dir;

@@ -16,9 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keel serve}: the sidecar, exposing metrics, the effective configuration and health. */
 @Command(
@@ -49,10 +47,7 @@ import picocli.CommandLine.Spec;
             "other changes need a restart; a file that fails validation is refused and the",
             "running configuration stays."
         })
-final class ServeCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class ServeCommand extends CliCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
@@ -68,9 +63,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     LogOptions logs;
-
-    /** The environment the upstream is read from; tests replace it. */
-    java.util.Map<String, String> env = System.getenv();
 
     @Option(names = "--port", description = "Port; 0 picks a free one (key serve.port; default: 8787).")
     Integer port;
@@ -109,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             description = "How long a client may take to send a request body before it is refused with 408"
                     + " (key serve.body-timeout; default: 10s).")
-    String bodyTimeout;
+    java.time.Duration bodyTimeout;
 
     @Option(
             names = "--gateway-keys",
