@@ -70,7 +70,7 @@ final class BatchCommand extends CliCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(out());
     }
 
     /** Options of the commands that drive runs. */
@@ -676,7 +676,7 @@ final class BatchCommand extends CliCommand implements Runnable {
             }
             int replays = config.load(env).get(Settings.BATCH_MAX_REPLAYS);
             var r = new ReplayBuilder(ReplayPolicy.ofDefaults().with(retryable), replays).build(failed, out);
-            var err = spec.commandLine().getErr();
+            var err = err();
             r.problems().forEach(err::println);
             if (format.json()) {
                 var j = Json.object()
@@ -686,7 +686,7 @@ final class BatchCommand extends CliCommand implements Runnable {
                         .put("not_retryable", r.notRetryable())
                         .put("replays_used_up", r.replaysUsedUp())
                         .put("unreadable", r.problems().size());
-                spec.commandLine().getOut().println(Json.write(j));
+                out().println(Json.write(j));
             } else {
                 spec.commandLine()
                         .getOut()
@@ -700,7 +700,7 @@ final class BatchCommand extends CliCommand implements Runnable {
                                 r.replaysUsedUp(),
                                 r.problems().size());
             }
-            spec.commandLine().getOut().flush();
+            out().flush();
             err.flush();
             return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.BAD_INPUT;
         }

@@ -39,7 +39,7 @@ final class BatchRunsCommand extends CliCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new IllegalArgumentException("--limit " + limit + ": expected a count >= 0 (0 lists every run)");
         }
-        var out = spec.commandLine().getOut();
+        var out = out();
         try (var s = BatchSession.open(config.load(env))) {
             var ids = s.ledger.runIds(limit);
             var reports = new Reports(s.ledger, s.prices);

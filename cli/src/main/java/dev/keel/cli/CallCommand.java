@@ -72,15 +72,11 @@ final class CallCommand extends CliCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var out = spec.commandLine().getOut();
+        var out = out();
         logs.apply(env);
         var cfg = config.load(env);
         var priceTable = prices.table(cfg);
-        try (var up = upstream.resolve(
-                        cfg,
-                        dev.keel.core.TrafficClass.ONLINE,
-                        env,
-                        spec.commandLine().getErr());
+        try (var up = upstream.resolve(cfg, dev.keel.core.TrafficClass.ONLINE, env, err());
                 var traces = tracing.open(env, "keel");
                 var client = TracingOptions.installed(
                                 traces, KeelClient.builder(up.config()).priceTable(priceTable), up.config())

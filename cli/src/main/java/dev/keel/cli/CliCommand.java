@@ -3,6 +3,7 @@ package dev.keel.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -22,6 +23,25 @@ abstract class CliCommand {
 
     /** The directory {@code ./keel.yaml} is looked for in; tests replace it. */
     Path workingDir = Path.of("");
+
+    /** Counted down on Ctrl-C (a shutdown hook), or by a test, to stop a command that serves until stopped. */
+    final CountDownLatch stop = new CountDownLatch(1);
+
+    /**
+     * Blocks until Ctrl-C or {@link #stop}, for a command that serves until stopped.
+     *
+     * @param name the shutdown hook's thread name
+     */
+    void awaitStop(String name) throws InterruptedException {
+        Thread hook = new Thread(stop::countDown, name);
+        Runtime.getRuntime().addShutdownHook(hook);
+        stop.await();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting: the hook has run
+        }
+    }
 
     /** The command line's standard output. */
     PrintWriter out() {

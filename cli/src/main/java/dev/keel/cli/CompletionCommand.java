@@ -29,7 +29,7 @@ final class CompletionCommand extends CliCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String script = AutoComplete.bash("keel", spec.root().commandLine());
-        var out = spec.commandLine().getOut();
+        var out = out();
         if (shell == Shell.zsh) {
             out.println("autoload -U +X compinit && compinit");
             out.println("autoload -U +X bashcompinit && bashcompinit");

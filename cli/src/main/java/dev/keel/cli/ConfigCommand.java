@@ -14,7 +14,7 @@ final class ConfigCommand extends CliCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(out());
     }
 
     /** {@code keel config show}. */
@@ -40,7 +40,7 @@ final class ConfigCommand extends CliCommand implements Runnable {
         @Override
         public Integer call() {
             var cfg = config.load(env);
-            var out = spec.commandLine().getOut();
+            var out = out();
             if (format.json()) {
                 CliJson.print(out, ConfigView.json(cfg, config.file()));
             } else {

@@ -142,4 +142,19 @@ final class ConfigOption {
         List<String> given = matched.stringValues();
         return List.of(new ConfigValue(s.key(), given.get(given.size() - 1), origin));
     }
+
+    /**
+     * A folder that was set (flag, environment or file) must exist; only the default may be absent.
+     *
+     * @throws IllegalArgumentException naming where it was set and the path
+     */
+    static void requireExisting(KeelConfig cfg, dev.keel.config.Setting<java.nio.file.Path> key) {
+        java.nio.file.Path path = cfg.get(key);
+        if (!cfg.isDefault(key) && !java.nio.file.Files.exists(path)) {
+            var o = cfg.origin(key);
+            String where = o.kind() == dev.keel.config.Origin.Kind.FLAG ? o.where() : o + ": " + key.key();
+            throw new IllegalArgumentException(where + " " + path + ": no such file or folder (" + path.toAbsolutePath()
+                    + "); fix the path or leave it out");
+        }
+    }
 }

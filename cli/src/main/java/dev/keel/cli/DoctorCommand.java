@@ -17,7 +17,7 @@ final class DoctorCommand extends CliCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(out());
     }
 
     /** {@code keel doctor timeouts}: each layer must allow more time than the one inside it. */
@@ -63,7 +63,7 @@ final class DoctorCommand extends CliCommand implements Runnable {
                 throw new IllegalArgumentException(
                         "give at least two layers, e.g. --gateway 40s --service 32s --client 30s");
             }
-            var out = spec.commandLine().getOut();
+            var out = out();
             var findings = TimeoutChain.check(chain);
             if (format.json()) {
                 CliJson.print(out, DoctorJson.timeouts(chain, findings));

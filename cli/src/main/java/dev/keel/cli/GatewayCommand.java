@@ -16,7 +16,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,9 +97,6 @@ final class GatewayCommand extends CliCommand implements Callable<Integer> {
                     + " several processes, e.g. jdbc:postgresql://db/keel?user=keel); rate limits need --redis.")
     String jdbc;
 
-    /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the gateway. */
-    final CountDownLatch stop = new CountDownLatch(1);
-
     @Override
     public Integer call() throws InterruptedException {
         logs.apply(env);
@@ -120,8 +116,7 @@ final class GatewayCommand extends CliCommand implements Callable<Integer> {
         var priceTable = PricesOption.table(cfg);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RedisClient redisClient = redis == null ? null : RedisClient.create(redis);
-        try (var up = upstream.resolve(
-                cfg, dev.keel.core.TrafficClass.ONLINE, env, spec.commandLine().getErr())) {
+        try (var up = upstream.resolve(cfg, dev.keel.core.TrafficClass.ONLINE, env, err())) {
             var builder = Gateway.builder(
                             settings,
                             loaded,
@@ -132,19 +127,12 @@ final class GatewayCommand extends CliCommand implements Callable<Integer> {
                     .upstreamView(() -> upstreamView(up));
             shared(builder, redisClient);
             try (var gateway = builder.start()) {
-                var out = spec.commandLine().getOut();
+                var out = out();
                 out.println("keel gateway listening on " + gateway.baseUrl() + " with " + loaded.size()
                         + " key(s) from " + keys + (redis != null ? ", sharing state through Redis" : "")
                         + (jdbc != null ? ", spend in " + jdbcLabel() : "") + ". Ctrl-C stops it.");
                 out.flush();
-                Thread hook = new Thread(stop::countDown, "keel-gateway-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
-                stop.await();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting: the hook has run
-                }
+                awaitStop("keel-gateway-stop");
             }
         } finally {
             if (redisClient != null) {

@@ -35,7 +35,7 @@ final class GatewayKeyCommand extends CliCommand implements Callable<Integer> {
                 .put("sha256", GatewayKeys.sha256(secret))
                 .put("team", team)
                 .put("user", user);
-        var out = spec.commandLine().getOut();
+        var out = out();
         out.println("secret: " + secret);
         out.println("entry:  " + Json.write(entry));
         out.println("Give the secret to the client once; add the entry to the \"keys\" array of the keys file.");

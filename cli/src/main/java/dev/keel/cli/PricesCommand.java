@@ -41,7 +41,7 @@ final class PricesCommand extends CliCommand implements Callable<Integer> {
         var cfg = config.load(env);
         PriceTable table = PricesOption.table(cfg);
         java.nio.file.Path file = cfg.pricesFile();
-        var out = spec.commandLine().getOut();
+        var out = out();
         if (format.json()) {
             ObjectNode doc = Json.object().put("as_of", table.asOf());
             doc.put("source", file == null ? "shipped" : file.toString());

@@ -13,7 +13,7 @@ final class RealtimeCommand extends CliCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(out());
         return ExitCodes.OK;
     }
 }

@@ -44,8 +44,8 @@ final class RealtimeDemoCommand extends CliCommand implements Callable<Integer> 
 
     @Override
     public Integer call() {
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
+        var out = out();
+        var err = err();
         var cfg = config.load(env);
         boolean sandbox = cfg.apiKey(TrafficClass.ONLINE) == null && cfg.get(Settings.BASE_URL) == null;
         Emulator emulator = null;
