@@ -1,9 +1,11 @@
 package dev.keel.cli;
 
 import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.batch.ledger.ChunkRecord;
+import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.plan.PlanOrResume;
-import dev.keel.batch.plan.PlanResult;
 import dev.keel.batch.plan.Planner;
 import dev.keel.batch.plan.RequestReuse;
 import dev.keel.batch.plan.RunInput;
@@ -16,12 +18,13 @@ import dev.keel.config.Settings;
 import dev.keel.wire.json.Json;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 
-/** Shared plumbing of the subcommands. */
+/** The shared part of the {@code keel batch} subcommands: configuration, session, plan, status and report printing. */
 abstract class BatchBase extends CliCommand implements Callable<Integer> {
 
     @Mixin
@@ -54,7 +57,7 @@ abstract class BatchBase extends CliCommand implements Callable<Integer> {
                 yield r.run();
             }
             case PlanOrResume.Planned p -> {
-                printPlan(p.plan(), BatchSession.runDir(cfg(), p.runId()), plan.skipInvalid);
+                BatchText.plan(err(), p.plan(), BatchSession.runDir(cfg(), p.runId()), plan.skipInvalid);
                 yield p.run().orElse(null);
             }
         };
@@ -68,52 +71,21 @@ abstract class BatchBase extends CliCommand implements Callable<Integer> {
         return RequestReuse.NONE;
     }
 
-    void printPlan(PlanResult r, Path dir, boolean skip) {
-        for (var c : r.changed()) {
-            err().println("keel: warning: " + c);
+    /** Prints {@code runId}'s items and chunks from the ledger, and who drives it, as --format says. */
+    void printStatus(BatchSession s, String runId) {
+        RunRecord run = s.ledger.run(runId).orElseThrow();
+        Map<ItemState, Long> counts = s.ledger.itemCounts(runId);
+        List<ChunkRecord> chunks = s.ledger.chunks(runId);
+        var driver = s.driver(runId);
+        if (batch.format.json()) {
+            ObjectNode j = BatchJson.status(run, counts, chunks);
+            driver.ifPresent(h -> BatchJson.drivenBy(j, h));
+            out().println(Json.write(SandboxMark.json(s.ledger, runId, j)));
+        } else {
+            out().print(SandboxMark.text(s.ledger, runId, ""));
+            BatchText.status(out(), run, counts, chunks, driver);
         }
-        if (r.changedCount() > r.changed().size()) {
-            err().println("keel: warning: ... and "
-                    + (r.changedCount() - r.changed().size())
-                    + " more custom_ids reappear with a different request (" + r.changedCount() + " in all)");
-        }
-        for (var p : r.problems()) {
-            err().println(p);
-        }
-        if (r.problemCount() > r.problems().size()) {
-            err().println("... and " + (r.problemCount() - r.problems().size()) + " more; all " + r.problemCount()
-                    + " are in " + dir.resolve("problems.txt"));
-        }
-        if (r.noRequests()) {
-            err().println("keel: the input was refused: it holds no request; nothing was submitted.");
-            err().flush();
-            return;
-        }
-        if (!r.accepted()) {
-            err().println("keel: " + r.problemCount() + " of " + r.lines() + " lines are invalid; nothing was"
-                    + " submitted. Fix them, or rerun with --skip-invalid to move them to rejected.jsonl and go on.");
-            err().flush();
-            return;
-        }
-        err().printf(
-                        Locale.ROOT,
-                        "keel: planned %s: %d items in %d chunks%s%s; estimate $%.6f at batch prices vs $%.6f sync"
-                                + " (input %d tokens exact, output <= %d)%n",
-                        r.runId(),
-                        r.items(),
-                        r.chunks(),
-                        r.reused() > 0
-                                ? ", " + r.reused() + " reused from earlier runs (same request already"
-                                        + " succeeded; --no-reuse submits them)"
-                                : "",
-                        r.problemCount() > 0 && skip
-                                ? ", " + r.problemCount() + " lines rejected to " + dir.resolve("rejected.jsonl")
-                                : "",
-                        r.estBatchUsd(),
-                        r.estSyncUsd(),
-                        r.estInputTokens(),
-                        r.estOutputTokens());
-        err().flush();
+        out().flush();
     }
 
     /** Finishes a driven run: exports, report, exit code. */

@@ -7,6 +7,7 @@ import dev.keel.batch.run.RunOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code keel batch cancel}: stop a run, cancel its batches upstream, collect what finished. */
 @Command(
         name = "cancel",
         mixinStandardHelpOptions = true,

@@ -6,6 +6,7 @@ import dev.keel.batch.run.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code keel batch collect}: advance a run once (poll, collect, route, replay) without waiting. */
 @Command(
         name = "collect",
         mixinStandardHelpOptions = true,
@@ -28,10 +29,10 @@ final class BatchCollectCommand extends BatchDriving {
             s.bindUpstream(run.runId());
             s.sweep(run.runId(), me);
             int budget = 10_000;
-            while (budget-- > 0 && BatchCommand.held(s) && runner.step(run.runId())) {
+            while (budget-- > 0 && s.stillHeld() && runner.step(run.runId())) {
                 // each step advances one due chunk; polled chunks come due again only after --poll-interval
             }
-            BatchCommand.printStatus(s, run.runId(), out(), batch.format);
+            printStatus(s, run.runId());
             return ExitCodes.OK;
         }
     }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+/** {@code keel batch replay}: a replay file of the retryable failures of a failed list. */
 @Command(
         name = "replay",
         mixinStandardHelpOptions = true,
@@ -58,18 +59,9 @@ final class BatchReplayCommand extends CliCommand implements Callable<Integer> {
         var err = err();
         r.problems().forEach(err::println);
         if (format.json()) {
-            var j = Json.object()
-                    .put("read", r.read())
-                    .put("written", r.written())
-                    .put("out", out.toString())
-                    .put("not_retryable", r.notRetryable())
-                    .put("replays_used_up", r.replaysUsedUp())
-                    .put("unreadable", r.problems().size());
-            out().println(Json.write(j));
+            out().println(Json.write(BatchJson.replay(r, out)));
         } else {
-            spec.commandLine()
-                    .getOut()
-                    .printf(
+            out().printf(
                             Locale.ROOT,
                             "read %d failed lines: wrote %d to %s; skipped %d not retryable, %d out of replays, %d unreadable%n",
                             r.read(),

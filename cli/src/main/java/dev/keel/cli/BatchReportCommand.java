@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code keel batch report}: a run's report from the ledger (exit 1 while its alert fires). */
 @Command(
         name = "report",
         mixinStandardHelpOptions = true,

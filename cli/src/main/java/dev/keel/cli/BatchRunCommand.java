@@ -6,6 +6,7 @@ import dev.keel.batch.run.RunOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+/** {@code keel batch run FILE}: plan (or resume), submit, poll, collect, replay and report, waiting until done. */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,

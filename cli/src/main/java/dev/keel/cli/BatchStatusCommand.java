@@ -3,6 +3,7 @@ package dev.keel.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code keel batch status}: a run's items and chunks from the ledger. */
 @Command(
         name = "status",
         mixinStandardHelpOptions = true,
@@ -14,7 +15,7 @@ final class BatchStatusCommand extends BatchBase {
     @Override
     public Integer call() {
         try (var s = BatchSession.open(cfg())) {
-            BatchCommand.printStatus(s, s.run(runId).runId(), out(), batch.format);
+            printStatus(s, s.run(runId).runId());
             return ExitCodes.OK;
         }
     }

@@ -6,6 +6,7 @@ import dev.keel.batch.run.ProgressListener;
 import java.util.ArrayList;
 import picocli.CommandLine.Command;
 
+/** {@code keel batch submit FILE}: plan (or resume) and submit without waiting for results. */
 @Command(
         name = "submit",
         mixinStandardHelpOptions = true,
@@ -37,15 +38,10 @@ final class BatchSubmitCommand extends BatchFileDriving {
             });
             s.bindUpstream(run.runId());
             s.sweep(run.runId(), me);
-            while (BatchCommand.held(s)
-                    && s.ledger.chunks(run.runId()).stream()
-                            .anyMatch(c -> c.state() != dev.keel.batch.ledger.ChunkState.SUBMITTED
-                                    && c.state().open()
-                                    && c.holdReason() == null)
-                    && runner.step(run.runId())) {
+            while (s.stillHeld() && SubmitCheck.waiting(s.ledger, run.runId()) && runner.step(run.runId())) {
                 // each step uploads or creates one chunk
             }
-            BatchCommand.printStatus(s, run.runId(), out(), batch.format);
+            printStatus(s, run.runId());
             if (SubmitCheck.nothingSubmitted(s.ledger, run.runId())) {
                 err().println("keel: nothing was submitted"
                         + (waits.isEmpty() ? "" : " (" + waits.get(waits.size() - 1) + ")")

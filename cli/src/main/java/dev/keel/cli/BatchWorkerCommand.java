@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 
+/** {@code keel batch worker}: work on every active run of a shared ledger until none has work left. */
 @Command(
         name = "worker",
         mixinStandardHelpOptions = true,
