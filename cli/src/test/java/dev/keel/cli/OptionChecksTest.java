@@ -136,7 +136,7 @@ class OptionChecksTest {
         "run, --latency-tolerance, soon",
         "submit, --give-up-after, 10",
         "worker, --lease, 2 m",
-        "run, --output-expires-after, 1.5h",
+        "run, --output-expires-after, 1.5hours",
         "cancel, --per-call-timeout, 1h30",
     })
     void aBadDuration_exitsTwoNamingTheOptionAndGivingExamples(String command, String option, String value)
@@ -161,6 +161,11 @@ class OptionChecksTest {
         assertThat(durations.convert("5m")).isEqualTo(Duration.ofMinutes(5));
         assertThat(durations.convert("28d")).isEqualTo(Duration.ofDays(28));
         assertThat(durations.convert("PT1H30M")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(durations.convert("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(durations.convert("0.25m")).isEqualTo(Duration.ofSeconds(15));
+        assertThatThrownBy(() -> durations.convert("1.5"))
+                .isInstanceOf(TypeConversionException.class)
+                .hasMessage("'1.5' is not a duration; use e.g. 30s, 250ms, 5m");
         assertThatThrownBy(() -> durations.convert("5x"))
                 .isInstanceOf(TypeConversionException.class)
                 .hasMessage("'5x' is not a duration; use e.g. 30s, 250ms, 5m");
