@@ -127,6 +127,36 @@ final class BatchCommand implements Runnable {
         String latencyTolerance;
 
         @Option(
+                names = "--route",
+                paramLabel = "ROUTE",
+                description = "batch (the Batch API), flex (the synchronous pipeline at service_tier flex, Batch"
+                        + " rates, results in minutes; the model needs a flex price) or auto (flex when"
+                        + " --latency-tolerance is under 24h, every model has a flex price and items /"
+                        + " --flex-concurrency x 1 min fits in half the tolerance; else batch). Key batch.route;"
+                        + " default: batch.")
+        String route;
+
+        @Option(
+                names = "--flex-fallback",
+                paramLabel = "WHERE",
+                description = "When flex keeps answering 429 past the retry budget: batch (a Batch API chunk),"
+                        + " standard (the standard tier now, at standard price) or manual (the manual queue)."
+                        + " Key batch.flex-fallback; default: batch.")
+        String flexFallback;
+
+        @Option(
+                names = "--flex-concurrency",
+                paramLabel = "N",
+                description = "Flex calls in flight at once, 1-256 (key batch.flex-concurrency; default: 16).")
+        Integer flexConcurrency;
+
+        @Option(
+                names = "--flex-timeout",
+                paramLabel = "DURATION",
+                description = "One flex attempt's cap (key batch.flex-timeout; default: 15m, OpenAI's guidance).")
+        String flexTimeout;
+
+        @Option(
                 names = "--alert-threshold",
                 paramLabel = "FRACTION",
                 converter = OptionChecks.Ratio.class,
@@ -414,7 +444,8 @@ final class BatchCommand implements Runnable {
                     giveUp);
             boolean sandbox = s.sandbox();
             return runner.wakeEvery(drive.wakeEvery(cfg(), sandbox, me.id()))
-                    .outputExpiresAfter(drive.outputExpiresAfter());
+                    .outputExpiresAfter(drive.outputExpiresAfter())
+                    .flex(cfg().flexConfig());
         }
 
         String defaultLease() {
@@ -447,6 +478,30 @@ final class BatchCommand implements Runnable {
 
         ProgressPrinter progress() {
             return new ProgressPrinter(err(), System.console() != null);
+        }
+
+        /** Says which route the run takes when it is not the Batch API or auto chose it. */
+        void printRoute(BatchRunner runner, RunRecord run) {
+            var asked = cfg().flexConfig();
+            var route = runner.routeOf(run.runId());
+            if (asked.route() == dev.keel.batch.run.BatchRoute.AUTO) {
+                err().printf(
+                                Locale.ROOT,
+                                "keel: --route auto chose %s for %d items with --latency-tolerance %s and"
+                                        + " --flex-concurrency %d%n",
+                                route.label(),
+                                run.items(),
+                                cfg().get(Settings.BATCH_LATENCY),
+                                asked.concurrency());
+            } else if (route == dev.keel.batch.run.BatchRoute.FLEX) {
+                err().printf(
+                                Locale.ROOT,
+                                "keel: route flex: %d calls at once at service_tier flex, %s per call; --flex-fallback %s%n",
+                                asked.concurrency(),
+                                asked.callTimeout(),
+                                asked.fallback().label());
+            }
+            err().flush();
         }
     }
 
@@ -487,6 +542,7 @@ final class BatchCommand implements Runnable {
                 s.tracing = tracing.open(env, "keel-batch");
                 BatchRunner runner = localRunner(s, progress());
                 s.bindUpstream(run.runId());
+                printRoute(runner, run);
                 s.sweep(run.runId(), me);
                 RunOutcome outcome = runner.drive(run.runId());
                 s.sweep(run.runId(), me);
@@ -819,6 +875,7 @@ final class BatchCommand implements Runnable {
                 s.ledger.makeDue(run.runId());
                 BatchRunner runner = localRunner(s, progress());
                 s.bindUpstream(run.runId());
+                printRoute(runner, run);
                 s.sweep(run.runId(), me);
                 RunOutcome outcome = runner.drive(run.runId());
                 s.sweep(run.runId(), me);
