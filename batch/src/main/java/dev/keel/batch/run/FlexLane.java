@@ -99,7 +99,7 @@ final class FlexLane {
         }
         int items = todo.size();
         var sync = new SyncLane(ctx.client, ctx.options, ctx.prices, flex);
-        var ending = new ChunkRouting(ctx, ch, null, false);
+        var ending = new ChunkRouting(ctx, ch, FlexRecords.FLEX, false);
         boolean toBatch = false;
         int cancelled = 0;
         ExecutorService pool = Executors.newFixedThreadPool(
@@ -123,7 +123,7 @@ final class FlexLane {
                 }
                 boolean cancelling =
                         ledger.run(ch.runId()).map(RunRecord::cancelling).orElse(false);
-                var settle = new ChunkRouting(ctx, ch, null, cancelling);
+                var settle = new ChunkRouting(ctx, ch, FlexRecords.FLEX, cancelling);
                 for (Answer a : group) {
                     if (a.outcome() instanceof LineOutcome.Failure f
                             && SyncLane.isFlexUnavailable(f)
@@ -176,7 +176,7 @@ final class FlexLane {
                     inFlight++;
                 }
                 if (cancelling && !todo.isEmpty() && inFlight == 0) {
-                    var stop = new ChunkRouting(ctx, ch, null, true);
+                    var stop = new ChunkRouting(ctx, ch, FlexRecords.FLEX, true);
                     for (ItemRecord i : todo) {
                         stop.fail(
                                 i,
