@@ -96,13 +96,7 @@ final class BatchEndToEnd {
             }
             var rows = new ArrayList<Row>();
             for (Route r : routes) {
-                rows.add(runRoute(
-                        r,
-                        dir.resolve(r.route().label() + "-" + r.tolerance().toHours() + "h"),
-                        input,
-                        rate,
-                        concurrency,
-                        flexMs));
+                rows.add(runRoute(r, dir.resolve("route-" + rows.size()), input, rate, concurrency, flexMs));
             }
             System.out.printf(
                     Locale.ROOT,
