@@ -161,7 +161,7 @@ final class BatchEndToEnd {
                                     "POST /v1/batches", 1.0, FaultSpec.parse("batch:line-failures:" + rate)),
                             FaultRule.withProbability(
                                     "POST /v1/responses",
-                                    Double.parseDouble(rate),
+                                    route.flexUnavailable(),
                                     FaultSpec.parse("flex-unavailable")))));
             var ledger = new Ledger(Database.open("jdbc:sqlite:" + dir.resolve("keel.db")));
             var prices = PriceTable.builtIn();
