@@ -134,7 +134,7 @@ final class FlexLane {
                                     a.item(),
                                     f.code(),
                                     "rate_limit",
-                                    429,
+                                    f.statusCode(),
                                     f.message() + " (flex kept refusing past the retry budget; moved to the Batch"
                                             + " API: --flex-fallback batch)",
                                     true);
@@ -144,7 +144,7 @@ final class FlexLane {
                                     a.item(),
                                     f.code(),
                                     "final",
-                                    429,
+                                    f.statusCode(),
                                     f.message() + " (flex kept refusing past the retry budget: --flex-fallback "
                                             + flex.fallback().label() + ")",
                                     false);

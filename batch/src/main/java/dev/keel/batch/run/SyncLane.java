@@ -70,9 +70,13 @@ final class SyncLane {
         return run(ch, item);
     }
 
-    /** Whether a flex failure is flex refusing for lack of capacity (status 429 on a flex request). */
+    /**
+     * Whether a flex failure means flex could not serve the request now: a 429 (no capacity: "resource
+     * unavailable", after the retry budget), or the circuit breaker those 429s opened ({@code
+     * circuit_open}: the call was not sent).
+     */
     static boolean isFlexUnavailable(LineOutcome.Failure f) {
-        return f.statusCode() != null && f.statusCode() == 429;
+        return (f.statusCode() != null && f.statusCode() == 429) || "circuit_open".equals(f.code());
     }
 
     private LineOutcome send(ChunkRecord ch, ItemRecord item, PriceTier tier) {
