@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.testing.Http11Server;
 import dev.keel.emulator.Emulator;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code --otlp-endpoint} / {@code OTEL_EXPORTER_OTLP_ENDPOINT}: with either, the call's spans reach
@@ -17,16 +14,7 @@ import picocli.CommandLine;
  */
 class TracingOptionsTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(Object command, String... args) {
-        var cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
-    }
+    private final CliHarness cli = new CliHarness();
 
     private static String collectorUrl(Http11Server collector) {
         return "http://127.0.0.1:" + collector.baseUrl().getPort();
@@ -42,7 +30,7 @@ class TracingOptionsTest {
                     "sk-test-otlp",
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
-            assertThat(run(call, "--otlp-endpoint", collectorUrl(collector), "Tell me a secret word"))
+            assertThat(cli.run(call, "--otlp-endpoint", collectorUrl(collector), "Tell me a secret word"))
                     .isZero();
 
             assertThat(collector.requests()).isNotEmpty().allSatisfy(r -> {
@@ -73,7 +61,7 @@ class TracingOptionsTest {
                     emulator.baseUrl().toString(),
                     "OTEL_EXPORTER_OTLP_ENDPOINT",
                     collectorUrl(collector) + "/");
-            assertThat(run(call, "Hi")).isZero();
+            assertThat(cli.run(call, "Hi")).isZero();
             assertThat(collector.requests()).extracting(Http11Server.Seen::path).contains("/v1/traces");
             assertThat(emulator.requests("POST", "/v1/responses").get(0).header("traceparent"))
                     .isPresent();
@@ -89,7 +77,7 @@ class TracingOptionsTest {
                     "sk-test-otlp",
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
-            assertThat(run(call, "Hi")).isZero();
+            assertThat(cli.run(call, "Hi")).isZero();
             assertThat(emulator.requests("POST", "/v1/responses").get(0).header("traceparent"))
                     .isEmpty();
         }
@@ -99,7 +87,7 @@ class TracingOptionsTest {
     void badEndpoint_isRefusedNamingTheFlag() {
         var call = new CallCommand();
         call.env = Map.of();
-        assertThat(run(call, "--otlp-endpoint", "collector:4318", "Hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--otlp-endpoint='collector:4318'", "http://");
+        assertThat(cli.run(call, "--otlp-endpoint", "collector:4318", "Hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("--otlp-endpoint='collector:4318'", "http://");
     }
 }
