@@ -128,7 +128,7 @@ class BatchFlexCrashTest {
     }
 
     @Test
-    void killedThreeTimesMidRunTheFlexRouteLosesNothingAndNeverResendsAnAnsweredItem() throws Exception {
+    void flexRun_killedThreeTimesMidRun_losesNothingAndNeverResendsAnAnsweredItem() throws Exception {
         String db = "jdbc:sqlite:" + dir.resolve("keel.db");
         Path log = dir.resolve("runs.log");
         var ledger = new Ledger(Database.open(db));

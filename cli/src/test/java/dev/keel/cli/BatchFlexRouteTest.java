@@ -14,8 +14,6 @@ import dev.keel.emulator.fault.FaultPlan;
 import dev.keel.emulator.fault.FaultRule;
 import dev.keel.emulator.fault.FaultSpec;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +42,7 @@ class BatchFlexRouteTest {
     Path dir;
 
     private Emulator emulator;
-    private StringWriter out;
-    private StringWriter err;
+    private final CliHarness cli = new CliHarness();
     private Path prices;
 
     @BeforeEach
@@ -72,11 +69,6 @@ class BatchFlexRouteTest {
     }
 
     private int keel(String db, String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
         var all = new ArrayList<>(List.of(args));
         all.addAll(List.of(
                 "--db",
@@ -87,7 +79,7 @@ class BatchFlexRouteTest {
                 emulator.baseUrl().toString(),
                 "--poll-interval",
                 "20ms"));
-        return cl.execute(all.toArray(String[]::new));
+        return cli.run(all);
     }
 
     private Path input(int n) throws Exception {
@@ -120,7 +112,7 @@ class BatchFlexRouteTest {
     }
 
     @Test
-    void theFlexRouteAccountsForEveryTicketAtTheBatchRoutesCostToTheMicroDollarWithItsWallTime() throws Exception {
+    void flexRoute_onTheSupportTickets_accountsForEveryItemAtTheBatchRoutesCostWithItsWallTime() throws Exception {
         Path tickets = dir.resolve("support-tickets.jsonl");
         Files.copy(TICKETS, tickets);
         assertThat(keel(
@@ -132,9 +124,9 @@ class BatchFlexRouteTest {
                         prices.toString(),
                         "--format",
                         "json"))
-                .as(err.toString())
+                .as(cli.err())
                 .isZero();
-        JsonNode batch = Json.parse(out.toString());
+        JsonNode batch = Json.parse(cli.out());
         assertThat(emulator.requests("POST", "/v1/batches")).isNotEmpty();
         assertThat(flexCalls()).isEmpty();
         // a fresh upstream: the same file is the same run id, and the batch run's batches would be
@@ -153,10 +145,10 @@ class BatchFlexRouteTest {
                         prices.toString(),
                         "--format",
                         "json"))
-                .as(err.toString())
+                .as(cli.err())
                 .isZero();
-        JsonNode flex = Json.parse(out.toString());
-        assertThat(err.toString()).contains("route flex: 16 calls at once").contains("--flex-fallback batch");
+        JsonNode flex = Json.parse(cli.out());
+        assertThat(cli.err()).contains("route flex: 16 calls at once").contains("--flex-fallback batch");
 
         assertThat(flex.at("/items/input").asInt()).isEqualTo(1200);
         assertThat(flex.at("/items/ok").asInt()).isEqualTo(1200);
@@ -230,15 +222,15 @@ class BatchFlexRouteTest {
                 "20",
                 "--format",
                 "json");
-        assertThat(code).as(err.toString()).isEqualTo(expectedExit);
-        JsonNode report = Json.parse(out.toString());
+        assertThat(code).as(cli.err()).isEqualTo(expectedExit);
+        JsonNode report = Json.parse(cli.out());
         assertThat(report.at("/items/input").asInt()).isEqualTo(40);
         assertThat(report.at("/items/pending").asInt()).isZero();
         return report;
     }
 
     @Test
-    void flexFallbackBatchMovesTheRefusedItemsToABatchApiChunkAtBatchRates() throws Exception {
+    void flexFallbackBatch_whenFlexKeepsRefusing_movesThoseItemsToABatchApiChunk() throws Exception {
         JsonNode report = runWithFallback("batch", ExitCodes.OK);
         String runId = report.path("run_id").asText();
         Map<String, Long> tiers = tiers(results("jdbc:sqlite:" + dir.resolve("batch.db"), runId));
@@ -261,7 +253,8 @@ class BatchFlexRouteTest {
     }
 
     @Test
-    void flexFallbackStandardSendsTheRefusedItemsAtTheStandardTierAndTheReportSaysSo() throws Exception {
+    void flexFallbackStandard_whenFlexKeepsRefusing_sendsThoseItemsAtTheStandardTierAndTheReportSaysSo()
+            throws Exception {
         JsonNode report = runWithFallback("standard", ExitCodes.OK);
         String runId = report.path("run_id").asText();
         List<ResultRecord> rs = results("jdbc:sqlite:" + dir.resolve("standard.db"), runId);
@@ -285,7 +278,7 @@ class BatchFlexRouteTest {
     }
 
     @Test
-    void flexFallbackManualPutsTheRefusedItemsInTheManualQueue() throws Exception {
+    void flexFallbackManual_whenFlexKeepsRefusing_putsThoseItemsInTheManualQueue() throws Exception {
         JsonNode report = runWithFallback("manual", ExitCodes.JOB_FAILURES);
         String runId = report.path("run_id").asText();
         Map<String, Long> tiers = tiers(results("jdbc:sqlite:" + dir.resolve("manual.db"), runId));
@@ -309,12 +302,12 @@ class BatchFlexRouteTest {
     }
 
     @Test
-    void autoPicksFlexOnlyWhenTheToleranceIsUnderADayEveryModelHasAFlexPriceAndTheRunFits() throws Exception {
+    void routeAuto_byToleranceSizeAndFlexPrice_picksTheRouteItsRuleNames() throws Exception {
         Path in = input(40);
         // 24h: the Batch API's window fits, so batch
         assertThat(keel("a.db", "batch", "run", in.toString(), "--route", "auto", "--prices", prices.toString()))
                 .isZero();
-        assertThat(err.toString()).contains("--route auto chose batch for 40 items");
+        assertThat(cli.err()).contains("--route auto chose batch for 40 items");
         assertThat(flexCalls()).isEmpty();
         // 1h, 40 items at 16 at once: 3 minutes of flex fit in half an hour, so flex
         emulator.clearRequests();
@@ -330,7 +323,7 @@ class BatchFlexRouteTest {
                         "--prices",
                         prices.toString()))
                 .isZero();
-        assertThat(err.toString()).contains("--route auto chose flex for 40 items");
+        assertThat(cli.err()).contains("--route auto chose flex for 40 items");
         assertThat(flexCalls()).hasSize(40);
         assertThat(emulator.requests("POST", "/v1/batches")).isEmpty();
         // 10m, 40 items one at a time: 40 minutes do not fit in 5, so batch
@@ -349,23 +342,23 @@ class BatchFlexRouteTest {
                         "--prices",
                         prices.toString()))
                 .isZero();
-        assertThat(err.toString()).contains("--route auto chose batch for 40 items");
+        assertThat(cli.err()).contains("--route auto chose batch for 40 items");
         assertThat(flexCalls()).isEmpty();
         // 1h but no flex price for the model (the shipped table): batch
         emulator.clearRequests();
         assertThat(keel("d.db", "batch", "run", in.toString(), "--route", "auto", "--latency-tolerance", "1h"))
                 .isZero();
-        assertThat(err.toString()).contains("--route auto chose batch for 40 items");
+        assertThat(cli.err()).contains("--route auto chose batch for 40 items");
         assertThat(flexCalls()).isEmpty();
     }
 
     @Test
-    void badRouteValuesAreRefusedBeforeAnythingIsSent() throws Exception {
+    void routeOptions_withBadValues_areRefusedBeforeAnythingIsSent() throws Exception {
         Path in = input(3);
         Function<String[], String> refused = args -> {
             int code = keel("bad.db", args);
-            assertThat(code).as(err.toString()).isEqualTo(ExitCodes.BAD_INPUT);
-            return err.toString();
+            assertThat(code).as(cli.err()).isEqualTo(ExitCodes.BAD_INPUT);
+            return cli.err();
         };
         assertThat(refused.apply(new String[] {"batch", "run", in.toString(), "--route", "fast"}))
                 .contains("--route")
