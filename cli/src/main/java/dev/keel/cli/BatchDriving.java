@@ -37,7 +37,8 @@ abstract class BatchDriving extends BatchBase {
                 giveUp);
         boolean sandbox = s.sandbox();
         return runner.wakeEvery(drive.wakeEvery(cfg(), sandbox, me.id()))
-                .outputExpiresAfter(drive.outputExpiresAfter());
+                .outputExpiresAfter(drive.outputExpiresAfter())
+                .flex(cfg().flexConfig());
     }
 
     Duration defaultLease() {
@@ -68,5 +69,29 @@ abstract class BatchDriving extends BatchBase {
 
     ProgressPrinter progress() {
         return new ProgressPrinter(err(), System.console() != null);
+    }
+
+    /** Says which route the run takes when it is not the Batch API or auto chose it. */
+    void printRoute(BatchRunner runner, dev.keel.batch.ledger.RunRecord run) {
+        var asked = cfg().flexConfig();
+        var route = runner.routeOf(run.runId());
+        if (asked.route() == dev.keel.batch.run.BatchRoute.AUTO) {
+            err().printf(
+                            java.util.Locale.ROOT,
+                            "keel: --route auto chose %s for %d items with --latency-tolerance %s and"
+                                    + " --flex-concurrency %d%n",
+                            route.label(),
+                            run.items(),
+                            dev.keel.config.ValueType.DURATION.format(cfg().get(Settings.BATCH_LATENCY)),
+                            asked.concurrency());
+        } else if (route == dev.keel.batch.run.BatchRoute.FLEX) {
+            err().printf(
+                            java.util.Locale.ROOT,
+                            "keel: route flex: %d calls at once at service_tier flex, %s per call; --flex-fallback %s%n",
+                            asked.concurrency(),
+                            dev.keel.config.ValueType.DURATION.format(asked.callTimeout()),
+                            asked.fallback().label());
+        }
+        err().flush();
     }
 }

@@ -35,6 +35,7 @@ final class BatchRunCommand extends BatchFileDriving {
             s.tracing = tracing.open(env, "keel-batch");
             BatchRunner runner = localRunner(s, progress());
             s.bindUpstream(run.runId());
+            printRoute(runner, run);
             s.sweep(run.runId(), me);
             RunOutcome outcome = runner.drive(run.runId());
             s.sweep(run.runId(), me);

@@ -56,6 +56,36 @@ final class DriveOptions {
     Duration latencyTolerance;
 
     @Option(
+            names = "--route",
+            paramLabel = "ROUTE",
+            description = "batch (the Batch API), flex (the synchronous pipeline at service_tier flex, Batch"
+                    + " rates, results in minutes; the model needs a flex price) or auto (flex when"
+                    + " --latency-tolerance is under 24h, every model has a flex price and items /"
+                    + " --flex-concurrency x 1 min fits in half the tolerance; else batch). Key batch.route;"
+                    + " default: batch.")
+    String route;
+
+    @Option(
+            names = "--flex-fallback",
+            paramLabel = "WHERE",
+            description = "When flex keeps answering 429 past the retry budget: batch (a Batch API chunk),"
+                    + " standard (the standard tier now, at standard price) or manual (the manual queue)."
+                    + " Key batch.flex-fallback; default: batch.")
+    String flexFallback;
+
+    @Option(
+            names = "--flex-concurrency",
+            paramLabel = "N",
+            description = "Flex calls in flight at once, 1-256 (key batch.flex-concurrency; default: 16).")
+    Integer flexConcurrency;
+
+    @Option(
+            names = "--flex-timeout",
+            paramLabel = "DURATION",
+            description = "One flex attempt's cap (key batch.flex-timeout; default: 15m, OpenAI's guidance).")
+    Duration flexTimeout;
+
+    @Option(
             names = "--alert-threshold",
             paramLabel = "FRACTION",
             converter = OptionChecks.Ratio.class,

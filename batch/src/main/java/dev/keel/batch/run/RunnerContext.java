@@ -28,6 +28,9 @@ final class RunnerContext {
     /** Every upstream call of a runner: batch traffic class. */
     final CallOptions options = CallOptions.defaults().withTrafficClass(TrafficClass.BATCH);
 
+    /** The route and the flex lane's settings (set once, before driving). */
+    volatile FlexConfig flex = FlexConfig.ofDefaults();
+
     private String lastEvent = "";
 
     RunnerContext(
