@@ -52,7 +52,7 @@ final class Forwarder {
     private static final Duration POLL = Duration.ofMillis(20);
 
     private final KeelClient client;
-    private final GatewayKeys keys;
+    private final java.util.concurrent.atomic.AtomicReference<GatewayKeys> keys;
     private final GatewaySettings settings;
     private final RateLimits rates;
     private final Concurrency concurrency;
@@ -415,7 +415,7 @@ final class Forwarder {
     }
 
     private GatewayKey authenticate(String authorization) {
-        return switch (keys.authenticate(authorization)) {
+        return switch (keys.get().authenticate(authorization)) {
             case GatewayKeys.Auth.Ok ok -> ok.key();
             case GatewayKeys.Auth.Refused r -> throw new Refused(Refusal.unauthenticated(r.message()));
         };
