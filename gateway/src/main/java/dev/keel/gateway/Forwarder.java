@@ -50,6 +50,8 @@ final class Forwarder {
     private static final Set<String> GENERATION = Set.of("/v1/responses", "/v1/chat/completions", "/v1/embeddings");
     private static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
     private static final Duration POLL = Duration.ofMillis(20);
+    /** The largest streamed answer kept for an Idempotency-Key replay; a longer one is not stored. */
+    static final int MAX_STORED_STREAM = 16 * 1024 * 1024;
 
     private final KeelClient client;
     private final java.util.concurrent.atomic.AtomicReference<GatewayKeys> keys;
@@ -143,7 +145,7 @@ final class Forwarder {
         }
         boolean settled = false;
         try {
-            settled = options.idempotencyKey() != null && !upstream.streaming()
+            settled = options.idempotencyKey() != null
                     ? exactlyOnce(res, call, upstream, options, held)
                     : forward(res, call, upstream, options, held);
         } finally {
@@ -205,7 +207,8 @@ final class Forwarder {
         }
         call.upstreamNanos = System.nanoTime() - sent;
         if (result.stream() != null) {
-            return stream(res, call, upstream, result, held);
+            stream(res, call, upstream, result, held, null);
+            return true;
         }
         // Settled before the answer is written: the upstream has billed it even if the client is gone.
         settle(call.key, held, held.periods().isEmpty() && held.tokens() == 0 ? null : billed(result.body()));
@@ -216,10 +219,21 @@ final class Forwarder {
         return true;
     }
 
-    /** Copies a stream as it arrives; a cut reaches the client as an SSE error event, never a clean end. */
+    /**
+     * Copies a stream as it arrives; a cut reaches the client as an SSE error event, never a clean end.
+     *
+     * @param copy where the stream's bytes are copied as they pass (to store them), or null
+     * @return whether the stream reached its terminal event and the client took all of it
+     */
     private boolean stream(
-            HttpServletResponse res, Call call, HttpCall upstream, HttpResult result, SpendCaps.Reservation held)
+            HttpServletResponse res,
+            Call call,
+            HttpCall upstream,
+            HttpResult result,
+            SpendCaps.Reservation held,
+            StreamCopy copy)
             throws IOException {
+        boolean delivered = false;
         SseMeter meter = new SseMeter(result, RawCall.isChatStream(upstream));
         try (meter) {
             head(res, call, result.status(), result.headers(), result.attempts());
@@ -242,18 +256,47 @@ final class Forwarder {
                     break;
                 }
                 if (n < 0) {
+                    delivered = true;
                     break;
+                }
+                if (copy != null) {
+                    copy.add(buf, n);
                 }
                 out.write(buf, 0, n);
                 out.flush();
             }
         } catch (IOException clientGone) {
+            delivered = false;
             LOG.info("client left a stream key={} route={}", call.key.id(), call.route);
         }
         StreamOutcome outcome = meter.outcome();
         // A finished stream is settled to its usage; a cut or abandoned one keeps the worst case.
         settle(call.key, held, outcome instanceof StreamOutcome.Finished f ? f.billed() : null);
-        return true;
+        return delivered && outcome instanceof StreamOutcome.Finished;
+    }
+
+    /** A streamed answer's bytes as they pass, up to a bound; past it the stream is not stored. */
+    private static final class StreamCopy {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final int max;
+        private boolean overflowed;
+
+        StreamCopy(int max) {
+            this.max = max;
+        }
+
+        void add(byte[] b, int n) {
+            if (overflowed || bytes.size() + n > max) {
+                overflowed = true;
+                return;
+            }
+            bytes.write(b, 0, n);
+        }
+
+        /** The whole stream, or null when it was larger than the bound. */
+        byte[] whole() {
+            return overflowed ? null : bytes.toByteArray();
+        }
     }
 
     /**
@@ -309,9 +352,34 @@ final class Forwarder {
             return false;
         }
         call.upstreamNanos = System.nanoTime() - sent;
+        if (result.stream() != null) {
+            // Stored as it passes; kept only when it reached its terminal event and the client took it
+            // whole. A cut, abandoned or oversized stream releases the key: the next call does the work.
+            var copy = new StreamCopy(MAX_STORED_STREAM);
+            boolean whole = false;
+            try {
+                whole = stream(res, call, upstream, result, held, copy);
+            } finally {
+                byte[] bytes = copy.whole();
+                if (whole && bytes != null) {
+                    idempotency.complete(
+                            key,
+                            token,
+                            stored(result.status(), result.attempts(), result.headers(), bytes, fingerprint),
+                            IDEMPOTENCY_TTL);
+                } else {
+                    idempotency.release(key, token);
+                }
+            }
+            return true;
+        }
         settle(call.key, held, billed(result.body()));
         try (result) {
-            idempotency.complete(key, token, stored(result, fingerprint), IDEMPOTENCY_TTL);
+            idempotency.complete(
+                    key,
+                    token,
+                    stored(result.status(), result.attempts(), result.headers(), result.body(), fingerprint),
+                    IDEMPOTENCY_TTL);
             head(res, call, result.status(), result.headers(), result.attempts());
             Answers.body(res, result.body());
         }
@@ -328,19 +396,21 @@ final class Forwarder {
     }
 
     /** The answer as the store keeps it: status, the headers worth replaying, the body, the request's fingerprint. */
-    private static String stored(HttpResult r, String fingerprint) {
+    private static String stored(
+            int status, int attempts, Map<String, List<String>> headers, byte[] body, String fingerprint) {
         ObjectNode o = Json.object();
         o.put("fingerprint", fingerprint);
-        o.put("status", r.status());
-        o.put("attempts", r.attempts());
+        o.put("status", status);
+        o.put("attempts", attempts);
         ObjectNode h = o.putObject("headers");
-        r.headers().forEach((name, values) -> {
+        headers.forEach((header, values) -> {
+            String name = header.toLowerCase(Locale.ROOT);
             if (!values.isEmpty()
                     && (name.equals("content-type") || name.startsWith("x-request-id") || name.startsWith("openai-"))) {
                 h.put(name, values.get(0));
             }
         });
-        o.put("body", Base64.getEncoder().encodeToString(r.body()));
+        o.put("body", Base64.getEncoder().encodeToString(body));
         return Json.write(o);
     }
 
