@@ -50,6 +50,7 @@ final class Forwarder {
     private static final Set<String> GENERATION = Set.of("/v1/responses", "/v1/chat/completions", "/v1/embeddings");
     private static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
     private static final Duration POLL = Duration.ofMillis(20);
+    private static final String BATCH_CREATE = "POST /v1/batches";
     /** The largest streamed answer kept for an Idempotency-Key replay; a longer one is not stored. */
     static final int MAX_STORED_STREAM = 16 * 1024 * 1024;
 
@@ -59,6 +60,7 @@ final class Forwarder {
     private final RateLimits rates;
     private final Concurrency concurrency;
     private final SpendCaps caps;
+    private final BatchSpend batches;
     private final IdempotencyStore idempotency;
     private final UpstreamStrain strain;
     private final GatewayMetrics metrics;
@@ -71,6 +73,7 @@ final class Forwarder {
         this.rates = p.rates();
         this.concurrency = new Concurrency();
         this.caps = p.caps();
+        this.batches = new BatchSpend(p.caps(), p.client());
         this.idempotency = p.idempotency();
         this.strain = strain;
         this.metrics = metrics;
@@ -142,6 +145,10 @@ final class Forwarder {
         SpendCaps.Reservation held = SpendCaps.Reservation.NONE;
         if (GENERATION.contains(call.route.substring(call.route.indexOf(' ') + 1)) && body != null) {
             held = reserve(key, call.route.substring(call.route.indexOf(' ') + 1), body);
+        } else if (call.route.equals(BATCH_CREATE)
+                && body != null
+                && key.limits().capsSpend()) {
+            held = batches.reserve(key, body, options);
         }
         boolean settled = false;
         try {
@@ -211,7 +218,7 @@ final class Forwarder {
             return true;
         }
         // Settled before the answer is written: the upstream has billed it even if the client is gone.
-        settle(call.key, held, held.periods().isEmpty() && held.tokens() == 0 ? null : billed(result.body()));
+        settleAnswer(call, held, result.body());
         try (result) {
             head(res, call, result.status(), result.headers(), result.attempts());
             Answers.body(res, result.body());
@@ -373,7 +380,7 @@ final class Forwarder {
             }
             return true;
         }
-        settle(call.key, held, billed(result.body()));
+        settleAnswer(call, held, result.body());
         try (result) {
             idempotency.complete(
                     key,
@@ -467,6 +474,24 @@ final class Forwarder {
         }
         res.setHeader(Answers.OVERHEAD, Answers.millis(System.nanoTime() - call.start - call.upstreamNanos));
         Answers.refusal(res, r);
+    }
+
+    /**
+     * Settles a buffered answer: a call to its usage; a created batch stays reserved until an answer
+     * shows it ended; an answer about batches settles those that did.
+     */
+    private void settleAnswer(Call call, SpendCaps.Reservation held, byte[] body) {
+        if (call.route.equals(BATCH_CREATE)) {
+            if (!held.periods().isEmpty()) {
+                batches.created(held, body);
+            }
+            return;
+        }
+        if (call.route.contains(" /v1/batches")) {
+            batches.seen(body);
+            return;
+        }
+        settle(call.key, held, held.periods().isEmpty() && held.tokens() == 0 ? null : billed(body));
     }
 
     private void settle(GatewayKey key, SpendCaps.Reservation held, JsonNode billed) {
