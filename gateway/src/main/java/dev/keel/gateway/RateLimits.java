@@ -121,11 +121,19 @@ public final class RateLimits implements AutoCloseable {
         }
     }
 
+    /** A key's bucket of one kind, resolved once per key (a key whose limits change is a new key). */
+    private record BucketId(GatewayKey key, String kind) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<BucketId, Bucket> resolved =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private Bucket bucket(GatewayKey key, String kind, long perMinute) {
-        var config = BucketConfiguration.builder()
-                .addLimit(l -> l.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
-                .build();
-        return buckets.bucket(key.id() + ":" + kind + ":" + perMinute, config);
+        return resolved.computeIfAbsent(new BucketId(key, kind), id -> {
+            var config = BucketConfiguration.builder()
+                    .addLimit(l -> l.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+                    .build();
+            return buckets.bucket(key.id() + ":" + kind + ":" + perMinute, config);
+        });
     }
 
     @Override
