@@ -177,7 +177,8 @@ final class GatewayCommand implements Callable<Integer> {
                 Math.toIntExact(cfg.get(Settings.GATEWAY_MAX_BODY)),
                 cfg.get(Settings.GATEWAY_BODY_TIMEOUT),
                 cfg.get(Settings.GATEWAY_OUTPUT_TOKENS),
-                cfg.get(Settings.GATEWAY_IDEMPOTENCY_WAIT));
+                cfg.get(Settings.GATEWAY_IDEMPOTENCY_WAIT),
+                cfg.get(Settings.GATEWAY_WORKER_THREADS));
     }
 
     /** The limits of a key that leaves one out of the keys file ({@code gateway.key-defaults.*}). */

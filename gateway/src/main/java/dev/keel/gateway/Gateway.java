@@ -235,6 +235,7 @@ public final class Gateway implements AutoCloseable {
             s.put("body_timeout_ms", p.settings().bodyTimeout().toMillis());
             s.put("default_output_tokens", p.settings().defaultOutputTokens());
             s.put("idempotency_wait_ms", p.settings().idempotencyWait().toMillis());
+            s.put("worker_threads", p.settings().workerThreads());
             s.put("spend_ledger", p.caps().ledger().getClass().getSimpleName());
             s.put("idempotency_store", p.idempotency().getClass().getSimpleName());
             ArrayNode keys = out.putArray("keys");
