@@ -65,8 +65,9 @@ final class GatewayOverhead {
                 .pool(PoolConfig.ofDefaults().withH2c(true))
                 .inFlightLimit(256)
                 .build();
+        int workers = Integer.getInteger("keel.bench.gateway.worker-threads", 0);
         try (var gateway = Gateway.builder(
-                                GatewaySettings.ofDefaults().withPort(0),
+                                GatewaySettings.ofDefaults().withPort(0).withWorkerThreads(workers),
                                 GatewayKeys.of(List.of(key)),
                                 KeelClient.builder(config).meterRegistry(registry))
                         .start();
@@ -75,8 +76,9 @@ final class GatewayOverhead {
                 var keel = KeelPipelineClient.open(emulator.baseUrl())) {
             System.out.printf(
                     "keel-bench gateway: POST /v1/responses (non-streaming) to the emulator (child pid %d) directly"
-                            + " and through keel gateway %s (in this JVM, pid %d)%n",
-                    emulator.pid(), gateway.baseUrl(), ProcessHandle.current().pid());
+                            + " and through keel gateway %s (in this JVM, pid %d; gateway.worker-threads %d, set with"
+                            + " -Dkeel.bench.gateway.worker-threads=N)%n",
+                    emulator.pid(), gateway.baseUrl(), ProcessHandle.current().pid(), workers);
             System.out.printf(
                     "java %s, %d cpus, warmup %d s + measure %d s per client and level, %d ms slices taking turns;"
                             + " client protocol %s / %s / %s%n",

@@ -111,17 +111,27 @@ final class ConfigOption {
 
     private Optional<Setting<?>> setting(String flag) {
         Setting<?> found = null;
+        boolean foundScoped = false;
         for (Setting<?> s : Settings.all()) {
             if (s.flags().contains(flag)) {
-                if (s.key().startsWith("serve.") && !mixee.name().equals("serve")) {
-                    continue; // keel gateway has a --host and --port of its own
+                // serve.* and gateway.* keys belong to their command (both have a --host and --port), or to a
+                // flag named after them (keel serve --gateway-port); they win over a general key's flag
+                // (keel gateway --default-output-tokens is not the batch one)
+                String section = s.key().substring(0, s.key().indexOf('.'));
+                boolean scoped = section.equals("serve") || section.equals("gateway");
+                if (scoped && !section.equals(mixee.name()) && !flag.startsWith("--" + section + "-")) {
+                    continue;
                 }
                 boolean batchKey = s == Settings.BATCH_IN_FLIGHT;
                 boolean onlineKey = s == Settings.ONLINE_IN_FLIGHT;
                 if ((batchKey && traffic() != TrafficClass.BATCH) || (onlineKey && traffic() != TrafficClass.ONLINE)) {
                     continue;
                 }
+                if (foundScoped && !scoped) {
+                    continue;
+                }
                 found = s;
+                foundScoped = scoped;
             }
         }
         return Optional.ofNullable(found);

@@ -108,8 +108,9 @@ final class ServeCommand extends CliCommand implements Callable<Integer> {
     @Option(
             names = "--gateway-port",
             paramLabel = "PORT",
-            description = "The gateway's port with --gateway-keys; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int gatewayPort = 8788;
+            description = "The gateway's port with --gateway-keys; 0 picks a free one (key gateway.port; default:"
+                    + " 8788).")
+    Integer gatewayPort;
 
     @Option(
             names = "--webhook-secret",
@@ -139,7 +140,8 @@ final class ServeCommand extends CliCommand implements Callable<Integer> {
                 cfg.get(Settings.SERVE_BODY_TIMEOUT),
                 16 * 1024);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var keys = gatewayKeys == null ? null : dev.keel.gateway.GatewayKeys.load(gatewayKeys);
+        var keyDefaults = GatewayCommand.keyDefaults(cfg);
+        var keys = gatewayKeys == null ? null : dev.keel.gateway.GatewayKeys.load(gatewayKeys, keyDefaults);
         String source =
                 config.file().map(f -> f + ", the environment and flags").orElse("the environment and flags");
         var structured = StructuredSection.start(live::get, source, registry);
@@ -178,7 +180,7 @@ final class ServeCommand extends CliCommand implements Callable<Integer> {
                     err,
                     next -> ServeReload.apply(live.getAndSet(next), next, client, tokens, structured));
             var server = SidecarServer.start(settings, views);
-            var gateway = keys == null ? null : gateway(keys, up, priceTable, cfg.get(Settings.SERVE_HOST));
+            var gateway = keys == null ? null : gateway(keys, keyDefaults, up, priceTable, cfg);
             var out = out();
             out.println("keel sidecar listening on http://" + cfg.get(Settings.SERVE_HOST) + ":" + server.port()
                     + " (/metrics, /debug/config, /healthz, /readyz, POST /v1/realtime/token"
@@ -205,11 +207,11 @@ final class ServeCommand extends CliCommand implements Callable<Integer> {
      */
     private dev.keel.gateway.Gateway gateway(
             dev.keel.gateway.GatewayKeys keys,
+            dev.keel.gateway.KeyLimits keyDefaults,
             UpstreamOptions.Upstream up,
             dev.keel.core.cost.PriceTable prices,
-            String bindHost) {
-        var settings =
-                dev.keel.gateway.GatewaySettings.ofDefaults().withHost(bindHost).withPort(gatewayPort);
+            dev.keel.config.KeelConfig cfg) {
+        var settings = GatewayCommand.settings(cfg, cfg.get(Settings.SERVE_HOST));
         return dev.keel.gateway.Gateway.builder(
                         settings,
                         keys,
@@ -217,6 +219,7 @@ final class ServeCommand extends CliCommand implements Callable<Integer> {
                                 .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                                 .priceTable(prices))
                 .prices(prices)
+                .watchKeys(gatewayKeys, keyDefaults, cfg.get(Settings.GATEWAY_KEYS_RELOAD))
                 .start();
     }
 }

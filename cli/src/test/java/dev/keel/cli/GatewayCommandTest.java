@@ -93,6 +93,73 @@ class GatewayCommandTest {
     }
 
     @Test
+    void gateway_takesItsSectionFromKeelYaml_andConfigShowListsIt() throws Exception {
+        assertThat(cli.run("gateway", "key", "--id", "svc")).isZero();
+        var secret = Pattern.compile("secret: (keel-\\S+)").matcher(cli.out());
+        var entry = Pattern.compile("entry:  (\\{.*})").matcher(cli.out());
+        assertThat(secret.find() && entry.find()).isTrue();
+        Path keys = dir.resolve("keys.json");
+        Files.writeString(keys, "{\"keys\": [" + entry.group(1) + "]}");
+        Path yaml = dir.resolve("keel.yaml");
+        Files.writeString(
+                yaml,
+                "gateway:\n  keys: " + keys + "\n  port: 0\n  max-body: 2KB\n  key-defaults:\n"
+                        + "    requests-per-minute: 1\n");
+        var gateway = new GatewayCommand();
+        gateway.env = Map.of();
+        var exit = cli.start(gateway, "--config", yaml.toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> cli.out().contains("listening on") || exit.isDone());
+        var base = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
+        assertThat(base.find()).as("gateway started; stderr: %s", cli.err()).isTrue();
+        try {
+            var tooLarge =
+                    curl(base.group(1) + "/responses", secret.group(1), "{\"input\":\"" + "x".repeat(3000) + "\"}");
+            assertThat(tooLarge).contains("HTTP/1.1 413");
+            var ok = curl(
+                    base.group(1) + "/responses", secret.group(1), "{\"model\":\"gpt-4.1-mini\",\"input\":\"Hi\"}");
+            assertThat(ok).contains("HTTP/1.1 200");
+            // the key leaves requests_per_minute out: gateway.key-defaults.requests-per-minute (1) holds it
+            var limited = curl(
+                    base.group(1) + "/responses", secret.group(1), "{\"model\":\"gpt-4.1-mini\",\"input\":\"Hi\"}");
+            assertThat(limited).contains("HTTP/1.1 429").contains("keel_rate_limited");
+        } finally {
+            gateway.stop.countDown();
+            assertThat(exit.get()).isZero();
+        }
+        assertThat(cli.run("config", "show", "--config", yaml.toString()))
+                .as("stderr: %s", cli.err())
+                .isZero();
+        assertThat(cli.out())
+                .containsPattern("gateway\\.port\\s+0\\s+" + Pattern.quote(yaml.toString()) + ":3")
+                .containsPattern("gateway\\.max-body\\s+2KB")
+                .containsPattern("gateway\\.key-defaults\\.requests-per-minute\\s+1")
+                .containsPattern("gateway\\.body-timeout\\s+10s");
+    }
+
+    @Test
+    void gateway_flagsBeatTheFile_andItsDefaultOutputTokensIsNotTheBatchKey() throws Exception {
+        Path yaml = dir.resolve("keel.yaml");
+        Files.writeString(yaml, "gateway:\n  port: 9001\n");
+        var gateway = cli.parse(
+                new GatewayCommand(),
+                "--config",
+                yaml.toString(),
+                "--port",
+                "0",
+                "--default-output-tokens",
+                "77",
+                "--max-body",
+                "4KB");
+        var cfg = gateway.config.load(Map.of());
+        assertThat(cfg.get(dev.keel.config.Settings.GATEWAY_PORT)).isZero();
+        assertThat(cfg.origin(dev.keel.config.Settings.GATEWAY_PORT).toString()).contains("--port");
+        assertThat(cfg.get(dev.keel.config.Settings.GATEWAY_OUTPUT_TOKENS)).isEqualTo(77);
+        assertThat(cfg.get(dev.keel.config.Settings.BATCH_OUTPUT_TOKENS)).isEqualTo(1024);
+        assertThat(cfg.get(dev.keel.config.Settings.GATEWAY_MAX_BODY)).isEqualTo(4096L);
+        assertThat(cfg.get(dev.keel.config.Settings.SERVE_PORT)).isEqualTo(8787);
+    }
+
+    @Test
     void gateway_withAMalformedKeysFile_namesTheFileLineAndField() throws Exception {
         Path keys = dir.resolve("bad.json");
         Files.writeString(

@@ -503,6 +503,105 @@ public final class Settings {
                     .doc("Spring Boot starter: auto-configure the realtime TokenService from realtime.token.* and"
                             + " realtime.app-tokens."));
 
+    // keel gateway
+    public static final Setting<Path> GATEWAY_KEYS = add(Setting.of("gateway.keys", ValueType.PATH)
+            .flags("--keys", "--gateway-keys")
+            .defaultText("unset: keel gateway refuses to start; keel serve runs no gateway")
+            .doc("The gateway keys file (JSON; keel gateway key makes an entry). Edits are applied while the"
+                    + " gateway runs; a file that fails its checks is refused and the keys in force stay."));
+    public static final Setting<Duration> GATEWAY_KEYS_RELOAD =
+            add(Setting.of("gateway.keys-reload-interval", ValueType.DURATION)
+                    .defaultValue(Duration.ofSeconds(2))
+                    .check(durationBetween(Duration.ofMillis(100), null))
+                    .doc("How often the gateway checks its keys file for changes."));
+    public static final Setting<String> GATEWAY_HOST = add(Setting.of("gateway.host", ValueType.STRING)
+            .defaultValue("127.0.0.1")
+            .flags("--host")
+            .doc("Address keel gateway binds (keel serve's gateway binds serve.host)."));
+    public static final Setting<Integer> GATEWAY_PORT = add(Setting.of("gateway.port", ValueType.INTEGER)
+            .defaultValue(8788)
+            .check(between(0, 65535))
+            .flags("--port", "--gateway-port")
+            .doc("Port the gateway listens on; 0 picks a free one."));
+    public static final Setting<Long> GATEWAY_MAX_BODY = add(Setting.of("gateway.max-body", ValueType.SIZE)
+            .defaultValue(32L << 20)
+            .check(v -> v < 1024 || v > Integer.MAX_VALUE
+                    ? "must be between 1KB and 2047MB, was " + ValueType.SIZE.format(v)
+                    : null)
+            .flags("--max-body")
+            .doc("The largest request body accepted; a larger one gets 413 before it is read whole."));
+    public static final Setting<Duration> GATEWAY_BODY_TIMEOUT =
+            add(Setting.of("gateway.body-timeout", ValueType.DURATION)
+                    .defaultValue(Duration.ofSeconds(10))
+                    .check(durationBetween(MS, null))
+                    .flags("--body-timeout")
+                    .doc("How long a client may take to send its request body before it gets 408."));
+    public static final Setting<Integer> GATEWAY_OUTPUT_TOKENS =
+            add(Setting.of("gateway.default-output-tokens", ValueType.INTEGER)
+                    .defaultValue(4096)
+                    .check(atLeast(1))
+                    .flags("--default-output-tokens")
+                    .doc("Output bound assumed for token limits and spend caps when a request sets none."));
+    public static final Setting<Duration> GATEWAY_IDEMPOTENCY_WAIT =
+            add(Setting.of("gateway.idempotency-wait", ValueType.DURATION)
+                    .defaultValue(Duration.ofSeconds(30))
+                    .check(durationBetween(Duration.ZERO, null))
+                    .doc("How long a duplicate of an in-flight Idempotency-Key call waits for the first one's"
+                            + " answer before it gets 409."));
+    public static final Setting<Integer> GATEWAY_WORKER_THREADS =
+            add(Setting.of("gateway.worker-threads", ValueType.INTEGER)
+                    .defaultValue(0)
+                    .check(v -> v == 0 || (v >= 8 && v <= 100_000) ? null : "must be 0 or 8..100000, was " + v)
+                    .doc("0: each request on a virtual thread of its own; N: a pool of N platform threads (less"
+                            + " added latency at low concurrency, measured in docs/benchmarks.md; every call in flight,"
+                            + " a long stream too, holds one, and calls past N wait)."));
+    public static final Setting<String> GATEWAY_REDIS = add(Setting.of("gateway.redis", ValueType.STRING)
+            .check(v -> v.startsWith("redis://") || v.startsWith("rediss://")
+                    ? null
+                    : "must be a Redis URL (redis://HOST:PORT or rediss://...), was '" + Redaction.url(v) + "'")
+            .flags("--redis")
+            .defaultText("unset: this process only")
+            .doc("Share rate limits, spend and Idempotency-Key records with every gateway process through this"
+                    + " Redis."));
+    public static final Setting<String> GATEWAY_JDBC = add(Setting.of("gateway.jdbc", ValueType.STRING)
+            .check(v -> v.startsWith("jdbc:postgresql:")
+                    ? null
+                    : "must be a PostgreSQL URL (jdbc:postgresql://HOST/DB), was '" + Redaction.url(v) + "'")
+            .flags("--jdbc")
+            .defaultText("unset: gateway.redis, else this process")
+            .doc("Keep spend and Idempotency-Key records in this PostgreSQL instead (rate limits need"
+                    + " gateway.redis to be shared)."));
+    public static final Setting<Integer> GATEWAY_KEY_RPM =
+            add(Setting.of("gateway.key-defaults.requests-per-minute", ValueType.INTEGER)
+                    .defaultValue(0)
+                    .check(atLeast(0))
+                    .doc("Requests per minute for a key that leaves requests_per_minute out (0: no limit)."));
+    public static final Setting<Integer> GATEWAY_KEY_TPM =
+            add(Setting.of("gateway.key-defaults.tokens-per-minute", ValueType.INTEGER)
+                    .defaultValue(0)
+                    .check(atLeast(0))
+                    .doc("Tokens per minute for a key that leaves tokens_per_minute out (0: no limit)."));
+    public static final Setting<Integer> GATEWAY_KEY_CONCURRENCY =
+            add(Setting.of("gateway.key-defaults.concurrency", ValueType.INTEGER)
+                    .defaultValue(0)
+                    .check(atLeast(0))
+                    .doc("Calls in flight at once for a key that leaves concurrency out (0: no limit)."));
+    public static final Setting<Double> GATEWAY_KEY_DAILY =
+            add(Setting.of("gateway.key-defaults.daily-usd", ValueType.MONEY)
+                    .check(Settings::usd)
+                    .defaultText("unset: no cap")
+                    .doc("Daily spend cap (UTC), USD, for a key that leaves daily_usd out."));
+    public static final Setting<Double> GATEWAY_KEY_MONTHLY =
+            add(Setting.of("gateway.key-defaults.monthly-usd", ValueType.MONEY)
+                    .check(Settings::usd)
+                    .defaultText("unset: no cap")
+                    .doc("Monthly spend cap (UTC), USD, for a key that leaves monthly_usd out."));
+    public static final Setting<Boolean> GATEWAY_REFUSE_NESTED =
+            add(Setting.of("gateway.key-defaults.refuse-nested-retries", ValueType.BOOLEAN)
+                    .defaultValue(false)
+                    .doc("Refuse an SDK's own retries (X-Stainless-Retry-Count > 0) while the upstream fails, for a"
+                            + " key that leaves refuse_nested_retries out."));
+
     private static final List<Setting<?>> VIEW = Collections.unmodifiableList(ALL);
     private static final Map<String, Setting<?>> BY_KEY = index();
 

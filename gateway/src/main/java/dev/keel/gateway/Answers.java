@@ -50,7 +50,11 @@ final class Answers {
     static void upstreamHeaders(HttpServletResponse res, Map<String, List<String>> headers) {
         headers.forEach((name, values) -> {
             String n = name.toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(n) && !n.startsWith(":")) {
+            if (n.equals("content-type")) {
+                if (!values.isEmpty()) {
+                    res.setContentType(values.get(0)); // replaces the server's default, never a second header
+                }
+            } else if (!HOP_BY_HOP.contains(n) && !n.startsWith(":")) {
                 for (String v : values) {
                     res.addHeader(name, v);
                 }

@@ -50,13 +50,17 @@ final class Forwarder {
     private static final Set<String> GENERATION = Set.of("/v1/responses", "/v1/chat/completions", "/v1/embeddings");
     private static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
     private static final Duration POLL = Duration.ofMillis(20);
+    private static final String BATCH_CREATE = "POST /v1/batches";
+    /** The largest streamed answer kept for an Idempotency-Key replay; a longer one is not stored. */
+    static final int MAX_STORED_STREAM = 16 * 1024 * 1024;
 
     private final KeelClient client;
-    private final GatewayKeys keys;
+    private final java.util.concurrent.atomic.AtomicReference<GatewayKeys> keys;
     private final GatewaySettings settings;
     private final RateLimits rates;
     private final Concurrency concurrency;
     private final SpendCaps caps;
+    private final BatchSpend batches;
     private final IdempotencyStore idempotency;
     private final UpstreamStrain strain;
     private final GatewayMetrics metrics;
@@ -69,6 +73,7 @@ final class Forwarder {
         this.rates = p.rates();
         this.concurrency = new Concurrency();
         this.caps = p.caps();
+        this.batches = new BatchSpend(p.caps(), p.client());
         this.idempotency = p.idempotency();
         this.strain = strain;
         this.metrics = metrics;
@@ -140,10 +145,14 @@ final class Forwarder {
         SpendCaps.Reservation held = SpendCaps.Reservation.NONE;
         if (GENERATION.contains(call.route.substring(call.route.indexOf(' ') + 1)) && body != null) {
             held = reserve(key, call.route.substring(call.route.indexOf(' ') + 1), body);
+        } else if (call.route.equals(BATCH_CREATE)
+                && body != null
+                && key.limits().capsSpend()) {
+            held = batches.reserve(key, body, options);
         }
         boolean settled = false;
         try {
-            settled = options.idempotencyKey() != null && !upstream.streaming()
+            settled = options.idempotencyKey() != null
                     ? exactlyOnce(res, call, upstream, options, held)
                     : forward(res, call, upstream, options, held);
         } finally {
@@ -205,10 +214,11 @@ final class Forwarder {
         }
         call.upstreamNanos = System.nanoTime() - sent;
         if (result.stream() != null) {
-            return stream(res, call, upstream, result, held);
+            stream(res, call, upstream, result, held, null);
+            return true;
         }
         // Settled before the answer is written: the upstream has billed it even if the client is gone.
-        settle(call.key, held, held.periods().isEmpty() && held.tokens() == 0 ? null : billed(result.body()));
+        settleAnswer(call, held, result.body());
         try (result) {
             head(res, call, result.status(), result.headers(), result.attempts());
             Answers.body(res, result.body());
@@ -216,10 +226,21 @@ final class Forwarder {
         return true;
     }
 
-    /** Copies a stream as it arrives; a cut reaches the client as an SSE error event, never a clean end. */
+    /**
+     * Copies a stream as it arrives; a cut reaches the client as an SSE error event, never a clean end.
+     *
+     * @param copy where the stream's bytes are copied as they pass (to store them), or null
+     * @return whether the stream reached its terminal event and the client took all of it
+     */
     private boolean stream(
-            HttpServletResponse res, Call call, HttpCall upstream, HttpResult result, SpendCaps.Reservation held)
+            HttpServletResponse res,
+            Call call,
+            HttpCall upstream,
+            HttpResult result,
+            SpendCaps.Reservation held,
+            StreamCopy copy)
             throws IOException {
+        boolean delivered = false;
         SseMeter meter = new SseMeter(result, RawCall.isChatStream(upstream));
         try (meter) {
             head(res, call, result.status(), result.headers(), result.attempts());
@@ -242,18 +263,47 @@ final class Forwarder {
                     break;
                 }
                 if (n < 0) {
+                    delivered = true;
                     break;
+                }
+                if (copy != null) {
+                    copy.add(buf, n);
                 }
                 out.write(buf, 0, n);
                 out.flush();
             }
         } catch (IOException clientGone) {
+            delivered = false;
             LOG.info("client left a stream key={} route={}", call.key.id(), call.route);
         }
         StreamOutcome outcome = meter.outcome();
         // A finished stream is settled to its usage; a cut or abandoned one keeps the worst case.
         settle(call.key, held, outcome instanceof StreamOutcome.Finished f ? f.billed() : null);
-        return true;
+        return delivered && outcome instanceof StreamOutcome.Finished;
+    }
+
+    /** A streamed answer's bytes as they pass, up to a bound; past it the stream is not stored. */
+    private static final class StreamCopy {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final int max;
+        private boolean overflowed;
+
+        StreamCopy(int max) {
+            this.max = max;
+        }
+
+        void add(byte[] b, int n) {
+            if (overflowed || bytes.size() + n > max) {
+                overflowed = true;
+                return;
+            }
+            bytes.write(b, 0, n);
+        }
+
+        /** The whole stream, or null when it was larger than the bound. */
+        byte[] whole() {
+            return overflowed ? null : bytes.toByteArray();
+        }
     }
 
     /**
@@ -309,9 +359,34 @@ final class Forwarder {
             return false;
         }
         call.upstreamNanos = System.nanoTime() - sent;
-        settle(call.key, held, billed(result.body()));
+        if (result.stream() != null) {
+            // Stored as it passes; kept only when it reached its terminal event and the client took it
+            // whole. A cut, abandoned or oversized stream releases the key: the next call does the work.
+            var copy = new StreamCopy(MAX_STORED_STREAM);
+            boolean whole = false;
+            try {
+                whole = stream(res, call, upstream, result, held, copy);
+            } finally {
+                byte[] bytes = copy.whole();
+                if (whole && bytes != null) {
+                    idempotency.complete(
+                            key,
+                            token,
+                            stored(result.status(), result.attempts(), result.headers(), bytes, fingerprint),
+                            IDEMPOTENCY_TTL);
+                } else {
+                    idempotency.release(key, token);
+                }
+            }
+            return true;
+        }
+        settleAnswer(call, held, result.body());
         try (result) {
-            idempotency.complete(key, token, stored(result, fingerprint), IDEMPOTENCY_TTL);
+            idempotency.complete(
+                    key,
+                    token,
+                    stored(result.status(), result.attempts(), result.headers(), result.body(), fingerprint),
+                    IDEMPOTENCY_TTL);
             head(res, call, result.status(), result.headers(), result.attempts());
             Answers.body(res, result.body());
         }
@@ -328,19 +403,21 @@ final class Forwarder {
     }
 
     /** The answer as the store keeps it: status, the headers worth replaying, the body, the request's fingerprint. */
-    private static String stored(HttpResult r, String fingerprint) {
+    private static String stored(
+            int status, int attempts, Map<String, List<String>> headers, byte[] body, String fingerprint) {
         ObjectNode o = Json.object();
         o.put("fingerprint", fingerprint);
-        o.put("status", r.status());
-        o.put("attempts", r.attempts());
+        o.put("status", status);
+        o.put("attempts", attempts);
         ObjectNode h = o.putObject("headers");
-        r.headers().forEach((name, values) -> {
+        headers.forEach((header, values) -> {
+            String name = header.toLowerCase(Locale.ROOT);
             if (!values.isEmpty()
                     && (name.equals("content-type") || name.startsWith("x-request-id") || name.startsWith("openai-"))) {
                 h.put(name, values.get(0));
             }
         });
-        o.put("body", Base64.getEncoder().encodeToString(r.body()));
+        o.put("body", Base64.getEncoder().encodeToString(body));
         return Json.write(o);
     }
 
@@ -399,6 +476,24 @@ final class Forwarder {
         Answers.refusal(res, r);
     }
 
+    /**
+     * Settles a buffered answer: a call to its usage; a created batch stays reserved until an answer
+     * shows it ended; an answer about batches settles those that did.
+     */
+    private void settleAnswer(Call call, SpendCaps.Reservation held, byte[] body) {
+        if (call.route.equals(BATCH_CREATE)) {
+            if (!held.periods().isEmpty()) {
+                batches.created(held, body);
+            }
+            return;
+        }
+        if (call.route.contains(" /v1/batches")) {
+            batches.seen(body);
+            return;
+        }
+        settle(call.key, held, held.periods().isEmpty() && held.tokens() == 0 ? null : billed(body));
+    }
+
     private void settle(GatewayKey key, SpendCaps.Reservation held, JsonNode billed) {
         caps.settle(held, billed);
         long used = SpendCaps.usedTokens(billed);
@@ -415,7 +510,7 @@ final class Forwarder {
     }
 
     private GatewayKey authenticate(String authorization) {
-        return switch (keys.authenticate(authorization)) {
+        return switch (keys.get().authenticate(authorization)) {
             case GatewayKeys.Auth.Ok ok -> ok.key();
             case GatewayKeys.Auth.Refused r -> throw new Refused(Refusal.unauthenticated(r.message()));
         };
@@ -463,7 +558,9 @@ final class Forwarder {
             return null;
         }
         try (InputStream in = req.getInputStream()) {
-            byte[] body = in.readNBytes(max + 1);
+            // A declared length is read as one array of that size (a body sent short is cut by the server);
+            // a chunked one in steps, up to one byte past the bound.
+            byte[] body = in.readNBytes(declared >= 0 ? (int) declared : max + 1);
             if (body.length > max) {
                 throw new Refused(Refusal.tooLarge("over " + max + " bytes", max));
             }

@@ -10,9 +10,12 @@ import dev.keel.core.time.Sleeper;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.time.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +38,7 @@ public final class Gateway implements AutoCloseable {
     /** What the forwarder works with; assembled by the builder. */
     record Parts(
             KeelClient client,
-            GatewayKeys keys,
+            AtomicReference<GatewayKeys> keys,
             GatewaySettings settings,
             RateLimits rates,
             SpendCaps caps,
@@ -44,10 +47,12 @@ public final class Gateway implements AutoCloseable {
 
     private final Parts parts;
     private final GatewayServer server;
+    private final KeysFileWatcher watcher;
 
-    private Gateway(Parts parts, GatewayServer server) {
+    private Gateway(Parts parts, GatewayServer server, KeysFileWatcher watcher) {
         this.parts = parts;
         this.server = server;
+        this.watcher = watcher;
     }
 
     public static Builder builder(GatewaySettings settings, GatewayKeys keys, KeelClient.Builder client) {
@@ -68,6 +73,19 @@ public final class Gateway implements AutoCloseable {
         return parts.client();
     }
 
+    /** The keys in force: those it started with, or the last good edit of the watched keys file. */
+    public GatewayKeys keys() {
+        return parts.keys().get();
+    }
+
+    /**
+     * Why the last edit of the watched keys file was refused (its {@code file:line} message), while
+     * the file still holds it; empty when the file's content is in force or no file is watched.
+     */
+    public Optional<String> keysFileProblem() {
+        return watcher == null ? Optional.empty() : watcher.problem();
+    }
+
     /** The spend counters, e.g. to read what a key has spent today. */
     public SpendLedger spendLedger() {
         return parts.caps().ledger();
@@ -76,6 +94,9 @@ public final class Gateway implements AutoCloseable {
     /** Stops listening, then closes the client and the shared stores it was given. */
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
         server.close();
         parts.client().close();
         parts.rates().close();
@@ -95,6 +116,9 @@ public final class Gateway implements AutoCloseable {
         private PriceTable prices = PriceTable.builtIn();
         private IdempotencyStore idempotency;
         private Supplier<ObjectNode> upstreamView;
+        private Path keysFile;
+        private KeyLimits keyDefaults = KeyLimits.NONE;
+        private Duration keysReload;
 
         private Builder(GatewaySettings settings, GatewayKeys keys, KeelClient.Builder client) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -153,13 +177,25 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Watches {@code file} (the keys file the keys were loaded from, with {@code defaults}) every
+         * {@code interval} and applies its edits while the gateway runs; an edit that fails the file's
+         * checks is refused and logged, and the keys in force stay.
+         */
+        public Builder watchKeys(Path file, KeyLimits defaults, Duration interval) {
+            keysFile = Objects.requireNonNull(file, "file");
+            keyDefaults = Objects.requireNonNull(defaults, "defaults");
+            keysReload = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
         /** Builds the client, starts listening and returns once it does. */
         public Gateway start() {
             var strain = new UpstreamStrain(ticker, Duration.ofSeconds(10));
             KeelClient built = client.listener(strain).build();
             var parts = new Parts(
                     built,
-                    keys,
+                    new AtomicReference<>(keys),
                     settings,
                     rates != null ? rates : RateLimits.local(ticker),
                     new SpendCaps(
@@ -181,7 +217,9 @@ public final class Gateway implements AutoCloseable {
                     : () -> "# the gateway's meter registry is not a Prometheus one\n";
             try {
                 var server = GatewayServer.start(settings, forwarder, text, () -> debugConfig(parts, upstream.get()));
-                return new Gateway(parts, server);
+                KeysFileWatcher watcher =
+                        keysFile == null ? null : new KeysFileWatcher(keysFile, keyDefaults, parts.keys(), keysReload);
+                return new Gateway(parts, server, watcher);
             } catch (RuntimeException e) {
                 built.close();
                 throw e;
@@ -197,10 +235,11 @@ public final class Gateway implements AutoCloseable {
             s.put("body_timeout_ms", p.settings().bodyTimeout().toMillis());
             s.put("default_output_tokens", p.settings().defaultOutputTokens());
             s.put("idempotency_wait_ms", p.settings().idempotencyWait().toMillis());
+            s.put("worker_threads", p.settings().workerThreads());
             s.put("spend_ledger", p.caps().ledger().getClass().getSimpleName());
             s.put("idempotency_store", p.idempotency().getClass().getSimpleName());
             ArrayNode keys = out.putArray("keys");
-            for (GatewayKey k : p.keys().all()) {
+            for (GatewayKey k : p.keys().get().all()) {
                 ObjectNode o = keys.addObject();
                 o.put("id", k.id()).put("team", k.team()).put("user", k.user()).put("revoked", k.revoked());
                 KeyLimits l = k.limits();

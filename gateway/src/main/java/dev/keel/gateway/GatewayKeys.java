@@ -33,8 +33,10 @@ import java.util.regex.Pattern;
  * ]}
  * }</pre>
  *
- * Only {@code id} and {@code sha256} are required. {@code keel gateway key} makes a secret and its
- * entry. Immutable and thread-safe.
+ * Only {@code id} and {@code sha256} are required; a limit left out takes the default given to
+ * {@link #load(Path, KeyLimits)} (the {@code gateway.key-defaults.*} settings), and 0 (or {@code null}
+ * for a cap) is no limit. {@code keel gateway key} makes a secret and its entry. Immutable and
+ * thread-safe; {@link KeysFileWatcher} swaps in a new instance when the file changes.
  */
 public final class GatewayKeys {
 
@@ -89,12 +91,29 @@ public final class GatewayKeys {
      * @throws UncheckedIOException when the file cannot be read
      */
     public static GatewayKeys load(Path file) {
+        return load(file, KeyLimits.NONE);
+    }
+
+    /**
+     * Reads a keys file, giving a key that leaves a limit out the one in {@code defaults}.
+     *
+     * @throws IllegalArgumentException naming {@code file:line}, the field and what to do, for a
+     *     file that is not JSON, an unknown field, a missing or malformed id or hash, a bad limit, or
+     *     a duplicate id or hash
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public static GatewayKeys load(Path file, KeyLimits defaults) {
         String text;
         try {
             text = Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException("gateway keys file " + file + " cannot be read: " + e.getMessage(), e);
         }
+        return parse(file, text, defaults);
+    }
+
+    /** Reads the text of keys file {@code file}; the same checks and messages as {@link #load(Path, KeyLimits)}. */
+    static GatewayKeys parse(Path file, String text, KeyLimits defaults) {
         JsonNode root;
         try {
             root = Json.parse(text.getBytes(StandardCharsets.UTF_8));
@@ -110,7 +129,7 @@ public final class GatewayKeys {
         var list = new ArrayList<GatewayKey>();
         var ids = new HashMap<String, String>();
         for (int i = 0; i < keys.size(); i++) {
-            GatewayKey k = entry(keys.get(i), "/keys/" + i, lines);
+            GatewayKey k = entry(keys.get(i), "/keys/" + i, lines, defaults);
             String where = lines.where("/keys/" + i + "/id");
             String earlier = ids.put(k.id(), where);
             if (earlier != null) {
@@ -126,7 +145,7 @@ public final class GatewayKeys {
         }
     }
 
-    private static GatewayKey entry(JsonNode node, String at, KeyLines lines) {
+    private static GatewayKey entry(JsonNode node, String at, KeyLines lines, KeyLimits defaults) {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException(lines.where(at) + ": each key is an object {id, sha256, ...}");
         }
@@ -143,23 +162,41 @@ public final class GatewayKeys {
                     + "': sha256 must be 64 lower-case hex digits (the SHA-256 of the secret);"
                     + " make one with: keel gateway key --id " + id);
         }
+        int rpm = Math.toIntExact(at(
+                lines,
+                at,
+                id,
+                "requests_per_minute",
+                () -> count(node, "requests_per_minute", defaults.requestsPerMinute())));
+        long tpm = at(
+                lines, at, id, "tokens_per_minute", () -> count(node, "tokens_per_minute", defaults.tokensPerMinute()));
+        int concurrency = Math.toIntExact(
+                at(lines, at, id, "concurrency", () -> count(node, "concurrency", defaults.concurrency())));
+        BigDecimal daily = at(lines, at, id, "daily_usd", () -> usd(node, "daily_usd", defaults.dailyUsd()));
+        BigDecimal monthly = at(lines, at, id, "monthly_usd", () -> usd(node, "monthly_usd", defaults.monthlyUsd()));
+        boolean refuse = at(
+                lines,
+                at,
+                id,
+                "refuse_nested_retries",
+                () -> flag(node, "refuse_nested_retries", defaults.refuseNestedRetries()));
+        boolean revoked = at(lines, at, id, "revoked", () -> flag(node, "revoked", false));
         try {
-            var limits = new KeyLimits(
-                    (int) count(node, "requests_per_minute"),
-                    count(node, "tokens_per_minute"),
-                    (int) count(node, "concurrency"),
-                    usd(node, "daily_usd"),
-                    usd(node, "monthly_usd"),
-                    node.path("refuse_nested_retries").asBoolean(false));
+            var limits = new KeyLimits(rpm, tpm, concurrency, daily, monthly, refuse);
             return new GatewayKey(
-                    id,
-                    hash,
-                    node.path("team").asText(""),
-                    node.path("user").asText(""),
-                    limits,
-                    node.path("revoked").asBoolean(false));
+                    id, hash, node.path("team").asText(""), node.path("user").asText(""), limits, revoked);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(lines.where(at) + ": key '" + id + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads one field, naming {@code file:line} of the field (not just of its key) when it is wrong. */
+    private static <T> T at(KeyLines lines, String at, String id, String field, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    lines.where(at + "/" + field) + ": key '" + id + "': " + e.getMessage(), e);
         }
     }
 
@@ -171,9 +208,12 @@ public final class GatewayKeys {
         return v.asText();
     }
 
-    private static long count(JsonNode node, String field) {
+    private static long count(JsonNode node, String field, long otherwise) {
         JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+        if (v == null) {
+            return otherwise;
+        }
+        if (v.isNull()) {
             return 0;
         }
         if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
@@ -182,9 +222,12 @@ public final class GatewayKeys {
         return v.asLong();
     }
 
-    private static BigDecimal usd(JsonNode node, String field) {
+    private static BigDecimal usd(JsonNode node, String field, BigDecimal otherwise) {
         JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+        if (v == null) {
+            return otherwise;
+        }
+        if (v.isNull()) {
             return null;
         }
         try {
@@ -196,6 +239,65 @@ public final class GatewayKeys {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(field + " must be a USD amount >= 0 such as 5 or 12.50, was " + v);
         }
+    }
+
+    private static boolean flag(JsonNode node, String field, boolean otherwise) {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            return otherwise;
+        }
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException(field + " must be true or false, was " + v);
+        }
+        return v.booleanValue();
+    }
+
+    /**
+     * What changed from {@code before} to this set, by key id only (never a secret or its hash):
+     * {@code added [b], revoked [a], removed [c], changed [d]}, or {@code no change}.
+     */
+    public String changesSince(GatewayKeys before) {
+        var old = byId(before);
+        var now = byId(this);
+        var added = new java.util.TreeSet<String>();
+        var revoked = new java.util.TreeSet<String>();
+        var restored = new java.util.TreeSet<String>();
+        var removed = new java.util.TreeSet<String>();
+        var changed = new java.util.TreeSet<String>();
+        now.forEach((id, k) -> {
+            GatewayKey was = old.get(id);
+            if (was == null) {
+                added.add(id);
+            } else if (k.revoked() != was.revoked()) {
+                (k.revoked() ? revoked : restored).add(id);
+            } else if (!k.equals(was)) {
+                changed.add(id);
+            }
+        });
+        old.keySet().stream().filter(id -> !now.containsKey(id)).forEach(removed::add);
+        var parts = new ArrayList<String>();
+        if (!added.isEmpty()) {
+            parts.add("added " + added);
+        }
+        if (!revoked.isEmpty()) {
+            parts.add("revoked " + revoked);
+        }
+        if (!restored.isEmpty()) {
+            parts.add("un-revoked " + restored);
+        }
+        if (!removed.isEmpty()) {
+            parts.add("removed " + removed);
+        }
+        if (!changed.isEmpty()) {
+            parts.add("changed (secret, owner or limits) " + changed);
+        }
+        return parts.isEmpty() ? "no change" : String.join(", ", parts);
+    }
+
+    private static Map<String, GatewayKey> byId(GatewayKeys keys) {
+        var m = new HashMap<String, GatewayKey>();
+        keys.byHash.values().forEach(k -> m.put(k.id(), k));
+        return m;
     }
 
     /** Checks {@code authorization} ({@code Bearer keel-…}). */

@@ -34,12 +34,21 @@ final class GatewayMetrics {
                 .register(registry);
     }
 
+    /** One counter per key, route and status, looked up once: a call costs a map lookup, not a registration. */
+    private record RequestTags(String key, String team, String route, int status) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<RequestTags, Counter> requests =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     void request(GatewayKey key, String route, int status) {
-        Counter.builder(REQUESTS)
-                .description("calls answered by the gateway, by key, team, route and status")
-                .tags("key", key == null ? "" : key.id(), "team", key == null ? "" : key.team())
-                .tags("route", route, "status", Integer.toString(status))
-                .register(registry)
+        var tags = new RequestTags(key == null ? "" : key.id(), key == null ? "" : key.team(), route, status);
+        requests.computeIfAbsent(
+                        tags,
+                        t -> Counter.builder(REQUESTS)
+                                .description("calls answered by the gateway, by key, team, route and status")
+                                .tags("key", t.key(), "team", t.team())
+                                .tags("route", t.route(), "status", Integer.toString(t.status()))
+                                .register(registry))
                 .increment();
     }
 

@@ -11,12 +11,13 @@ import java.util.function.Supplier;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's HTTP server: Javalin on Jetty 12, HTTP/1.1 and h2c on one port, handlers on virtual
- * threads, no compression (streams pass through as they arrive). OpenAI's paths go to the {@link
+ * threads (or a pool of platform threads, {@link GatewaySettings#workerThreads()}), no compression (streams pass through as they arrive). OpenAI's paths go to the {@link
  * Forwarder}; {@code /metrics}, {@code /healthz} and {@code /debug/config} show the process; every
  * other path gets an OpenAI-shaped 404. Thread-safe.
  */
@@ -75,7 +76,14 @@ final class GatewayServer implements AutoCloseable {
             Supplier<ObjectNode> config) {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
-        cfg.concurrency.useVirtualThreads = true;
+        if (settings.workerThreads() == 0) {
+            cfg.concurrency.useVirtualThreads = true;
+        } else {
+            cfg.concurrency.useVirtualThreads = false;
+            var pool = new QueuedThreadPool(settings.workerThreads(), 8);
+            pool.setName("keel-gateway");
+            cfg.jetty.threadPool = pool;
+        }
         cfg.http.compressionStrategy = CompressionStrategy.NONE;
         cfg.http.asyncTimeout = 0;
         long bodyTimeoutMs = settings.bodyTimeout().toMillis();

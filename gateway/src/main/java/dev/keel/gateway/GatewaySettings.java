@@ -17,6 +17,9 @@ import java.util.Objects;
  *     worst-case cost and token limits
  * @param idempotencyWait how long a duplicate of an in-flight {@code Idempotency-Key} call waits for
  *     the first one's answer before it gets 409
+ * @param workerThreads 0: each request on a virtual thread of its own; N: a pool of N platform threads
+ *     (less latency per call at low concurrency on a busy machine, but each call in flight — a long
+ *     stream, a duplicate waiting — holds one, and calls past N wait for a free one)
  */
 public record GatewaySettings(
         String host,
@@ -24,7 +27,8 @@ public record GatewaySettings(
         int maxBodyBytes,
         Duration bodyTimeout,
         int defaultOutputTokens,
-        Duration idempotencyWait) {
+        Duration idempotencyWait,
+        int workerThreads) {
 
     /** @throws IllegalArgumentException naming the setting that is out of range */
     public GatewaySettings {
@@ -42,38 +46,51 @@ public record GatewaySettings(
             throw new IllegalArgumentException(
                     "gateway default output tokens must be at least 1, was " + defaultOutputTokens);
         }
+        if (workerThreads < 0 || (workerThreads > 0 && workerThreads < 8)) {
+            throw new IllegalArgumentException(
+                    "gateway worker threads must be 0 (virtual threads) or at least 8, was " + workerThreads);
+        }
         if (idempotencyWait.isNegative()) {
             throw new IllegalArgumentException("gateway idempotency wait must not be negative, was " + idempotencyWait);
         }
     }
 
-    /** 127.0.0.1:8788, 32 MiB bodies, 10 s body timeout, 4096 output tokens assumed, 30 s duplicate wait. */
+    /**
+     * 127.0.0.1:8788, 32 MiB bodies, 10 s body timeout, 4096 output tokens assumed, 30 s duplicate
+     * wait, a virtual thread per request.
+     */
     public static GatewaySettings ofDefaults() {
         return new GatewaySettings(
-                "127.0.0.1", 8788, 32 * 1024 * 1024, Duration.ofSeconds(10), 4096, Duration.ofSeconds(30));
+                "127.0.0.1", 8788, 32 * 1024 * 1024, Duration.ofSeconds(10), 4096, Duration.ofSeconds(30), 0);
     }
 
     public GatewaySettings withPort(int p) {
-        return new GatewaySettings(host, p, maxBodyBytes, bodyTimeout, defaultOutputTokens, idempotencyWait);
+        return new GatewaySettings(
+                host, p, maxBodyBytes, bodyTimeout, defaultOutputTokens, idempotencyWait, workerThreads);
     }
 
     public GatewaySettings withHost(String h) {
-        return new GatewaySettings(h, port, maxBodyBytes, bodyTimeout, defaultOutputTokens, idempotencyWait);
+        return new GatewaySettings(
+                h, port, maxBodyBytes, bodyTimeout, defaultOutputTokens, idempotencyWait, workerThreads);
     }
 
     public GatewaySettings withMaxBodyBytes(int max) {
-        return new GatewaySettings(host, port, max, bodyTimeout, defaultOutputTokens, idempotencyWait);
+        return new GatewaySettings(host, port, max, bodyTimeout, defaultOutputTokens, idempotencyWait, workerThreads);
     }
 
     public GatewaySettings withBodyTimeout(Duration d) {
-        return new GatewaySettings(host, port, maxBodyBytes, d, defaultOutputTokens, idempotencyWait);
+        return new GatewaySettings(host, port, maxBodyBytes, d, defaultOutputTokens, idempotencyWait, workerThreads);
     }
 
     public GatewaySettings withDefaultOutputTokens(int n) {
-        return new GatewaySettings(host, port, maxBodyBytes, bodyTimeout, n, idempotencyWait);
+        return new GatewaySettings(host, port, maxBodyBytes, bodyTimeout, n, idempotencyWait, workerThreads);
     }
 
     public GatewaySettings withIdempotencyWait(Duration d) {
-        return new GatewaySettings(host, port, maxBodyBytes, bodyTimeout, defaultOutputTokens, d);
+        return new GatewaySettings(host, port, maxBodyBytes, bodyTimeout, defaultOutputTokens, d, workerThreads);
+    }
+
+    public GatewaySettings withWorkerThreads(int n) {
+        return new GatewaySettings(host, port, maxBodyBytes, bodyTimeout, defaultOutputTokens, idempotencyWait, n);
     }
 }

@@ -121,11 +121,33 @@ public final class RateLimits implements AutoCloseable {
         }
     }
 
+    /**
+     * A key's bucket of one kind, resolved once per key object (a reloaded keys file makes new key
+     * objects, so a changed limit gets its bucket); compared by identity, which is cheaper per call
+     * than hashing every field of the key.
+     */
+    private record BucketId(GatewayKey key, String kind) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BucketId b && b.key == key && b.kind.equals(kind);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(key) * 31 + kind.hashCode();
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<BucketId, Bucket> resolved =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private Bucket bucket(GatewayKey key, String kind, long perMinute) {
-        var config = BucketConfiguration.builder()
-                .addLimit(l -> l.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
-                .build();
-        return buckets.bucket(key.id() + ":" + kind + ":" + perMinute, config);
+        return resolved.computeIfAbsent(new BucketId(key, kind), id -> {
+            var config = BucketConfiguration.builder()
+                    .addLimit(l -> l.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+                    .build();
+            return buckets.bucket(key.id() + ":" + kind + ":" + perMinute, config);
+        });
     }
 
     @Override

@@ -58,14 +58,23 @@ public final class SpendCaps {
      * @throws UnknownModelPriceException when {@code priced} and the price table does not list the model
      */
     WorstCase worstCase(String path, JsonNode body, boolean priced) {
+        return worstCase(path, body, priced, null);
+    }
+
+    /**
+     * The worst case of a generation request, at {@code tier} (null: the tier the request asks for,
+     * an unknown one priced as priority).
+     */
+    WorstCase worstCase(String path, JsonNode body, boolean priced, PriceTier at) {
         String model = body.path("model").asText("");
         RequestTokens t = RequestTokens.of(path, model, body, defaultOutputTokens);
         long tokens = (long) t.input() + t.outputBound();
         if (!priced) {
             return new WorstCase(tokens, 0);
         }
-        PriceTier tier =
-                PriceTier.ofServiceTier(body.path("service_tier").textValue()).orElse(PriceTier.PRIORITY);
+        PriceTier tier = at != null
+                ? at
+                : PriceTier.ofServiceTier(body.path("service_tier").textValue()).orElse(PriceTier.PRIORITY);
         BigDecimal usd = prices.cost(model, tier, new TokenUsage(t.input(), 0, 0, t.outputBound()));
         return new WorstCase(tokens, nanos(usd));
     }
@@ -98,10 +107,15 @@ public final class SpendCaps {
 
     /** Settles a reservation to what the call really cost ({@code billed}: the answer's object with model and usage). */
     void settle(Reservation r, JsonNode billed) {
+        settle(r, billed, null);
+    }
+
+    /** Settles to {@code billed}'s cost at {@code tier} (null: the tier the answer says it was served at). */
+    void settle(Reservation r, JsonNode billed, PriceTier tier) {
         if (r.periods().isEmpty()) {
             return;
         }
-        long actual = actualNanos(billed, r.nanos());
+        long actual = actualNanos(billed, r.nanos(), tier);
         if (actual != r.nanos()) {
             ledger.adjust(r.keyId(), r.periods(), actual - r.nanos());
         }
@@ -115,13 +129,15 @@ public final class SpendCaps {
     }
 
     /** The real cost of an answer, or the reservation when it cannot be priced (kept: never under-counted). */
-    private long actualNanos(JsonNode billed, long reserved) {
+    private long actualNanos(JsonNode billed, long reserved, PriceTier at) {
         if (billed == null || !billed.path("usage").isObject()) {
             return reserved;
         }
         try {
-            PriceTier tier = PriceTier.ofServiceTier(billed.path("service_tier").textValue())
-                    .orElse(PriceTier.PRIORITY);
+            PriceTier tier = at != null
+                    ? at
+                    : PriceTier.ofServiceTier(billed.path("service_tier").textValue())
+                            .orElse(PriceTier.PRIORITY);
             TokenUsage usage = TokenUsage.fromJson(billed.get("usage"));
             return nanos(prices.cost(billed.path("model").asText(""), tier, usage));
         } catch (UnknownModelPriceException e) {

@@ -37,6 +37,28 @@ class GatewayKeysTest {
     }
 
     @Test
+    void load_withDefaults_aLimitLeftOutTakesTheDefault_andAnExplicitZeroOrNullIsNoLimit() throws Exception {
+        var defaults = new KeyLimits(60, 1000, 4, new BigDecimal("2"), new BigDecimal("30"), true);
+        var keys = GatewayKeys.load(
+                file("{\"keys\": [{\"id\": \"a\", \"sha256\": \"" + HASH + "\"},"
+                        + " {\"id\": \"b\", \"sha256\": \"" + "cd".repeat(32) + "\", \"requests_per_minute\": 0,"
+                        + " \"concurrency\": 9, \"daily_usd\": null, \"refuse_nested_retries\": false}]}"),
+                defaults);
+        var byId = new java.util.HashMap<String, KeyLimits>();
+        keys.all().forEach(k -> byId.put(k.id(), k.limits()));
+        assertThat(byId.get("a")).isEqualTo(defaults);
+        assertThat(byId.get("b")).isEqualTo(new KeyLimits(0, 1000, 9, null, new BigDecimal("30"), false));
+    }
+
+    @Test
+    void load_aFlagThatIsNotABoolean_isRefusedWithItsLine() throws Exception {
+        assertThatThrownBy(() -> GatewayKeys.load(
+                        file("{\"keys\": [\n{\"id\": \"a\", \"sha256\": \"" + HASH + "\", \"revoked\": \"yes\"}]}")))
+                .hasMessageContaining("keys.json:2")
+                .hasMessageContaining("revoked must be true or false");
+    }
+
+    @Test
     void load_anUnknownField_namesFileLineAndTheNearestField() throws Exception {
         Path f = file("{\"keys\": [\n {\"id\": \"a\",\n  \"sha256\": \"" + HASH + "\",\n  \"concurency\": 2}]}");
         assertThatThrownBy(() -> GatewayKeys.load(f))

@@ -246,6 +246,66 @@ class GatewayTest {
     }
 
     @Test
+    void idempotencyKey_onAStream_aDuplicateAfterItFinishedReplaysTheStoredStream_tenConcurrentMakeOneCall()
+            throws Exception {
+        String stream = "{\"model\":\"gpt-4.1-mini\",\"input\":\"Count to five\",\"stream\":true}";
+        var pool = Executors.newFixedThreadPool(10);
+        var answers = new ArrayList<java.net.http.HttpResponse<String>>();
+        try {
+            var calls = new ArrayList<Callable<java.net.http.HttpResponse<String>>>();
+            for (int i = 0; i < 10; i++) {
+                calls.add(() -> post(gateway, "/responses", alice.secret(), stream, "Idempotency-Key", "stream-7"));
+            }
+            for (Future<java.net.http.HttpResponse<String>> f : pool.invokeAll(calls)) {
+                answers.add(f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(answers).allSatisfy(a -> {
+            assertThat(a.statusCode()).isEqualTo(200);
+            assertThat(a.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+            assertThat(a.body()).contains("response.completed");
+        });
+        assertThat(answers.stream().map(java.net.http.HttpResponse::body).distinct())
+                .as("every duplicate got the first call's stream, byte for byte")
+                .hasSize(1);
+        assertThat(answers.stream()
+                        .filter(a -> a.headers()
+                                .firstValue("x-keel-idempotent-replay")
+                                .isPresent()))
+                .hasSize(9);
+        assertThat(emulator.requests("POST", "/v1/responses")).hasSize(1);
+        var asBuffered = post(
+                gateway,
+                "/responses",
+                alice.secret(),
+                stream.replace(",\"stream\":true", ""),
+                "Idempotency-Key",
+                "stream-7");
+        assertThat(asBuffered.statusCode())
+                .as("the same key on a different request")
+                .isEqualTo(422);
+    }
+
+    @Test
+    void idempotencyKey_onAStreamThatIsCut_releasesTheKey_soTheNextCallDoesTheWork() {
+        String stream = "{\"model\":\"gpt-4.1-mini\",\"input\":\"Count\",\"stream\":true}";
+        emulator.replaceFaults(new FaultPlan(1, List.of(FaultRule.parseFlag("POST /v1/responses=cut-stream:3"))));
+        var cut = post(gateway, "/responses", alice.secret(), stream, "Idempotency-Key", "cut-1");
+        assertThat(cut.body()).contains("keel_stream_truncated").doesNotContain("response.completed");
+        emulator.replaceFaults(FaultPlan.NONE);
+        var again = post(gateway, "/responses", alice.secret(), stream, "Idempotency-Key", "cut-1");
+        assertThat(again.body()).contains("response.completed").doesNotContain("keel_stream_truncated");
+        assertThat(again.headers().firstValue("x-keel-idempotent-replay")).isEmpty();
+        assertThat(emulator.requests("POST", "/v1/responses")).hasSize(2);
+        var replay = post(gateway, "/responses", alice.secret(), stream, "Idempotency-Key", "cut-1");
+        assertThat(replay.headers().firstValue("x-keel-idempotent-replay")).contains("true");
+        assertThat(replay.body()).isEqualTo(again.body());
+        assertThat(emulator.requests("POST", "/v1/responses")).hasSize(2);
+    }
+
+    @Test
     void slowUpstream_longerThanTheBodyTimeout_isStillAnswered() {
         emulator.replaceFaults(new FaultPlan(1, List.of(FaultRule.parseFlag("POST /v1/responses=latency:2500ms"))));
         try (var quick = GatewayFixture.start(
