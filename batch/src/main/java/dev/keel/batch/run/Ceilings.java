@@ -38,11 +38,13 @@ final class Ceilings {
                 ch.runId(),
                 ch.chunkNo(),
                 config.workerId(),
+                ch.leaseGen(),
                 today(),
                 ch.estCostUsd(),
                 config.dailyCapUsd(),
                 config.maxCostUsd(),
-                clock.millis())) {
+                clock.millis(),
+                ctx.createDeadline())) {
             case Reservation.Reserved reserved -> {
                 return true;
             }

@@ -40,6 +40,14 @@ final class RunnerContext {
         this.clock = clock;
     }
 
+    /**
+     * Until when a batch create begun now can still land upstream: now plus the client's business
+     * timeout, the deadline of the create call (one attempt; in-flight wait included).
+     */
+    long createDeadline() {
+        return clock.millis() + client.config().businessTimeout().toMillis();
+    }
+
     /** Logs what a step did to {@code ch} and keeps it as the last event. */
     void event(ChunkRecord ch, String what) {
         lastEvent = what;

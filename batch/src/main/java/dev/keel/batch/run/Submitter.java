@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.ChunkRedo;
+import dev.keel.batch.ledger.LeaseLostException;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.core.CallOptions;
@@ -77,6 +78,10 @@ final class Submitter {
         }
         ledger.uploaded(ch.runId(), ch.chunkNo(), config.workerId(), fileId);
         ChunkRecord uploaded = ledger.chunk(ch.runId(), ch.chunkNo()).orElseThrow();
+        if (uploaded.leaseGen() != ch.leaseGen()) {
+            throw new LeaseLostException(
+                    ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen(), uploaded.leaseGen());
+        }
         if (!ceilings.held(uploaded)) {
             create(uploaded, false);
         }
@@ -124,6 +129,13 @@ final class Submitter {
      * Creates the chunk's batch (UPLOADED → CREATING with the estimate reserved, → SUBMITTED), or
      * holds it at a ceiling; {@code reconcile} (a chunk found CREATING) first looks for a batch made
      * before a crash and records that one instead.
+     *
+     * <p>A chunk taken over while another worker's create may still land ({@link
+     * ChunkRecord#createUntil()}: the deadline of that worker's call) and whose batch is not upstream
+     * yet is not created again: it is looked at again once that deadline has passed, when the other
+     * create has either landed (and is found by its metadata) or can no longer land. A create this
+     * worker makes while reconciling is recorded as in flight first, so the same holds for the next
+     * holder.
      */
     void create(ChunkRecord ch, boolean reconcile) {
         String batchId = reconcile ? findBatch(ch) : null;
@@ -132,6 +144,11 @@ final class Submitter {
                 if (!ceilings.reserve(ch)) {
                     return;
                 }
+            } else if (anotherCreateMayLand(ch)) {
+                waitForTheOtherCreate(ch);
+                return;
+            } else {
+                ledger.createResumed(ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen(), ctx.createDeadline());
             }
             ObjectNode body = Json.object()
                     .put("input_file_id", ch.fileId())
@@ -162,9 +179,28 @@ final class Submitter {
                 ch.runId(),
                 ch.chunkNo(),
                 config.workerId(),
+                ch.leaseGen(),
                 batchId,
                 now,
                 now + config.pollInterval().toMillis());
+    }
+
+    /** Whether another worker began this chunk's create and its call may still land upstream. */
+    private boolean anotherCreateMayLand(ChunkRecord ch) {
+        return ch.createUntil() != null
+                && ch.createOwner() != null
+                && !ch.createOwner().equals(config.workerId())
+                && clock.millis() < ch.createUntil();
+    }
+
+    /** Leaves the chunk CREATING and comes back to it when the other worker's create can no longer land. */
+    private void waitForTheOtherCreate(ChunkRecord ch) {
+        ledger.later(ch.runId(), ch.chunkNo(), config.workerId(), ch.createUntil());
+        ctx.event(
+                ch,
+                "taken over while the batch creation begun by worker " + ch.createOwner() + " may still land"
+                        + " (until " + java.time.Instant.ofEpochMilli(ch.createUntil()) + "); no batch of chunk "
+                        + ch.chunkNo() + " upstream yet, so none is created now: looking for it again then");
     }
 
     /**
