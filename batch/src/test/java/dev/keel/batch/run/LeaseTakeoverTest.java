@@ -115,9 +115,13 @@ class LeaseTakeoverTest {
     }
 
     private List<JsonNode> upstreamBatchesOf(String runId) {
-        return f.client.batches().listAll(BatchListParams.all(), BATCH).stream()
-                .filter(b -> runId.equals(b.path("metadata").path("keel_run").asText()))
-                .toList();
+        var out = new java.util.ArrayList<JsonNode>();
+        for (JsonNode b : f.client.batches().listAll(BatchListParams.all(), BATCH)) {
+            if (runId.equals(b.path("metadata").path("keel_run").asText())) {
+                out.add(b);
+            }
+        }
+        return out;
     }
 
     @Test
@@ -147,7 +151,9 @@ class LeaseTakeoverTest {
         ChunkRecord waiting = chunk(p);
         assertThat(waiting.state()).isEqualTo(ChunkState.CREATING);
         assertThat(waiting.leaseGen()).isGreaterThan(inFlight.leaseGen());
-        assertThat(waiting.nextPollAt()).as("B looks again once A's create can no longer land").isEqualTo(createUntil);
+        assertThat(waiting.nextPollAt())
+                .as("B looks again once A's create can no longer land")
+                .isEqualTo(createUntil);
         assertThat(f.creates()).as("B created nothing").isZero();
         assertThat(b.step(p.runId())).as("not due before A's deadline").isFalse();
 
@@ -176,12 +182,12 @@ class LeaseTakeoverTest {
     }
 
     @Test
-    void aCreateThatNeverLanded_isMadeByTheNewHolderOnlyAfterTheFirstCreatesDeadline()
-            throws Exception {
+    void aCreateThatNeverLanded_isMadeByTheNewHolderOnlyAfterTheFirstCreatesDeadline() throws Exception {
         PlanResult p = f.plan(f.input("in.jsonl", 5), PlanConfig.ofDefaults().withMaxItems(10));
         ChunkRecord planned = chunk(p);
         // Worker A: claimed, uploaded, create begun — and then it stalled before its create was sent.
-        long gen = f.ledger.claim(p.runId(), "worker-a", time.millis(), LEASE.toMillis())
+        long gen = f.ledger
+                .claim(p.runId(), "worker-a", time.millis(), LEASE.toMillis())
                 .orElseThrow()
                 .leaseGen();
         f.ledger.beginUpload(p.runId(), 1, "worker-a", time.millis());
@@ -217,7 +223,8 @@ class LeaseTakeoverTest {
         assertThat(b.step(p.runId())).isTrue();
         assertThat(f.creates()).as("B created the batch A never sent").isEqualTo(1);
         assertThat(chunk(p).state()).isEqualTo(ChunkState.SUBMITTED);
-        assertThat(chunk(p).batchId()).isEqualTo(upstreamBatchesOf(p.runId()).get(0).path("id").asText());
+        assertThat(chunk(p).batchId())
+                .isEqualTo(upstreamBatchesOf(p.runId()).get(0).path("id").asText());
 
         assertThat(b.drive(p.runId())).isEqualTo(new RunOutcome.Finished(p.runId(), 5, 0, false));
         assertThat(f.creates()).isEqualTo(1);
