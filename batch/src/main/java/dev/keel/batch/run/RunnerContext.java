@@ -28,6 +28,9 @@ final class RunnerContext {
     /** Every upstream call of a runner: batch traffic class. */
     final CallOptions options = CallOptions.defaults().withTrafficClass(TrafficClass.BATCH);
 
+    /** The runner's trace spans; {@link BatchSpans#OFF} until tracing is switched on. */
+    BatchSpans spans = BatchSpans.OFF;
+
     private String lastEvent = "";
 
     RunnerContext(
@@ -46,6 +49,21 @@ final class RunnerContext {
      */
     long createDeadline() {
         return clock.millis() + client.config().businessTimeout().toMillis();
+    }
+
+    /**
+     * Runs {@code work} inside the span of chunk step {@code step} (current while it runs, so the
+     * step's upstream calls nest under it); a failure marks the span and goes on up.
+     */
+    <T> T inStep(ChunkRecord ch, String step, boolean reconcile, java.util.function.Function<BatchSpans.Step, T> work) {
+        try (BatchSpans.Step s = spans.step(ch, step, reconcile)) {
+            try {
+                return work.apply(s);
+            } catch (RuntimeException e) {
+                s.failed(e);
+                throw e;
+            }
+        }
     }
 
     /** Logs what a step did to {@code ch} and keeps it as the last event. */

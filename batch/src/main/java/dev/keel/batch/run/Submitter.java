@@ -65,26 +65,36 @@ final class Submitter {
      * ceiling holds it; {@code reconcile} first looks for an upload made before a crash.
      */
     void upload(ChunkRecord ch, boolean reconcile, RunRecord run) {
+        ChunkRecord uploaded = ctx.inStep(ch, "upload", reconcile, s -> uploadStep(ch, reconcile, run, s));
+        if (uploaded != null && !ceilings.held(uploaded)) {
+            create(uploaded, false);
+        }
+    }
+
+    /** The upload step (its span is {@code s}): the chunk as UPLOADED, or null when the upstream refused it. */
+    private ChunkRecord uploadStep(ChunkRecord ch, boolean reconcile, RunRecord run, BatchSpans.Step s) {
         byte[] content = content(ch, run);
         String fileId = reconcile ? findUpload(ch.fileName(), content.length) : null;
         if (fileId == null) {
             fileId = idOrRefused(ch, "upload", () -> client.files().upload(ch.fileName(), content, "batch", options));
             if (fileId == null) {
-                return;
+                s.outcome("refused");
+                return null;
             }
             ctx.event(ch, "uploaded " + ch.fileName() + " (" + content.length + " bytes) as " + fileId);
+            s.outcome("uploaded");
         } else {
             ctx.event(ch, "found earlier upload " + fileId + " of " + ch.fileName());
+            s.outcome("found");
         }
+        s.set(BatchSpans.FILE_ID, fileId);
         ledger.uploaded(ch.runId(), ch.chunkNo(), config.workerId(), fileId);
         ChunkRecord uploaded = ledger.chunk(ch.runId(), ch.chunkNo()).orElseThrow();
         if (uploaded.leaseGen() != ch.leaseGen()) {
             throw new LeaseLostException(
                     ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen(), uploaded.leaseGen());
         }
-        if (!ceilings.held(uploaded)) {
-            create(uploaded, false);
-        }
+        return uploaded;
     }
 
     /** The chunk's JSONL, rebuilt from the ledger and kept in the run folder for audit. */
@@ -138,14 +148,24 @@ final class Submitter {
      * holder.
      */
     void create(ChunkRecord ch, boolean reconcile) {
+        ctx.inStep(ch, "create", reconcile, s -> {
+            createStep(ch, reconcile, s);
+            return null;
+        });
+    }
+
+    /** The create step; its span is {@code s}. */
+    private void createStep(ChunkRecord ch, boolean reconcile, BatchSpans.Step s) {
         String batchId = reconcile ? findBatch(ch) : null;
         if (batchId == null) {
             if (!reconcile) {
                 if (!ceilings.reserve(ch)) {
+                    s.outcome("held");
                     return;
                 }
             } else if (anotherCreateMayLand(ch)) {
                 waitForTheOtherCreate(ch);
+                s.outcome("waiting_for_other_create");
                 return;
             } else {
                 ledger.createResumed(ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen(), ctx.createDeadline());
@@ -168,12 +188,16 @@ final class Submitter {
                                     body,
                                     options.withIdempotencyKey(createKey(ch)).withMaxAttempts(1)));
             if (batchId == null) {
+                s.outcome("refused");
                 return;
             }
             ctx.event(ch, "created " + batchId + " for chunk " + ch.chunkNo() + " (" + ch.items() + " items)");
+            s.outcome("created");
         } else {
             ctx.event(ch, "found batch " + batchId + " created before a restart for chunk " + ch.chunkNo());
+            s.outcome("found");
         }
+        s.set(BatchSpans.BATCH_ID, batchId);
         long now = clock.millis();
         ledger.submitted(
                 ch.runId(),
