@@ -486,6 +486,9 @@ final class BatchCommand implements Runnable {
                 }
                 s.tracing = tracing.open(env, "keel-batch");
                 BatchRunner runner = localRunner(s, progress());
+                if (s.tracing != null) {
+                    runner.openTelemetry(s.tracing.sdk()); // run and chunk-step spans, the calls under them
+                }
                 s.bindUpstream(run.runId());
                 s.sweep(run.runId(), me);
                 RunOutcome outcome = runner.drive(run.runId());
