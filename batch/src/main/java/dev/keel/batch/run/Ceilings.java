@@ -31,9 +31,10 @@ final class Ceilings {
      * Moves a leased chunk to CREATING with its estimate reserved against both ceilings, or holds
      * it with the ceiling's reason.
      *
+     * @param createUntil the deadline of the create call about to be made (recorded with the reservation)
      * @return true when reserved; false when held (the chunk stays UPLOADED)
      */
-    boolean reserve(ChunkRecord ch) {
+    boolean reserve(ChunkRecord ch, long createUntil) {
         switch (ledger.beginCreate(
                 ch.runId(),
                 ch.chunkNo(),
@@ -44,7 +45,7 @@ final class Ceilings {
                 config.dailyCapUsd(),
                 config.maxCostUsd(),
                 clock.millis(),
-                ctx.createDeadline())) {
+                createUntil)) {
             case Reservation.Reserved reserved -> {
                 return true;
             }

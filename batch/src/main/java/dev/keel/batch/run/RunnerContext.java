@@ -45,7 +45,8 @@ final class RunnerContext {
 
     /**
      * Until when a batch create begun now can still land upstream: now plus the client's business
-     * timeout, the deadline of the create call (one attempt; in-flight wait included).
+     * timeout. The create call gets what is left of it as its budget, so the call (one attempt,
+     * in-flight wait included) ends by then.
      */
     long createDeadline() {
         return clock.millis() + client.config().businessTimeout().toMillis();

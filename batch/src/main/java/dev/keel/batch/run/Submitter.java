@@ -158,8 +158,9 @@ final class Submitter {
     private void createStep(ChunkRecord ch, boolean reconcile, BatchSpans.Step s) {
         String batchId = reconcile ? findBatch(ch) : null;
         if (batchId == null) {
+            long until = ctx.createDeadline();
             if (!reconcile) {
-                if (!ceilings.reserve(ch)) {
+                if (!ceilings.reserve(ch, until)) {
                     s.outcome("held");
                     return;
                 }
@@ -168,7 +169,14 @@ final class Submitter {
                 s.outcome("waiting_for_other_create");
                 return;
             } else {
-                ledger.createResumed(ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen(), ctx.createDeadline());
+                ledger.createResumed(ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen(), until);
+            }
+            // The call may not outlive what the ledger says of it: its budget ends at create_until.
+            long budget = until - clock.millis();
+            if (budget < 1) {
+                ledger.later(ch.runId(), ch.chunkNo(), config.workerId(), clock.millis());
+                s.outcome("deadline_passed");
+                return;
             }
             ObjectNode body = Json.object()
                     .put("input_file_id", ch.fileId())
@@ -186,7 +194,9 @@ final class Submitter {
                     () -> client.batches()
                             .create(
                                     body,
-                                    options.withIdempotencyKey(createKey(ch)).withMaxAttempts(1)));
+                                    options.withIdempotencyKey(createKey(ch))
+                                            .withMaxAttempts(1)
+                                            .withBudget(java.time.Duration.ofMillis(budget))));
             if (batchId == null) {
                 s.outcome("refused");
                 return;
