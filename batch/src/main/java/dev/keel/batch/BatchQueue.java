@@ -82,6 +82,21 @@ public final class BatchQueue {
         }
     }
 
+    /**
+     * Hands every waiting task to the flusher now, whatever the window (e.g. at shutdown, so queued
+     * work reaches the ledger instead of being lost); an empty queue never flushes.
+     */
+    public void flush() {
+        List<BatchLine> all;
+        synchronized (waiting) {
+            if (waiting.isEmpty()) {
+                return;
+            }
+            all = drain();
+        }
+        flusher.accept(all);
+    }
+
     /** Tasks waiting now. */
     public int size() {
         synchronized (waiting) {

@@ -94,4 +94,19 @@ class BatchQueueTest {
         assertThat(CustomIds.build("order-42", 1_700_000_000L)).isEqualTo("order-42-1700000000");
         assertThatThrownBy(() -> CustomIds.build(" ", 1)).hasMessageContaining("bizKey");
     }
+
+    @Test
+    void flush_handsEveryWaitingTaskOver_beforeTheWindow_andAnEmptyQueueNever() {
+        queue.flush();
+        assertThat(flushed).isEmpty();
+        for (int i = 0; i < 3; i++) {
+            queue.offer(task(i));
+        }
+        queue.flush();
+        assertThat(flushed).hasSize(1);
+        assertThat(flushed.get(0)).extracting(BatchLine::customId).containsExactly("t-0", "t-1", "t-2");
+        assertThat(queue.size()).isZero();
+        queue.flush();
+        assertThat(flushed).hasSize(1);
+    }
 }

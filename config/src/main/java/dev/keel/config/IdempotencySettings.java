@@ -9,7 +9,8 @@ import java.util.Locale;
  * {@link #url()}). Immutable.
  *
  * @param kind memory, jdbc or redis
- * @param url the JDBC or Redis URL, or null for memory
+ * @param url the JDBC or Redis URL; null for memory, and for {@code jdbc} / {@code redis}: the
+ *     application's own DataSource / Redis connection (Spring Boot starter)
  * @param ttl how long a completed record answers a repeated key
  */
 public record IdempotencySettings(Kind kind, String url, Duration ttl) {
@@ -31,6 +32,9 @@ public record IdempotencySettings(Kind kind, String url, Duration ttl) {
         if (s.equals("memory")) {
             return new IdempotencySettings(Kind.MEMORY, null, ttl);
         }
+        if (s.equals("jdbc") || s.equals("redis")) {
+            return new IdempotencySettings(s.equals("jdbc") ? Kind.JDBC : Kind.REDIS, null, ttl);
+        }
         return new IdempotencySettings(s.startsWith("jdbc:") ? Kind.JDBC : Kind.REDIS, store, ttl);
     }
 
@@ -38,17 +42,23 @@ public record IdempotencySettings(Kind kind, String url, Duration ttl) {
     static String problem(String store) {
         String s = store.toLowerCase(Locale.ROOT);
         boolean ok = s.equals("memory")
+                || s.equals("jdbc")
+                || s.equals("redis")
                 || (s.startsWith("jdbc:") && s.length() > 5)
                 || s.startsWith("redis://")
                 || s.startsWith("rediss://");
         return ok
                 ? null
-                : "must be memory, a JDBC URL (jdbc:postgresql://HOST/DB) or a Redis URL (redis://HOST:6379), was '"
+                : "must be memory, a JDBC URL (jdbc:postgresql://HOST/DB), a Redis URL (redis://HOST:6379), or"
+                        + " jdbc / redis for a Spring application's own DataSource / Redis connection, was '"
                         + store + "'";
     }
 
     /** The URL with any password replaced, for show and logs. */
     public String redactedUrl() {
-        return url == null ? "memory" : Redaction.url(url);
+        if (url == null) {
+            return kind == Kind.MEMORY ? "memory" : kind.name().toLowerCase(Locale.ROOT) + " (the application's own)";
+        }
+        return Redaction.url(url);
     }
 }

@@ -228,7 +228,9 @@ public final class Settings {
             .defaultValue("memory")
             .check(IdempotencySettings::problem)
             .doc("Where idempotency records live: memory (one process), a JDBC URL (jdbc:postgresql://…,"
-                    + " jdbc:sqlite:…) or a Redis URL (redis://…, rediss://…) shared by many processes."));
+                    + " jdbc:sqlite:…) or a Redis URL (redis://…, rediss://…) shared by many processes; in a"
+                    + " Spring Boot service also jdbc (the application's DataSource) or redis (the application's"
+                    + " Redis connection)."));
     public static final Setting<Duration> IDEMPOTENCY_TTL = add(Setting.of("idempotency.ttl", ValueType.DURATION)
             .defaultValue(Duration.ofHours(24))
             .check(durationBetween(Duration.ofSeconds(1), null))
@@ -323,6 +325,18 @@ public final class Settings {
             .doc("Bytes per input line (a longer line is refused, usually a missing newline); below"
                     + " batch.max-chunk-size."));
 
+    public static final Setting<Duration> BATCH_QUEUE_WINDOW = add(Setting.of("batch.queue.window", ValueType.DURATION)
+            .defaultValue(Duration.ofMinutes(15))
+            .check(durationBetween(Duration.ofSeconds(1), Duration.ofHours(24)))
+            .doc("A service's BatchQueue hands its waiting tasks to the ledger when the oldest has waited this"
+                    + " long (or batch.max-items wait), whichever comes first."));
+    public static final Setting<Integer> BATCH_QUEUE_CANARY =
+            add(Setting.of("batch.queue.canary-percent", ValueType.INTEGER)
+                    .defaultValue(5)
+                    .check(between(0, 100))
+                    .doc("The sticky share (0-100) of a service's offline-safe tasks its BatchQueue sends to"
+                            + " batch; the rest stay synchronous. Grow it as replays stay stable."));
+
     // structured outputs
     public static final Setting<Path> SCHEMAS = add(Setting.of("structured-output.schemas", ValueType.PATH)
             .defaultValue(Path.of("schemas"))
@@ -332,6 +346,9 @@ public final class Settings {
             .flags("--schema")
             .defaultText("unset: the only schema in the folder")
             .doc("The schema under rollout, when the folder holds several."));
+    public static final Setting<String> STRUCTURED_MODEL = add(Setting.of("structured-output.model", ValueType.STRING)
+            .defaultValue("gpt-4.1-mini")
+            .doc("The model a structured call asks for (the Spring Boot starter's StructuredClient)."));
     public static final Setting<String> SCHEMA_VERSION =
             add(Setting.of("structured-output.schema-version", ValueType.STRING)
                     .env("STRUCTURED_OUTPUT_SCHEMA_VERSION")
@@ -440,6 +457,27 @@ public final class Settings {
             .defaultValue(Duration.ofSeconds(2))
             .check(durationBetween(Duration.ofMillis(100), null))
             .doc("How often keel serve checks the configuration file for changes."));
+
+    // the Spring Boot starter's switches (keel serve and the CLI do not read them)
+    public static final Setting<Boolean> SPRING_OPENAI_CLIENT = add(Setting.of(
+                    "spring.openai-client.enabled", ValueType.BOOLEAN)
+            .defaultValue(true)
+            .doc("Spring Boot starter: auto-configure the OpenAI SDK client on keel (needs keel-openai-java)."));
+    public static final Setting<Boolean> SPRING_STRUCTURED =
+            add(Setting.of("spring.structured.enabled", ValueType.BOOLEAN)
+                    .defaultValue(true)
+                    .doc("Spring Boot starter: auto-configure the schema registry, rollout and StructuredClient when"
+                            + " the structured-output.schemas folder exists."));
+    public static final Setting<Boolean> SPRING_BATCH_QUEUE =
+            add(Setting.of("spring.batch-queue.enabled", ValueType.BOOLEAN)
+                    .defaultValue(false)
+                    .doc("Spring Boot starter: auto-configure a BatchQueue that plans its flushed tasks as runs in"
+                            + " batch.ledger (off by default: it opens the ledger at start-up)."));
+    public static final Setting<Boolean> SPRING_TOKEN_SERVICE =
+            add(Setting.of("spring.token-service.enabled", ValueType.BOOLEAN)
+                    .defaultValue(true)
+                    .doc("Spring Boot starter: auto-configure the realtime TokenService from realtime.token.* and"
+                            + " realtime.app-tokens."));
 
     private static final List<Setting<?>> VIEW = Collections.unmodifiableList(ALL);
     private static final Map<String, Setting<?>> BY_KEY = index();

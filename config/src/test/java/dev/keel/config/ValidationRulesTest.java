@@ -56,7 +56,7 @@ class ValidationRulesTest {
             fallback         | last-known-good-ttl     | 0s               | must be at least 1ms, was 0ms
             slo              | target                  | 1                | must be within (0, 1), was 1
             slo              | period                  | 1h               | must be at least 6h, was 1h
-            idempotency      | store                   | mongodb://x      | must be memory, a JDBC URL (jdbc:postgresql://HOST/DB) or a Redis URL (redis://HOST:6379), was 'mongodb://x'
+            idempotency      | store                   | mongodb://x      | must be memory, a JDBC URL (jdbc:postgresql://HOST/DB), a Redis URL (redis://HOST:6379), or jdbc / redis for a Spring application's own DataSource / Redis connection, was 'mongodb://x'
             idempotency      | ttl                     | 0s               | must be at least 1s, was 0ms
             batch            | ledger                  | jdbc:mysql://x   | must be jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB, was 'jdbc:mysql://x'
             batch            | poll-interval           | 0s               | must be at least 1ms, was 0ms
@@ -72,6 +72,9 @@ class ValidationRulesTest {
             batch            | default-output-tokens   | -1               | must be at least 0, was -1
             batch            | max-chunk-size          | 300MB            | must be between 1KB and 200MB (OpenAI's file limit), was 300MB
             batch            | max-line-size           | 0                | must be at least 1B, was 0B
+            batch.queue      | window                  | 500ms            | must be between 1s and 1d, was 500ms
+            batch.queue      | canary-percent          | 101              | must be between 0 and 100, was 101
+            spring.batch-queue | enabled               | maybe            | must be true or false, was 'maybe'
             structured-output | canary-percent         | 101              | must be between 0 and 100, was 101
             structured-output | compat-fallback        | maybe            | must be one of 0, 1, force, was 'maybe'
             structured-output | reload-interval        | 0s               | must be at least 1ms, was 0ms

@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -31,16 +33,22 @@ import org.springframework.util.ClassUtils;
  * keel's beans, each built from the one configuration model bound from {@code keel.*} properties,
  * and each left out when the application declares its own bean of that type: {@link KeelConfig},
  * {@link KeelClients} (one client per traffic class) and the online {@link KeelClient}, the {@link
- * IdempotencyStore} ({@code keel.idempotency.store}: {@code memory}; a JDBC URL, built on the
- * application's {@link DataSource}; a Redis URL, on a Lettuce connection of its own, closed with the
- * context), the {@link ExactlyOnceToolExecutor}, and {@link KeelShutdown}. keel's meters
- * go to the application's {@link MeterRegistry} when it has one.
+ * IdempotencyStore} ({@code keel.idempotency.store}: {@code memory}; {@code jdbc} or a JDBC URL, built
+ * on the application's {@link DataSource}; {@code redis}, on the application's own Redis connection
+ * (a Spring Data {@code RedisConnectionFactory} or a Lettuce {@code RedisClient} bean); a Redis URL,
+ * on a Lettuce connection of its own, closed with the context), the {@link ExactlyOnceToolExecutor},
+ * {@link KeelShutdown}, and the official SDK's {@code OpenAIClient} on keel ({@code
+ * keel.spring.openai-client.enabled}). keel's meters go to the application's {@link MeterRegistry}
+ * when it has one. The structured, batch and realtime beans have auto-configurations of their own
+ * ({@link KeelStructuredAutoConfiguration}, {@link KeelBatchAutoConfiguration}, {@link
+ * KeelRealtimeAutoConfiguration}).
  */
 @AutoConfiguration(
         afterName = {
             "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
             "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"
         })
 public class KeelAutoConfiguration {
 
@@ -80,7 +88,8 @@ public class KeelAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public IdempotencyStore keelIdempotencyStore(KeelConfig config, ObjectProvider<DataSource> dataSource) {
+    public IdempotencyStore keelIdempotencyStore(
+            KeelConfig config, ObjectProvider<DataSource> dataSource, BeanFactory beans) {
         IdempotencySettings s = config.idempotency();
         return switch (s.kind()) {
             case MEMORY -> new MemoryIdempotencyStore(InstantSource.system());
@@ -90,7 +99,8 @@ public class KeelAutoConfiguration {
                 if (ds == null) {
                     throw problem(
                             config,
-                            "is a JDBC URL (" + s.redactedUrl() + ") but the application has no single DataSource"
+                            "is " + (s.url() == null ? "jdbc" : "a JDBC URL (" + s.redactedUrl() + ")")
+                                    + " but the application has no single DataSource"
                                     + " bean: add spring-boot-starter-jdbc with spring.datasource.url, or declare"
                                     + " your own IdempotencyStore bean");
                 }
@@ -98,7 +108,19 @@ public class KeelAutoConfiguration {
             }
             case REDIS -> {
                 requireClass("dev.keel.store.redis.RedisIdempotencyStore", "keel-store-redis", config);
-                yield Stores.redis(s.url());
+                if (s.url() != null) {
+                    yield Stores.redis(s.url());
+                }
+                IdempotencyStore onApp = AppRedis.store(beans);
+                if (onApp == null) {
+                    throw problem(
+                            config,
+                            "is redis (the application's own Redis connection) but the application has no single"
+                                    + " RedisConnectionFactory or Lettuce RedisClient bean: add"
+                                    + " spring-boot-starter-data-redis with spring.data.redis.url, set a Redis URL"
+                                    + " (redis://HOST:6379), or declare your own IdempotencyStore bean");
+                }
+                yield onApp;
             }
         };
     }
@@ -137,6 +159,7 @@ public class KeelAutoConfiguration {
     /** The official SDK on keel, when keel-openai-java is on the classpath. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {"dev.keel.openai.KeelOpenAI", "com.openai.client.OpenAIClient"})
+    @ConditionalOnBooleanProperty(name = "keel.spring.openai-client.enabled", matchIfMissing = true)
     static class OpenAi {
         /** On the online client; keel's client is closed by keel, not by the SDK wrapper. */
         @Bean(destroyMethod = "")

@@ -13,6 +13,8 @@ import dev.keel.core.idempotency.IdempotencyStore;
 import dev.keel.core.idempotency.MemoryIdempotencyStore;
 import dev.keel.openai.KeelOpenAI;
 import dev.keel.store.jdbc.JdbcIdempotencyStore;
+import dev.keel.store.redis.RedisIdempotencyStore;
+import io.lettuce.core.RedisClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +22,13 @@ import java.time.InstantSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** The auto-configuration's conditions: what it builds from properties, and what it leaves to the application. */
 class KeelAutoConfigurationTest {
@@ -181,6 +185,97 @@ class KeelAutoConfigurationTest {
                             .isInstanceOf(IdempotencyStore.Claim.InProgress.class);
                     store.release(key, claim.token());
                 });
+    }
+
+    @Test
+    void redisStore_onTheApplicationsSpringDataRedis_reusesItsConnectionFactory() {
+        runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+                .withPropertyValues("spring.data.redis.url=redis://127.0.0.1:6379", "keel.idempotency.store=redis")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    IdempotencyStore store = context.getBean(IdempotencyStore.class);
+                    // on the application's factory: no client or connection of keel's own to close
+                    assertThat(store).isInstanceOf(RedisIdempotencyStore.class);
+                    var key = IdempotencyKey.of("acme", "boot", "order-" + System.nanoTime(), "charge");
+                    var claim = (IdempotencyStore.Claim.Acquired) store.claim(key, Duration.ofMinutes(1));
+                    assertThat(store.claim(key, Duration.ofMinutes(1)))
+                            .isInstanceOf(IdempotencyStore.Claim.InProgress.class);
+                    // the record is in the application's Redis, under keel's prefix
+                    var template = context.getBean(StringRedisTemplate.class);
+                    assertThat(template.opsForValue().get("keel:" + key.value()))
+                            .startsWith("PENDING|");
+                    assertThat(store.complete(key, claim.token(), "{\"ok\":true}", Duration.ofMinutes(1)))
+                            .isTrue();
+                    assertThat(store.complete(key, "someone-else", "{}", Duration.ofMinutes(1)))
+                            .isFalse();
+                    assertThat(store.claim(key, Duration.ofMinutes(1)))
+                            .isEqualTo(new IdempotencyStore.Claim.Done(
+                                    IdempotencyStore.hash("{\"ok\":true}"), "{\"ok\":true}"));
+                    template.delete("keel:" + key.value());
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnLettuceClient {
+        @Bean(destroyMethod = "shutdown")
+        RedisClient appRedis() {
+            return RedisClient.create("redis://127.0.0.1:6379");
+        }
+    }
+
+    @Test
+    void redisStore_onTheApplicationsLettuceClient_opensOneConnectionOnIt_andLeavesTheClientOpen() {
+        RedisClient[] app = new RedisClient[1];
+        runner.withUserConfiguration(OwnLettuceClient.class)
+                .withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
+                .withPropertyValues("keel.idempotency.store=redis")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    IdempotencyStore store = context.getBean(IdempotencyStore.class);
+                    assertThat(store).isInstanceOf(Stores.ClosingRedisStore.class);
+                    assertThat(((Stores.ClosingRedisStore) store).ownsClient()).isFalse();
+                    var key = IdempotencyKey.of("acme", "boot", "order-" + System.nanoTime(), "charge");
+                    var claim = (IdempotencyStore.Claim.Acquired) store.claim(key, Duration.ofMinutes(1));
+                    store.release(key, claim.token());
+                    assertThat(store.claim(key, Duration.ofMinutes(1)))
+                            .isInstanceOf(IdempotencyStore.Claim.Acquired.class);
+                    app[0] = context.getBean(RedisClient.class);
+                    ((Stores.ClosingRedisStore) store).close();
+                    // keel closed its connection only: the application's client still connects
+                    try (var c = app[0].connect()) {
+                        assertThat(c.sync().ping()).isEqualTo("PONG");
+                    }
+                });
+    }
+
+    @Test
+    void redisStore_withoutAnApplicationRedis_failsNamingTheKeyAndWhatToAdd() {
+        runner.withPropertyValues("keel.idempotency.store=redis").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(rootMessage(context.getStartupFailure()))
+                    .contains("idempotency.store: is redis (the application's own Redis connection) but the"
+                            + " application has no single RedisConnectionFactory or Lettuce RedisClient bean");
+        });
+    }
+
+    @Test
+    void jdbcStore_spelledJdbc_isBuiltOnTheApplicationsDataSource(@TempDir Path tmp) {
+        runner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                .withPropertyValues(
+                        "spring.datasource.url=jdbc:sqlite:" + tmp.resolve("app.db"), "keel.idempotency.store=jdbc")
+                .run(context ->
+                        assertThat(context.getBean(IdempotencyStore.class)).isInstanceOf(JdbcIdempotencyStore.class));
+        runner.withPropertyValues("keel.idempotency.store=jdbc").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(rootMessage(context.getStartupFailure()))
+                    .contains("idempotency.store: is jdbc but the application has no single DataSource");
+        });
+    }
+
+    @Test
+    void theSdkClient_isSwitchedOffByItsProperty() {
+        runner.withPropertyValues("keel.spring.openai-client.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OpenAIClient.class));
     }
 
     private static String rootMessage(Throwable t) {

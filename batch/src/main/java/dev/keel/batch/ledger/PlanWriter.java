@@ -4,6 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Records a new run in one transaction: the run, each item as it is read (the unique key on {@code
@@ -16,6 +20,11 @@ import java.sql.SQLException;
  * size) tells a certainly-new id, which joins the batch, from one that may have been seen: for that
  * one the batch is written first and the id is inserted alone, so the unique key still gives the
  * exact answer, and a duplicate is reported at its own line.
+ *
+ * <p>A full batch is written behind: one writer thread executes it while the caller fills the next
+ * (two statements take turns), so reading and writing the ledger overlap. At most one batch is in
+ * flight, and every other use of the connection (a single insert, a look-up, a chunk, the commit)
+ * first waits for it, so the connection is never used by two threads at once.
  */
 public final class PlanWriter implements AutoCloseable {
 
@@ -29,9 +38,18 @@ public final class PlanWriter implements AutoCloseable {
     private final Ledger ledger;
     private final Connection c;
     private final PreparedStatement insertItem;
-    private final PreparedStatement insertItems;
+    private final PreparedStatement[] insertItems = new PreparedStatement[2];
+    private int filling;
+    private long firstPendingLine;
+    private long lastPendingLine;
+    private final ExecutorService writes;
+    private Future<int[]> written;
+    private String writtenLines;
     private final String runId;
     private boolean done;
+
+    /** SQLite's page cache for the plan's connection (this connection only; it closes with the plan). */
+    static final int PLAN_CACHE_KIB = 64 * 1024;
 
     /** Inserts per JDBC batch. */
     static final int BATCH = 500;
@@ -47,9 +65,22 @@ public final class PlanWriter implements AutoCloseable {
         this.ledger = ledger;
         this.runId = runId;
         this.c = ledger.database().connect();
+        if (ledger.database().dialect() == Database.Dialect.SQLITE) {
+            try (var s = c.createStatement()) {
+                // A plan inserts every item into one index; SQLite's default 2 MB page cache
+                // makes a million-line plan re-read index pages it had a moment ago.
+                s.execute("PRAGMA cache_size = -" + PLAN_CACHE_KIB);
+            }
+        }
         c.setAutoCommit(false);
         this.insertItem = c.prepareStatement(INSERT_ITEM);
-        this.insertItems = c.prepareStatement(INSERT_ITEM);
+        this.insertItems[0] = c.prepareStatement(INSERT_ITEM);
+        this.insertItems[1] = c.prepareStatement(INSERT_ITEM);
+        this.writes = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "keel-plan-writer-" + runId);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Opens a plan transaction for {@code runId}. */
@@ -72,12 +103,18 @@ public final class PlanWriter implements AutoCloseable {
     public boolean item(
             String customId, long lineNo, int chunkNo, String line, int estIn, int estOut, long now, String hash) {
         try {
-            if (!maybeSeen(customId)) {
-                markSeen(customId);
-                Ledger.bind(insertItems, runId, customId, lineNo, chunkNo, line, estIn, estOut, "PENDING", now, hash);
-                insertItems.addBatch();
-                if (++pending == BATCH) {
-                    flush();
+            long h = hash64(customId);
+            if (!maybeSeen(h)) {
+                markSeen(h);
+                PreparedStatement batch = insertItems[filling];
+                Ledger.bind(batch, runId, customId, lineNo, chunkNo, line, estIn, estOut, "PENDING", now, hash);
+                batch.addBatch();
+                if (pending++ == 0) {
+                    firstPendingLine = lineNo;
+                }
+                lastPendingLine = lineNo;
+                if (pending == BATCH) {
+                    writeBehind();
                 }
                 return true;
             }
@@ -89,13 +126,34 @@ public final class PlanWriter implements AutoCloseable {
         }
     }
 
-    /** Writes the batched inserts. */
-    private void flush() throws SQLException {
-        if (pending == 0) {
+    /** Hands the filled batch to the writer thread, once the one before it is written. */
+    private void writeBehind() throws SQLException {
+        awaitWritten();
+        PreparedStatement batch = insertItems[filling];
+        writtenLines = "lines " + firstPendingLine + "-" + lastPendingLine;
+        written = writes.submit(batch::executeBatch);
+        filling ^= 1;
+        pending = 0;
+    }
+
+    /** Waits for the batch in flight, if any, and checks what it wrote. */
+    private void awaitWritten() throws SQLException {
+        if (written == null) {
             return;
         }
-        int[] counts = insertItems.executeBatch();
-        pending = 0;
+        int[] counts;
+        try {
+            counts = written.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while recording items (" + writtenLines + ")", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException q
+                    ? new SQLException("cannot record items (" + writtenLines + "): " + q.getMessage(), q)
+                    : new SQLException("cannot record items (" + writtenLines + "): " + e.getCause(), e.getCause());
+        } finally {
+            written = null;
+        }
         for (int n : counts) {
             if (n == 0) { // the filter said new, the ledger had it: only an earlier plan of this run id
                 throw new IllegalStateException("run " + runId + " already has items in the ledger; plan it as a new"
@@ -104,8 +162,15 @@ public final class PlanWriter implements AutoCloseable {
         }
     }
 
-    private boolean maybeSeen(String customId) {
-        long h = hash64(customId);
+    /** Writes every batched insert and waits for them: the connection is then the caller's alone. */
+    private void flush() throws SQLException {
+        if (pending > 0) {
+            writeBehind();
+        }
+        awaitWritten();
+    }
+
+    private boolean maybeSeen(long h) {
         int h1 = (int) h;
         int h2 = (int) (h >>> 32) | 1;
         for (int i = 0; i < PROBES; i++) {
@@ -117,8 +182,7 @@ public final class PlanWriter implements AutoCloseable {
         return true;
     }
 
-    private void markSeen(String customId) {
-        long h = hash64(customId);
+    private void markSeen(long h) {
         int h1 = (int) h;
         int h2 = (int) (h >>> 32) | 1;
         for (int i = 0; i < PROBES; i++) {
@@ -188,7 +252,7 @@ public final class PlanWriter implements AutoCloseable {
     public boolean reused(String customId, long lineNo, String line, String hash, String fromRun, long now) {
         try {
             flush();
-            markSeen(customId);
+            markSeen(hash64(customId));
             Ledger.bind(insertItem, runId, customId, lineNo, NO_CHUNK, line, 0, 0, "REUSED", now, hash);
             if (insertItem.executeUpdate() != 1) {
                 return false;
@@ -226,6 +290,7 @@ public final class PlanWriter implements AutoCloseable {
     /** Records a closed chunk. */
     public void chunk(ChunkRecord r) {
         try {
+            awaitWritten();
             insertChunk(c, r);
         } catch (SQLException e) {
             throw ledger.failure("record chunk " + r.chunkNo(), e);
@@ -279,11 +344,23 @@ public final class PlanWriter implements AutoCloseable {
     @Override
     public void close() {
         try {
+            try {
+                if (written != null) {
+                    written.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // Already reported where it was awaited, or moot: the plan is rolled back.
+            } finally {
+                writes.shutdownNow();
+            }
             if (!done) {
                 c.rollback();
             }
             insertItem.close();
-            insertItems.close();
+            insertItems[0].close();
+            insertItems[1].close();
             c.close();
         } catch (SQLException e) {
             throw ledger.failure("close the plan of run " + runId, e);

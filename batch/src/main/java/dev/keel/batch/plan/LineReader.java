@@ -43,17 +43,26 @@ final class LineReader implements Closeable {
                 }
             }
             any = true;
-            byte b = buf[pos++];
-            if (b == '\n') {
+            int start = pos;
+            int end = start;
+            while (end < limit && buf[end] != '\n') {
+                end++;
+            }
+            int length = end - start;
+            lineLength += length;
+            int keep = Math.min(length, cap - n);
+            if (keep > 0) {
+                if (n + keep > line.length) {
+                    line = Arrays.copyOf(line, Math.min(cap, Math.max(n + keep, line.length * 2)));
+                }
+                System.arraycopy(buf, start, line, n, keep);
+                n += keep;
+            }
+            if (end < limit) {
+                pos = end + 1;
                 return finish(n);
             }
-            lineLength++;
-            if (n < cap) {
-                if (n == line.length) {
-                    line = Arrays.copyOf(line, Math.min(cap, line.length * 2));
-                }
-                line[n++] = b;
-            }
+            pos = end;
         }
     }
 
