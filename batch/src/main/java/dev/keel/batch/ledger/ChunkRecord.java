@@ -7,8 +7,8 @@ package dev.keel.batch.ledger;
  *     Ledger#claim} names the lease it was claimed under (the fencing token its create and submit moves
  *     carry)
  * @param createOwner the worker that began the chunk's batch creation (CREATING), or null
- * @param createUntil until when that creation can still land upstream (its call's deadline), or null
- *     when none is in flight
+ * @param createUntil until when that creation can still land upstream (its call's deadline plus one
+ *     per-call timeout), or null when none is in flight or it was answered
  */
 public record ChunkRecord(
         String runId,

@@ -672,13 +672,13 @@ public final class Ledger {
      *
      * <p>Fenced: applied only while {@code owner} holds the lease of generation {@code leaseGen}. The
      * chunk records who begins the create ({@code owner}) and until when its call can still land
-     * upstream ({@code createUntil}, the call's deadline), so a worker that takes the chunk over
-     * before then waits for it instead of creating a second batch ({@link ChunkRecord#createUntil()}).
+     * upstream ({@code createUntil}), so a worker that takes the chunk over before then waits for it
+     * instead of creating a second batch ({@link ChunkRecord#createUntil()}).
      *
      * @param leaseGen the generation the chunk was claimed under ({@link ChunkRecord#leaseGen()})
      * @param capUsd the daily cap, or null for none
      * @param maxCostUsd the run's cost ceiling, or null for none
-     * @param createUntil the deadline of the create call about to be made (epoch ms)
+     * @param createUntil until when the create call about to be made may land (epoch ms)
      * @throws LeaseLostException when another worker (or another claim of this worker id) took the
      *     chunk over; nothing is reserved
      * @throws IllegalChunkMoveException when the chunk is not UPLOADED; nothing is reserved
@@ -777,6 +777,21 @@ public final class Ledger {
             }
             throw new LeaseLostException(runId, chunkNo, owner, leaseGen, now.leaseGen());
         });
+    }
+
+    /**
+     * Forgets the create in flight of a CREATING chunk {@code owner} holds under {@code leaseGen}:
+     * the upstream answered it with an error, so it made nothing and cannot land later. Nothing
+     * happens when the chunk is no longer so held.
+     */
+    public void createEnded(String runId, int chunkNo, String owner, long leaseGen) {
+        update(
+                "UPDATE keel_batch_chunk SET create_until = NULL WHERE run_id = ? AND chunk_no = ?"
+                        + " AND state = 'CREATING' AND lease_owner = ? AND lease_gen = ?",
+                runId,
+                chunkNo,
+                owner,
+                leaseGen);
     }
 
     // ---- items ----

@@ -31,7 +31,7 @@ final class Ceilings {
      * Moves a leased chunk to CREATING with its estimate reserved against both ceilings, or holds
      * it with the ceiling's reason.
      *
-     * @param createUntil the deadline of the create call about to be made (recorded with the reservation)
+     * @param createUntil until when the create call about to be made may land (recorded with the reservation)
      * @return true when reserved; false when held (the chunk stays UPLOADED)
      */
     boolean reserve(ChunkRecord ch, long createUntil) {

@@ -44,12 +44,19 @@ final class RunnerContext {
     }
 
     /**
-     * Until when a batch create begun now can still land upstream: now plus the client's business
-     * timeout. The create call gets what is left of it as its budget, so the call (one attempt,
-     * in-flight wait included) ends by then.
+     * The deadline of a batch create begun now: now plus the client's business timeout. The create
+     * call (one attempt, in-flight wait included) gets what is left of it as its budget.
      */
     long createDeadline() {
         return clock.millis() + client.config().businessTimeout().toMillis();
+    }
+
+    /**
+     * Until when a create whose call ends by {@code deadline} may still land upstream: one per-call
+     * timeout more, for the upstream to finish a request it accepted just before the client gave up.
+     */
+    long createMayLandUntil(long deadline) {
+        return deadline + client.config().perCallTimeout().toMillis();
     }
 
     /**

@@ -140,12 +140,12 @@ final class Submitter {
      * holds it at a ceiling; {@code reconcile} (a chunk found CREATING) first looks for a batch made
      * before a crash and records that one instead.
      *
-     * <p>A chunk taken over while another worker's create may still land ({@link
-     * ChunkRecord#createUntil()}: the deadline of that worker's call) and whose batch is not upstream
-     * yet is not created again: it is looked at again once that deadline has passed, when the other
-     * create has either landed (and is found by its metadata) or can no longer land. A create this
-     * worker makes while reconciling is recorded as in flight first, so the same holds for the next
-     * holder.
+     * <p>A chunk whose earlier create may still land ({@link ChunkRecord#createUntil()}: that call's
+     * deadline plus one per-call timeout for the upstream to finish what it accepted) — another
+     * worker's that was taken over, or this worker's own that got no answer — and whose batch is not
+     * upstream yet is not created again: it is looked at again once that time has passed, when the
+     * earlier create has either landed (and is found by its metadata) or can no longer land. A create
+     * made while reconciling is recorded the same way first, so the same holds for the next holder.
      */
     void create(ChunkRecord ch, boolean reconcile) {
         ctx.inStep(ch, "create", reconcile, s -> {
@@ -158,21 +158,22 @@ final class Submitter {
     private void createStep(ChunkRecord ch, boolean reconcile, BatchSpans.Step s) {
         String batchId = reconcile ? findBatch(ch) : null;
         if (batchId == null) {
-            long until = ctx.createDeadline();
+            long deadline = ctx.createDeadline();
+            long until = ctx.createMayLandUntil(deadline);
             if (!reconcile) {
                 if (!ceilings.reserve(ch, until)) {
                     s.outcome("held");
                     return;
                 }
-            } else if (anotherCreateMayLand(ch)) {
-                waitForTheOtherCreate(ch);
+            } else if (aCreateMayStillLand(ch)) {
+                waitForTheEarlierCreate(ch);
                 s.outcome("waiting_for_other_create");
                 return;
             } else {
                 ledger.createResumed(ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen(), until);
             }
-            // The call may not outlive what the ledger says of it: its budget ends at create_until.
-            long budget = until - clock.millis();
+            // The call may not outlive what the ledger says of it: its budget ends at its deadline.
+            long budget = deadline - clock.millis();
             if (budget < 1) {
                 ledger.later(ch.runId(), ch.chunkNo(), config.workerId(), clock.millis());
                 s.outcome("deadline_passed");
@@ -188,15 +189,20 @@ final class Submitter {
                         .put("seconds", outputExpiresAfter.toSeconds());
             }
             BatchMetadata.write(body.putObject("metadata"), ch, ChunkRedo.count(ledger, ch.runId(), ch.chunkNo()));
-            batchId = idOrRefused(
-                    ch,
-                    "batch creation",
-                    () -> client.batches()
-                            .create(
-                                    body,
-                                    options.withIdempotencyKey(createKey(ch))
-                                            .withMaxAttempts(1)
-                                            .withBudget(java.time.Duration.ofMillis(budget))));
+            try {
+                batchId = idOrRefused(
+                        ch,
+                        "batch creation",
+                        () -> client.batches()
+                                .create(
+                                        body,
+                                        options.withIdempotencyKey(createKey(ch))
+                                                .withMaxAttempts(1)
+                                                .withBudget(java.time.Duration.ofMillis(budget))));
+            } catch (KeelException e) {
+                answeredNo(ch, e);
+                throw e;
+            }
             if (batchId == null) {
                 s.outcome("refused");
                 return;
@@ -219,22 +225,36 @@ final class Submitter {
                 now + config.pollInterval().toMillis());
     }
 
-    /** Whether another worker began this chunk's create and its call may still land upstream. */
-    private boolean anotherCreateMayLand(ChunkRecord ch) {
-        return ch.createUntil() != null
-                && ch.createOwner() != null
-                && !ch.createOwner().equals(config.workerId())
-                && clock.millis() < ch.createUntil();
+    /**
+     * Whether an earlier create of this chunk — another worker's, or this worker's own that ended
+     * without an answer (a timeout, a dropped connection) — may still land upstream.
+     */
+    private boolean aCreateMayStillLand(ChunkRecord ch) {
+        return ch.createUntil() != null && clock.millis() < ch.createUntil();
     }
 
-    /** Leaves the chunk CREATING and comes back to it when the other worker's create can no longer land. */
-    private void waitForTheOtherCreate(ChunkRecord ch) {
+    /** Leaves the chunk CREATING and comes back to it when the earlier create can no longer land. */
+    private void waitForTheEarlierCreate(ChunkRecord ch) {
         ledger.later(ch.runId(), ch.chunkNo(), config.workerId(), ch.createUntil());
         ctx.event(
                 ch,
-                "taken over while the batch creation begun by worker " + ch.createOwner() + " may still land"
-                        + " (until " + java.time.Instant.ofEpochMilli(ch.createUntil()) + "); no batch of chunk "
-                        + ch.chunkNo() + " upstream yet, so none is created now: looking for it again then");
+                "the batch creation begun by worker " + ch.createOwner() + " may still land (until "
+                        + java.time.Instant.ofEpochMilli(ch.createUntil()) + "); no batch of chunk " + ch.chunkNo()
+                        + " upstream yet, so none is created now: looking for it again then");
+    }
+
+    /**
+     * A create the upstream answered with an error (any status) is over and made nothing: the chunk's
+     * next holder need not wait for it. One that got no answer keeps its {@code create_until}.
+     */
+    private void answeredNo(ChunkRecord ch, KeelException e) {
+        if (e.status() > 0) {
+            try {
+                ledger.createEnded(ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen());
+            } catch (RuntimeException ignored) {
+                // another worker took the chunk over: its own record of the create stands
+            }
+        }
     }
 
     /**

@@ -317,7 +317,7 @@ class BatchRunnerTest {
                         cap,
                         null,
                         System.currentTimeMillis(),
-                        System.currentTimeMillis() + 30_000))
+                        System.currentTimeMillis())) // the crashed create can no longer land
                 .isEqualTo(new dev.keel.batch.ledger.Reservation.Reserved());
         assertThat(f.ledger.spent(today())).isEqualTo(ch.estCostUsd());
         return ch;

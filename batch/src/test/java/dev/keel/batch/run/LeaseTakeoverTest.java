@@ -142,7 +142,9 @@ class LeaseTakeoverTest {
         ChunkRecord inFlight = chunk(p);
         assertThat(inFlight.state()).isEqualTo(ChunkState.CREATING);
         assertThat(inFlight.createOwner()).isEqualTo("worker-a");
-        long createUntil = time.millis() + f.client.config().businessTimeout().toMillis();
+        long createUntil = time.millis()
+                + f.client.config().businessTimeout().toMillis()
+                + f.client.config().perCallTimeout().toMillis();
         assertThat(inFlight.createUntil()).isEqualTo(createUntil);
 
         // A stalls past its lease; B takes the chunk over while A's create can still land.
@@ -179,6 +181,48 @@ class LeaseTakeoverTest {
         assertThat(upstreamBatchesOf(p.runId())).hasSize(1);
         assertThat(f.ledger.itemCounts(p.runId()).get(ItemState.SUCCEEDED)).isEqualTo(5);
         assertThat(new Orphans(f.ledger).of(p.runId())).isEmpty();
+    }
+
+    @Test
+    void aCreateThatGotNoAnswer_isNotMadeAgainByTheSameWorkerBeforeItCanNoLongerLand() throws Exception {
+        PlanResult p = f.plan(f.input("in.jsonl", 5), PlanConfig.ofDefaults().withMaxItems(10));
+        f.script("POST /v1/batches", "reset");
+        BatchRunner b = runner("worker-b", f.client);
+        long createUntil = time.millis()
+                + f.client.config().businessTimeout().toMillis()
+                + f.client.config().perCallTimeout().toMillis();
+
+        assertThat(b.step(p.runId())).isTrue(); // upload, then a create whose connection is reset: no answer
+        assertThat(f.creates()).isEqualTo(1);
+        assertThat(chunk(p).state()).isEqualTo(ChunkState.CREATING);
+        assertThat(chunk(p).createUntil())
+                .as("an unanswered create may still land")
+                .isEqualTo(createUntil);
+
+        time.advance(Duration.ofSeconds(1));
+        assertThat(b.step(p.runId())).as("the retry after the poll interval").isTrue();
+        assertThat(f.creates()).as("not sent again while the first may land").isEqualTo(1);
+        assertThat(chunk(p).nextPollAt()).isEqualTo(createUntil);
+
+        time.advance(Duration.ofMillis(createUntil - time.millis()));
+        assertThat(b.drive(p.runId())).isEqualTo(new RunOutcome.Finished(p.runId(), 5, 0, false));
+        assertThat(f.creates()).isEqualTo(2);
+        assertThat(upstreamBatchesOf(p.runId())).hasSize(1);
+    }
+
+    @Test
+    void anAnsweredCreateFailure_isRetriedAtTheNextPoll_withoutWaiting() throws Exception {
+        PlanResult p = f.plan(f.input("in.jsonl", 5), PlanConfig.ofDefaults().withMaxItems(10));
+        f.script("POST /v1/batches", "status:503");
+        BatchRunner b = runner("worker-b", f.client);
+
+        assertThat(b.step(p.runId())).isTrue();
+        assertThat(chunk(p).state()).isEqualTo(ChunkState.CREATING);
+        assertThat(chunk(p).createUntil()).as("a 503 made nothing").isNull();
+        time.advance(Duration.ofSeconds(1));
+        assertThat(b.step(p.runId())).isTrue();
+        assertThat(f.creates()).isEqualTo(2);
+        assertThat(chunk(p).state()).isEqualTo(ChunkState.SUBMITTED);
     }
 
     @Test
