@@ -3,8 +3,10 @@ package dev.keel.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.ChunkRecord;
+import dev.keel.batch.ledger.ClaimHolder;
 import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.report.ReplayBuilder;
 import dev.keel.batch.report.RunReport;
 import dev.keel.wire.json.Json;
 import java.util.List;
@@ -40,6 +42,30 @@ final class BatchJson {
             }
         }
         return j;
+    }
+
+    /** Adds {@code driven_by}: the process driving the run now (worker, host, pid, command, since, lease_until). */
+    static void drivenBy(ObjectNode status, ClaimHolder h) {
+        status.putObject("driven_by")
+                .put("worker", h.owner())
+                .put("host", h.host())
+                .put("pid", h.pid())
+                .put("command", h.command())
+                .put("since", java.time.Instant.ofEpochMilli(h.since()).toString())
+                .put(
+                        "lease_until",
+                        java.time.Instant.ofEpochMilli(h.leaseUntil()).toString());
+    }
+
+    /** {@code keel batch replay}: how many failed lines were read, written to {@code out} and skipped why. */
+    static ObjectNode replay(ReplayBuilder.Result r, java.nio.file.Path out) {
+        return Json.object()
+                .put("read", r.read())
+                .put("written", r.written())
+                .put("out", out.toString())
+                .put("not_retryable", r.notRetryable())
+                .put("replays_used_up", r.replaysUsedUp())
+                .put("unreadable", r.problems().size());
     }
 
     /**

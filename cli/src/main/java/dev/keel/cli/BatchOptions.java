@@ -1,11 +1,13 @@
 package dev.keel.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Options every {@code keel batch} command shares. The fields are never read: {@link ConfigOption}
- * reads a flag that was given as the key it sets (batch.ledger, batch.run-dir, prices.file).
+ * Options every {@code keel batch} command shares, {@code --format} among them. The other fields are
+ * never read: {@link ConfigOption} reads a flag that was given as the key it sets (batch.ledger,
+ * batch.run-dir, prices.file).
  */
 final class BatchOptions {
 
@@ -30,9 +32,6 @@ final class BatchOptions {
                     "A price file laid over the shipped table (same JSON shape: models -> {standard, batch, flex, priority}; 'keel prices --prices FILE' checks it).")
     Path prices;
 
-    @Option(
-            names = "--format",
-            paramLabel = "text|json",
-            description = "Output format: text, or json as documented in docs/cli.md (default: ${DEFAULT-VALUE}).")
-    OutputFormat format = OutputFormat.text;
+    @Mixin
+    FormatOption format;
 }

@@ -9,9 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keel batch runs}: the runs in the ledger, newest first. */
 @Command(
@@ -22,19 +20,13 @@ import picocli.CommandLine.Spec;
             "Each with its id, state, creation time, item counts, cost and input file; --format json gives"
                     + " the fields of docs/cli.md."
         })
-final class BatchRunsCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class BatchRunsCommand extends CliCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
 
     @Mixin
     BatchOptions batch;
-
-    /** The environment the configuration is read from; tests replace it. */
-    java.util.Map<String, String> env = System.getenv();
 
     @Option(
             names = "--limit",
@@ -47,13 +39,13 @@ final class BatchRunsCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new IllegalArgumentException("--limit " + limit + ": expected a count >= 0 (0 lists every run)");
         }
-        var out = spec.commandLine().getOut();
+        var out = out();
         try (var s = BatchSession.open(config.load(env))) {
             var ids = s.ledger.runIds(limit);
             var reports = new Reports(s.ledger, s.prices);
             var runs = Json.array();
             var text = new StringBuilder();
-            if (ids.isEmpty() && batch.format != OutputFormat.json) {
+            if (ids.isEmpty() && !batch.format.json()) {
                 text.append("no runs in ")
                         .append(s.ledger.database())
                         .append("; start one with 'keel batch run FILE.jsonl'\n");
@@ -90,7 +82,7 @@ final class BatchRunsCommand implements Callable<Integer> {
                         entry.at("/cost_usd/effective").decimalValue().toPlainString(),
                         (entry.path("sandbox").asBoolean() ? "[sandbox] " : "") + run.inputFile()));
             }
-            if (batch.format == OutputFormat.json) {
+            if (batch.format.json()) {
                 CliJson.print(
                         out,
                         Json.object()

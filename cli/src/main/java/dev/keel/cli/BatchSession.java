@@ -151,6 +151,17 @@ final class BatchSession implements AutoCloseable {
         return keeper;
     }
 
+    /** The process driving {@code runId} now, if any. */
+    java.util.Optional<dev.keel.batch.ledger.ClaimHolder> driver(String runId) {
+        return new RunClaims(ledger, RunClaims.SYSTEM_PIDS).holder(runId);
+    }
+
+    /** True while this process still drives its run. @throws dev.keel.batch.ledger.RunBusyException once another took it over */
+    boolean stillHeld() {
+        keeper.checkHeld();
+        return true;
+    }
+
     /** Cancels or adopts {@code runId}'s orphan batches upstream (needs {@link #runner} first). */
     List<OrphanRecord> sweep(String runId, WorkerIdentity me) {
         try {

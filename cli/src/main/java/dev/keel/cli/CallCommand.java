@@ -9,10 +9,8 @@ import dev.keel.wire.json.Json;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code keel call}: one Responses call through the full pipeline; prints the text, then attempts and timings. */
 @Command(
@@ -24,10 +22,7 @@ import picocli.CommandLine.Spec;
             "Prints the output text, then one line: attempts, status, protocol, request id and phase timings.",
             "With no OPENAI_API_KEY and no --base-url it runs against the embedded emulator and says so."
         })
-final class CallCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class CallCommand extends CliCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
@@ -46,9 +41,6 @@ final class CallCommand implements Callable<Integer> {
 
     @Mixin
     LogOptions logs;
-
-    /** The environment the upstream is read from; tests replace it. */
-    java.util.Map<String, String> env = System.getenv();
 
     private static final String DEFAULT_MODEL = "gpt-4.1-mini";
 
@@ -80,15 +72,11 @@ final class CallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var out = spec.commandLine().getOut();
+        var out = out();
         logs.apply(env);
         var cfg = config.load(env);
         var priceTable = prices.table(cfg);
-        try (var up = upstream.resolve(
-                        cfg,
-                        dev.keel.core.TrafficClass.ONLINE,
-                        env,
-                        spec.commandLine().getErr());
+        try (var up = upstream.resolve(cfg, dev.keel.core.TrafficClass.ONLINE, env, err());
                 var traces = tracing.open(env, "keel");
                 var client = TracingOptions.installed(
                                 traces, KeelClient.builder(up.config()).priceTable(priceTable), up.config())

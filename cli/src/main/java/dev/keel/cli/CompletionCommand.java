@@ -3,9 +3,7 @@ package dev.keel.cli;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code keel completion bash|zsh}: a shell completion script for every command and option. */
 @Command(
@@ -17,7 +15,7 @@ import picocli.CommandLine.Spec;
             "        or save it as /etc/bash_completion.d/keel",
             "  zsh:  source <(bin/keel completion zsh)   (it loads bashcompinit first)"
         })
-final class CompletionCommand implements Callable<Integer> {
+final class CompletionCommand extends CliCommand implements Callable<Integer> {
 
     /** The shells a script can be printed for. */
     enum Shell {
@@ -28,13 +26,10 @@ final class CompletionCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
     Shell shell;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() {
         String script = AutoComplete.bash("keel", spec.root().commandLine());
-        var out = spec.commandLine().getOut();
+        var out = out();
         if (shell == Shell.zsh) {
             out.println("autoload -U +X compinit && compinit");
             out.println("autoload -U +X bashcompinit && bashcompinit");

@@ -1,11 +1,8 @@
 package dev.keel.cli;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code keel config}: the configuration model's commands. */
 @Command(
@@ -13,14 +10,11 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "The configuration: every key, its value and where the value came from (docs/configuration.md).",
         subcommands = {ConfigCommand.Show.class})
-final class ConfigCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
+final class ConfigCommand extends CliCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(out());
     }
 
     /** {@code keel config show}. */
@@ -32,9 +26,7 @@ final class ConfigCommand implements Runnable {
                         + " default), secrets redacted.",
                 "Exit 0 when the configuration is valid; 2 with every problem as file:line: key: message."
             })
-    static final class Show implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class Show extends CliCommand implements Callable<Integer> {
 
         @Mixin
         ConfigOption config;
@@ -45,13 +37,10 @@ final class ConfigCommand implements Runnable {
         @Mixin
         FormatOption format;
 
-        /** The environment the configuration is read from; tests replace it. */
-        Map<String, String> env = System.getenv();
-
         @Override
         public Integer call() {
             var cfg = config.load(env);
-            var out = spec.commandLine().getOut();
+            var out = out();
             if (format.json()) {
                 CliJson.print(out, ConfigView.json(cfg, config.file()));
             } else {

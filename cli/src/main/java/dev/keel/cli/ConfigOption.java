@@ -48,7 +48,7 @@ final class ConfigOption {
      */
     KeelConfig load(Map<String, String> env) {
         if (loaded == null) {
-            located = ConfigFiles.locate(file, env, Path.of(""));
+            located = ConfigFiles.locate(file, env, workingDir());
             layers = new ArrayList<>();
             layers.add(flags());
             layers.add(ConfigLayer.environment(env));
@@ -56,6 +56,11 @@ final class ConfigOption {
             loaded = KeelConfig.resolve(layers);
         }
         return loaded;
+    }
+
+    /** The working directory of the command this is mixed into ({@code ./keel.yaml} is looked for there). */
+    private Path workingDir() {
+        return mixee.userObject() instanceof CliCommand c ? c.workingDir : Path.of("");
     }
 
     /** The file read, if any (after {@link #load}). */
@@ -136,5 +141,20 @@ final class ConfigOption {
         }
         List<String> given = matched.stringValues();
         return List.of(new ConfigValue(s.key(), given.get(given.size() - 1), origin));
+    }
+
+    /**
+     * A folder that was set (flag, environment or file) must exist; only the default may be absent.
+     *
+     * @throws IllegalArgumentException naming where it was set and the path
+     */
+    static void requireExisting(KeelConfig cfg, dev.keel.config.Setting<java.nio.file.Path> key) {
+        java.nio.file.Path path = cfg.get(key);
+        if (!cfg.isDefault(key) && !java.nio.file.Files.exists(path)) {
+            var o = cfg.origin(key);
+            String where = o.kind() == dev.keel.config.Origin.Kind.FLAG ? o.where() : o + ": " + key.key();
+            throw new IllegalArgumentException(where + " " + path + ": no such file or folder (" + path.toAbsolutePath()
+                    + "); fix the path or leave it out");
+        }
     }
 }

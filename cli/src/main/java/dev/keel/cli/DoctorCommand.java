@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keel doctor}: checks for configurations that fail in production. */
 @Command(
@@ -15,14 +13,11 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Check a setup for known production failures.",
         subcommands = {DoctorCommand.Timeouts.class})
-final class DoctorCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
+final class DoctorCommand extends CliCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(out());
     }
 
     /** {@code keel doctor timeouts}: each layer must allow more time than the one inside it. */
@@ -38,19 +33,16 @@ final class DoctorCommand implements Runnable {
                 "Without layers it checks the configured chain: timeouts.caller (when set) >"
                         + " timeouts.business > timeouts.per-call."
             })
-    static final class Timeouts implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
+    static final class Timeouts extends CliCommand implements Callable<Integer> {
 
         @Option(names = "--gateway", paramLabel = "DURATION", description = "The gateway or load balancer in front.")
-        String gateway;
+        java.time.Duration gateway;
 
         @Option(names = "--service", paramLabel = "DURATION", description = "Your service's request timeout.")
-        String service;
+        java.time.Duration service;
 
         @Option(names = "--client", paramLabel = "DURATION", description = "The OpenAI client's business budget.")
-        String client;
+        java.time.Duration client;
 
         @Option(
                 names = "--layer",
@@ -64,9 +56,6 @@ final class DoctorCommand implements Runnable {
         @picocli.CommandLine.Mixin
         ConfigOption config;
 
-        /** The environment the configuration is read from; tests replace it. */
-        java.util.Map<String, String> env = System.getenv();
-
         @Override
         public Integer call() {
             List<TimeoutChain.Layer> chain = chain();
@@ -74,7 +63,7 @@ final class DoctorCommand implements Runnable {
                 throw new IllegalArgumentException(
                         "give at least two layers, e.g. --gateway 40s --service 32s --client 30s");
             }
-            var out = spec.commandLine().getOut();
+            var out = out();
             var findings = TimeoutChain.check(chain);
             if (format.json()) {
                 CliJson.print(out, DoctorJson.timeouts(chain, findings));
@@ -107,7 +96,7 @@ final class DoctorCommand implements Runnable {
                     throw new IllegalArgumentException(
                             "--layer '" + l + "' must look like NAME=DURATION, e.g. worker=20s");
                 }
-                add(chain, l.substring(0, eq), l.substring(eq + 1));
+                add(chain, l.substring(0, eq), layer(l, l.substring(eq + 1)));
             }
             return chain;
         }
@@ -126,9 +115,18 @@ final class DoctorCommand implements Runnable {
             return chain;
         }
 
-        private static void add(List<TimeoutChain.Layer> chain, String name, String value) {
+        private static void add(List<TimeoutChain.Layer> chain, String name, java.time.Duration value) {
             if (value != null) {
-                chain.add(new TimeoutChain.Layer(name, UpstreamOptions.duration("--" + name, value)));
+                chain.add(new TimeoutChain.Layer(name, value));
+            }
+        }
+
+        /** The duration of {@code --layer NAME=DURATION}. @throws IllegalArgumentException naming the option */
+        private static java.time.Duration layer(String given, String duration) {
+            try {
+                return OptionChecks.Durations.parse(duration);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--layer '" + given + "': " + e.getMessage());
             }
         }
     }

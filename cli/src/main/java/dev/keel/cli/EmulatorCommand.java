@@ -2,18 +2,14 @@ package dev.keel.cli;
 
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
-import dev.keel.emulator.RateLimits;
 import dev.keel.emulator.fault.FaultPlan;
 import dev.keel.emulator.fault.FaultRule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keel emulator}: runs the OpenAI-compatible emulator in the foreground until interrupted. */
 @Command(
@@ -27,7 +23,7 @@ import picocli.CommandLine.Spec;
                     + " the API checks them (unknown parameters 400, unknown models 404) unless --lenient."
                     + " Per-request faults: header 'x-keel-fault: status:503' (see --fault for the forms)."
         })
-final class EmulatorCommand implements Callable<Integer> {
+final class EmulatorCommand extends CliCommand implements Callable<Integer> {
 
     @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port = 0;
@@ -90,8 +86,9 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(
             names = "--realtime-max-session",
             paramLabel = "DURATION",
+            defaultValue = "60m",
             description = "Realtime WebSocket: session_expired after this long (default: ${DEFAULT-VALUE}).")
-    String realtimeMaxSession = "60m";
+    java.time.Duration realtimeMaxSession;
 
     @Option(
             names = "--storage-budget",
@@ -119,9 +116,10 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(
             names = "--flex-latency",
             paramLabel = "DURATION",
+            defaultValue = "100ms",
             description = "Extra wait before a service_tier \"flex\" request is answered (flex is slower; default:"
                     + " ${DEFAULT-VALUE}).")
-    String flexLatency = "100ms";
+    java.time.Duration flexLatency;
 
     @Option(
             names = "--webhook-url",
@@ -138,74 +136,20 @@ final class EmulatorCommand implements Callable<Integer> {
             defaultValue = "${env:KEEL_EMULATOR_WEBHOOK_SECRET}")
     String webhookSecret;
 
-    @Spec
-    CommandSpec spec;
-
-    /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the emulator. */
-    final CountDownLatch stop = new CountDownLatch(1);
-
     @Override
     public Integer call() throws InterruptedException {
         EmulatorConfig config = config();
         try (var emulator = Emulator.start(config)) {
-            var out = spec.commandLine().getOut();
+            var out = out();
             out.println("keel emulator listening on " + emulator.baseUrl() + " (HTTP/1.1 and h2c; batch speed "
                     + config.batchSpeed() + "x; " + config.faults().rules().size() + " fault rules; storage budget "
                     + config.storageBudgetBytes() / EmulatorConfig.MB + " MB"
                     + (config.lenient() ? "; lenient: requests unchecked" : "")
                     + "). Ctrl-C stops it.");
             out.flush();
-            Thread hook = new Thread(stop::countDown, "keel-emulator-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            stop.await();
-            removeHook(hook);
+            awaitStop("keel-emulator-stop");
         }
         return ExitCodes.OK;
-    }
-
-    /** A size such as {@code 268435456}, {@code 512k}, {@code 256m} or {@code 2g} (binary units). */
-    static long bytes(String option, String value) {
-        String v = value.strip().toLowerCase(java.util.Locale.ROOT);
-        long unit = 1;
-        if (v.endsWith("b")) {
-            v = v.substring(0, v.length() - 1);
-        }
-        if (!v.isEmpty() && "kmg".indexOf(v.charAt(v.length() - 1)) >= 0) {
-            unit = 1L << (10 * ("kmg".indexOf(v.charAt(v.length() - 1)) + 1));
-            v = v.substring(0, v.length() - 1);
-        }
-        try {
-            long n = Long.parseLong(v.strip());
-            if (n >= 1 && n <= Long.MAX_VALUE / unit) {
-                return n * unit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(
-                option + " '" + value + "' must be a positive size in bytes, optionally with k, m or g, e.g. 512m");
-    }
-
-    /** One half of {@code --rate-limit RPM:TPM}, a whole number >= 1, named in the error. */
-    static long perMinute(String rateLimit, String what, String part) {
-        try {
-            long n = Long.parseLong(part.strip());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--rate-limit '" + rateLimit + "': " + what + " '" + part.strip()
-                + "' must be a whole number >= 1; give RPM:TPM, e.g. 60:100000");
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is already exiting: the hook has run
-        }
     }
 
     EmulatorConfig config() {
@@ -222,12 +166,12 @@ final class EmulatorCommand implements Callable<Integer> {
                 .recordCapacity(0)
                 .realtime(dev.keel.emulator.RealtimeSettings.ofDefaults()
                         .withAudioPace(realtimePace)
-                        .withMaxSessionDuration(UpstreamOptions.duration("--realtime-max-session", realtimeMaxSession)))
+                        .withMaxSessionDuration(realtimeMaxSession))
                 .faults(plan)
                 .models(dev.keel.emulator.Models.ofDefaults().with(models))
                 .lenient(lenient)
                 .dataDir(dataDir)
-                .flexLatency(UpstreamOptions.duration("--flex-latency", flexLatency));
+                .flexLatency(flexLatency);
         if (webhookUrl != null) {
             if (webhookSecret == null || webhookSecret.isBlank()) {
                 throw new IllegalArgumentException(
@@ -241,16 +185,10 @@ final class EmulatorCommand implements Callable<Integer> {
             }
         }
         if (storageBudget != null) {
-            b.storageBudgetBytes(bytes("--storage-budget", storageBudget));
+            b.storageBudgetBytes(EmulatorOptions.bytes("--storage-budget", storageBudget));
         }
         if (rateLimit != null) {
-            String[] parts = rateLimit.split(":");
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("--rate-limit '" + rateLimit + "' must be RPM:TPM, e.g. 60:100000");
-            }
-            b.rateLimits(RateLimits.enforced(
-                    perMinute(rateLimit, "requests per minute", parts[0]),
-                    perMinute(rateLimit, "tokens per minute", parts[1])));
+            b.rateLimits(EmulatorOptions.rateLimits(rateLimit));
         }
         return b.build();
     }

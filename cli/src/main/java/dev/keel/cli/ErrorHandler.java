@@ -25,7 +25,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
         var err = cl.getErr();
         err.println("keel: " + ex.getMessage());
-        if (debug(parsed)) {
+        if (debug(parsed, cl)) {
             ex.printStackTrace(err);
         }
         return exitCode(ex);
@@ -59,8 +59,10 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         return ExitCodes.JOB_FAILURES;
     }
 
-    private static boolean debug(ParseResult parsed) {
+    /** {@code -x}, {@code --stacktrace}, or {@code KEEL_DEBUG=1} in the environment of the command that ran. */
+    private static boolean debug(ParseResult parsed, CommandLine ran) {
         var args = parsed.originalArgs();
-        return "1".equals(System.getenv("KEEL_DEBUG")) || args.contains("-x") || args.contains("--stacktrace");
+        var env = ran.getCommand() instanceof CliCommand c ? c.env : System.getenv();
+        return "1".equals(env.get("KEEL_DEBUG")) || args.contains("-x") || args.contains("--stacktrace");
     }
 }

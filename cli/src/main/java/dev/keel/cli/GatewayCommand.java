@@ -16,12 +16,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keel gateway}: the OpenAI-compatible gateway, until Ctrl-C. */
 @Command(
@@ -39,10 +36,7 @@ import picocli.CommandLine.Spec;
             "  POST /v1/realtime/client_secrets; GET /metrics, /healthz, /debug/config.",
             "Keys file, limits, spend caps and headers: docs/gateway.md."
         })
-final class GatewayCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class GatewayCommand extends CliCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
@@ -55,9 +49,6 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Mixin
     LogOptions logs;
-
-    /** The environment the upstream is read from; tests replace it. */
-    java.util.Map<String, String> env = System.getenv();
 
     @Option(
             names = "--keys",
@@ -81,8 +72,9 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(
             names = "--body-timeout",
             paramLabel = "DURATION",
+            defaultValue = "10s",
             description = "How long a client may take to send its body before 408 (default: ${DEFAULT-VALUE}).")
-    String bodyTimeout = "10s";
+    java.time.Duration bodyTimeout;
 
     @Option(
             names = "--default-output-tokens",
@@ -105,9 +97,6 @@ final class GatewayCommand implements Callable<Integer> {
                     + " several processes, e.g. jdbc:postgresql://db/keel?user=keel); rate limits need --redis.")
     String jdbc;
 
-    /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the gateway. */
-    final CountDownLatch stop = new CountDownLatch(1);
-
     @Override
     public Integer call() throws InterruptedException {
         logs.apply(env);
@@ -120,15 +109,14 @@ final class GatewayCommand implements Callable<Integer> {
                 host,
                 port,
                 maxBody,
-                UpstreamOptions.duration("--body-timeout", bodyTimeout),
+                bodyTimeout,
                 defaultOutputTokens,
                 GatewaySettings.ofDefaults().idempotencyWait());
         var cfg = config.load(env);
         var priceTable = PricesOption.table(cfg);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RedisClient redisClient = redis == null ? null : RedisClient.create(redis);
-        try (var up = upstream.resolve(
-                cfg, dev.keel.core.TrafficClass.ONLINE, env, spec.commandLine().getErr())) {
+        try (var up = upstream.resolve(cfg, dev.keel.core.TrafficClass.ONLINE, env, err())) {
             var builder = Gateway.builder(
                             settings,
                             loaded,
@@ -139,19 +127,12 @@ final class GatewayCommand implements Callable<Integer> {
                     .upstreamView(() -> upstreamView(up));
             shared(builder, redisClient);
             try (var gateway = builder.start()) {
-                var out = spec.commandLine().getOut();
+                var out = out();
                 out.println("keel gateway listening on " + gateway.baseUrl() + " with " + loaded.size()
                         + " key(s) from " + keys + (redis != null ? ", sharing state through Redis" : "")
                         + (jdbc != null ? ", spend in " + jdbcLabel() : "") + ". Ctrl-C stops it.");
                 out.flush();
-                Thread hook = new Thread(stop::countDown, "keel-gateway-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
-                stop.await();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting: the hook has run
-                }
+                awaitStop("keel-gateway-stop");
             }
         } finally {
             if (redisClient != null) {

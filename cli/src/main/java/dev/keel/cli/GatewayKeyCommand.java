@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keel gateway key}: a new gateway secret and its keys-file entry (the hash, never the secret). */
 @Command(
@@ -17,10 +16,7 @@ import picocli.CommandLine.Spec;
             "The secret is shown once (give it to the client); the entry holds only its",
             "SHA-256 (add it to the \"keys\" array of the keys file)."
         })
-final class GatewayKeyCommand implements Callable<Integer> {
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+final class GatewayKeyCommand extends CliCommand implements Callable<Integer> {
 
     @Option(names = "--id", required = true, description = "The key's public name, shown in logs and metrics.")
     String id;
@@ -39,7 +35,7 @@ final class GatewayKeyCommand implements Callable<Integer> {
                 .put("sha256", GatewayKeys.sha256(secret))
                 .put("team", team)
                 .put("user", user);
-        var out = spec.commandLine().getOut();
+        var out = out();
         out.println("secret: " + secret);
         out.println("entry:  " + Json.write(entry));
         out.println("Give the secret to the client once; add the entry to the \"keys\" array of the keys file.");

@@ -65,7 +65,16 @@ public final class Main implements Runnable {
 
     /** The configured command line, for tests that capture its output. */
     public static CommandLine commandLine() {
-        var cl = new CommandLine(new Main());
+        return commandLine(new Main());
+    }
+
+    /**
+     * {@code command} (keel itself or one subcommand) on a command line configured as keel runs it:
+     * the error handler and the option converters.
+     */
+    static CommandLine commandLine(Object command) {
+        var cl = new CommandLine(command);
+        cl.registerConverter(java.time.Duration.class, new OptionChecks.Durations());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new ErrorHandler());
         return cl;

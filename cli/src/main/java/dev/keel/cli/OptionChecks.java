@@ -1,11 +1,13 @@
 package dev.keel.cli;
 
+import dev.keel.config.ValueType;
+import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Checks of the money and ratio options, run by picocli while it parses, so a bad value stops the
+ * Checks of the money, ratio and duration options, run by picocli while it parses, so a bad value stops the
  * command before anything starts (exit 2, the option and value named): without them {@code
  * --max-cost NaN} parses and every comparison with it is false, so the ceiling never fires, and
  * {@code --alert-threshold 2} can never alert. Stateless and thread-safe.
@@ -36,6 +38,37 @@ final class OptionChecks {
                         "'" + text + "' is outside 0..1; give a fraction such as 0.03 for 3% (not 3)");
             }
             return v == 0 ? 0.0 : v;
+        }
+    }
+
+    /**
+     * A duration as keel.yaml spells one ({@code 250ms}, {@code 30s}, {@code 5m}, {@code 6h}, {@code 28d}
+     * or ISO-8601 {@code PT30S}); registered once for every {@link Duration} option by {@link
+     * Main#commandLine(Object)}, so picocli names the option: {@code Invalid value for option
+     * '--poll-interval': '5x' is not a duration; use e.g. 30s, 250ms, 5m}. Ranges (at least 1ms, …)
+     * stay with the configuration key the option sets.
+     */
+    static final class Durations implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            try {
+                return parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+
+        /**
+         * Parses {@code text} as a duration.
+         *
+         * @throws IllegalArgumentException {@code '5x' is not a duration; use e.g. 30s, 250ms, 5m}
+         */
+        static Duration parse(String text) {
+            try {
+                return ValueType.DURATION.parse(text == null ? "" : text.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a duration; use e.g. 30s, 250ms, 5m");
+            }
         }
     }
 

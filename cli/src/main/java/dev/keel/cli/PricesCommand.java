@@ -13,8 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code keel prices}: the price table keel charges with, checked as it is loaded. */
 @Command(
@@ -27,19 +25,13 @@ import picocli.CommandLine.Spec;
                     + " with the file and line. A tier a model has no rate for is not listed; pricing it is refused, as"
                     + " are cache writes where CACHE_WRITE says none."
         })
-final class PricesCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class PricesCommand extends CliCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
 
     @Mixin
     PricesOption prices;
-
-    /** The environment the configuration is read from; tests replace it. */
-    java.util.Map<String, String> env = System.getenv();
 
     @Mixin
     FormatOption format;
@@ -49,7 +41,7 @@ final class PricesCommand implements Callable<Integer> {
         var cfg = config.load(env);
         PriceTable table = PricesOption.table(cfg);
         java.nio.file.Path file = cfg.pricesFile();
-        var out = spec.commandLine().getOut();
+        var out = out();
         if (format.json()) {
             ObjectNode doc = Json.object().put("as_of", table.asOf());
             doc.put("source", file == null ? "shipped" : file.toString());

@@ -2,8 +2,6 @@ package dev.keel.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code keel realtime}: realtime voice tools. */
 @Command(
@@ -11,14 +9,11 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Realtime voice: token rotation, the turn/interrupt state machine, recovery, latency budgets.",
         subcommands = {RealtimeDemoCommand.class})
-final class RealtimeCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class RealtimeCommand extends CliCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(out());
         return ExitCodes.OK;
     }
 }

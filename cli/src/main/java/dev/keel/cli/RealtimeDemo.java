@@ -61,7 +61,7 @@ final class RealtimeDemo {
         try (var client = KeelClient.builder(config).build();
                 var connector = WebSocketConnector.forModel(config, model)) {
             var broker = new TokenBroker(new TokenIssuer(client)::issue, request, InstantSource.system(), registry);
-            var player = new Player();
+            var player = new DemoPlayer();
             var controller = SessionController.builder(connector, broker)
                     .config(SessionConfig.ofDefaults()
                             .withInstructions(request.instructions())
@@ -75,13 +75,13 @@ final class RealtimeDemo {
             try (controller) {
                 boolean ok = script(controller, player);
                 playing.interrupt();
-                printTable(controller.turns());
+                LatencyTable.print(out, budget, controller.turns());
                 return new Report(ok, controller.turns(), interrupts, recoveries);
             }
         }
     }
 
-    private boolean script(SessionController c, Player player) {
+    private boolean script(SessionController c, DemoPlayer player) {
         note("connecting with an ephemeral token (rotated 30 s before it expires)");
         c.start();
         note("turn 1: the user asks a question");
@@ -161,7 +161,7 @@ final class RealtimeDemo {
         return true;
     }
 
-    private static void pause(long ms) {
+    static void pause(long ms) {
         try {
             Thread.sleep(ms); // pacing the synthetic user's speech, not waiting for a result
         } catch (InterruptedException e) {
@@ -178,85 +178,6 @@ final class RealtimeDemo {
         out.printf("%+8.3fs  %s%n", (System.nanoTime() - start) / 1e9, text);
         out.flush();
         notifyAll();
-    }
-
-    private void printTable(List<TurnLatency> turns) {
-        out.println();
-        out.println("Latency per turn (ms; budget in brackets):");
-        out.printf(
-                "  %-4s %9s %9s %10s %9s %9s %10s  %s%n",
-                "turn", "capture", "uplink", "inference", "downlink", "playback", "e2e", "verdict");
-        out.printf(
-                "  %-4s %9s %9s %10s %9s %9s %10s%n",
-                "",
-                b(Segment.CAPTURE),
-                b(Segment.UPLINK),
-                b(Segment.INFERENCE),
-                b(Segment.DOWNLINK),
-                b(Segment.PLAYBACK),
-                b(Segment.E2E));
-        for (TurnLatency t : turns) {
-            out.printf(
-                    "  %-4d %9s %9s %10s %9s %9s %10s  %s%n",
-                    t.turn(),
-                    ms(t, Segment.CAPTURE),
-                    ms(t, Segment.UPLINK),
-                    ms(t, Segment.INFERENCE),
-                    ms(t, Segment.DOWNLINK),
-                    ms(t, Segment.PLAYBACK),
-                    ms(t, Segment.E2E),
-                    t.verdict(budget).describe());
-        }
-        out.flush();
-    }
-
-    private String b(Segment s) {
-        return "[" + budget.of(s).toMillis() + "]";
-    }
-
-    private static String ms(TurnLatency t, Segment s) {
-        Duration d = t.segments().get(s);
-        return d == null ? "-" : String.format("%.1f", d.toNanos() / 1e6);
-    }
-
-    /**
-     * A simulated device player: starts sounding an answer {@code bufferMs} after its first audio
-     * and plays in real time, reporting the start and its progress to the controller (so the
-     * truncate point and the playback segment are the player's, not an estimate).
-     */
-    private static final class Player implements dev.keel.realtime.session.AudioSink, Runnable {
-        volatile SessionController controller;
-        volatile int bufferMs = 40;
-        private volatile String item;
-        private volatile long receivedMs;
-        private volatile long startAt;
-        private volatile long startedAt = -1;
-
-        @Override
-        public void accept(String itemId, byte[] pcm16) { // under the controller's lock: no calls back
-            if (!itemId.equals(item)) {
-                startedAt = -1;
-                receivedMs = 0;
-                startAt = System.nanoTime() + bufferMs * 1_000_000L;
-                item = itemId;
-            }
-            receivedMs += pcm16.length / 48;
-        }
-
-        @Override
-        public void run() {
-            while (!Thread.currentThread().isInterrupted()) {
-                String it = item;
-                if (it != null && startedAt < 0 && System.nanoTime() >= startAt) {
-                    startedAt = System.nanoTime();
-                    controller.reportPlaybackStarted(it, Instant.now());
-                }
-                if (it != null && startedAt >= 0) {
-                    controller.reportPlayback(it, Math.min(receivedMs, (System.nanoTime() - startedAt) / 1_000_000));
-                }
-                pause(5);
-            }
-        }
     }
 
     /** Prints the timeline as it happens. */
@@ -298,7 +219,7 @@ final class RealtimeDemo {
 
         @Override
         public void turnMeasured(TurnLatency latency, TurnVerdict verdict) {
-            line("turn " + latency.turn() + " first audio: e2e " + ms(latency, Segment.E2E) + " ms, "
+            line("turn " + latency.turn() + " first audio: e2e " + LatencyTable.ms(latency, Segment.E2E) + " ms, "
                     + verdict.describe());
         }
 

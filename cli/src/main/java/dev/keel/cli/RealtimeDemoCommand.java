@@ -10,9 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code keel realtime demo}: a scripted voice conversation (synthetic speech, a barge-in, a forced
@@ -27,19 +25,13 @@ import picocli.CommandLine.Spec;
                     + "Prints the phase timeline and each turn's latency against the budgets. Without "
                     + "OPENAI_API_KEY it runs against the embedded emulator (answers streamed 4x real time)."
         })
-final class RealtimeDemoCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class RealtimeDemoCommand extends CliCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
 
     @Mixin
     UpstreamOptions upstream;
-
-    /** The environment the upstream is read from; tests replace it. */
-    Map<String, String> env = System.getenv();
 
     @Option(names = "--model", description = "Realtime model (default: ${DEFAULT-VALUE}).")
     String model = "gpt-realtime";
@@ -52,8 +44,8 @@ final class RealtimeDemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
+        var out = out();
+        var err = err();
         var cfg = config.load(env);
         boolean sandbox = cfg.apiKey(TrafficClass.ONLINE) == null && cfg.get(Settings.BASE_URL) == null;
         Emulator emulator = null;

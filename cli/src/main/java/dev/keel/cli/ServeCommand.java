@@ -1,24 +1,16 @@
 package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keel.config.KeelConfig;
 import dev.keel.config.Settings;
 import dev.keel.core.KeelClient;
-import dev.keel.core.KeelClientConfig;
-import dev.keel.core.TimeoutChain;
 import dev.keel.core.TrafficClass;
-import dev.keel.core.slo.ErrorBudget;
-import dev.keel.wire.json.Json;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keel serve}: the sidecar, exposing metrics, the effective configuration and health. */
 @Command(
@@ -49,10 +41,7 @@ import picocli.CommandLine.Spec;
             "other changes need a restart; a file that fails validation is refused and the",
             "running configuration stays."
         })
-final class ServeCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class ServeCommand extends CliCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
@@ -68,9 +57,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     LogOptions logs;
-
-    /** The environment the upstream is read from; tests replace it. */
-    java.util.Map<String, String> env = System.getenv();
 
     @Option(names = "--port", description = "Port; 0 picks a free one (key serve.port; default: 8787).")
     Integer port;
@@ -109,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             description = "How long a client may take to send a request body before it is refused with 408"
                     + " (key serve.body-timeout; default: 10s).")
-    String bodyTimeout;
+    java.time.Duration bodyTimeout;
 
     @Option(
             names = "--gateway-keys",
@@ -140,14 +126,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " jdbc:postgresql://... (default: ${DEFAULT-VALUE}).")
     String db = "jdbc:sqlite:.keel/keel.db";
 
-    /** Counted down on Ctrl-C (shutdown hook), or by a test, to stop the sidecar. */
-    final CountDownLatch stop = new CountDownLatch(1);
-
     @Override
     public Integer call() throws InterruptedException {
         logs.apply(env);
         var cfg = config.load(env);
-        requireExisting(cfg, Settings.SCHEMAS);
+        ConfigOption.requireExisting(cfg, Settings.SCHEMAS);
         var live = new AtomicReference<>(cfg);
         var priceTable = PricesOption.table(cfg);
         var settings = new SidecarServer.Settings(
@@ -160,7 +143,7 @@ final class ServeCommand implements Callable<Integer> {
         String source =
                 config.file().map(f -> f + ", the environment and flags").orElse("the environment and flags");
         var structured = StructuredSection.start(live::get, source, registry);
-        var err = spec.commandLine().getErr();
+        var err = err();
         try (var up = upstream.resolve(cfg, TrafficClass.ONLINE, env, err);
                 var traces = tracing.open(env, "keel-sidecar");
                 var client = TracingOptions.installed(
@@ -178,21 +161,14 @@ final class ServeCommand implements Callable<Integer> {
                     java.time.InstantSource.system(),
                     client::breakerStates,
                     () -> structured.describe().path("error").textValue());
-            dev.keel.batch.ledger.Ledger ledger = null;
-            WebhookRoute hooks = null;
-            if (webhookSecret != null && !webhookSecret.isBlank()) {
-                ledger = new dev.keel.batch.ledger.Ledger(dev.keel.batch.ledger.Database.open(db));
-                var l = ledger;
-                var clock = java.time.InstantSource.system();
-                hooks = new WebhookRoute(webhookSecret, clock, batchId -> l.pollDueNow(batchId, clock.millis()));
-            }
+            WebhookRoute hooks = WebhookRoute.intoLedger(webhookSecret, db);
             var views = new SidecarServer.Views(
                     registry,
                     registry::scrape,
-                    () -> withRealtime(config(client, up.mode()), live.get())
+                    () -> ServeJson.withRealtime(ServeJson.config(client, up.mode()), live.get())
                             .<ObjectNode>set("structured_output", structured.describe())
                             .set("config", ConfigView.json(live.get(), config.file())),
-                    () -> health(client),
+                    () -> ServeJson.health(client),
                     readiness,
                     tokens,
                     hooks);
@@ -203,7 +179,7 @@ final class ServeCommand implements Callable<Integer> {
                     next -> ServeReload.apply(live.getAndSet(next), next, client, tokens, structured));
             var server = SidecarServer.start(settings, views);
             var gateway = keys == null ? null : gateway(keys, up, priceTable, cfg.get(Settings.SERVE_HOST));
-            var out = spec.commandLine().getOut();
+            var out = out();
             out.println("keel sidecar listening on http://" + cfg.get(Settings.SERVE_HOST) + ":" + server.port()
                     + " (/metrics, /debug/config, /healthz, /readyz, POST /v1/realtime/token"
                     + (hooks != null ? ", POST " + WebhookRoute.PATH + " into " + db : "") + ")."
@@ -213,19 +189,12 @@ final class ServeCommand implements Callable<Integer> {
                         + gatewayKeys + " (its metrics on " + gateway.baseUrl().resolve("/metrics") + ").");
             }
             out.flush();
-            Thread hook = new Thread(stop::countDown, "keel-serve-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            stop.await();
+            awaitStop("keel-serve-stop");
             reloads.close();
             if (gateway != null) {
                 gateway.close();
             }
             server.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting: the hook has run
-            }
         }
         return ExitCodes.OK;
     }
@@ -249,75 +218,5 @@ final class ServeCommand implements Callable<Integer> {
                                 .priceTable(prices))
                 .prices(prices)
                 .start();
-    }
-
-    /**
-     * A folder that was set (flag, environment or file) must exist; only the default may be absent.
-     *
-     * @throws IllegalArgumentException naming where it was set and the path
-     */
-    private static void requireExisting(KeelConfig cfg, dev.keel.config.Setting<java.nio.file.Path> key) {
-        java.nio.file.Path path = cfg.get(key);
-        if (!cfg.isDefault(key) && !java.nio.file.Files.exists(path)) {
-            var o = cfg.origin(key);
-            String where = o.kind() == dev.keel.config.Origin.Kind.FLAG ? o.where() : o + ": " + key.key();
-            throw new IllegalArgumentException(where + " " + path + ": no such file or folder (" + path.toAbsolutePath()
-                    + "); fix the path or leave it out");
-        }
-    }
-
-    /** The effective configuration; the API key only as a fingerprint. */
-    static ObjectNode config(KeelClient client, UpstreamOptions.Mode mode) {
-        KeelClientConfig c = client.config();
-        ObjectNode out = Json.object();
-        ObjectNode upstream = out.putObject("upstream");
-        upstream.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
-        upstream.put("base_url", c.baseUrl().toString());
-        upstream.put("api_key", c.redactedKey());
-        upstream.put("organization", c.organization());
-        upstream.put("project", c.project());
-        ObjectNode t = out.putObject("timeouts");
-        t.put("business", TimeoutChain.human(c.businessTimeout()));
-        t.put("per_call", TimeoutChain.human(c.perCallTimeout()));
-        t.put("connect", TimeoutChain.human(c.pool().connectTimeout()));
-        ObjectNode pool = out.putObject("pool");
-        pool.put("max_connections_per_destination", c.pool().maxConnectionsPerDestination());
-        pool.put("idle_timeout", TimeoutChain.human(c.pool().idleTimeout()));
-        pool.put("http2", c.pool().http2());
-        pool.put("h2c", c.pool().h2c());
-        out.put("in_flight_limit", client.inFlight().configured());
-        out.put("traffic_class", c.trafficClass().name().toLowerCase(java.util.Locale.ROOT));
-        ObjectNode degrade = out.putObject("degrade");
-        degrade.put("window", TimeoutChain.human(c.degrade().window()));
-        degrade.put("min_calls", c.degrade().minCalls());
-        degrade.put("error_rate", c.degrade().errorRate());
-        degrade.put("concurrency_factor", c.degrade().concurrencyFactor());
-        degrade.put("fallback_model", client.degrade().config().fallbackModel());
-        out.putObject("slo")
-                .put("target", c.slo().target())
-                .put("period_days", c.slo().period().toDays());
-        return out;
-    }
-
-    /** The token endpoint's settings: how many app tokens (never their values) and the rate. */
-    private static ObjectNode withRealtime(ObjectNode out, KeelConfig cfg) {
-        out.putObject("realtime_token")
-                .put("app_tokens", cfg.map(Settings.APP_TOKENS).size())
-                .put("per_user_per_minute", cfg.get(Settings.TOKEN_RATE));
-        return out;
-    }
-
-    static ObjectNode health(KeelClient client) {
-        ErrorBudget.Status budget = client.errorBudget().status();
-        ObjectNode out = Json.object();
-        out.put("status", "ok");
-        out.put("degrade", client.degrade().state().name().toLowerCase(java.util.Locale.ROOT));
-        out.put("in_flight", client.inFlight().inUse());
-        ObjectNode b = out.putObject("error_budget");
-        b.put("page", budget.page());
-        b.put("ticket", budget.ticket());
-        b.put("remaining", budget.budgetRemaining());
-        budget.burnRates().forEach((w, rate) -> b.put("burn_rate_" + w.label(), rate));
-        return out;
     }
 }

@@ -16,9 +16,17 @@ final class SubmitCheck {
      */
     static boolean nothingSubmitted(Ledger ledger, String runId) {
         List<ChunkRecord> chunks = ledger.chunks(runId);
-        boolean waiting = chunks.stream()
-                .anyMatch(c -> c.state().open() && c.state() != ChunkState.SUBMITTED && c.holdReason() == null);
         boolean anyBatch = chunks.stream().anyMatch(c -> c.batchId() != null);
-        return waiting && !anyBatch;
+        return waiting(chunks) && !anyBatch;
+    }
+
+    /** Whether a chunk of {@code runId} waits to be submitted: open, not yet submitted, not held by a ceiling. */
+    static boolean waiting(Ledger ledger, String runId) {
+        return waiting(ledger.chunks(runId));
+    }
+
+    private static boolean waiting(List<ChunkRecord> chunks) {
+        return chunks.stream()
+                .anyMatch(c -> c.state().open() && c.state() != ChunkState.SUBMITTED && c.holdReason() == null);
     }
 }

@@ -7,7 +7,6 @@ import dev.keel.core.KeelClientConfig;
 import dev.keel.core.TrafficClass;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
-import dev.keel.emulator.fault.FaultSpec;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
@@ -40,14 +39,14 @@ final class UpstreamOptions {
             names = "--business-timeout",
             paramLabel = "DURATION",
             description = "A call's whole budget, retries included (key timeouts.business; default: 30s).")
-    String businessTimeout;
+    Duration businessTimeout;
 
     @Option(
             names = "--per-call-timeout",
             paramLabel = "DURATION",
             description =
                     "One attempt's cap; must be shorter than the business timeout (key timeouts.per-call; default: 25s).")
-    String perCallTimeout;
+    Duration perCallTimeout;
 
     @Option(
             names = "--no-sandbox",
@@ -188,14 +187,5 @@ final class UpstreamOptions {
 
     private static String nonBlank(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    static Duration duration(String option, String text) {
-        try {
-            return FaultSpec.duration(text);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalArgumentException(
-                    option + " '" + text + "' is not a duration such as 250ms, 25s, 2m or 6h");
-        }
     }
 }

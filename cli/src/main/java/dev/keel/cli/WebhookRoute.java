@@ -62,6 +62,19 @@ final class WebhookRoute {
     };
 
     /**
+     * The route of {@code keel serve --webhook-secret}: a verified {@code batch.*} event makes that
+     * batch's chunks due in the ledger at {@code db}; null without a secret (no webhook route).
+     */
+    static WebhookRoute intoLedger(String secret, String db) {
+        if (secret == null || secret.isBlank()) {
+            return null;
+        }
+        var ledger = new dev.keel.batch.ledger.Ledger(dev.keel.batch.ledger.Database.open(db));
+        var clock = InstantSource.system();
+        return new WebhookRoute(secret, clock, batchId -> ledger.pollDueNow(batchId, clock.millis()));
+    }
+
+    /**
      * @param secret {@code whsec_…} as OpenAI's dashboard shows it
      * @throws IllegalArgumentException when the secret is not {@code whsec_} and base64 (the message
      *     never contains it)

@@ -11,8 +11,6 @@ import dev.keel.batch.plan.RunInput;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +32,7 @@ class BatchClaimCommandTest {
     private Emulator emulator;
     private Ledger ledger;
     private RunClaims claims;
-    private StringWriter out;
-    private StringWriter err;
+    private final CliHarness cli = new CliHarness();
     private Path input;
     private String runId;
 
@@ -60,11 +57,6 @@ class BatchClaimCommandTest {
     }
 
     private int keel(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
         var all = new ArrayList<>(List.of(args));
         all.addAll(List.of(
                 "--db",
@@ -74,7 +66,7 @@ class BatchClaimCommandTest {
         if (!args[1].equals("status")) {
             all.addAll(List.of("--base-url", emulator.baseUrl().toString(), "--poll-interval", "20ms"));
         }
-        return cl.execute(all.toArray(String[]::new));
+        return cli.run(all);
     }
 
     private void otherDrives(long leaseUntil) {
@@ -86,7 +78,7 @@ class BatchClaimCommandTest {
     void submit_whileAnotherLiveProcessDrivesTheRun_exits5AndSubmitsNothing() {
         otherDrives(System.currentTimeMillis() + Duration.ofMinutes(10).toMillis());
         assertThat(keel("batch", "submit", input.toString())).isEqualTo(ExitCodes.RUN_BUSY);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("keel: run " + runId + " is being driven by 'keel batch run' (worker other-host:4242:0ther,"
                         + " host other-host, pid 4242) since ")
                 .contains("this process submitted nothing");
@@ -100,11 +92,11 @@ class BatchClaimCommandTest {
         assertThat(keel("batch", "submit", input.toString())).isZero();
         otherDrives(System.currentTimeMillis() + Duration.ofMinutes(10).toMillis());
         assertThat(keel("batch", "status", "--run", runId, "--format", "json")).isZero();
-        assertThat(Json.parse(out.toString()).path("driven_by").path("worker").asText())
+        assertThat(Json.parse(cli.out()).path("driven_by").path("worker").asText())
                 .isEqualTo(OTHER.id());
 
         assertThat(keel("batch", "cancel", "--run", runId)).isZero();
-        assertThat(err.toString()).contains("cancel requested; 'keel batch run' (worker other-host:4242:0ther");
+        assertThat(cli.err()).contains("cancel requested; 'keel batch run' (worker other-host:4242:0ther");
         assertThat(ledger.run(runId).orElseThrow().state()).isEqualTo(RunState.CANCELLING);
         assertThat(emulator.requests(
                         "POST", "/v1/batches/" + ledger.chunks(runId).get(0).batchId() + "/cancel"))
@@ -115,7 +107,7 @@ class BatchClaimCommandTest {
     @Test
     void run_afterTheHoldersLeaseLapsed_takesOverAndFinishes() {
         otherDrives(System.currentTimeMillis() - 1);
-        assertThat(keel("batch", "run", input.toString())).as(err.toString()).isZero();
+        assertThat(keel("batch", "run", input.toString())).as(cli.err()).isZero();
         assertThat(claims.holder(runId)).as("given back at the end").isEmpty();
     }
 
@@ -123,7 +115,7 @@ class BatchClaimCommandTest {
     void run_withALeaseShorterThanThePerCallTimeout_isRefusedBeforeAnythingHappens() {
         assertThat(keel("batch", "run", input.toString(), "--lease", "5s", "--per-call-timeout", "6s"))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("flag --lease: batch.lease: must be at least timeouts.per-call (6s, flag --per-call-timeout),"
                         + " was 5s");
         assertThat(ledger.run(runId)).isEmpty();

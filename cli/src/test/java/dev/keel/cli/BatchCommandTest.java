@@ -8,8 +8,6 @@ import dev.keel.emulator.fault.FaultPlan;
 import dev.keel.emulator.fault.FaultRule;
 import dev.keel.emulator.fault.FaultSpec;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +24,7 @@ class BatchCommandTest {
     Path dir;
 
     private Emulator emulator;
-    private StringWriter out;
-    private StringWriter err;
+    private final CliHarness cli = new CliHarness();
 
     @BeforeEach
     void start() {
@@ -40,11 +37,6 @@ class BatchCommandTest {
     }
 
     private int keel(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
         var all = new ArrayList<>(List.of(args));
         if (!args[1].equals("replay"))
             all.addAll(List.of(
@@ -55,7 +47,7 @@ class BatchCommandTest {
         if (!args[1].equals("status") && !args[1].equals("report") && !args[1].equals("replay")) {
             all.addAll(List.of("--base-url", emulator.baseUrl().toString(), "--poll-interval", "20ms"));
         }
-        return cl.execute(all.toArray(String[]::new));
+        return cli.run(all);
     }
 
     private Path input(int n, String... extra) throws Exception {
@@ -71,16 +63,16 @@ class BatchCommandTest {
     }
 
     @Test
-    void runReportsHalfPriceAndExportsResults() throws Exception {
+    void run_reportsHalfPriceAndExportsResults() throws Exception {
         Path in = input(12);
         assertThat(keel("batch", "run", in.toString(), "--max-items", "5", "--format", "json"))
                 .isZero();
-        var report = Json.parse(out.toString());
+        var report = Json.parse(cli.out());
         assertThat(report.at("/items/ok").asInt()).isEqualTo(12);
         assertThat(report.at("/cost_usd/savings_percent").asDouble())
                 .isEqualTo(50.0, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(report.at("/alert/firing").asBoolean()).isFalse();
-        assertThat(err.toString()).contains("planned run-").contains("12 items in 3 chunks");
+        assertThat(cli.err()).contains("planned run-").contains("12 items in 3 chunks");
         String runId = report.path("run_id").asText();
         assertThat(Files.readAllLines(dir.resolve("runs").resolve(runId).resolve("results.jsonl")))
                 .hasSize(12);
@@ -89,33 +81,33 @@ class BatchCommandTest {
     }
 
     @Test
-    void runningTheSameFileAgainResumesItsRunAndSubmitsNothingTwice() throws Exception {
+    void run_sameFileAgain_resumesItsRunAndSubmitsNothingTwice() throws Exception {
         Path in = input(6);
         assertThat(keel("batch", "run", in.toString())).isZero();
         int creates = emulator.requests("POST", "/v1/batches").size();
         assertThat(keel("batch", "run", in.toString())).isZero();
-        assertThat(err.toString()).contains("resuming run");
+        assertThat(cli.err()).contains("resuming run");
         assertThat(emulator.requests("POST", "/v1/batches")).hasSize(creates);
-        assertThat(out.toString()).contains("6 in, 6 ok");
+        assertThat(cli.out()).contains("6 in, 6 ok");
     }
 
     @Test
-    void invalidInputRefusesTheRunWithFileLineAndCustomId() throws Exception {
+    void run_invalidInput_isRefusedWithFileLineAndCustomId() throws Exception {
         Path in = input(
                 2,
                 "{\"custom_id\":\"bad\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":{\"model\":\"gpt-4o\",\"stream\":true}}");
         assertThat(keel("batch", "run", in.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains(in + ":3: bad: body.stream is true")
                 .contains("nothing was submitted")
                 .contains("--skip-invalid");
         assertThat(emulator.requests("POST", "/v1/files")).isEmpty();
         assertThat(keel("batch", "run", in.toString(), "--skip-invalid")).isZero();
-        assertThat(err.toString()).contains("1 lines rejected to");
+        assertThat(cli.err()).contains("1 lines rejected to");
     }
 
     @Test
-    void aChunkTheUpstreamRefusesEndsInTheManualQueueWhileTheRestSucceedsAndTheRunExitsOne() throws Exception {
+    void run_aChunkTheUpstreamRefuses_endsInTheManualQueueWhileTheRestSucceeds_exits1() throws Exception {
         emulator.replaceFaults(new FaultPlan(
                 1,
                 List.of(FaultRule.scripted(
@@ -126,11 +118,11 @@ class BatchCommandTest {
         assertThat(keel("batch", "run", in.toString(), "--max-items", "5", "--format", "json"))
                 .isEqualTo(ExitCodes.JOB_FAILURES);
 
-        var report = Json.parse(out.toString());
+        var report = Json.parse(cli.out());
         assertThat(report.at("/items/ok").asInt()).isEqualTo(5);
         assertThat(report.at("/items/manual").asInt()).isEqualTo(5);
         assertThat(report.at("/items/pending").asInt()).isZero();
-        assertThat(err.toString()).contains("manual queue in");
+        assertThat(cli.err()).contains("manual queue in");
         Path runDir = Files.list(dir.resolve("runs")).findFirst().orElseThrow();
         List<String> manual = Files.readAllLines(runDir.resolve("manual.jsonl"));
         assertThat(manual)
@@ -139,22 +131,22 @@ class BatchCommandTest {
         assertThat(manual)
                 .allSatisfy(l -> assertThat(Json.parse(l).path("code").asText()).isEqualTo("invalid_request_error"));
         assertThat(keel("batch", "status", "--format", "json")).isZero();
-        var status = Json.parse(out.toString());
+        var status = Json.parse(cli.out());
         assertThat(status.at("/chunks/0/state").asText()).isEqualTo("refused");
         assertThat(status.at("/chunks/1/state").asText()).isEqualTo("done");
     }
 
     @Test
-    void aCostCeilingExitsWithItsOwnCodeAndSaysHowToResume() throws Exception {
+    void run_costCeilingReached_exitsWithItsOwnCodeAndSaysHowToResume() throws Exception {
         Path in = input(10);
         assertThat(keel("batch", "run", in.toString(), "--max-items", "5", "--max-cost", "0.000001"))
                 .isEqualTo(ExitCodes.COST_CEILING);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("cost ceiling reached: 10 items stay pending")
                 .contains("--max-cost");
         assertThat(emulator.requests("POST", "/v1/batches")).isEmpty();
         assertThat(keel("batch", "status", "--format", "json")).isZero();
-        var status = Json.parse(out.toString());
+        var status = Json.parse(cli.out());
         assertThat(status.at("/items/pending").asInt()).isEqualTo(10);
         assertThat(status.at("/chunks/0/held").asText()).startsWith("run cost ceiling");
         assertThat(keel("batch", "run", in.toString(), "--max-items", "5", "--max-cost", "1"))
@@ -162,7 +154,7 @@ class BatchCommandTest {
     }
 
     @Test
-    void reportAndReplayWorkFromTheLedgerAndFiles() throws Exception {
+    void reportAndReplay_afterARun_workFromTheLedgerAndFiles() throws Exception {
         emulator.replaceFaults(new dev.keel.emulator.fault.FaultPlan(
                 1,
                 List.of(dev.keel.emulator.fault.FaultRule.scripted(
@@ -170,7 +162,7 @@ class BatchCommandTest {
         Path in = input(5);
         assertThat(keel("batch", "run", in.toString(), "--max-replays", "0")).isEqualTo(ExitCodes.JOB_FAILURES);
         assertThat(keel("batch", "report")).isEqualTo(ExitCodes.JOB_FAILURES);
-        assertThat(out.toString()).contains("1 manual").contains("FIRING");
+        assertThat(cli.out()).contains("1 manual").contains("FIRING");
         String runId = Files.list(dir.resolve("runs"))
                 .findFirst()
                 .orElseThrow()
@@ -179,9 +171,9 @@ class BatchCommandTest {
         Path failed = dir.resolve("runs").resolve(runId).resolve("failed.jsonl");
         Path replay = dir.resolve("replay.jsonl");
         assertThat(keel("batch", "replay", "--failed", failed.toString(), "--out", replay.toString()))
-                .as("%s%s", err, out)
+                .as("%s%s", cli.err(), cli.out())
                 .isZero();
-        assertThat(out.toString()).contains("wrote 1 to");
+        assertThat(cli.out()).contains("wrote 1 to");
         assertThat(Json.parse(Files.readAllLines(replay).get(0))
                         .path("custom_id")
                         .asText())
@@ -189,13 +181,10 @@ class BatchCommandTest {
     }
 
     @Test
-    void everySubcommandExplainsItself() {
+    void help_ofEverySubcommand_explainsIt() {
         for (String sub : List.of("run", "submit", "status", "collect", "replay", "report", "cancel", "worker")) {
-            var o = new StringWriter();
-            var cl = Main.commandLine();
-            cl.setOut(new PrintWriter(o, true));
-            assertThat(cl.execute("batch", sub, "--help")).isZero();
-            assertThat(o.toString()).contains("Usage: keel batch " + sub);
+            assertThat(cli.run("batch", sub, "--help")).isZero();
+            assertThat(cli.out()).contains("Usage: keel batch " + sub);
         }
     }
 }

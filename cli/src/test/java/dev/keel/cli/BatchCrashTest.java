@@ -105,7 +105,7 @@ class BatchCrashTest {
     }
 
     @Test
-    void killedTwentyTimesAtRandomPointsTheRunStillAccountsForEveryItemExactlyOnce() throws Exception {
+    void run_killedTwentyTimesAtRandomPoints_stillAccountsForEveryItemExactlyOnce() throws Exception {
         String db = "jdbc:sqlite:" + dir.resolve("keel.db");
         var args = new ArrayList<String>(List.of("run", input.toString(), "--max-items", "15"));
         args.addAll(common(db));
@@ -131,12 +131,12 @@ class BatchCrashTest {
     }
 
     @Test
-    void twoWorkersOnPostgreSqlWithOneKilledMidRunFinishTheRun() throws Exception {
+    void workers_twoOnPostgreSqlOneKilledMidRun_finishTheRun() throws Exception {
         workersFinishTheRun(2);
     }
 
     @Test
-    void threeWorkersOnPostgreSqlWithOneKilledMidRunFinishTheRun() throws Exception {
+    void workers_threeOnPostgreSqlOneKilledMidRun_finishTheRun() throws Exception {
         workersFinishTheRun(3);
     }
 

@@ -7,8 +7,6 @@ import dev.keel.core.testing.TestPostgres;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +28,7 @@ class BatchInputCommandTest {
     Path dir;
 
     private Emulator emulator;
-    private StringWriter out;
-    private StringWriter err;
+    private final CliHarness cli = new CliHarness();
     private String db;
 
     @BeforeEach
@@ -46,15 +43,10 @@ class BatchInputCommandTest {
     }
 
     private int keel(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
         var all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--db", db, "--run-dir", dir.resolve("runs").toString()));
         all.addAll(List.of("--base-url", emulator.baseUrl().toString(), "--poll-interval", "20ms"));
-        return cl.execute(all.toArray(String[]::new));
+        return cli.run(all);
     }
 
     private static String line(String customId) {
@@ -103,8 +95,8 @@ class BatchInputCommandTest {
 
         assertThat(keel("batch", "run", write(lines(6)).toString(), "--format", "json"))
                 .isZero();
-        assertThat(err.toString()).contains("6 items in 1 chunks, 5 reused from earlier runs");
-        JsonNode report = Json.parse(out.toString());
+        assertThat(cli.err()).contains("6 items in 1 chunks, 5 reused from earlier runs");
+        JsonNode report = Json.parse(cli.out());
         assertThat(report.at("/items/reused").asInt()).isEqualTo(5);
         assertThat(report.at("/items/input").asInt()).isEqualTo(6);
         assertThat(upstreamItems()).as("one new upstream item").isEqualTo(6);
@@ -114,7 +106,7 @@ class BatchInputCommandTest {
 
         assertThat(keel("batch", "run", write(lines(6)).toString(), "--new-run", "--no-reuse"))
                 .isZero();
-        assertThat(err.toString()).doesNotContain("reused from earlier runs");
+        assertThat(cli.err()).doesNotContain("reused from earlier runs");
         assertThat(upstreamItems()).as("--no-reuse resubmits every item").isEqualTo(12);
     }
 
@@ -125,7 +117,7 @@ class BatchInputCommandTest {
         edited.set(1, line("t-2").replace("ticket t-2", "ticket two, edited"));
         Path in = write(edited);
         assertThat(keel("batch", "run", in.toString())).isZero();
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("keel: warning: " + in + ":2: t-2: run run-")
                 .contains("different request; it is submitted again")
                 .contains("2 reused from earlier runs");
@@ -135,7 +127,7 @@ class BatchInputCommandTest {
     @Test
     void run_refusesAnEmptyInputWithExitTwo() throws Exception {
         assertThat(keel("batch", "run", write(List.of("", "  ")).toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains(":1: -: the input has no requests").contains("the input was refused");
+        assertThat(cli.err()).contains(":1: -: the input has no requests").contains("the input was refused");
         assertThat(emulator.requests("POST", "/v1/files")).isEmpty();
     }
 
@@ -143,7 +135,7 @@ class BatchInputCommandTest {
     void run_refusesTrailingGarbageWithFileLineAndExitTwo() throws Exception {
         Path in = write(List.of(line("a"), line("b") + "\u0000\u0000"));
         assertThat(keel("batch", "run", in.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains(in + ":2: -: trailing bytes after the JSON value");
+        assertThat(cli.err()).contains(in + ":2: -: trailing bytes after the JSON value");
         assertThat(emulator.requests("POST", "/v1/files")).isEmpty();
     }
 
@@ -151,12 +143,12 @@ class BatchInputCommandTest {
     void run_refusesABadCustomIdWithExitTwo_onSqliteAndPostgres() throws Exception {
         Path in = write(List.of(line("ok"), line("x".repeat(600)), line("nul\\u0000id")));
         assertThat(keel("batch", "run", in.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        String sqlite = err.toString();
+        String sqlite = cli.err();
         try (var pg = TestPostgres.createSchema()) {
             db = pg.jdbcUrl();
             assertThat(keel("batch", "run", in.toString())).isEqualTo(ExitCodes.BAD_INPUT);
         }
-        for (String e : List.of(sqlite, err.toString())) {
+        for (String e : List.of(sqlite, cli.err())) {
             assertThat(e)
                     .contains(in + ":2: " + "x".repeat(80)
                             + "…: custom_id is 600 characters, over the 512-character limit")

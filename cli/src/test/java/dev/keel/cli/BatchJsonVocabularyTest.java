@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +23,7 @@ class BatchJsonVocabularyTest {
     Path dir;
 
     private Emulator emulator;
-    private StringWriter out;
-    private StringWriter err;
+    private final CliHarness cli = new CliHarness();
 
     @BeforeEach
     void start() {
@@ -39,11 +36,6 @@ class BatchJsonVocabularyTest {
     }
 
     private int keel(boolean upstream, String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
         var all = new ArrayList<>(List.of(args));
         all.addAll(List.of(
                 "--db",
@@ -53,7 +45,7 @@ class BatchJsonVocabularyTest {
         if (upstream) {
             all.addAll(List.of("--base-url", emulator.baseUrl().toString(), "--poll-interval", "20ms"));
         }
-        return cl.execute(all.toArray(String[]::new));
+        return cli.run(all);
     }
 
     private Path input(String name, int n) throws Exception {
@@ -69,7 +61,7 @@ class BatchJsonVocabularyTest {
     }
 
     private JsonNode json() {
-        return Json.parse(out.toString());
+        return Json.parse(cli.out());
     }
 
     private static List<String> names(JsonNode node) {
@@ -79,11 +71,11 @@ class BatchJsonVocabularyTest {
     }
 
     @Test
-    void runsListsEveryRunNewestFirstWithStateCountsCostAndCreated() throws Exception {
+    void runs_listsEveryRunNewestFirst_withStateCountsCostAndCreated() throws Exception {
         assertThat(keel(false, "batch", "runs", "--format", "json")).isZero();
         assertThat(json().path("runs")).isEmpty();
         assertThat(keel(false, "batch", "runs")).isZero();
-        assertThat(out.toString()).contains("no runs in").contains("keel batch run FILE.jsonl");
+        assertThat(cli.out()).contains("no runs in").contains("keel batch run FILE.jsonl");
 
         assertThat(keel(true, "batch", "run", input("first", 3).toString())).isZero();
         assertThat(keel(true, "batch", "run", input("second", 4).toString())).isZero();
@@ -104,11 +96,11 @@ class BatchJsonVocabularyTest {
         assertThat(newest.at("/cost_usd/effective").decimalValue().signum()).isPositive();
 
         assertThat(keel(false, "batch", "runs", "--limit", "1")).isZero();
-        assertThat(out.toString()).contains("RUN_ID").contains("second.jsonl").doesNotContain("first.jsonl");
+        assertThat(cli.out()).contains("RUN_ID").contains("second.jsonl").doesNotContain("first.jsonl");
     }
 
     @Test
-    void statusAndReportNameTheSameCountsTheSameWayInLowerCaseWithMicroDollars() throws Exception {
+    void statusAndReport_nameTheSameCountsTheSameWay_inLowerCaseWithMicroDollars() throws Exception {
         assertThat(keel(true, "batch", "run", input("t", 5).toString(), "--format", "json"))
                 .isZero();
         JsonNode run = json();
@@ -116,7 +108,7 @@ class BatchJsonVocabularyTest {
         JsonNode status = json();
         assertThat(keel(false, "batch", "report", "--format", "json")).isZero();
         JsonNode report = json();
-        String reportText = out.toString();
+        String reportText = cli.out();
 
         assertThat(report).isEqualTo(run);
         assertThat(names(status)).startsWith("run_id", "state", "input_file", "items");
@@ -144,10 +136,10 @@ class BatchJsonVocabularyTest {
     }
 
     @Test
-    void anUnknownRunPointsToBatchRuns() throws Exception {
+    void unknownRun_pointsToBatchRuns() throws Exception {
         assertThat(keel(false, "batch", "status", "--run", "run-nope")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("no run 'run-nope'").contains("'keel batch runs'");
+        assertThat(cli.err()).contains("no run 'run-nope'").contains("'keel batch runs'");
         assertThat(keel(false, "batch", "runs", "--limit", "-1")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--limit -1");
+        assertThat(cli.err()).contains("--limit -1");
     }
 }

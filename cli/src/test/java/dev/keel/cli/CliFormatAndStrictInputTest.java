@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code --format json} of call, schema lint/diff and doctor; {@code --prices} on call and serve;
@@ -26,18 +23,10 @@ class CliFormatAndStrictInputTest {
     @TempDir
     Path dir;
 
-    private StringWriter out;
-    private StringWriter err;
+    private final CliHarness cli = new CliHarness();
 
     private int run(Object command, String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        var cl = command == null ? Main.commandLine() : new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        cl.setParameterExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
+        return command == null ? cli.run(args) : cli.run(command, args);
     }
 
     private static List<String> names(JsonNode node) {
@@ -55,7 +44,7 @@ class CliFormatAndStrictInputTest {
     @Test
     void callFormatJson_printsOneDocumentWithUsageCostAndAttempts() {
         assertThat(run(sandboxCall(), "--format", "json", "Say hello")).isZero();
-        JsonNode j = Json.parse(out.toString());
+        JsonNode j = Json.parse(cli.out());
         assertThat(names(j))
                 .containsExactly(
                         "model",
@@ -79,7 +68,7 @@ class CliFormatAndStrictInputTest {
         assertThat(j.path("http_status").asInt()).isEqualTo(200);
         assertThat(j.path("served").asText()).isEqualTo("upstream");
         assertThat(j.path("cost_usd").decimalValue().signum()).isPositive();
-        assertThat(out.toString()).containsPattern("\"cost_usd\":0\\.\\d{6},");
+        assertThat(cli.out()).containsPattern("\"cost_usd\":0\\.\\d{6},");
     }
 
     @Test
@@ -87,9 +76,9 @@ class CliFormatAndStrictInputTest {
         Path prices = dir.resolve("prices.json");
         Files.writeString(prices, "{\"models\": {\"gpt-4.1-mini\": {\"sync\": {\"input\": 1000, \"output\": 2000}}}}");
         assertThat(run(sandboxCall(), "--prices", prices.toString(), "--format", "json", "Say hello"))
-                .as("%s", err)
+                .as("%s", cli.err())
                 .isZero();
-        JsonNode j = Json.parse(out.toString());
+        JsonNode j = Json.parse(cli.out());
         BigDecimal expected = BigDecimal.valueOf(j.at("/usage/input_tokens").asLong() * 1000
                         + j.at("/usage/output_tokens").asLong() * 2000)
                 .divide(BigDecimal.valueOf(1_000_000), 6, RoundingMode.HALF_UP);
@@ -100,29 +89,29 @@ class CliFormatAndStrictInputTest {
     void callAndServePrices_missingBadOrFifo_isAnErrorBeforeAnythingStarts() throws Exception {
         Path missing = dir.resolve("nope.json");
         assertThat(run(sandboxCall(), "--prices", missing.toString(), "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--prices").contains("nope.json").doesNotContain("embedded emulator");
+        assertThat(cli.err()).contains("--prices").contains("nope.json").doesNotContain("embedded emulator");
 
         Path typo = dir.resolve("typo.json");
         Files.writeString(typo, "{\"models\": {\n \"gpt-4.1-mini\": {\"sync\": {\"input\": 1, \"ouput\": 2}}}}");
         assertThat(run(sandboxCall(), "--prices", typo.toString(), "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains(typo + ":2").contains("did you mean 'output'?");
+        assertThat(cli.err()).contains(typo + ":2").contains("did you mean 'output'?");
 
         Path huge = dir.resolve("huge.json");
         Files.writeString(huge, "{\"models\": {\"m\": {\"sync\": {\"input\": 1e400, \"output\": 2}}}}");
         assertThat(run(sandboxCall(), "--prices", huge.toString(), "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("huge.json").contains("sync.input");
+        assertThat(cli.err()).contains("huge.json").contains("sync.input");
 
         Path fifo = dir.resolve("fifo");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
                 .isZero();
         assertThat(run(sandboxCall(), "--prices", fifo.toString(), "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("not a regular file").contains("FIFO");
+        assertThat(cli.err()).contains("not a regular file").contains("FIFO");
 
         var serve = new ServeCommand();
         serve.env = Map.of();
         assertThat(run(serve, "--port", "0", "--prices", missing.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--prices").contains("nope.json");
-        assertThat(out.toString()).doesNotContain("listening on");
+        assertThat(cli.err()).contains("--prices").contains("nope.json");
+        assertThat(cli.out()).doesNotContain("listening on");
     }
 
     @Test
@@ -142,7 +131,7 @@ class CliFormatAndStrictInputTest {
 
         assertThat(run(null, "schema", "lint", "--format", "json", good.toString(), bad.toString()))
                 .isEqualTo(ExitCodes.JOB_FAILURES);
-        JsonNode lint = Json.parse(out.toString());
+        JsonNode lint = Json.parse(cli.out());
         assertThat(names(lint)).containsExactly("files", "errors", "warnings", "ok");
         assertThat(lint.at("/files/0/findings")).isEmpty();
         assertThat(lint.at("/files/1/file").asText()).isEqualTo(bad.toString());
@@ -155,7 +144,7 @@ class CliFormatAndStrictInputTest {
 
         assertThat(run(null, "schema", "diff", "--format", "json", good.toString(), narrowed.toString()))
                 .isEqualTo(ExitCodes.JOB_FAILURES);
-        JsonNode diff = Json.parse(out.toString());
+        JsonNode diff = Json.parse(cli.out());
         assertThat(names(diff))
                 .containsExactly(
                         "old_file", "new_file", "changes", "notes", "beyond_limits", "changes_total", "breaking", "ok");
@@ -170,7 +159,7 @@ class CliFormatAndStrictInputTest {
 
         assertThat(run(null, "schema", "diff", "--format", "json", good.toString(), good.toString()))
                 .isZero();
-        assertThat(Json.parse(out.toString()).path("ok").asBoolean()).isTrue();
+        assertThat(Json.parse(cli.out()).path("ok").asBoolean()).isTrue();
 
         // beyond the API's 5,000 properties: the JSON says so, with a note, and exits 2 like the text output
         var props = new StringBuilder();
@@ -186,7 +175,7 @@ class CliFormatAndStrictInputTest {
                         + "], \"properties\": {" + props + "}}");
         assertThat(run(null, "schema", "diff", "--format", "json", huge.toString(), huge.toString()))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        JsonNode beyond = Json.parse(out.toString());
+        JsonNode beyond = Json.parse(cli.out());
         assertThat(beyond.path("beyond_limits").asBoolean()).isTrue();
         assertThat(beyond.path("ok").asBoolean()).isFalse();
         assertThat(beyond.path("notes").toString()).contains("5000");
@@ -207,7 +196,7 @@ class CliFormatAndStrictInputTest {
                         "--client",
                         "30s"))
                 .isEqualTo(ExitCodes.JOB_FAILURES);
-        JsonNode j = Json.parse(out.toString());
+        JsonNode j = Json.parse(cli.out());
         assertThat(names(j)).containsExactly("layers", "findings", "ok");
         assertThat(j.at("/layers/0/name").asText()).isEqualTo("gateway");
         assertThat(j.at("/layers/0/timeout_ms").asLong()).isEqualTo(20_000);
@@ -220,13 +209,13 @@ class CliFormatAndStrictInputTest {
     void rateLimitWithABadNumber_namesTheOptionAndWhatIsExpected() {
         assertThat(run(null, "emulator", "--port", "0", "--rate-limit", "1:abc"))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("--rate-limit '1:abc': tokens per minute 'abc' must be a whole number >= 1")
                 .contains("60:100000")
                 .doesNotContain("For input string");
         assertThat(run(null, "emulator", "--port", "0", "--fault", "POST /v1/responses=cut-stream:x"))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("cut-stream:N").doesNotContain("For input string");
+        assertThat(cli.err()).contains("cut-stream:N").doesNotContain("For input string");
     }
 
     @Test
@@ -235,15 +224,13 @@ class CliFormatAndStrictInputTest {
         Path manifest = corpus.resolve("corpus.yaml");
         Files.writeString(manifest, "schema: ticket\nexpcet:\n  a.json: strict\n");
         assertThat(run(null, "schema", "replay-corpus", corpus.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
-                .contains(manifest + ":2: unknown key 'expcet'")
-                .contains("did you mean 'expect'?");
+        assertThat(cli.err()).contains(manifest + ":2: unknown key 'expcet'").contains("did you mean 'expect'?");
         Files.writeString(manifest, "- schema\n- expect\n");
         assertThat(run(null, "schema", "replay-corpus", corpus.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains(manifest + ": expected a mapping").contains("not a list");
+        assertThat(cli.err()).contains(manifest + ": expected a mapping").contains("not a list");
         Files.writeString(manifest, "schema: ticket\nexpect: [a.json]\n");
         assertThat(run(null, "schema", "replay-corpus", corpus.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains(manifest + ":2: expect must be a mapping");
+        assertThat(cli.err()).contains(manifest + ":2: expect must be a mapping");
     }
 
     @Test
@@ -259,7 +246,7 @@ class CliFormatAndStrictInputTest {
                         "--out",
                         dir.resolve("r.jsonl").toString()))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains(failed + ":2 (byte offset 4): not UTF-8 text")
                 .doesNotContain("Input length");
     }
@@ -267,6 +254,6 @@ class CliFormatAndStrictInputTest {
     @Test
     void callWithAnUnknownModel_hintsTheOptionCallHas() {
         assertThat(run(sandboxCall(), "--model", "gpt-nope", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("gpt-nope").contains("--model").doesNotContain("--prices");
+        assertThat(cli.err()).contains("gpt-nope").contains("--model").doesNotContain("--prices");
     }
 }

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.keel.core.testing.Http11Server;
 import dev.keel.emulator.Emulator;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,29 +15,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** keel call, serve and doctor, run in-process with the real command line. */
 class CommandsTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(Object command, String... args) {
-        var cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
-    }
+    private final CliHarness cli = new CliHarness();
 
     @Test
     void call_noKey_runsAgainstTheEmbeddedEmulatorAndSaysSo() {
         var call = new CallCommand();
         call.env = Map.of();
-        assertThat(run(call, "Say hello")).isZero();
-        assertThat(err.toString()).containsOnlyOnce("using the embedded emulator at http://127.0.0.1:");
-        String[] lines = out.toString().strip().split("\n");
+        assertThat(cli.run(call, "Say hello")).isZero();
+        assertThat(cli.err()).containsOnlyOnce("using the embedded emulator at http://127.0.0.1:");
+        String[] lines = cli.out().strip().split("\n");
         assertThat(lines[0]).startsWith("Emulated reply to \"Say hello\":");
         assertThat(lines[1]).contains("attempts=1", "status=200", "protocol=HTTP/2.0", "connect=", "first_byte=");
     }
@@ -53,11 +41,11 @@ class CommandsTest {
                     "sk-proj-test-secret-0123456789abcdef",
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
-            assertThat(run(call, "--model", "gpt-4o", "Hi there")).isZero();
-            assertThat(err.toString()).doesNotContain("embedded emulator");
+            assertThat(cli.run(call, "--model", "gpt-4o", "Hi there")).isZero();
+            assertThat(cli.err()).doesNotContain("embedded emulator");
             assertThat(emulator.requests("POST", "/v1/responses").get(0).header("authorization"))
                     .contains("Bearer sk-proj-test-secret-0123456789abcdef");
-            assertThat(out.toString() + err).doesNotContain("sk-proj-test-secret");
+            assertThat(cli.out() + cli.err()).doesNotContain("sk-proj-test-secret");
         }
     }
 
@@ -71,15 +59,15 @@ class CommandsTest {
         try (var server = Http11Server.start(Http11Server.Answer.json(200, RESPONSE))) {
             var call = new CallCommand();
             call.env = Map.of();
-            assertThat(run(call, "--base-url", server.baseUrl().toString(), "Hi"))
+            assertThat(cli.run(call, "--base-url", server.baseUrl().toString(), "Hi"))
                     .isZero();
-            String[] lines = out.toString().strip().split("\n");
+            String[] lines = cli.out().strip().split("\n");
             assertThat(lines[0]).isEqualTo("Hello from a plain server");
             assertThat(lines[1]).contains("status=200", "protocol=HTTP/1.1");
             assertThat(server.requests())
                     .singleElement()
                     .satisfies(r -> assertThat(r.protocol()).isEqualTo("HTTP/1.1"));
-            assertThat(err.toString()).doesNotContain("frame_size_error", "embedded emulator");
+            assertThat(cli.err()).doesNotContain("frame_size_error", "embedded emulator");
         }
     }
 
@@ -93,9 +81,9 @@ class CommandsTest {
         try (var server = Http11Server.start(problem)) {
             var call = new CallCommand();
             call.env = Map.of();
-            assertThat(run(call, "--base-url", server.baseUrl().toString(), "Hi"))
+            assertThat(cli.run(call, "--base-url", server.baseUrl().toString(), "Hi"))
                     .isEqualTo(ExitCodes.BAD_INPUT);
-            assertThat(err.toString().strip())
+            assertThat(cli.err().strip())
                     .isEqualTo("keel: POST /responses: HTTP 422: Unprocessable Entity: unknown model 'gpt-4.1-mini'");
         }
     }
@@ -105,9 +93,9 @@ class CommandsTest {
         try (var emulator = Emulator.start()) {
             var call = new CallCommand();
             call.env = Map.of();
-            assertThat(run(call, "--base-url", emulator.baseUrl().toString(), "--h2c", "Hi"))
+            assertThat(cli.run(call, "--base-url", emulator.baseUrl().toString(), "--h2c", "Hi"))
                     .isZero();
-            assertThat(out.toString()).contains("protocol=HTTP/2.0");
+            assertThat(cli.out()).contains("protocol=HTTP/2.0");
         }
     }
 
@@ -116,9 +104,9 @@ class CommandsTest {
         try (var emulator = Emulator.start()) {
             var call = new CallCommand();
             call.env = Map.of();
-            assertThat(run(call, "--base-url", emulator.baseUrl().toString(), "Hi"))
+            assertThat(cli.run(call, "--base-url", emulator.baseUrl().toString(), "Hi"))
                     .isZero();
-            assertThat(out.toString()).contains("protocol=HTTP/1.1");
+            assertThat(cli.out()).contains("protocol=HTTP/1.1");
         }
     }
 
@@ -126,19 +114,19 @@ class CommandsTest {
     void call_upstreamDown_exits3WithOneLine() {
         var call = new CallCommand();
         call.env = Map.of("OPENAI_API_KEY", "sk-x", "OPENAI_BASE_URL", "http://127.0.0.1:1/v1");
-        assertThat(run(call, "--business-timeout", "2s", "--per-call-timeout", "1s", "hello"))
+        assertThat(cli.run(call, "--business-timeout", "2s", "--per-call-timeout", "1s", "hello"))
                 .isEqualTo(ExitCodes.UPSTREAM_UNAVAILABLE);
-        assertThat(err.toString().strip().lines()).hasSize(1).first().asString().startsWith("keel: POST /responses:");
+        assertThat(cli.err().strip().lines()).hasSize(1).first().asString().startsWith("keel: POST /responses:");
     }
 
     @Test
     void call_badFlag_isRefusedBeforeTheEmulatorStarts() {
         var call = new CallCommand();
         call.env = Map.of();
-        assertThat(run(call, "--business-timeout", "5", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
-                .contains("flag --business-timeout: timeouts.business: must be a duration such as 250ms, 30s, 2m,"
-                        + " 6h or 28d, was '5'")
+        assertThat(cli.run(call, "--business-timeout", "5", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err())
+                .contains("Invalid value for option '--business-timeout': '5' is not a duration; use e.g. 30s, 250ms,"
+                        + " 5m")
                 .doesNotContain("embedded emulator");
     }
 
@@ -146,60 +134,59 @@ class CommandsTest {
     void call_noKeyWithNoSandbox_exits2InsteadOfEmulating() {
         var call = new CallCommand();
         call.env = Map.of();
-        assertThat(run(call, "--no-sandbox", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.run(call, "--no-sandbox", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err())
                 .contains("no OPENAI_API_KEY", "--no-sandbox")
                 .doesNotContain("using the embedded emulator");
-        assertThat(out.toString()).isEmpty();
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
     void call_noKeyWithKeelRequireApiKey_exits2InsteadOfEmulating() {
         var call = new CallCommand();
         call.env = Map.of("KEEL_REQUIRE_API_KEY", "1", "OPENAI_API_KEY", "");
-        assertThat(run(call, "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("KEEL_REQUIRE_API_KEY=1").doesNotContain("using the embedded emulator");
+        assertThat(cli.run(call, "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("KEEL_REQUIRE_API_KEY=1").doesNotContain("using the embedded emulator");
     }
 
     @Test
     void call_emptyBaseUrlVariable_countsAsUnset() {
         var call = new CallCommand();
         call.env = Map.of("OPENAI_BASE_URL", "");
-        assertThat(run(call, "hi")).isZero();
-        assertThat(err.toString()).contains("using the embedded emulator");
+        assertThat(cli.run(call, "hi")).isZero();
+        assertThat(cli.err()).contains("using the embedded emulator");
     }
 
     @Test
     void call_baseUrlVariableNotAUrl_isNamed() {
         var call = new CallCommand();
         call.env = Map.of("OPENAI_API_KEY", "sk-x", "OPENAI_BASE_URL", "localhost:8080");
-        assertThat(run(call, "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.run(call, "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err())
                 .contains("env OPENAI_BASE_URL: upstream.base-url: must be a URL such as https://api.openai.com/v1"
                         + " (it needs an http:// or https:// scheme), was 'localhost:8080'");
         var again = new CallCommand();
         again.env = Map.of("OPENAI_API_KEY", "sk-x");
-        assertThat(run(again, "--base-url", "example.com/v1", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
-                .contains("flag --base-url: upstream.base-url: must be a URL", "was 'example.com/v1'");
+        assertThat(cli.run(again, "--base-url", "example.com/v1", "hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("flag --base-url: upstream.base-url: must be a URL", "was 'example.com/v1'");
     }
 
     @Test
     void call_perCallNotShorterThanBusiness_exits2NamingBoth() {
         var call = new CallCommand();
         call.env = Map.of();
-        assertThat(run(call, "--business-timeout", "10s", "--per-call-timeout", "10s", "x"))
+        assertThat(cli.run(call, "--business-timeout", "10s", "--per-call-timeout", "10s", "x"))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("keel: flag --per-call-timeout: timeouts.per-call: must be shorter than timeouts.business"
                         + " (10s, flag --business-timeout), was 10s");
     }
 
     @Test
     void doctorTimeouts_invertedChain_exits1AndNamesEachPair() {
-        assertThat(run(new DoctorCommand(), "timeouts", "--gateway", "20s", "--service", "25s", "--client", "30s"))
+        assertThat(cli.run(new DoctorCommand(), "timeouts", "--gateway", "20s", "--service", "25s", "--client", "30s"))
                 .isEqualTo(1);
-        assertThat(out.toString())
+        assertThat(cli.out())
                 .contains(
                         "FAIL gateway (20s) is shorter than service (25s)",
                         "FAIL service (25s) is shorter than client (30s)");
@@ -207,7 +194,7 @@ class CommandsTest {
 
     @Test
     void doctorTimeouts_soundChain_exits0() {
-        assertThat(run(
+        assertThat(cli.run(
                         new DoctorCommand(),
                         "timeouts",
                         "--gateway",
@@ -219,7 +206,7 @@ class CommandsTest {
                         "--layer",
                         "db=5s"))
                 .isZero();
-        assertThat(out.toString()).contains("OK gateway 40s > service 32s > client 30s > db 5s");
+        assertThat(cli.out()).contains("OK gateway 40s > service 32s > client 30s > db 5s");
     }
 
     @Test
@@ -227,9 +214,9 @@ class CommandsTest {
         var serve = new ServeCommand();
         serve.env = Map.of(
                 "OPENAI_API_KEY", "sk-proj-test-serve-secret-abcdef0123", "OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(serve, "--port", "0"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> out.toString().contains("listening on"));
-        var m = Pattern.compile("listening on (http://\\S+) ").matcher(out.toString());
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.run(serve, "--port", "0"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cli.out().contains("listening on"));
+        var m = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
         assertThat(m.find()).isTrue();
         String base = m.group(1);
         String config = get(base + "/debug/config");

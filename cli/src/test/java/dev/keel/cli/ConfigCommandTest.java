@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** keel config show, the precedence as the CLI applies it, and keel serve's reload, with real files. */
 class ConfigCommandTest {
@@ -27,16 +24,7 @@ class ConfigCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(Object command, String... args) {
-        var cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
-    }
+    private final CliHarness cli = new CliHarness();
 
     private Path file(String yaml) throws Exception {
         return Files.writeString(dir.resolve("keel.yaml"), yaml);
@@ -49,8 +37,8 @@ class ConfigCommandTest {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--format";
         all[args.length + 1] = "json";
-        assertThat(run(show, all)).as(err.toString()).isZero();
-        return Json.parse(out.toString());
+        assertThat(cli.run(show, all)).as(cli.err()).isZero();
+        return Json.parse(cli.out());
     }
 
     private static JsonNode setting(JsonNode doc, String key) {
@@ -80,7 +68,7 @@ class ConfigCommandTest {
                 .isTrue();
         assertThat(doc.get("settings"))
                 .hasSize(dev.keel.config.KeelConfig.defaults().entries().size());
-        assertThat(out.toString() + err).doesNotContain("sk-proj-show-secret-1", "app-secret-9");
+        assertThat(cli.out() + cli.err()).doesNotContain("sk-proj-show-secret-1", "app-secret-9");
     }
 
     @Test
@@ -88,8 +76,8 @@ class ConfigCommandTest {
         Path f = file("timeouts:\n  business: 40s\n");
         var show = new ConfigCommand.Show();
         show.env = Map.of();
-        assertThat(run(show, "--config", f.toString(), "--in-flight", "12")).isZero();
-        var lines = out.toString().lines().toList();
+        assertThat(cli.run(show, "--config", f.toString(), "--in-flight", "12")).isZero();
+        var lines = cli.out().lines().toList();
         assertThat(lines.get(0))
                 .isEqualTo("keel configuration (file " + f
                         + "; flags > environment > file > defaults; * = applied live by keel serve)");
@@ -108,12 +96,10 @@ class ConfigCommandTest {
                         .get("value")
                         .asText())
                 .isEqualTo("7");
-        out.getBuffer().setLength(0);
         assertThat(setting(show(env, "--config", f.toString()), "traffic.online.in-flight")
                         .get("source")
                         .asText())
                 .isEqualTo("env KEEL_TRAFFIC_ONLINE_IN_FLIGHT");
-        out.getBuffer().setLength(0);
         assertThat(setting(show(Map.of(), "--config", f.toString()), "traffic.online.in-flight")
                         .get("source")
                         .asText())
@@ -142,8 +128,8 @@ class ConfigCommandTest {
         Path f = file("retry:\n  max-attemps: 4\n");
         var show = new ConfigCommand.Show();
         show.env = Map.of();
-        assertThat(run(show, "--config", f.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.run(show, "--config", f.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err())
                 .isEqualTo("keel: " + f + ":2: retry.max-attemps: unknown key; did you mean 'retry.max-attempts'?"
                         + System.lineSeparator());
     }
@@ -153,8 +139,8 @@ class ConfigCommandTest {
         Path f = file("retry:\n  max-attempts: 0\n");
         var call = new CallCommand();
         call.env = Map.of();
-        assertThat(run(call, "--config", f.toString(), "hello")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.run(call, "--config", f.toString(), "hello")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err())
                 .isEqualTo("keel: " + f + ":2: retry.max-attempts: must be between 1 and 10, was 0"
                         + System.lineSeparator());
     }
@@ -165,8 +151,8 @@ class ConfigCommandTest {
         Path f = file("batch:\n  ledger: jdbc:sqlite:" + db + "\n");
         var runs = new BatchRunsCommand();
         runs.env = Map.of();
-        assertThat(run(runs, "--config", f.toString(), "--format", "json"))
-                .as(err.toString())
+        assertThat(cli.run(runs, "--config", f.toString(), "--format", "json"))
+                .as(cli.err())
                 .isZero();
         assertThat(Files.exists(db))
                 .as("the ledger named in keel.yaml was opened")
@@ -178,8 +164,8 @@ class ConfigCommandTest {
         Path f = file("timeouts:\n  caller: 45s\n");
         var doctor = new DoctorCommand.Timeouts();
         doctor.env = Map.of();
-        assertThat(run(doctor, "--config", f.toString())).as(err.toString()).isZero();
-        assertThat(out.toString().strip())
+        assertThat(cli.run(doctor, "--config", f.toString())).as(cli.err()).isZero();
+        assertThat(cli.out().strip())
                 .isEqualTo("OK timeouts.caller 45s > timeouts.business 30s > timeouts.per-call 25s");
     }
 
@@ -189,9 +175,9 @@ class ConfigCommandTest {
         var serve = new ServeCommand();
         serve.env = Map.of("OPENAI_API_KEY", "sk-test-reload-secret", "OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
         CompletableFuture<Integer> exit =
-                CompletableFuture.supplyAsync(() -> run(serve, "--port", "0", "--config", f.toString()));
-        await().atMost(Duration.ofSeconds(20)).until(() -> out.toString().contains("listening on"));
-        var m = Pattern.compile("listening on (http://\\S+) ").matcher(out.toString());
+                CompletableFuture.supplyAsync(() -> cli.run(serve, "--port", "0", "--config", f.toString()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cli.out().contains("listening on"));
+        var m = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
         assertThat(m.find()).isTrue();
         String base = m.group(1);
         JsonNode before = Json.parse(get(base + "/debug/config"));
@@ -205,8 +191,8 @@ class ConfigCommandTest {
                 f,
                 "traffic:\n  online:\n    in-flight: 16\npool:\n  max-connections: 9\n"
                         + "serve:\n  reload-interval: 100ms\n");
-        await().atMost(Duration.ofSeconds(10)).until(() -> err.toString().contains("config reloaded"));
-        assertThat(err.toString())
+        await().atMost(Duration.ofSeconds(10)).until(() -> cli.err().contains("config reloaded"));
+        assertThat(cli.err())
                 .contains("keel: config reloaded: applied traffic.online.in-flight; needs a restart (not applied):"
                         + " pool.max-connections");
         JsonNode after = Json.parse(get(base + "/debug/config"));
@@ -217,15 +203,15 @@ class ConfigCommandTest {
                 .isEqualTo("256");
 
         Files.writeString(f, "traffic:\n  online:\n    in-flight: 0\n");
-        await().atMost(Duration.ofSeconds(10)).until(() -> err.toString().contains("refused"));
-        assertThat(err.toString())
+        await().atMost(Duration.ofSeconds(10)).until(() -> cli.err().contains("refused"));
+        assertThat(cli.err())
                 .contains("keel: config reload refused, keeping the running configuration: " + f
                         + ":3: traffic.online.in-flight: must be between 1 and 100000, was 0");
         assertThat(Json.parse(get(base + "/debug/config"))
                         .at("/in_flight_limit")
                         .asInt())
                 .isEqualTo(16);
-        assertThat(out.toString() + err + get(base + "/debug/config")).doesNotContain("sk-test-reload-secret");
+        assertThat(cli.out() + cli.err() + get(base + "/debug/config")).doesNotContain("sk-test-reload-secret");
         serve.stop.countDown();
         assertThat(exit.get()).isZero();
     }

@@ -7,8 +7,6 @@ import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.Models;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code keel call} and the batch report show what was paid split by tier and token kind, against
@@ -32,8 +29,7 @@ class CostSplitCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliHarness cli = new CliHarness();
 
     /** USD per 1M tokens: input, cached input, cache write, output. */
     private static final Map<String, double[]> RATES = Map.of(
@@ -60,15 +56,10 @@ class CostSplitCommandTest {
                 "sk-test",
                 "OPENAI_BASE_URL",
                 emulator.baseUrl().toString());
-        var cl = new CommandLine(call);
-        var o = new StringWriter();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
         var all = new ArrayList<>(List.of("--format", "json", "--prices", prices.toString(), "--model", "gpt-5.6"));
         all.addAll(List.of(args));
-        assertThat(cl.execute(all.toArray(String[]::new))).as(err.toString()).isZero();
-        return Json.parse(o.toString());
+        assertThat(cli.run(call, all.toArray(String[]::new))).as(cli.err()).isZero();
+        return Json.parse(cli.out());
     }
 
     /** What the usage costs at the tier, from the rates above: the hand formula, not keel's code. */
@@ -154,12 +145,9 @@ class CostSplitCommandTest {
                     "sk-test",
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
-            var cl = new CommandLine(call);
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            assertThat(cl.execute("--model", "gpt-5-mini", "--service-tier", "flex", "Hi"))
+            assertThat(cli.run(call, "--model", "gpt-5-mini", "--service-tier", "flex", "Hi"))
                     .isZero();
-            assertThat(out.toString())
+            assertThat(cli.out())
                     .containsPattern("cost      flex      \\$0\\.\\d{6} = input \\d+ tok \\$0\\.\\d{6}"
                             + " \\+ cached 0 tok \\$0\\.000000 \\+ cache write 0 tok \\$0\\.000000 \\+ output \\d+ tok"
                             + " \\(reasoning \\d+\\) \\$0\\.\\d{6}");
@@ -175,12 +163,9 @@ class CostSplitCommandTest {
                     "sk-test",
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
-            var cl = new CommandLine(call);
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            assertThat(cl.execute("--model", "gpt-4.1-mini", "--service-tier", "flex", "Hi"))
+            assertThat(cli.run(call, "--model", "gpt-4.1-mini", "--service-tier", "flex", "Hi"))
                     .isZero();
-            assertThat(out.toString())
+            assertThat(cli.out())
                     .contains("cost      unknown: no price for gpt-4.1-mini at service_tier flex")
                     .contains("--prices FILE");
         }
@@ -190,12 +175,8 @@ class CostSplitCommandTest {
     void call_unknownServiceTier_isRefusedNamingTheOption() {
         var call = new CallCommand();
         call.env = Map.of();
-        var cl = new CommandLine(call);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        assertThat(cl.execute("--service-tier", "cheap", "Hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--service-tier 'cheap'").contains("flex");
+        assertThat(cli.run(call, "--service-tier", "cheap", "Hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("--service-tier 'cheap'").contains("flex");
     }
 
     @Test
@@ -207,27 +188,19 @@ class CostSplitCommandTest {
         }
         Path input = dir.resolve("in.jsonl");
         Files.write(input, lines);
-        var cl = Main.commandLine();
-        var o = new StringWriter();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.getSubcommands().get("batch").getSubcommands().values().forEach(sub -> {
-            if (sub.getCommand() instanceof BatchCommand.Base base) {
-                base.env = Map.of();
-            }
-        });
-        int code = cl.execute(
-                "batch",
-                "run",
-                input.toString(),
-                "--format",
-                "json",
-                "--db",
-                "jdbc:sqlite:" + dir.resolve("keel.db"),
-                "--run-dir",
-                dir.resolve("runs").toString());
-        assertThat(code).as(err.toString()).isZero();
-        String text = o.toString();
+        int code = cli.env(Map.of())
+                .run(
+                        "batch",
+                        "run",
+                        input.toString(),
+                        "--format",
+                        "json",
+                        "--db",
+                        "jdbc:sqlite:" + dir.resolve("keel.db"),
+                        "--run-dir",
+                        dir.resolve("runs").toString());
+        assertThat(code).as(cli.err()).isZero();
+        String text = cli.out();
         JsonNode report = Json.parse(text.substring(text.indexOf('{')));
         JsonNode split = report.at("/report/cost_split");
         if (split.isMissingNode()) {

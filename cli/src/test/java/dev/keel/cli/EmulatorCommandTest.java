@@ -3,15 +3,12 @@ package dev.keel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code keel emulator}'s flags reach the emulator's configuration. */
 class EmulatorCommandTest {
 
     private static EmulatorCommand parsed(String... args) {
-        var command = new EmulatorCommand();
-        new CommandLine(command).parseArgs(args);
-        return command;
+        return new CliHarness().parse(new EmulatorCommand(), args);
     }
 
     @Test

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code keel gateway} run in-process in sandbox mode (no key: the embedded emulator), called with
@@ -29,37 +25,27 @@ class GatewayCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(CommandLine cl, String... args) {
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
-    }
+    private final CliHarness cli = new CliHarness();
 
     @Test
     void gateway_inSandbox_servesCurl_withAKeyMadeByGatewayKey() throws Exception {
-        assertThat(run(Main.commandLine(), "gateway", "key", "--id", "ci", "--team", "platform"))
-                .as("stderr: %s", err)
+        assertThat(cli.run("gateway", "key", "--id", "ci", "--team", "platform"))
+                .as("stderr: %s", cli.err())
                 .isZero();
-        var secret = Pattern.compile("secret: (keel-\\S+)").matcher(out.toString());
-        var entry = Pattern.compile("entry:  (\\{.*})").matcher(out.toString());
-        assertThat(secret.find() && entry.find()).as(out.toString()).isTrue();
+        var secret = Pattern.compile("secret: (keel-\\S+)").matcher(cli.out());
+        var entry = Pattern.compile("entry:  (\\{.*})").matcher(cli.out());
+        assertThat(secret.find() && entry.find()).as(cli.out()).isTrue();
         assertThat(entry.group(1)).doesNotContain(secret.group(1));
         Path keys = dir.resolve("keys.json");
         Files.writeString(keys, "{\"keys\": [" + entry.group(1) + "]}");
 
-        out.getBuffer().setLength(0);
         var gateway = new GatewayCommand();
         gateway.env = Map.of();
-        var cl = new CommandLine(gateway);
-        var exit = CompletableFuture.supplyAsync(() -> run(cl, "--keys", keys.toString(), "--port", "0"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("listening on") || exit.isDone());
-        var base = Pattern.compile("listening on (http://\\S+) ").matcher(out.toString());
-        assertThat(base.find()).as("gateway started; stderr: %s", err).isTrue();
-        assertThat(err.toString()).contains("embedded emulator");
+        var exit = cli.start(gateway, "--keys", keys.toString(), "--port", "0");
+        await().atMost(Duration.ofSeconds(30)).until(() -> cli.out().contains("listening on") || exit.isDone());
+        var base = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
+        assertThat(base.find()).as("gateway started; stderr: %s", cli.err()).isTrue();
+        assertThat(cli.err()).contains("embedded emulator");
         try {
             var ok = curl(
                     base.group(1) + "/responses", secret.group(1), "{\"model\":\"gpt-4.1-mini\",\"input\":\"Hi\"}");
@@ -83,22 +69,19 @@ class GatewayCommandTest {
 
     @Test
     void serve_withGatewayKeys_runsTheGatewayInTheSameProcess() throws Exception {
-        assertThat(run(Main.commandLine(), "gateway", "key", "--id", "svc")).isZero();
-        var secret = Pattern.compile("secret: (keel-\\S+)").matcher(out.toString());
-        var entry = Pattern.compile("entry:  (\\{.*})").matcher(out.toString());
+        assertThat(cli.run("gateway", "key", "--id", "svc")).isZero();
+        var secret = Pattern.compile("secret: (keel-\\S+)").matcher(cli.out());
+        var entry = Pattern.compile("entry:  (\\{.*})").matcher(cli.out());
         assertThat(secret.find() && entry.find()).isTrue();
         Path keys = dir.resolve("keys.json");
         Files.writeString(keys, "{\"keys\": [" + entry.group(1) + "]}");
-        out.getBuffer().setLength(0);
         var serve = new ServeCommand();
         serve.env = Map.of();
-        var cl = new CommandLine(serve);
-        var exit = CompletableFuture.supplyAsync(
-                () -> run(cl, "--port", "0", "--gateway-keys", keys.toString(), "--gateway-port", "0"));
+        var exit = cli.start(serve, "--port", "0", "--gateway-keys", keys.toString(), "--gateway-port", "0");
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> out.toString().contains("keel gateway listening on") || exit.isDone());
-        var base = Pattern.compile("keel gateway listening on (http://\\S+) ").matcher(out.toString());
-        assertThat(base.find()).as("gateway started; stderr: %s", err).isTrue();
+                .until(() -> cli.out().contains("keel gateway listening on") || exit.isDone());
+        var base = Pattern.compile("keel gateway listening on (http://\\S+) ").matcher(cli.out());
+        assertThat(base.find()).as("gateway started; stderr: %s", cli.err()).isTrue();
         try {
             var ok = curl(
                     base.group(1) + "/responses", secret.group(1), "{\"model\":\"gpt-4.1-mini\",\"input\":\"Hi\"}");
@@ -117,9 +100,9 @@ class GatewayCommandTest {
                 "{\"keys\": [\n  {\"id\": \"a\", \"sha256\": \"" + "0".repeat(64) + "\",\n   \"daily_usdd\": 5}\n]}");
         var gateway = new GatewayCommand();
         gateway.env = Map.of();
-        int code = run(new CommandLine(gateway), "--keys", keys.toString(), "--port", "0");
+        int code = cli.run(gateway, "--keys", keys.toString(), "--port", "0");
         assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("bad.json:3").contains("daily_usdd").contains("daily_usd");
+        assertThat(cli.err()).contains("bad.json:3").contains("daily_usdd").contains("daily_usd");
     }
 
     private static String curl(String url, String key, String json) throws Exception {

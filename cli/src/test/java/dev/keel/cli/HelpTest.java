@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,21 +49,17 @@ class HelpTest {
     private static Rendered help(List<String> path) {
         var args = new ArrayList<>(path);
         args.add("--help");
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        var cli = new CliHarness();
         PrintStream stderr = System.err;
         var captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         int exit;
         try {
-            exit = cl.execute(args.toArray(String[]::new));
+            exit = cli.run(args);
         } finally {
             System.setErr(stderr);
         }
-        return new Rendered(exit, out.toString(), err + captured.toString(StandardCharsets.UTF_8));
+        return new Rendered(exit, cli.out(), cli.err() + captured.toString(StandardCharsets.UTF_8));
     }
 
     @TestFactory
@@ -112,37 +106,28 @@ class HelpTest {
 
     @Test
     void helpCommand_takesANestedCommand() {
-        var out = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        assertThat(cl.execute("help", "batch", "run")).isZero();
-        assertThat(out.toString()).startsWith("Usage: keel batch run ");
+        var cli = new CliHarness();
+        assertThat(cli.run("help", "batch", "run")).isZero();
+        assertThat(cli.out()).startsWith("Usage: keel batch run ");
     }
 
     @Test
     void helpCommand_unknownCommand_exits2NamingIt() {
-        var err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        assertThat(cl.execute("help", "batch", "frobnicate")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("'frobnicate'", "keel batch");
+        var cli = new CliHarness();
+        assertThat(cli.run("help", "batch", "frobnicate")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("'frobnicate'", "keel batch");
     }
 
     @Test
     void completion_printsAScriptForBashAndZsh() {
+        var cli = new CliHarness();
         for (String shell : List.of("bash", "zsh")) {
-            var out = new StringWriter();
-            var cl = Main.commandLine();
-            cl.setOut(new PrintWriter(out, true));
-            assertThat(cl.execute("completion", shell)).isZero();
-            assertThat(out.toString()).contains("complete -F", "keel", "batch");
+            assertThat(cli.run("completion", shell)).isZero();
+            assertThat(cli.out()).contains("complete -F", "keel", "batch");
             if (shell.equals("zsh")) {
-                assertThat(out.toString()).contains("bashcompinit");
+                assertThat(cli.out()).contains("bashcompinit");
             }
         }
-        var err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        assertThat(cl.execute("completion", "fish")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.run("completion", "fish")).isEqualTo(ExitCodes.BAD_INPUT);
     }
 }

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.emulator.Emulator;
 import dev.keel.wire.json.Json;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -20,25 +18,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /** JSON log lines: real logback events through {@link JsonLineEncoder}, and the flag that switches them on. */
 class LogOptionsTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliHarness cli = new CliHarness();
 
     @AfterEach
     void backToText() {
         LogOptions.use(LogOptions.Format.text);
-    }
-
-    private int run(Object command, String... args) {
-        var cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
     }
 
     @Test
@@ -109,7 +97,7 @@ class LogOptionsTest {
                     "sk-test-logs",
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
-            assertThat(run(call, "--log-format", "json", "Hi")).isZero();
+            assertThat(cli.run(call, "--log-format", "json", "Hi")).isZero();
         }
         assertThat(stderrAppender().getEncoder()).isInstanceOf(JsonLineEncoder.class);
         LogOptions.use(LogOptions.Format.text);
@@ -120,8 +108,8 @@ class LogOptionsTest {
     void keelLogFormatVariable_switchesToo_andAnUnknownValueIsRefusedNamingIt() {
         var call = new CallCommand();
         call.env = Map.of("KEEL_LOG_FORMAT", "yaml");
-        assertThat(run(call, "Hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("KEEL_LOG_FORMAT='yaml'", "text or json");
+        assertThat(cli.run(call, "Hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("KEEL_LOG_FORMAT='yaml'", "text or json");
 
         new LogOptions().apply(Map.of("KEEL_LOG_FORMAT", "JSON"));
         assertThat(stderrAppender().getEncoder()).isInstanceOf(JsonLineEncoder.class);

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +29,7 @@ class OptionChecksTest {
     Path dir;
 
     private Emulator emulator;
-    private StringWriter err;
+    private final CliHarness cli = new CliHarness();
 
     @BeforeEach
     void start() {
@@ -48,10 +47,6 @@ class OptionChecksTest {
                 in,
                 "{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
                         + "{\"model\":\"gpt-4.1-mini\",\"input\":\"hi\",\"max_output_tokens\":20}}\n");
-        err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(new StringWriter(), true));
-        cl.setErr(new PrintWriter(err, true));
         var all = new ArrayList<>(List.of(args));
         all.replaceAll(a -> a.equals("FILE") ? in.toString() : a);
         all.addAll(List.of(
@@ -62,11 +57,11 @@ class OptionChecksTest {
         if (!args[1].equals("report")) {
             all.addAll(List.of("--base-url", emulator.baseUrl().toString(), "--poll-interval", "20ms"));
         }
-        return cl.execute(all.toArray(String[]::new));
+        return cli.run(all);
     }
 
     private void assertRefusedBeforeAnythingStarts(String option, String value) {
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("'" + option + "'")
                 .contains("'" + value + "'")
                 .doesNotContain("Exception");
@@ -133,5 +128,74 @@ class OptionChecksTest {
         assertThatThrownBy(() -> ratio.convert("1.0000001"))
                 .isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("outside 0..1");
+    }
+
+    @ParameterizedTest(name = "batch {0} {1} {2}")
+    @CsvSource({
+        "run, --poll-interval, 5x",
+        "run, --latency-tolerance, soon",
+        "submit, --give-up-after, 10",
+        "worker, --lease, 2 m",
+        "run, --output-expires-after, 1.5hours",
+        "cancel, --per-call-timeout, 1h30",
+    })
+    void aBadDuration_exitsTwoNamingTheOptionAndGivingExamples(String command, String option, String value)
+            throws Exception {
+        var args = new ArrayList<>(List.of("batch", command));
+        if (command.equals("run") || command.equals("submit")) {
+            args.add("FILE");
+        }
+        args.addAll(List.of(option, value));
+        assertThat(keel(args.toArray(String[]::new))).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err())
+                .contains("keel: Invalid value for option '" + option + "': '" + value
+                        + "' is not a duration; use e.g. 30s, 250ms, 5m");
+        assertRefusedBeforeAnythingStarts(option, value);
+    }
+
+    @Test
+    void durations_readWhatKeelYamlReads() {
+        var durations = new OptionChecks.Durations();
+        assertThat(durations.convert("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(durations.convert("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(durations.convert("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(durations.convert("28d")).isEqualTo(Duration.ofDays(28));
+        assertThat(durations.convert("PT1H30M")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(durations.convert("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(durations.convert("0.25m")).isEqualTo(Duration.ofSeconds(15));
+        assertThatThrownBy(() -> durations.convert("1.5"))
+                .isInstanceOf(TypeConversionException.class)
+                .hasMessage("'1.5' is not a duration; use e.g. 30s, 250ms, 5m");
+        assertThatThrownBy(() -> durations.convert("5x"))
+                .isInstanceOf(TypeConversionException.class)
+                .hasMessage("'5x' is not a duration; use e.g. 30s, 250ms, 5m");
+    }
+
+    @Test
+    void durationOptions_ofEmulatorGatewayAndDoctor_useTheSameConverter() {
+        assertThat(cli.run("emulator", "--flex-latency", "fast")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("'--flex-latency': 'fast' is not a duration; use e.g. 30s, 250ms, 5m");
+        assertThat(cli.run("gateway", "--body-timeout", "10")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("'--body-timeout': '10' is not a duration");
+        assertThat(cli.run("doctor", "timeouts", "--gateway", "40", "--service", "32s"))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("'--gateway': '40' is not a duration");
+        assertThat(cli.run("doctor", "timeouts", "--gateway", "40s", "--layer", "worker=20x"))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("--layer 'worker=20x': '20x' is not a duration; use e.g. 30s, 250ms, 5m");
+        assertThat(cli.run(
+                        "doctor",
+                        "timeouts",
+                        "--gateway",
+                        "40s",
+                        "--service",
+                        "32s",
+                        "--client",
+                        "PT30S",
+                        "--layer",
+                        "db=5s"))
+                .as(cli.err())
+                .isZero();
+        assertThat(cli.out()).contains("OK gateway 40s > service 32s > client 30s > db 5s");
     }
 }

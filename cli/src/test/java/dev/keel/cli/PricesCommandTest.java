@@ -3,13 +3,10 @@ package dev.keel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code keel prices}: the table listed, as text and JSON, and a price file checked. */
 class PricesCommandTest {
@@ -17,22 +14,12 @@ class PricesCommandTest {
     @TempDir
     Path dir;
 
-    private StringWriter out;
-    private StringWriter err;
-
-    private int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
+    private final CliHarness cli = new CliHarness();
 
     @Test
     void shippedTable_listsEveryModelAndTierWithItsDate() {
-        assertThat(run("prices")).isZero();
-        assertThat(out.toString())
+        assertThat(cli.run("prices")).isZero();
+        assertThat(cli.out())
                 .contains("prices as of 2026-12-02 (shipped table)")
                 .containsPattern("gpt-5\\.1\\s+standard\\s+1\\.25\\s+0\\.125\\s+not_billed\\s+10")
                 .containsPattern("gpt-4o-mini\\s+batch\\s+0\\.075");
@@ -40,8 +27,8 @@ class PricesCommandTest {
 
     @Test
     void formatJson_givesRatesPerTier() {
-        assertThat(run("prices", "--format", "json")).isZero();
-        var doc = Json.parse(out.toString());
+        assertThat(cli.run("prices", "--format", "json")).isZero();
+        var doc = Json.parse(cli.out());
         assertThat(doc.path("as_of").asText()).isEqualTo("2026-12-02");
         assertThat(doc.path("source").asText()).isEqualTo("shipped");
         assertThat(doc.at("/models/gpt-5.1/tiers/standard/input").decimalValue())
@@ -63,8 +50,8 @@ class PricesCommandTest {
                   }
                 }
                 """);
-        assertThat(run("prices", "--prices", file.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--prices").contains(file + ":4").contains("ouput");
+        assertThat(cli.run("prices", "--prices", file.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("--prices").contains(file + ":4").contains("ouput");
     }
 
     @Test
@@ -73,9 +60,9 @@ class PricesCommandTest {
         Files.writeString(file, """
                 {"as_of": "2026-12-01", "models": {"acme-1": {"standard": {"input": 1, "cached_input": 0.5, "cache_write": "not_billed", "output": 2}}}}
                 """);
-        assertThat(run("prices", "--prices", file.toString(), "--format", "json"))
+        assertThat(cli.run("prices", "--prices", file.toString(), "--format", "json"))
                 .isZero();
-        var doc = Json.parse(out.toString());
+        var doc = Json.parse(cli.out());
         assertThat(doc.at("/models/acme-1/tiers/standard/output").decimalValue())
                 .isEqualByComparingTo("2");
         assertThat(doc.at("/models/gpt-5.1/tiers/standard/input").decimalValue())

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,29 +15,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** keel realtime demo and the sidecar's realtime token route, run in-process with the real command line. */
 class RealtimeCommandsTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(Object command, String... args) {
-        var cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
-    }
+    private final CliHarness cli = new CliHarness();
 
     @Test
     void realtimeDemo_againstTheEmulator_showsBargeInRecoveryAndALatencyRowPerTurn() {
         var demo = new RealtimeDemoCommand();
         demo.env = Map.of();
-        assertThat(run(demo)).isZero();
-        String text = out.toString();
-        assertThat(err.toString()).contains("using the embedded emulator");
+        assertThat(cli.run(demo)).isZero();
+        String text = cli.out();
+        assertThat(cli.err()).contains("using the embedded emulator");
         assertThat(text)
                 .contains("IDLE       -> LISTENING   connected")
                 .contains("SPEAKING   -> CANCELLING  speech_started")
@@ -57,7 +45,7 @@ class RealtimeCommandsTest {
     @Test
     void emulatorCommand_realtimeOptions_setThePaceAndTheSessionLimit() {
         var command = new EmulatorCommand();
-        new CommandLine(command).parseArgs("--realtime-pace", "4", "--realtime-max-session", "90s");
+        cli.parse(command, "--realtime-pace", "4", "--realtime-max-session", "90s");
         var realtime = command.config().realtime();
         assertThat(realtime.audioPace()).isEqualTo(4.0);
         assertThat(realtime.maxSessionDuration()).isEqualTo(Duration.ofSeconds(90));
@@ -66,8 +54,8 @@ class RealtimeCommandsTest {
     @Test
     void realtimeHelp_listsTheDemo() {
         assertThat(Main.run("realtime", "--help")).isZero();
-        assertThat(run(new RealtimeCommand())).isZero();
-        assertThat(out.toString()).contains("demo");
+        assertThat(cli.run(new RealtimeCommand())).isZero();
+        assertThat(cli.out()).contains("demo");
     }
 
     @Test
@@ -81,9 +69,9 @@ class RealtimeCommandsTest {
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-                    () -> run(serve, "--port", "0", "--app-token", "app-secret-1=alice", "--token-rate", "2"));
-            await().atMost(Duration.ofSeconds(20)).until(() -> out.toString().contains("listening on"));
-            var m = Pattern.compile("listening on (http://\\S+) ").matcher(out.toString());
+                    () -> cli.run(serve, "--port", "0", "--app-token", "app-secret-1=alice", "--token-rate", "2"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> cli.out().contains("listening on"));
+            var m = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
             assertThat(m.find()).isTrue();
             String base = m.group(1);
 
@@ -115,7 +103,7 @@ class RealtimeCommandsTest {
                     .doesNotContain(value);
             assertThat(Json.parse(config).at("/realtime_token/app_tokens").asInt())
                     .isEqualTo(1);
-            assertThat(out.toString() + err).doesNotContain(value).doesNotContain("sk-test-serve-rt");
+            assertThat(cli.out() + cli.err()).doesNotContain(value).doesNotContain("sk-test-serve-rt");
             serve.stop.countDown();
             assertThat(exit.get()).isZero();
         }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** keel schema lint / diff / replay-corpus and serve's structured_output section, run in-process. */
 class SchemaCommandTest {
@@ -28,40 +25,24 @@ class SchemaCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
-    private int run(Object command, String... args) {
-        var cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
-    }
+    private final CliHarness cli = new CliHarness();
 
     @Test
     void lint_cleanSchema_exits0() {
-        assertThat(run(
+        assertThat(cli.run(
                         "schema",
                         "lint",
                         EXAMPLE.resolve("schemas/ticket/v2.json").toString()))
                 .isZero();
-        assertThat(out.toString()).contains("OK 1 file(s): 0 error(s), 0 warning(s)");
+        assertThat(cli.out()).contains("OK 1 file(s): 0 error(s), 0 warning(s)");
     }
 
     @Test
     void lint_brokenSchema_exits1_printingEachFindingWithItsPointer() throws Exception {
         Path bad = write("bad.json", """
                 {"type":"object","properties":{"a":{"type":"string","default":"x"}},"required":[]}""");
-        assertThat(run("schema", "lint", bad.toString())).isEqualTo(ExitCodes.JOB_FAILURES);
-        assertThat(out.toString())
+        assertThat(cli.run("schema", "lint", bad.toString())).isEqualTo(ExitCodes.JOB_FAILURES);
+        assertThat(cli.out())
                 .contains(bad + ": ERROR /: every object needs \"additionalProperties\": false")
                 .contains(bad + ": ERROR /properties/a: property \"a\" must be listed in \"required\"")
                 .contains(bad + ": ERROR /properties/a/default:")
@@ -71,32 +52,32 @@ class SchemaCommandTest {
     @Test
     void lint_notJson_exits2NamingFileLineAndColumn() throws Exception {
         Path bad = write("broken.json", "{\"type\": ");
-        assertThat(run("schema", "lint", bad.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).startsWith("keel: " + bad + ":");
+        assertThat(cli.run("schema", "lint", bad.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).startsWith("keel: " + bad + ":");
     }
 
     @Test
     void lint_notUtf8OrAFifo_exits2NamingTheFileAndWhy() throws Exception {
         Path latin1 = dir.resolve("latin1.json");
         Files.write(latin1, new byte[] {'{', '"', (byte) 0xE9, '"', ':', '1', '}'});
-        assertThat(run("schema", "lint", latin1.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains(latin1 + ": not UTF-8 text (byte 0xE9 at byte offset 2)");
+        assertThat(cli.run("schema", "lint", latin1.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains(latin1 + ": not UTF-8 text (byte 0xE9 at byte offset 2)");
         Path fifo = dir.resolve("pipe.json");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
                 .isZero();
-        assertThat(run("schema", "lint", fifo.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains(fifo + ": not a regular file");
+        assertThat(cli.run("schema", "lint", fifo.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains(fifo + ": not a regular file");
     }
 
     @Test
     void diff_ticketV1ToV2_exits1_printingRequiredAddedPriorityWithACounterexample() {
-        assertThat(run(
+        assertThat(cli.run(
                         "schema",
                         "diff",
                         EXAMPLE.resolve("schemas/ticket/v1.json").toString(),
                         EXAMPLE.resolve("schemas/ticket/v2.json").toString()))
                 .isEqualTo(ExitCodes.JOB_FAILURES);
-        assertThat(out.toString())
+        assertThat(cli.out())
                 .contains("REQUIRED_ADDED(priority) at /properties/priority: new required property (consumers HIGH,"
                         + " in-flight HIGH, BREAKING)")
                 .contains("  example accepted by old, rejected by new: {\"schema_version\":\"v1\"")
@@ -107,15 +88,15 @@ class SchemaCommandTest {
     void diff_onlyDescriptionChanged_exits0() throws Exception {
         Path a = write("a.json", "{\"type\":\"object\",\"description\":\"x\"}");
         Path b = write("b.json", "{\"type\":\"object\",\"description\":\"y\"}");
-        assertThat(run("schema", "diff", a.toString(), b.toString())).isZero();
-        assertThat(out.toString()).contains("DESCRIPTION_CHANGED($)", "OK 1 change(s), 0 breaking");
+        assertThat(cli.run("schema", "diff", a.toString(), b.toString())).isZero();
+        assertThat(cli.out()).contains("DESCRIPTION_CHANGED($)", "OK 1 change(s), 0 breaking");
     }
 
     @Test
     void replayCorpus_ticketCorpus_exits0_printingTheModeDistribution() {
-        assertThat(run("schema", "replay-corpus", EXAMPLE.resolve("corpus").toString()))
+        assertThat(cli.run("schema", "replay-corpus", EXAMPLE.resolve("corpus").toString()))
                 .isZero();
-        assertThat(out.toString())
+        assertThat(cli.out())
                 .containsPattern("invalid-json.txt\\s+summary\\s+invalid_json\\s+ok")
                 .containsPattern("unknown-enum.txt\\s+compat\\s+schema_violation\\s+ok")
                 .contains("modes: strict=1 compat=8 summary=5 of 14 samples (7% / 57% / 36%)")
@@ -124,14 +105,14 @@ class SchemaCommandTest {
 
     @Test
     void replayCorpus_formatJson_listsEverySampleWithItsModeAndTheDistribution() {
-        assertThat(run(
+        assertThat(cli.run(
                         "schema",
                         "replay-corpus",
                         "--format",
                         "json",
                         EXAMPLE.resolve("corpus").toString()))
                 .isZero();
-        var doc = dev.keel.wire.json.Json.parse(out.toString());
+        var doc = dev.keel.wire.json.Json.parse(cli.out());
         assertThat(doc.path("samples_total").asInt()).isEqualTo(14);
         assertThat(doc.at("/modes/strict").asInt()).isEqualTo(1);
         assertThat(doc.at("/modes/compat").asInt()).isEqualTo(8);
@@ -166,9 +147,9 @@ class SchemaCommandTest {
         Files.writeString(copy.resolve("corpus/corpus.yaml"), "schema: ticket\nschemas: ../schemas\nversion: v2\n");
         Path v2 = copy.resolve("schemas/ticket/v2.json");
         Files.writeString(v2, Files.readString(v2).replace("\"urgent\"", "\"critical\""));
-        assertThat(run("schema", "replay-corpus", copy.resolve("corpus").toString()))
+        assertThat(cli.run("schema", "replay-corpus", copy.resolve("corpus").toString()))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains(
                         v2 + ": schema ticket/v2 changed after it was registered",
                         "add the change as a new version (" + copy.resolve("schemas/ticket/v3.json") + ")");
@@ -176,16 +157,15 @@ class SchemaCommandTest {
 
     @Test
     void replayCorpus_missingManifest_exits2() {
-        assertThat(run("schema", "replay-corpus", dir.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("no corpus.yaml");
+        assertThat(cli.run("schema", "replay-corpus", dir.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("no corpus.yaml");
     }
 
     @Test
     void help_forEverySchemaCommand_exits0AndNamesTheExitCodes() {
         for (String sub : new String[] {"lint", "diff", "replay-corpus"}) {
-            out.getBuffer().setLength(0);
-            assertThat(run("schema", sub, "--help")).isZero();
-            assertThat(out.toString()).contains("Exit 0", "2 when");
+            assertThat(cli.run("schema", sub, "--help")).isZero();
+            assertThat(cli.out()).contains("Exit 0", "2 when");
         }
     }
 
@@ -195,7 +175,7 @@ class SchemaCommandTest {
                 "keel.yaml", "structured_output: {schema_version: v2, canary_percent: 5, reload_interval: 1ms}\n");
         var serve = new ServeCommand();
         serve.env = Map.of("OPENAI_API_KEY", "sk-test-serve", "OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.run(
                 serve,
                 "--port",
                 "0",
@@ -203,8 +183,8 @@ class SchemaCommandTest {
                 config.toString(),
                 "--schemas",
                 EXAMPLE.resolve("schemas").toString()));
-        await().atMost(Duration.ofSeconds(20)).until(() -> out.toString().contains("listening on"));
-        var m = Pattern.compile("listening on (http://\\S+) ").matcher(out.toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> cli.out().contains("listening on"));
+        var m = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
         assertThat(m.find()).isTrue();
         var section = Json.parse(get(m.group(1) + "/debug/config")).get("structured_output");
         assertThat(section.path("schema").asText()).isEqualTo("ticket");
@@ -232,7 +212,7 @@ class SchemaCommandTest {
                 "http://127.0.0.1:9/v1",
                 "STRUCTURED_OUTPUT_CANARY_PERCENT",
                 "150");
-        assertThat(run(
+        assertThat(cli.run(
                         serve,
                         "--port",
                         "0",
@@ -240,7 +220,7 @@ class SchemaCommandTest {
                         write("empty.yaml", "# nothing here: the variable alone is wrong\n")
                                 .toString()))
                 .isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("env STRUCTURED_OUTPUT_CANARY_PERCENT: structured-output.canary-percent: must be between 0"
                         + " and 100, was 150");
     }

@@ -2,13 +2,10 @@ package dev.keel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** keel schema lint / diff on large schemas, ref cycles and external refs, through the real command line. */
 class SchemaScaleCommandTest {
@@ -16,15 +13,7 @@ class SchemaScaleCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
+    private final CliHarness cli = new CliHarness();
 
     /** A strict schema with schema_version and {@code n - 1} required string properties; {@code nullable} of them nullable. */
     private Path wide(String name, int n, int nullable) throws Exception {
@@ -50,9 +39,9 @@ class SchemaScaleCommandTest {
         Path old = wide("old.json", 5_000, 0);
         Path now = wide("new.json", 5_000, 40);
 
-        assertThat(run("schema", "diff", old.toString(), now.toString())).isEqualTo(ExitCodes.JOB_FAILURES);
+        assertThat(cli.run("schema", "diff", old.toString(), now.toString())).isEqualTo(ExitCodes.JOB_FAILURES);
 
-        String o = out.toString();
+        String o = cli.out();
         assertThat(o.lines().filter(l -> l.startsWith("NULLABILITY_CHANGED("))).hasSize(40);
         assertThat(o.lines().filter(l -> l.startsWith("  example accepted by new, rejected by old: ")))
                 .hasSize(5);
@@ -68,9 +57,9 @@ class SchemaScaleCommandTest {
         Path old = wide("old.json", 5_001, 0);
         Path now = wide("new.json", 5_001, 1);
 
-        assertThat(run("schema", "diff", old.toString(), now.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.run("schema", "diff", old.toString(), now.toString())).isEqualTo(ExitCodes.BAD_INPUT);
 
-        assertThat(out.toString())
+        assertThat(cli.out())
                 .contains("note: old schema exceeds the API's limits: the schema defines 5001 properties; the limit is"
                         + " 5000 [PROPERTY_LIMIT]")
                 .contains("note: new schema exceeds the API's limits: the schema defines 5001 properties;")
@@ -83,11 +72,11 @@ class SchemaScaleCommandTest {
         Files.writeString(
                 f, Files.readString(f).replaceFirst("\"required\":\\[.*]", "\"required\":[\"schema_version\"]"));
 
-        assertThat(run("schema", "lint", f.toString())).isEqualTo(ExitCodes.JOB_FAILURES);
+        assertThat(cli.run("schema", "lint", f.toString())).isEqualTo(ExitCodes.JOB_FAILURES);
 
-        assertThat(out.toString().lines().filter(l -> l.contains("[PROPERTY_NOT_REQUIRED]")))
+        assertThat(cli.out().lines().filter(l -> l.contains("[PROPERTY_NOT_REQUIRED]")))
                 .hasSize(100);
-        assertThat(out.toString())
+        assertThat(cli.out())
                 .contains(f + ": note: 399 more finding(s) of PROPERTY_NOT_REQUIRED not shown (the first 100 are)")
                 .contains("FAIL 1 file(s): 499 error(s)");
     }
@@ -101,14 +90,14 @@ class SchemaScaleCommandTest {
                  "$defs":{"node":{"type":"object","additionalProperties":false,"required":["next"],
                    "properties":{"next":{"$ref":"#/$defs/node"}}}}}""");
 
-        assertThat(run("schema", "diff", s.toString(), s.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.run("schema", "diff", s.toString(), s.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err())
                 .contains("keel: old schema cannot be compared: /$defs/node: unsatisfiable $ref cycle"
                         + " #/$defs/node -> #/$defs/node");
-        assertThat(out.toString()).doesNotContain("0 change(s)");
+        assertThat(cli.out()).doesNotContain("0 change(s)");
 
-        assertThat(run("schema", "lint", s.toString())).isEqualTo(ExitCodes.JOB_FAILURES);
-        assertThat(out.toString())
+        assertThat(cli.run("schema", "lint", s.toString())).isEqualTo(ExitCodes.JOB_FAILURES);
+        assertThat(cli.out())
                 .contains(s + ": ERROR /$defs/node: unsatisfiable $ref cycle")
                 .contains("[REF_CYCLE]");
     }
@@ -121,13 +110,13 @@ class SchemaScaleCommandTest {
                 {"type":"object","additionalProperties":false,"required":["schema_version","addr"],
                  "properties":{"schema_version":{"type":"string","enum":["v1"]},"addr":{"$ref":"URL"}}}""".replace("URL", url));
 
-        assertThat(run("schema", "lint", s.toString())).isEqualTo(ExitCodes.JOB_FAILURES);
-        assertThat(out.toString())
+        assertThat(cli.run("schema", "lint", s.toString())).isEqualTo(ExitCodes.JOB_FAILURES);
+        assertThat(cli.out())
                 .contains(s + ": ERROR /properties/addr/$ref: $ref \"" + url + "\" points outside this document")
                 .contains("[EXTERNAL_REF]");
 
-        assertThat(run("schema", "diff", s.toString(), s.toString())).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString())
+        assertThat(cli.run("schema", "diff", s.toString(), s.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err())
                 .contains("$ref \"" + url + "\" points outside this document")
                 .contains("[EXTERNAL_REF]");
     }

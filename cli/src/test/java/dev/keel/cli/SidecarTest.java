@@ -13,8 +13,6 @@ import dev.keel.wire.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -30,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /** {@code keel serve} under hostile clients and a bad upstream, started in-process over real sockets. */
 class SidecarTest {
@@ -38,8 +35,7 @@ class SidecarTest {
     private static final String KEY = "sk-test-sidecar-upstream";
     private static final String APP = "app-secret-sidecar";
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliHarness cli = new CliHarness();
     private final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -54,19 +50,14 @@ class SidecarTest {
     }
 
     private Running serve(Map<String, String> env, String... args) {
-        out.getBuffer().setLength(0);
         var serve = new ServeCommand();
         serve.env = env;
-        var cl = new CommandLine(serve);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
         var all = new ArrayList<>(List.of("--port", "0"));
         all.addAll(List.of(args));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(all.toArray(String[]::new)));
-        await().atMost(Duration.ofSeconds(20)).until(() -> out.toString().contains("listening on") || exit.isDone());
-        var m = Pattern.compile("listening on (http://\\S+) ").matcher(out.toString());
-        assertThat(m.find()).as("sidecar started; stderr: %s", err).isTrue();
+        CompletableFuture<Integer> exit = cli.start(serve, all.toArray(String[]::new));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cli.out().contains("listening on") || exit.isDone());
+        var m = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
+        assertThat(m.find()).as("sidecar started; stderr: %s", cli.err()).isTrue();
         return new Running(m.group(1), serve, exit);
     }
 
@@ -253,14 +244,10 @@ class SidecarTest {
         for (String option : List.of("--config", "--schemas")) {
             var serve = new ServeCommand();
             serve.env = Map.of();
-            var cl = new CommandLine(serve);
-            var errors = new StringWriter();
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(errors, true));
-            cl.setExecutionExceptionHandler(new ErrorHandler());
-            assertThat(cl.execute("--port", "0", option, "does-not-exist.yaml")).isEqualTo(ExitCodes.BAD_INPUT);
-            assertThat(errors.toString()).contains(option).contains("does-not-exist.yaml: no such file");
-            assertThat(out.toString()).doesNotContain("listening on");
+            assertThat(cli.run(serve, "--port", "0", option, "does-not-exist.yaml"))
+                    .isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(cli.err()).contains(option).contains("does-not-exist.yaml: no such file");
+            assertThat(cli.out()).doesNotContain("listening on");
         }
     }
 

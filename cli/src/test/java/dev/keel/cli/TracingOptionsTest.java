@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keel.core.testing.Http11Server;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code --otlp-endpoint} / {@code OTEL_EXPORTER_OTLP_ENDPOINT}: with either, the call's spans reach
@@ -21,16 +18,7 @@ import picocli.CommandLine;
  */
 class TracingOptionsTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(Object command, String... args) {
-        var cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
-    }
+    private final CliHarness cli = new CliHarness();
 
     private static String collectorUrl(Http11Server collector) {
         return "http://127.0.0.1:" + collector.baseUrl().getPort();
@@ -46,7 +34,7 @@ class TracingOptionsTest {
                     "sk-test-otlp",
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
-            assertThat(run(call, "--otlp-endpoint", collectorUrl(collector), "Tell me a secret word"))
+            assertThat(cli.run(call, "--otlp-endpoint", collectorUrl(collector), "Tell me a secret word"))
                     .isZero();
 
             assertThat(collector.requests()).isNotEmpty().allSatisfy(r -> {
@@ -77,7 +65,7 @@ class TracingOptionsTest {
                     emulator.baseUrl().toString(),
                     "OTEL_EXPORTER_OTLP_ENDPOINT",
                     collectorUrl(collector) + "/");
-            assertThat(run(call, "Hi")).isZero();
+            assertThat(cli.run(call, "Hi")).isZero();
             assertThat(collector.requests()).extracting(Http11Server.Seen::path).contains("/v1/traces");
             assertThat(emulator.requests("POST", "/v1/responses").get(0).header("traceparent"))
                     .isPresent();
@@ -95,10 +83,7 @@ class TracingOptionsTest {
                     in,
                     "{\"custom_id\":\"t-1\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
                             + "{\"model\":\"gpt-4.1-mini\",\"input\":\"a secret ticket\",\"max_output_tokens\":20}}\n");
-            var cl = Main.commandLine();
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(
+            int code = cli.run(
                     "batch",
                     "run",
                     in.toString(),
@@ -112,7 +97,7 @@ class TracingOptionsTest {
                     "20ms",
                     "--otlp-endpoint",
                     collectorUrl(collector));
-            assertThat(code).as(err.toString()).isZero();
+            assertThat(code).as(cli.err()).isZero();
             String exported = String.join(
                     "",
                     collector.requests().stream().map(Http11Server.Seen::body).toList());
@@ -134,7 +119,7 @@ class TracingOptionsTest {
                     "sk-test-otlp",
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
-            assertThat(run(call, "Hi")).isZero();
+            assertThat(cli.run(call, "Hi")).isZero();
             assertThat(emulator.requests("POST", "/v1/responses").get(0).header("traceparent"))
                     .isEmpty();
         }
@@ -144,7 +129,7 @@ class TracingOptionsTest {
     void badEndpoint_isRefusedNamingTheFlag() {
         var call = new CallCommand();
         call.env = Map.of();
-        assertThat(run(call, "--otlp-endpoint", "collector:4318", "Hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(err.toString()).contains("--otlp-endpoint='collector:4318'", "http://");
+        assertThat(cli.run(call, "--otlp-endpoint", "collector:4318", "Hi")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err()).contains("--otlp-endpoint='collector:4318'", "http://");
     }
 }

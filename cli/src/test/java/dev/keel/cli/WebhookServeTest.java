@@ -9,8 +9,6 @@ import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.RecordedRequest;
 import dev.keel.emulator.WebhookSettings;
 import dev.keel.wire.json.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +27,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code keel serve --webhook-secret}: each kind of delivery to {@code POST /webhooks/openai} with
@@ -44,8 +41,7 @@ class WebhookServeTest {
     private static final byte[] KEY = "keel-serve-webhook-key-0123456789".getBytes(StandardCharsets.UTF_8);
     private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString(KEY);
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliHarness cli = new CliHarness();
     private final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -65,16 +61,12 @@ class WebhookServeTest {
     private Running serve(String... args) {
         var serve = new ServeCommand();
         serve.env = Map.of();
-        var cl = new CommandLine(serve);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(new ErrorHandler());
         var all = new ArrayList<>(List.of("--port", "0", "--db", db()));
         all.addAll(List.of(args));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(all.toArray(String[]::new)));
-        await().atMost(Duration.ofSeconds(90)).until(() -> out.toString().contains("listening on") || exit.isDone());
-        var m = Pattern.compile("listening on (http://\\S+) ").matcher(out.toString());
-        assertThat(m.find()).as("sidecar started; stderr: %s", err).isTrue();
+        CompletableFuture<Integer> exit = cli.start(serve, all.toArray(String[]::new));
+        await().atMost(Duration.ofSeconds(90)).until(() -> cli.out().contains("listening on") || exit.isDone());
+        var m = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
+        assertThat(m.find()).as("sidecar started; stderr: %s", cli.err()).isTrue();
         return new Running(m.group(1), serve, exit);
     }
 
@@ -144,7 +136,7 @@ class WebhookServeTest {
             assertThat(noHeaders.statusCode()).isEqualTo(400);
             assertThat(Json.parse(noHeaders.body()).at("/error/code").asText()).isEqualTo("invalid_webhook_headers");
 
-            assertThat(out.toString() + err + valid.body() + badSignature.body())
+            assertThat(cli.out() + cli.err() + valid.body() + badSignature.body())
                     .doesNotContain(SECRET.substring(6));
         }
     }
@@ -169,20 +161,12 @@ class WebhookServeTest {
         }
         Path input = dir.resolve(webhooks ? "with.jsonl" : "without.jsonl");
         Files.write(input, lines);
-        var cl = Main.commandLine();
-        var o = new StringWriter();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(err, true));
         var env = Map.of(
                 "OPENAI_API_KEY",
                 "sk-test",
                 "OPENAI_BASE_URL",
                 emulator.baseUrl().toString());
-        cl.getSubcommands().get("batch").getSubcommands().values().forEach(sub -> {
-            if (sub.getCommand() instanceof BatchCommand.Base base) {
-                base.env = env;
-            }
-        });
+        var batch = new CliHarness().env(env); // the sidecar keeps running on this test's own harness
         var args = new ArrayList<>(List.of(
                 "batch",
                 "run",
@@ -202,12 +186,12 @@ class WebhookServeTest {
         }
         emulator.clearRequests();
         long t0 = System.nanoTime();
-        assertThat(cl.execute(args.toArray(String[]::new))).as(err.toString()).isZero();
+        assertThat(batch.run(args)).as(batch.err()).isZero();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         long polls = emulator.requests().stream()
                 .filter(r -> r.method().equals("GET") && r.path().startsWith("/v1/batches/"))
                 .count();
-        String text = o.toString();
+        String text = batch.out();
         return new Run(polls, ms, Json.parse(text.substring(text.indexOf('{'))));
     }
 

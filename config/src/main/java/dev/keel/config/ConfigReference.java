@@ -104,7 +104,7 @@ public final class ConfigReference {
             lease at least the per-call timeout and longer than the poll interval, rotation lead
             shorter than the token TTL, the auto-rollback window at least its minimum samples).
 
-            **Values**: durations `250ms`, `30s`, `2m`, `6h`, `28d` (or ISO-8601 `PT30S`); sizes `512KB`,
+            **Values**: durations `250ms`, `1.5s`, `30s`, `2m`, `6h`, `28d` (or ISO-8601 `PT30S`); sizes `512KB`,
             `200MB`, `1GB` (binary units) or bytes; money is a USD number (`12.50`); ratios are
             fractions (`0.25`); booleans `true`/`false`.
 

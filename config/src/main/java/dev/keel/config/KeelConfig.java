@@ -3,6 +3,9 @@ package dev.keel.config;
 import static dev.keel.config.Settings.*;
 
 import dev.keel.batch.plan.PlanConfig;
+import dev.keel.batch.run.BatchRoute;
+import dev.keel.batch.run.FlexConfig;
+import dev.keel.batch.run.FlexFallback;
 import dev.keel.batch.run.RunConfig;
 import dev.keel.core.KeelClientConfig;
 import dev.keel.core.TrafficClass;
@@ -411,6 +414,15 @@ public final class KeelConfig {
                 .withMaxReplays(get(BATCH_MAX_REPLAYS))
                 .withSyncFallback(get(BATCH_SYNC_FALLBACK), get(BATCH_LATENCY))
                 .withWorker(workerId, get(BATCH_LEASE));
+    }
+
+    /** The route of batch runs and how the flex lane works. */
+    public FlexConfig flexConfig() {
+        return new FlexConfig(
+                BatchRoute.parse(get(BATCH_ROUTE)),
+                FlexFallback.parse(get(BATCH_FLEX_FALLBACK)),
+                get(BATCH_FLEX_CONCURRENCY),
+                get(BATCH_FLEX_TIMEOUT));
     }
 
     /** How batch input is split and checked. */

@@ -284,6 +284,30 @@ public final class Settings {
             .defaultValue(false)
             .flags("--sync-fallback")
             .doc("Near the latency tolerance, send unfinished items synchronously (sync price)."));
+    public static final Setting<String> BATCH_ROUTE =
+            add(Setting.of("batch.route", ValueType.choice("batch", "flex", "auto"))
+                    .defaultValue("batch")
+                    .flags("--route")
+                    .doc("How a run's items are sent: the Batch API, flex (synchronous at service_tier flex, Batch"
+                            + " rates), or auto (flex when the latency tolerance is under 24h, every model has a flex"
+                            + " price and items / flex-concurrency x 1 min fits in half the tolerance; else batch)."));
+    public static final Setting<String> BATCH_FLEX_FALLBACK =
+            add(Setting.of("batch.flex-fallback", ValueType.choice("batch", "standard", "manual"))
+                    .defaultValue("batch")
+                    .flags("--flex-fallback")
+                    .doc("Where an item goes when flex keeps answering 429 past the retry budget: a Batch API"
+                            + " chunk, the standard tier (standard price), or the manual queue."));
+    public static final Setting<Integer> BATCH_FLEX_CONCURRENCY =
+            add(Setting.of("batch.flex-concurrency", ValueType.INTEGER)
+                    .defaultValue(16)
+                    .check(between(1, 256))
+                    .flags("--flex-concurrency")
+                    .doc("Flex calls in flight at once on the flex route."));
+    public static final Setting<Duration> BATCH_FLEX_TIMEOUT = add(Setting.of("batch.flex-timeout", ValueType.DURATION)
+            .defaultValue(Duration.ofMinutes(15))
+            .check(durationBetween(MS, Duration.ofHours(1)))
+            .flags("--flex-timeout")
+            .doc("One flex attempt's cap (OpenAI's guidance for flex: 15 minutes)."));
     public static final Setting<Double> BATCH_ALERT = add(Setting.of("batch.alert-threshold", ValueType.NUMBER)
             .defaultValue(0.03)
             .check(within(0, false, 1, false))

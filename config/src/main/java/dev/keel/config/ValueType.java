@@ -167,20 +167,23 @@ public interface ValueType<T> {
         return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
-    Pattern DURATION_TEXT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    Pattern DURATION_TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
     private static Duration duration(String s) {
         Matcher m = DURATION_TEXT.matcher(s.toLowerCase(Locale.ROOT));
         try {
             if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
+                long unitNanos = switch (m.group(2)) {
+                    case "ms" -> 1_000_000L;
+                    case "s" -> 1_000_000_000L;
+                    case "m" -> 60_000_000_000L;
+                    case "h" -> 3_600_000_000_000L;
+                    default -> 86_400_000_000_000L;
                 };
+                // 1.5s is 1500ms; a fraction finer than a nanosecond is not a duration.
+                return Duration.ofNanos(new java.math.BigDecimal(m.group(1))
+                        .multiply(java.math.BigDecimal.valueOf(unitNanos))
+                        .longValueExact());
             }
             if (s.toUpperCase(Locale.ROOT).startsWith("P")) {
                 return Duration.parse(s);
@@ -188,7 +191,8 @@ public interface ValueType<T> {
         } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
             // fall through to the message
         }
-        throw new IllegalArgumentException("must be a duration such as 250ms, 30s, 2m, 6h or 28d, was '" + s + "'");
+        throw new IllegalArgumentException(
+                "must be a duration such as 250ms, 1.5s, 30s, 2m, 6h or 28d, was '" + s + "'");
     }
 
     private static String formatDuration(Duration d) {

@@ -28,7 +28,7 @@ class ValidationRulesTest {
             upstream         | base-url                | ftp://x          | must be a URL such as https://api.openai.com/v1 (it needs an http:// or https:// scheme), was 'ftp://x'
             upstream         | h2c                     | maybe            | must be true or false, was 'maybe'
             pool             | max-connections         | 0                | must be at least 1, was 0
-            pool             | idle-timeout            | -1s              | must be a duration such as 250ms, 30s, 2m, 6h or 28d, was '-1s'
+            pool             | idle-timeout            | -1s              | must be a duration such as 250ms, 1.5s, 30s, 2m, 6h or 28d, was '-1s'
             pool             | max-response-size       | 512              | must be between 1KB and 2047MB, was 512B
             pool             | max-response-size       | 4GB              | must be between 1KB and 2047MB, was 4GB
             pool             | max-response-size       | big              | must be a size such as 512KB, 200MB or 1GB, was 'big'

@@ -20,6 +20,9 @@ import java.time.Duration;
  * @param maxAttempts at most this many attempts for this call, the first included, below the
  *     client's retry limit (1: no retry, e.g. a create that must be reconciled rather than repeated);
  *     null keeps the client's
+ * @param perCallTimeout one attempt's cap for this call instead of the client's (e.g. 15 minutes
+ *     for a flex request, which answers slowly); still cut by the call's budget; null keeps the
+ *     client's
  */
 public record CallOptions(
         Duration budget,
@@ -27,7 +30,19 @@ public record CallOptions(
         TrafficClass trafficClass,
         boolean critical,
         String fallbackKey,
-        Integer maxAttempts) {
+        Integer maxAttempts,
+        Duration perCallTimeout) {
+
+    /** Options without a per-call timeout of their own (the client's applies). */
+    public CallOptions(
+            Duration budget,
+            String idempotencyKey,
+            TrafficClass trafficClass,
+            boolean critical,
+            String fallbackKey,
+            Integer maxAttempts) {
+        this(budget, idempotencyKey, trafficClass, critical, fallbackKey, maxAttempts, null);
+    }
 
     /**
      * @throws IllegalArgumentException for a non-positive budget or attempt limit, or a blank
@@ -46,6 +61,9 @@ public record CallOptions(
         if (maxAttempts != null && maxAttempts < 1) {
             throw new IllegalArgumentException("a call's attempt limit must be at least 1, got " + maxAttempts);
         }
+        if (perCallTimeout != null && (perCallTimeout.isZero() || perCallTimeout.isNegative())) {
+            throw new IllegalArgumentException("a call's per-call timeout must be positive, got " + perCallTimeout);
+        }
         if (trafficClass == null) {
             trafficClass = TrafficClass.ONLINE;
         }
@@ -53,28 +71,28 @@ public record CallOptions(
 
     /** The client's budget, no idempotency key, online, critical, no fallback key. */
     public static CallOptions defaults() {
-        return new CallOptions(null, null, TrafficClass.ONLINE, true, null, null);
+        return new CallOptions(null, null, TrafficClass.ONLINE, true, null, null, null);
     }
 
     public CallOptions withBudget(Duration b) {
-        return new CallOptions(b, idempotencyKey, trafficClass, critical, fallbackKey, maxAttempts);
+        return new CallOptions(b, idempotencyKey, trafficClass, critical, fallbackKey, maxAttempts, perCallTimeout);
     }
 
     public CallOptions withIdempotencyKey(String key) {
-        return new CallOptions(budget, key, trafficClass, critical, fallbackKey, maxAttempts);
+        return new CallOptions(budget, key, trafficClass, critical, fallbackKey, maxAttempts, perCallTimeout);
     }
 
     public CallOptions withTrafficClass(TrafficClass c) {
-        return new CallOptions(budget, idempotencyKey, c, critical, fallbackKey, maxAttempts);
+        return new CallOptions(budget, idempotencyKey, c, critical, fallbackKey, maxAttempts, perCallTimeout);
     }
 
     public CallOptions withCritical(boolean c) {
-        return new CallOptions(budget, idempotencyKey, trafficClass, c, fallbackKey, maxAttempts);
+        return new CallOptions(budget, idempotencyKey, trafficClass, c, fallbackKey, maxAttempts, perCallTimeout);
     }
 
     /** The same options keeping (and, when non-critical, falling back to) the last good answer under {@code key}. */
     public CallOptions withFallbackKey(String key) {
-        return new CallOptions(budget, idempotencyKey, trafficClass, critical, key, maxAttempts);
+        return new CallOptions(budget, idempotencyKey, trafficClass, critical, key, maxAttempts, perCallTimeout);
     }
 
     /**
@@ -84,6 +102,16 @@ public record CallOptions(
      * @throws IllegalArgumentException when {@code n < 1}
      */
     public CallOptions withMaxAttempts(int n) {
-        return new CallOptions(budget, idempotencyKey, trafficClass, critical, fallbackKey, n);
+        return new CallOptions(budget, idempotencyKey, trafficClass, critical, fallbackKey, n, perCallTimeout);
+    }
+
+    /**
+     * The same options with {@code d} as one attempt's cap instead of the client's per-call timeout
+     * (the call's budget still bounds it).
+     *
+     * @throws IllegalArgumentException when {@code d} is not positive
+     */
+    public CallOptions withPerCallTimeout(Duration d) {
+        return new CallOptions(budget, idempotencyKey, trafficClass, critical, fallbackKey, maxAttempts, d);
     }
 }

@@ -75,6 +75,27 @@ class KeelClientTest {
     }
 
     @Test
+    void aCallsOwnPerCallTimeout_replacesTheClientsForThatCallOnly() {
+        var client = client(config().perCallTimeout(Duration.ofMillis(300)).businessTimeout(Duration.ofSeconds(5)));
+        // the client's 300 ms cap cuts a 700 ms answer on every attempt
+        assertThatThrownBy(() -> client.send(
+                        withFault(HELLO, "latency:700ms"),
+                        CallOptions.defaults().withMaxAttempts(1)))
+                .isInstanceOf(KeelException.class)
+                .satisfies(e -> assertThat(((KeelException) e).kind()).isEqualTo(ErrorKind.TIMEOUT));
+        emulator.clearRequests();
+        // a slow tier's call (flex) waits for it, in one attempt
+        KeelResponse r = client.send(
+                withFault(HELLO, "latency:700ms"),
+                CallOptions.defaults().withMaxAttempts(1).withPerCallTimeout(Duration.ofSeconds(4)));
+        assertThat(r.json().path("status").asText()).isEqualTo("completed");
+        assertThat(emulator.requests("POST", "/v1/responses")).hasSize(1);
+        assertThatThrownBy(() -> CallOptions.defaults().withPerCallTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("per-call timeout must be positive");
+    }
+
+    @Test
     void timings_haveEveryPhaseInOrder_andTheUpstreamsDelayFallsBeforeTheHeaders() {
         var client = client(config());
         KeelResponse r = client.send(withFault(HELLO, "latency:150ms"), CallOptions.defaults());

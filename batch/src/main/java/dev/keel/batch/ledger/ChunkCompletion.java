@@ -7,7 +7,9 @@ import java.util.List;
  * the chunk has made {@code move} ({@link ChunkMove#COLLECTED} when its batch was collected, {@link
  * ChunkMove#FORGOTTEN} when the upstream forgot it twice, {@link ChunkMove#CANCELLED} or {@link
  * ChunkMove#REFUSED} when it never got one), every item has moved on exactly once, the replay chunk
- * (if any) exists and the day's spend is corrected — or nothing changed at all.
+ * (if any) exists and the day's spend is corrected — or nothing changed at all. {@code replayRoute}
+ * pins the replay chunk's route ({@code batch}: through the Batch API whatever the run's route);
+ * null lets it follow the run's.
  */
 public record ChunkCompletion(
         String runId,
@@ -23,7 +25,42 @@ public record ChunkCompletion(
         int failedCount,
         double actualCostUsd,
         String spendDay,
-        double spendDelta) {
+        double spendDelta,
+        String replayRoute) {
+
+    /** A completion whose replay chunk (if any) follows the run's route. */
+    public ChunkCompletion(
+            String runId,
+            int chunkNo,
+            String owner,
+            ChunkMove move,
+            String batchStatus,
+            long now,
+            List<Success> successes,
+            List<Failure> failures,
+            ChunkRecord replayChunk,
+            int doneCount,
+            int failedCount,
+            double actualCostUsd,
+            String spendDay,
+            double spendDelta) {
+        this(
+                runId,
+                chunkNo,
+                owner,
+                move,
+                batchStatus,
+                now,
+                successes,
+                failures,
+                replayChunk,
+                doneCount,
+                failedCount,
+                actualCostUsd,
+                spendDay,
+                spendDelta,
+                null);
+    }
 
     /** A 200 result for the sink. */
     public record Success(

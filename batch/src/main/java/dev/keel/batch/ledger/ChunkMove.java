@@ -19,6 +19,8 @@ public enum ChunkMove {
     CREATE_BEGUN(ChunkState.CREATING, ChunkState.UPLOADED),
     /** The batch exists (created, found after a restart, or adopted by the orphan sweep). */
     SUBMITTED(ChunkState.SUBMITTED, ChunkState.CREATING),
+    /** The flex lane took the chunk: its items go synchronously at the flex tier, no batch. */
+    FLEX_BEGUN(ChunkState.SUBMITTED, ChunkState.PLANNED),
     /** The batch was looked at and is still running. */
     POLLED(ChunkState.SUBMITTED, ChunkState.SUBMITTED),
     /** The batch ended and every item was routed. */

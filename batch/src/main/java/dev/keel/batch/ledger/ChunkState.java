@@ -15,6 +15,7 @@ import java.util.Set;
  *
  * <pre>
  * PLANNED   → UPLOADING                      upload begun
+ * PLANNED   → SUBMITTED                      flex begun (its items are sent synchronously, no batch)
  * UPLOADING → UPLOADED                       uploaded (file_id recorded)
  * UPLOADED  → CREATING                       create begun (estimate reserved)
  * CREATING  → SUBMITTED                      submitted, or an orphan adopted by its chunk
@@ -35,7 +36,10 @@ public enum ChunkState {
     UPLOADED,
     /** About to create (or creating) its batch: on restart, look for the batch by metadata first. */
     CREATING,
-    /** Its batch exists ({@code batch_id} recorded) and is polled on a schedule. */
+    /**
+     * Its batch exists ({@code batch_id} recorded) and is polled on a schedule; or, for a flex chunk
+     * (no batch), its items are being sent synchronously.
+     */
     SUBMITTED,
     /** Its batch ended and every item was routed. */
     DONE,
@@ -51,7 +55,7 @@ public enum ChunkState {
     private static final Map<ChunkState, Set<ChunkState>> EDGES = new EnumMap<>(ChunkState.class);
 
     static {
-        EDGES.put(PLANNED, EnumSet.of(UPLOADING, CANCELLED));
+        EDGES.put(PLANNED, EnumSet.of(UPLOADING, SUBMITTED, CANCELLED));
         EDGES.put(UPLOADING, EnumSet.of(UPLOADED, REFUSED, CANCELLED));
         EDGES.put(UPLOADED, EnumSet.of(CREATING, CANCELLED, PLANNED, DONE));
         EDGES.put(CREATING, EnumSet.of(SUBMITTED, REFUSED, CANCELLED, PLANNED, DONE));

@@ -539,6 +539,14 @@ public final class Ledger {
             applyFailures(c, d);
             if (d.replayChunk() != null) {
                 PlanWriter.insertChunk(c, d.replayChunk());
+                if (d.replayRoute() != null) {
+                    update(
+                            c,
+                            "UPDATE keel_batch_chunk SET route = ? WHERE run_id = ? AND chunk_no = ?",
+                            d.replayRoute(),
+                            d.runId(),
+                            d.replayChunk().chunkNo());
+                }
             }
             if (d.spendDay() != null && d.spendDelta() != 0) {
                 addSpend(c, d.spendDay(), d.spendDelta());
@@ -547,7 +555,7 @@ public final class Ledger {
         });
     }
 
-    private static void upsertResults(Connection c, ChunkCompletion d) throws SQLException {
+    static void upsertResults(Connection c, ChunkCompletion d) throws SQLException {
         try (PreparedStatement up = c.prepareStatement("INSERT INTO keel_batch_result (run_id, custom_id, replay_count,"
                         + " status_code, body, batch_id, request_id, tier, input_tokens, cached_tokens, output_tokens,"
                         + " cost_usd, sync_cost_usd, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -585,7 +593,7 @@ public final class Ledger {
         }
     }
 
-    private static void applyFailures(Connection c, ChunkCompletion d) throws SQLException {
+    static void applyFailures(Connection c, ChunkCompletion d) throws SQLException {
         int replayNo = d.replayChunk() == null ? -1 : d.replayChunk().chunkNo();
         try (PreparedStatement attempt = c.prepareStatement(
                         "INSERT INTO keel_batch_attempt (run_id, custom_id,"

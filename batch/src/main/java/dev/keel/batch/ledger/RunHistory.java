@@ -22,9 +22,10 @@ public final class RunHistory {
 
     /**
      * A run's spend: at batch prices for the lines the Batch API ran, at sync prices for those the
-     * synchronous pipeline ran, and what all its results would have cost at sync prices.
+     * synchronous pipeline ran at the standard tier, what all its results would have cost at sync
+     * prices, and at flex prices for those the flex route (or a flex sync fallback) ran.
      */
-    public record Costs(double batchUsd, double syncUsd, double syncEquivalentUsd) {}
+    public record Costs(double batchUsd, double syncUsd, double syncEquivalentUsd, double flexUsd) {}
 
     /** Items that ended on one UTC day. */
     public record DayCounts(String day, long succeeded, long failed) {}
@@ -33,8 +34,10 @@ public final class RunHistory {
         return ledger.query(
                         "SELECT COALESCE(SUM(CASE WHEN tier = 'BATCH' THEN cost_usd ELSE 0 END), 0),"
                                 + " COALESCE(SUM(CASE WHEN tier IN ('SYNC', 'STANDARD') THEN cost_usd ELSE 0 END), 0),"
-                                + " COALESCE(SUM(sync_cost_usd), 0) FROM keel_batch_result WHERE run_id = ?",
-                        rs -> new Costs(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3)),
+                                + " COALESCE(SUM(sync_cost_usd), 0),"
+                                + " COALESCE(SUM(CASE WHEN tier = 'FLEX' THEN cost_usd ELSE 0 END), 0)"
+                                + " FROM keel_batch_result WHERE run_id = ?",
+                        rs -> new Costs(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)),
                         runId)
                 .get(0);
     }

@@ -118,7 +118,9 @@ public final class Reports {
                 alertThreshold,
                 counts.get(ItemState.REUSED),
                 new dev.keel.batch.ledger.Orphans(ledger).of(runId),
-                prices == null ? new CostSplit() : costSplit(runId));
+                prices == null ? new CostSplit() : costSplit(runId),
+                cost.flexUsd(),
+                run.finishedAt() == null ? null : run.finishedAt() - run.createdAt());
     }
 
     private List<RunReport.Day> days(String runId) {

@@ -14,7 +14,10 @@ import java.util.Locale;
  * reused} counts items answered from an earlier run's result for the same request (not submitted,
  * not paid again); they are part of {@code input} and not of {@code ok}. {@code costSplit} is the
  * results' cost by the tier they were priced at and by token kind (empty when the report was built
- * without a price table).
+ * without a price table). {@code flexCostUsd} is what the items the flex route (or a flex sync
+ * fallback) ran cost; {@code syncFallbackCostUsd} is the standard tier's share (the sync fallback,
+ * and {@code --flex-fallback standard}). {@code wallMs} is the run's wall time from planning to its
+ * end, null while it runs.
  */
 public record RunReport(
         String runId,
@@ -38,7 +41,9 @@ public record RunReport(
         double alertThreshold,
         long reused,
         List<OrphanRecord> orphans,
-        CostSplit costSplit) {
+        CostSplit costSplit,
+        double flexCostUsd,
+        Long wallMs) {
 
     /** What the orphans the sweep cancelled are counted at (their chunks' estimates). */
     public double orphanCostUsd() {
@@ -48,9 +53,9 @@ public record RunReport(
     /** One day of the recipe's budget dashboard, plus the spend the ledger holds for it. */
     public record Day(String date, long input, long ok, long fail, double spentUsd) {}
 
-    /** What the run cost: batch usage plus any synchronous fallback, plus cancelled orphans' estimates. */
+    /** What the run cost: batch and flex usage plus any synchronous fallback, plus cancelled orphans' estimates. */
     public double effectiveCostUsd() {
-        return batchCostUsd + syncFallbackCostUsd + orphanCostUsd();
+        return batchCostUsd + flexCostUsd + syncFallbackCostUsd + orphanCostUsd();
     }
 
     /** Effective cost over the same work at sync prices (0.5 is the Batch API's discount). */
@@ -86,6 +91,7 @@ public record RunReport(
                 .put("reused", reused);
         j.putObject("cost_usd")
                 .put("batch", batchCostUsd)
+                .put("flex", flexCostUsd)
                 .put("sync_fallback", syncFallbackCostUsd)
                 .put("orphans", orphanCostUsd())
                 .put("effective", effectiveCostUsd())
@@ -117,7 +123,15 @@ public record RunReport(
             }
             e.put("action", o.action()).put("status", o.status()).put("cost_usd", o.costUsd());
         }
-        j.putObject("latency_ms").put("chunks", chunks).put("p50", latencyP50Ms).put("max", latencyMaxMs);
+        var lat = j.putObject("latency_ms")
+                .put("chunks", chunks)
+                .put("p50", latencyP50Ms)
+                .put("max", latencyMaxMs);
+        if (wallMs == null) {
+            lat.putNull("wall");
+        } else {
+            lat.put("wall", wallMs);
+        }
         j.putObject("alert")
                 .put("fail_rate", failRate())
                 .put("threshold", alertThreshold)
@@ -144,7 +158,8 @@ public record RunReport(
                 Locale.ROOT,
                 "cost      $%.6f batch%s = $%.6f vs $%.6f at sync prices: ratio %.3f, savings %.1f%%%n",
                 batchCostUsd,
-                (syncFallbackCostUsd > 0
+                (flexCostUsd > 0 ? String.format(Locale.ROOT, " + $%.6f flex", flexCostUsd) : "")
+                        + (syncFallbackCostUsd > 0
                                 ? String.format(Locale.ROOT, " + $%.6f sync fallback", syncFallbackCostUsd)
                                 : "")
                         + (orphanCostUsd() > 0 ? String.format(Locale.ROOT, " + $%.6f orphans", orphanCostUsd()) : ""),
@@ -187,10 +202,11 @@ public record RunReport(
         }
         b.append(String.format(
                 Locale.ROOT,
-                "latency   submit to complete over %d chunks: p50 %s, max %s%n",
+                "latency   submit to complete over %d chunks: p50 %s, max %s; wall time %s%n",
                 chunks,
                 human(latencyP50Ms),
-                human(latencyMaxMs)));
+                human(latencyMaxMs),
+                wallMs == null ? "(running)" : human(wallMs)));
         b.append(String.format(
                 Locale.ROOT,
                 "alert     fail/max(input,1) = %.2f%% (threshold %.2f%%): %s%n",

@@ -59,6 +59,7 @@ public final class BatchRunner {
     private final Ceilings ceilings;
     private final Collector collector;
     private final Submitter submitter;
+    private final FlexLane flexLane;
 
     public BatchRunner(
             Ledger ledger,
@@ -97,6 +98,7 @@ public final class BatchRunner {
         this.ceilings = new Ceilings(ctx);
         this.collector = new Collector(ctx);
         this.submitter = new Submitter(ctx, ceilings, collector);
+        this.flexLane = new FlexLane(ctx);
         this.wait =
                 new UpstreamWait(giveUpAfter, clock, client.config().baseUrl().toString());
     }
@@ -139,6 +141,25 @@ public final class BatchRunner {
     }
 
     /**
+     * The route ({@code --route}, {@code --flex-fallback}) and the flex lane's concurrency and per-call
+     * timeout; set before driving.
+     */
+    public BatchRunner flex(FlexConfig f) {
+        ctx.flex = java.util.Objects.requireNonNull(f, "flex");
+        return this;
+    }
+
+    /**
+     * The route {@code runId} takes with this runner's {@link FlexConfig}: the one asked for, or what
+     * {@code auto} chose for the run's size and latency tolerance ({@link FlexConfig#choose}).
+     *
+     * @throws IllegalArgumentException for {@code --route flex} on a model without a flex price
+     */
+    public BatchRoute routeOf(String runId) {
+        return flexLane.routeOf(runId);
+    }
+
+    /**
      * Drives {@code runId} until every item is terminal or only held chunks remain.
      *
      * @throws InterruptedException when interrupted while waiting for the next poll
@@ -147,6 +168,7 @@ public final class BatchRunner {
      *     with {@code keel.batch.run.outcome=gave_up})
      */
     public RunOutcome drive(String runId) throws InterruptedException {
+        flexLane.routeOf(runId); // a route that cannot work is refused before anything is sent
         try {
             RunOutcome outcome = driveLoop(runId);
             ctx.spans.endRun(runId, outcome);
@@ -265,7 +287,9 @@ public final class BatchRunner {
                 if (cancelling) {
                     collector.cancelUnsubmitted(ch);
                 } else if (!ceilings.held(ch)) {
-                    if (ch.state() == ChunkState.PLANNED) {
+                    if (ch.state() == ChunkState.PLANNED && flexLane.takes(ch)) {
+                        flex(ch);
+                    } else if (ch.state() == ChunkState.PLANNED) {
                         ledger.beginUpload(ch.runId(), ch.chunkNo(), config.workerId(), clock.millis());
                         submitter.upload(ch, false, run);
                     } else {
@@ -287,8 +311,23 @@ public final class BatchRunner {
                     submitter.create(ch, true);
                 }
             }
-            case SUBMITTED -> collector.poll(ch, cancelling);
+            case SUBMITTED -> {
+                if (ch.batchId() == null && flexLane.takes(ch)) {
+                    flex(ch);
+                } else {
+                    collector.poll(ch, cancelling);
+                }
+            }
             case DONE, CANCELLED, REFUSED -> release(ch);
+        }
+    }
+
+    private void flex(ChunkRecord ch) {
+        try {
+            flexLane.run(ch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            release(ch);
         }
     }
 

@@ -49,7 +49,7 @@ final class ChunkRouting {
         this.config = ctx.config;
         this.clock = ctx.clock;
         this.client = ctx.client;
-        this.sync = new SyncLane(ctx.client, ctx.options);
+        this.sync = new SyncLane(ctx.client, ctx.options, ctx.prices, ctx.flex);
         this.ch = ch;
         this.batchId = batchId;
         this.cancelling = cancelling;
@@ -61,7 +61,7 @@ final class ChunkRouting {
                 && ch.fallbackAt() != null
                 && !cancelling
                 && (f.code().equals("sync_fallback") || f.code().equals("batch_cancelled"))) {
-            line = sync.run(ch, item);
+            line = sync.fallback(ch, item);
         }
         switch (line) {
             case LineOutcome.Success s -> success(item, s);

@@ -31,6 +31,9 @@ final class RunnerContext {
     /** The runner's trace spans; {@link BatchSpans#OFF} until tracing is switched on. */
     BatchSpans spans = BatchSpans.OFF;
 
+    /** The route and the flex lane's settings (set once, before driving). */
+    volatile FlexConfig flex = FlexConfig.ofDefaults();
+
     private String lastEvent = "";
 
     RunnerContext(

@@ -53,6 +53,7 @@ class ChunkMovesTest {
                 assertThat(ledger.beginCreate(RUN, no, OWNER, 0, "2026-12-02", 0.1, null, null, 10, 40))
                         .isInstanceOf(Reservation.Reserved.class);
             case SUBMITTED -> ledger.submitted(RUN, no, OWNER, 0, "batch-" + no, 10, 20);
+            case FLEX_BEGUN -> new FlexRecords(ledger).begin(RUN, no, OWNER, 10);
             case POLLED -> ledger.polled(RUN, no, OWNER, "in_progress", 0, 0, 20, null);
             case REDONE -> ChunkRedo.redo(ledger, ledger.chunk(RUN, no).orElseThrow(), OWNER, 10);
             case COLLECTED, REFUSED, CANCELLED, FORGOTTEN ->
@@ -91,8 +92,8 @@ class ChunkMovesTest {
                 }
             }
         }
-        assertThat(legal).isEqualTo(18);
-        assertThat(refused).isEqualTo(ChunkMove.values().length * ChunkState.values().length - 18);
+        assertThat(legal).isEqualTo(19);
+        assertThat(refused).isEqualTo(ChunkMove.values().length * ChunkState.values().length - 19);
     }
 
     @Test

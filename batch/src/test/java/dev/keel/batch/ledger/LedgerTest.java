@@ -116,7 +116,9 @@ class LedgerTest {
                 0.03,
                 0,
                 List.of(),
-                new dev.keel.core.cost.CostSplit());
+                new dev.keel.core.cost.CostSplit(),
+                0,
+                null);
         assertThat(r.failRate()).isZero();
         assertThat(r.alert()).isFalse();
         assertThat(r.costRatio()).isZero();
@@ -142,7 +144,9 @@ class LedgerTest {
                 0.03,
                 0,
                 List.of(),
-                new dev.keel.core.cost.CostSplit());
+                new dev.keel.core.cost.CostSplit(),
+                0,
+                null);
         assertThat(bad.alert()).isTrue();
         assertThat(bad.toText()).contains("4.00% (threshold 3.00%): FIRING");
     }

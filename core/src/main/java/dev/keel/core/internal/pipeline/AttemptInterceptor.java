@@ -41,7 +41,8 @@ final class AttemptInterceptor implements Interceptor {
     @Override
     public HttpResult intercept(Chain chain) {
         int attempt = chain.context().attempt() + 1;
-        Duration timeout = chain.context().deadline().attemptTimeout(perCall);
+        Duration own = chain.context().options().perCallTimeout();
+        Duration timeout = chain.context().deadline().attemptTimeout(own != null ? own : perCall);
         CallContext c = chain.context().inAttempt(attempt, timeout);
         if (timeout.isZero()) {
             throw new DeadlineExceededException(chain.request().describe(), c.budget(), c.attempt() - 1, null);
