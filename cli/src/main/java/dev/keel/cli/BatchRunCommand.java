@@ -34,6 +34,9 @@ final class BatchRunCommand extends BatchFileDriving {
             }
             s.tracing = tracing.open(env, "keel-batch");
             BatchRunner runner = localRunner(s, progress());
+            if (s.tracing != null) {
+                runner.openTelemetry(s.tracing.sdk()); // run and chunk-step spans, the calls under them
+            }
             s.bindUpstream(run.runId());
             printRoute(runner, run);
             s.sweep(run.runId(), me);

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.testing.Http11Server;
 import dev.keel.emulator.Emulator;
+import dev.keel.emulator.EmulatorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --otlp-endpoint} / {@code OTEL_EXPORTER_OTLP_ENDPOINT}: with either, the call's spans reach
@@ -64,6 +68,44 @@ class TracingOptionsTest {
             assertThat(cli.run(call, "Hi")).isZero();
             assertThat(collector.requests()).extracting(Http11Server.Seen::path).contains("/v1/traces");
             assertThat(emulator.requests("POST", "/v1/responses").get(0).header("traceparent"))
+                    .isPresent();
+        }
+    }
+
+    @Test
+    void batchRun_withOtlpEndpoint_exportsTheRunSpanTheChunkStepSpansAndTheCallsUnderThem(@TempDir Path dir)
+            throws Exception {
+        try (var emulator = Emulator.start(
+                        EmulatorConfig.builder().batchSpeed(20_000).build());
+                var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
+            Path in = dir.resolve("in.jsonl");
+            Files.writeString(
+                    in,
+                    "{\"custom_id\":\"t-1\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
+                            + "{\"model\":\"gpt-4.1-mini\",\"input\":\"a secret ticket\",\"max_output_tokens\":20}}\n");
+            int code = cli.run(
+                    "batch",
+                    "run",
+                    in.toString(),
+                    "--db",
+                    "jdbc:sqlite:" + dir.resolve("keel.db"),
+                    "--run-dir",
+                    dir.resolve("runs").toString(),
+                    "--base-url",
+                    emulator.baseUrl().toString(),
+                    "--poll-interval",
+                    "20ms",
+                    "--otlp-endpoint",
+                    collectorUrl(collector));
+            assertThat(code).as(cli.err()).isZero();
+            String exported = String.join(
+                    "",
+                    collector.requests().stream().map(Http11Server.Seen::body).toList());
+            assertThat(exported)
+                    .contains("keel-batch", "batch run", "batch upload", "batch create", "batch poll", "batch collect")
+                    .contains("keel.batch.run_id", "keel.batch.chunk", "POST /files", "POST /batches")
+                    .doesNotContain("a secret ticket");
+            assertThat(emulator.requests("POST", "/v1/batches").get(0).header("traceparent"))
                     .isPresent();
         }
     }

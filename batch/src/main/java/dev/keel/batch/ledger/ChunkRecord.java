@@ -1,6 +1,15 @@
 package dev.keel.batch.ledger;
 
-/** A chunk as the ledger holds it: its plan, its state, and its batch once created. */
+/**
+ * A chunk as the ledger holds it: its plan, its state, and its batch once created. Immutable.
+ *
+ * @param leaseGen the chunk's lease generation: bumped by every claim, so a record returned by {@link
+ *     Ledger#claim} names the lease it was claimed under (the fencing token its create and submit moves
+ *     carry)
+ * @param createOwner the worker that began the chunk's batch creation (CREATING), or null
+ * @param createUntil until when that creation can still land upstream (its call's deadline plus one
+ *     per-call timeout), or null when none is in flight or it was answered
+ */
 public record ChunkRecord(
         String runId,
         int chunkNo,
@@ -27,7 +36,10 @@ public record ChunkRecord(
         Integer doneCount,
         Integer failedCount,
         Double actualCostUsd,
-        Long fallbackAt) {
+        Long fallbackAt,
+        long leaseGen,
+        String createOwner,
+        Long createUntil) {
 
     /** A new planned chunk. */
     public static ChunkRecord planned(
@@ -68,6 +80,9 @@ public record ChunkRecord(
                 null,
                 null,
                 null,
+                null,
+                null,
+                0,
                 null,
                 null);
     }

@@ -26,7 +26,7 @@ public final class Ledger {
     private static final String CHUNK_COLUMNS = "run_id, chunk_no, round, url, model, file_name, items, bytes,"
             + " est_in_tokens, est_out_tokens, est_cost_usd, state, hold_reason, file_id, batch_id, batch_status,"
             + " spend_day, created_at, intent_at, submitted_at, finished_at, next_poll_at, done_count, failed_count,"
-            + " actual_cost_usd, fallback_at";
+            + " actual_cost_usd, fallback_at, lease_gen, create_owner, create_until";
 
     private final Database db;
 
@@ -154,14 +154,19 @@ public final class Ledger {
                 nullableInt(rs, 23),
                 nullableInt(rs, 24),
                 nullableDouble(rs, 25),
-                nullableLong(rs, 26));
+                nullableLong(rs, 26),
+                rs.getLong(27),
+                rs.getString(28),
+                nullableLong(rs, 29));
     }
 
     /**
      * Leases the next chunk of {@code runId} (any active run when null) with work due at {@code now}:
      * not done, not held, not leased by a live worker, and — once submitted — due for a poll.
      * PostgreSQL skips rows other workers have locked ({@code FOR UPDATE SKIP LOCKED}); SQLite
-     * serialises writers, so the select and update run in one immediate transaction.
+     * serialises writers, so the select and update run in one immediate transaction. Every claim
+     * bumps the chunk's lease generation; the record returned carries it ({@link
+     * ChunkRecord#leaseGen()}), the fencing token of the create and submit moves.
      */
     public Optional<ChunkRecord> claim(String runId, String owner, long now, long leaseMillis) {
         String sql = "SELECT c.run_id, c.chunk_no FROM keel_batch_chunk c JOIN keel_batch_run r ON r.run_id = c.run_id"
@@ -190,7 +195,8 @@ public final class Ledger {
                     return Optional.empty();
                 }
                 try (PreparedStatement p = c.prepareStatement(
-                        "UPDATE keel_batch_chunk SET lease_owner = ?, lease_until = ? WHERE run_id = ? AND chunk_no = ?")) {
+                        "UPDATE keel_batch_chunk SET lease_owner = ?, lease_until = ?, lease_gen = lease_gen + 1"
+                                + " WHERE run_id = ? AND chunk_no = ?")) {
                     bind(p, owner, now + leaseMillis, run, no);
                     p.executeUpdate();
                 }
@@ -282,18 +288,22 @@ public final class Ledger {
 
     /**
      * {@link ChunkMove#SUBMITTED}: the chunk's batch is {@code batchId}; its pending items are
-     * submitted and its lease is given back until {@code nextPollAt}, in one transaction.
+     * submitted and its lease is given back until {@code nextPollAt}, in one transaction. Fenced:
+     * applied only while {@code owner} holds the lease of generation {@code leaseGen}.
      *
-     * @throws LeaseLostException when another worker took the chunk over
+     * @throws LeaseLostException when another worker (or another claim of this worker id) took the
+     *     chunk over
      * @throws IllegalChunkMoveException when the chunk is not CREATING
      */
-    public void submitted(String runId, int chunkNo, String owner, String batchId, long now, long nextPollAt) {
+    public void submitted(
+            String runId, int chunkNo, String owner, long leaseGen, String batchId, long now, long nextPollAt) {
         inTransaction(c -> {
             move(
                     c,
                     runId,
                     chunkNo,
                     owner,
+                    leaseGen,
                     ChunkMove.SUBMITTED,
                     set(
                             "batch_id",
@@ -366,12 +376,33 @@ public final class Ledger {
     static void move(
             Connection c, String runId, int chunkNo, String owner, ChunkMove move, Map<String, Object> assignments)
             throws SQLException {
+        move(c, runId, chunkNo, owner, null, move, assignments);
+    }
+
+    /**
+     * {@link #move(Connection, String, int, String, ChunkMove, Map)} fenced by a lease generation as
+     * well: applied only while the chunk's {@code lease_gen} is still {@code leaseGen} (null: not
+     * checked). A move out of CREATING forgets the create in flight ({@code create_owner}, {@code
+     * create_until}).
+     */
+    static void move(
+            Connection c,
+            String runId,
+            int chunkNo,
+            String owner,
+            Long leaseGen,
+            ChunkMove move,
+            Map<String, Object> assignments)
+            throws SQLException {
         var sql = new StringBuilder("UPDATE keel_batch_chunk SET state = ?");
         var values = new ArrayList<>();
         values.add(move.to().name());
         for (var e : assignments.entrySet()) {
             sql.append(", ").append(e.getKey()).append(" = ?");
             values.add(e.getValue());
+        }
+        if (move.to() != ChunkState.CREATING) {
+            sql.append(", create_owner = NULL, create_until = NULL");
         }
         sql.append(" WHERE run_id = ? AND chunk_no = ? AND state IN (")
                 .append(move.fromSql())
@@ -382,13 +413,17 @@ public final class Ledger {
             sql.append(" AND lease_owner = ?");
             values.add(owner);
         }
+        if (leaseGen != null) {
+            sql.append(" AND lease_gen = ?");
+            values.add(leaseGen);
+        }
         if (update(c, sql.toString(), values.toArray()) == 1) {
             return;
         }
         List<String[]> now = query(
                 c,
-                "SELECT state, lease_owner FROM keel_batch_chunk WHERE run_id = ? AND chunk_no = ?",
-                rs -> new String[] {rs.getString(1), rs.getString(2)},
+                "SELECT state, lease_owner, lease_gen FROM keel_batch_chunk WHERE run_id = ? AND chunk_no = ?",
+                rs -> new String[] {rs.getString(1), rs.getString(2), Long.toString(rs.getLong(3))},
                 runId,
                 chunkNo);
         if (now.isEmpty()) {
@@ -396,6 +431,9 @@ public final class Ledger {
         }
         if (owner != null && !owner.equals(now.get(0)[1])) {
             throw new LeaseLostException(runId, chunkNo, owner);
+        }
+        if (leaseGen != null && leaseGen != Long.parseLong(now.get(0)[2])) {
+            throw new LeaseLostException(runId, chunkNo, owner, leaseGen, Long.parseLong(now.get(0)[2]));
         }
         throw new IllegalChunkMoveException(runId, chunkNo, ChunkState.valueOf(now.get(0)[0]), move);
     }
@@ -640,22 +678,39 @@ public final class Ledger {
      * serialises the reservations of one run, and what the run has committed, this chunk included,
      * is counted after the lock: a reservation another worker committed first is in the count.
      *
+     * <p>Fenced: applied only while {@code owner} holds the lease of generation {@code leaseGen}. The
+     * chunk records who begins the create ({@code owner}) and until when its call can still land
+     * upstream ({@code createUntil}), so a worker that takes the chunk over before then waits for it
+     * instead of creating a second batch ({@link ChunkRecord#createUntil()}).
+     *
+     * @param leaseGen the generation the chunk was claimed under ({@link ChunkRecord#leaseGen()})
      * @param capUsd the daily cap, or null for none
      * @param maxCostUsd the run's cost ceiling, or null for none
-     * @throws LeaseLostException when another worker took the chunk over; nothing is reserved
+     * @param createUntil until when the create call about to be made may land (epoch ms)
+     * @throws LeaseLostException when another worker (or another claim of this worker id) took the
+     *     chunk over; nothing is reserved
      * @throws IllegalChunkMoveException when the chunk is not UPLOADED; nothing is reserved
      */
     public Reservation beginCreate(
             String runId,
             int chunkNo,
             String owner,
+            long leaseGen,
             String day,
             double estimate,
             Double capUsd,
             Double maxCostUsd,
-            long now) {
+            long now,
+            long createUntil) {
         return inTransaction(c -> {
-            move(c, runId, chunkNo, owner, ChunkMove.CREATE_BEGUN, set("spend_day", day, "intent_at", now));
+            move(
+                    c,
+                    runId,
+                    chunkNo,
+                    owner,
+                    leaseGen,
+                    ChunkMove.CREATE_BEGUN,
+                    set("spend_day", day, "intent_at", now, "create_owner", owner, "create_until", createUntil));
             if (maxCostUsd != null) {
                 update(c, "UPDATE keel_batch_run SET state = state WHERE run_id = ?", runId);
                 double committed = query(c, COMMITTED_SQL, rs -> rs.getDouble(1), runId, runId)
@@ -690,6 +745,61 @@ public final class Ledger {
             c.rollback(); // the chunk stays where it was; the caller holds it
             return new Reservation.OverCap(committed);
         });
+    }
+
+    /**
+     * Records that {@code owner} creates the batch of a CREATING chunk it took over (the create begun
+     * before could no longer land and no batch was found): who, and until when this create can land.
+     * Fenced like a move.
+     *
+     * @throws LeaseLostException when {@code owner} no longer holds the lease of generation {@code leaseGen}
+     * @throws IllegalChunkMoveException when the chunk is not CREATING
+     */
+    public void createResumed(String runId, int chunkNo, String owner, long leaseGen, long createUntil) {
+        inTransaction(c -> {
+            int n = update(
+                    c,
+                    "UPDATE keel_batch_chunk SET create_owner = ?, create_until = ? WHERE run_id = ? AND chunk_no = ?"
+                            + " AND state = 'CREATING' AND lease_owner = ? AND lease_gen = ?",
+                    owner,
+                    createUntil,
+                    runId,
+                    chunkNo,
+                    owner,
+                    leaseGen);
+            if (n == 1) {
+                return null;
+            }
+            ChunkRecord now = query(
+                            c,
+                            "SELECT " + CHUNK_COLUMNS + " FROM keel_batch_chunk WHERE run_id = ? AND chunk_no = ?",
+                            Ledger::chunk,
+                            runId,
+                            chunkNo)
+                    .get(0);
+            if (now.state() != ChunkState.CREATING) {
+                throw new IllegalChunkMoveException(runId, chunkNo, now.state(), ChunkMove.CREATE_BEGUN);
+            }
+            if (now.leaseGen() == leaseGen) {
+                throw new LeaseLostException(runId, chunkNo, owner);
+            }
+            throw new LeaseLostException(runId, chunkNo, owner, leaseGen, now.leaseGen());
+        });
+    }
+
+    /**
+     * Forgets the create in flight of a CREATING chunk {@code owner} holds under {@code leaseGen}:
+     * the upstream answered it with an error, so it made nothing and cannot land later. Nothing
+     * happens when the chunk is no longer so held.
+     */
+    public void createEnded(String runId, int chunkNo, String owner, long leaseGen) {
+        update(
+                "UPDATE keel_batch_chunk SET create_until = NULL WHERE run_id = ? AND chunk_no = ?"
+                        + " AND state = 'CREATING' AND lease_owner = ? AND lease_gen = ?",
+                runId,
+                chunkNo,
+                owner,
+                leaseGen);
     }
 
     // ---- items ----

@@ -73,7 +73,8 @@ public final class Orphans {
             int n = Ledger.update(
                     c,
                     "UPDATE keel_batch_chunk SET state = 'SUBMITTED', batch_id = ?, submitted_at = ?, next_poll_at = ?,"
-                            + " lease_owner = NULL, lease_until = NULL WHERE run_id = ? AND chunk_no = ?"
+                            + " lease_owner = NULL, lease_until = NULL, lease_gen = lease_gen + 1, create_owner = NULL,"
+                            + " create_until = NULL WHERE run_id = ? AND chunk_no = ?"
                             + " AND state IN (" + ChunkMove.SUBMITTED.fromSql() + ") AND batch_id IS NULL"
                             + " AND (lease_owner IS NULL OR lease_until < ? OR lease_owner = ?)",
                     batchId,

@@ -15,7 +15,8 @@ import java.util.function.LongPredicate;
  *
  * <p>The rules, in order: no row, or a row of this worker: claimed. A holder whose lease lapsed
  * ({@code lease_until < now}): taken over. A holder on this host whose pid is dead: taken over at
- * once, and its chunk leases of the run are freed, so a rerun after a crash goes on without waiting.
+ * once, and its chunk leases of the run are freed (and the creates it had in flight forgotten, see
+ * {@link ChunkRecord#createUntil()}), so a rerun after a crash goes on without waiting.
  * Any other holder: busy. Thread-safe.
  */
 public final class RunClaims {
@@ -89,6 +90,12 @@ public final class RunClaims {
                         c,
                         "UPDATE keel_batch_chunk SET lease_owner = NULL, lease_until = NULL"
                                 + " WHERE run_id = ? AND lease_owner = ?",
+                        runId,
+                        h.owner());
+                // its create in flight died with it: the next holder reconciles at once, without waiting
+                Ledger.update(
+                        c,
+                        "UPDATE keel_batch_chunk SET create_until = NULL WHERE run_id = ? AND create_owner = ?",
                         runId,
                         h.owner());
             }

@@ -6,12 +6,14 @@ import dev.keel.batch.ledger.ItemState;
 import dev.keel.batch.ledger.LeaseLostException;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunRecord;
+import dev.keel.batch.ledger.RunSpans;
 import dev.keel.batch.ledger.RunState;
 import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
 import dev.keel.core.cost.PriceTable;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.time.Sleeper;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -102,13 +104,6 @@ public final class BatchRunner {
     }
 
     /**
-     * Drives {@code runId} until every item is terminal or only held chunks remain.
-     *
-     * @throws InterruptedException when interrupted while waiting for the next poll
-     * @throws UpstreamGaveUpException after {@code giveUpAfter} without getting through to the
-     *     upstream; the run stays resumable
-     */
-    /**
      * Webhooks on: between polls (a safety net at the poll interval) re-read the ledger every {@code
      * d} for chunks a verified webhook made due ({@link dev.keel.batch.ledger.Ledger#pollDueNow}).
      */
@@ -134,6 +129,18 @@ public final class BatchRunner {
     }
 
     /**
+     * Traces this runner through {@code otel} (the OpenTelemetry API; the SDK is the caller's): a
+     * {@code batch run} span per run it drives, linked to the run's spans of earlier processes (kept in
+     * the ledger), and a span per chunk step (upload, create, poll, collect) under which the step's
+     * upstream calls nest when the client traces them too ({@link dev.keel.core.trace.KeelTracing}).
+     * Null switches it off (the default: nothing of OpenTelemetry runs).
+     */
+    public BatchRunner openTelemetry(OpenTelemetry otel) {
+        ctx.spans = otel == null ? BatchSpans.OFF : BatchSpans.of(otel, new RunSpans(ledger), config.workerId(), clock);
+        return this;
+    }
+
+    /**
      * The route ({@code --route}, {@code --flex-fallback}) and the flex lane's concurrency and per-call
      * timeout; set before driving.
      */
@@ -152,8 +159,27 @@ public final class BatchRunner {
         return flexLane.routeOf(runId);
     }
 
+    /**
+     * Drives {@code runId} until every item is terminal or only held chunks remain.
+     *
+     * @throws InterruptedException when interrupted while waiting for the next poll
+     * @throws UpstreamGaveUpException after {@code giveUpAfter} without getting through to the
+     *     upstream; the run stays resumable (this process's run span, when tracing, ends
+     *     with {@code keel.batch.run.outcome=gave_up})
+     */
     public RunOutcome drive(String runId) throws InterruptedException {
         flexLane.routeOf(runId); // a route that cannot work is refused before anything is sent
+        try {
+            RunOutcome outcome = driveLoop(runId);
+            ctx.spans.endRun(runId, outcome);
+            return outcome;
+        } catch (InterruptedException | RuntimeException e) {
+            ctx.spans.endRun(runId, e);
+            throw e;
+        }
+    }
+
+    private RunOutcome driveLoop(String runId) throws InterruptedException {
         ledger.releaseHolds(runId);
         wait.start();
         while (true) {
@@ -181,6 +207,16 @@ public final class BatchRunner {
      * @throws InterruptedException when interrupted while waiting
      */
     public void work() throws InterruptedException {
+        try {
+            workLoop();
+            ctx.spans.endRuns("no_work_left");
+        } catch (InterruptedException | RuntimeException e) {
+            ctx.spans.endRun(null, e);
+            throw e;
+        }
+    }
+
+    private void workLoop() throws InterruptedException {
         wait.start();
         while (true) {
             if (wait.expired()) {

@@ -31,18 +31,21 @@ final class Ceilings {
      * Moves a leased chunk to CREATING with its estimate reserved against both ceilings, or holds
      * it with the ceiling's reason.
      *
+     * @param createUntil until when the create call about to be made may land (recorded with the reservation)
      * @return true when reserved; false when held (the chunk stays UPLOADED)
      */
-    boolean reserve(ChunkRecord ch) {
+    boolean reserve(ChunkRecord ch, long createUntil) {
         switch (ledger.beginCreate(
                 ch.runId(),
                 ch.chunkNo(),
                 config.workerId(),
+                ch.leaseGen(),
                 today(),
                 ch.estCostUsd(),
                 config.dailyCapUsd(),
                 config.maxCostUsd(),
-                clock.millis())) {
+                clock.millis(),
+                createUntil)) {
             case Reservation.Reserved reserved -> {
                 return true;
             }

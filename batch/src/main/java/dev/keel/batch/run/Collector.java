@@ -55,12 +55,25 @@ final class Collector {
      * and, when the run is cancelling or the sync fallback is due, asks the upstream to cancel it.
      */
     void poll(ChunkRecord ch, boolean cancelling) {
+        JsonNode batch = ctx.inStep(ch, "poll", false, s -> pollStep(ch, cancelling, s));
+        if (batch != null) {
+            ctx.inStep(ch, "collect", false, s -> {
+                collect(ch, batch, cancelling, s);
+                return null;
+            });
+        }
+    }
+
+    /** The poll step (its span is {@code s}): the batch when it ended (to collect), else null. */
+    private JsonNode pollStep(ChunkRecord ch, boolean cancelling, BatchSpans.Step s) {
         JsonNode batch = client.batches().retrieve(ch.batchId(), options).json();
         String status = batch.path("status").asText();
+        s.set(BatchSpans.BATCH_STATUS, status);
         if (TERMINAL.contains(status)) {
-            collect(ch, batch, cancelling);
-            return;
+            s.outcome("ended");
+            return batch;
         }
+        s.outcome("running");
         long now = clock.millis();
         boolean fallbackDue = config.syncFallback()
                 && ch.fallbackAt() == null
@@ -68,6 +81,7 @@ final class Collector {
                 && now - ch.submittedAt() >= config.latencyTolerance().toMillis() * 9 / 10;
         if ((cancelling || fallbackDue) && !status.equals("cancelling")) {
             client.batches().cancel(ch.batchId(), options);
+            s.outcome(fallbackDue ? "cancel_requested_for_sync_fallback" : "cancel_requested");
             ctx.event(
                     ch,
                     (fallbackDue ? "near the latency tolerance: " : "run cancelled: ") + "cancelling " + ch.batchId());
@@ -81,9 +95,10 @@ final class Collector {
                 batch.path("request_counts").path("failed").asInt(),
                 now + config.pollInterval().toMillis(),
                 fallbackDue ? Long.valueOf(now) : ch.fallbackAt());
+        return null;
     }
 
-    private void collect(ChunkRecord ch, JsonNode batch, boolean cancelling) {
+    private void collect(ChunkRecord ch, JsonNode batch, boolean cancelling, BatchSpans.Step s) {
         Map<String, LineOutcome> lines = new HashMap<>();
         int unreadable = 0;
         for (String field : new String[] {"output_file_id", "error_file_id"}) {
@@ -118,6 +133,11 @@ final class Collector {
         }
         ledger.complete(c.completion(ChunkMove.COLLECTED, status));
         c.meterBatchCost();
+        s.set(BatchSpans.BATCH_STATUS, status)
+                .set(BatchSpans.SUCCEEDED, (long) c.successCount())
+                .set(BatchSpans.REPLAYED, (long) c.replayCount())
+                .set(BatchSpans.FAILED, (long) (c.failureCount() - c.replayCount()))
+                .outcome("collected");
         ctx.event(
                 ch,
                 String.format(

@@ -28,6 +28,9 @@ final class RunnerContext {
     /** Every upstream call of a runner: batch traffic class. */
     final CallOptions options = CallOptions.defaults().withTrafficClass(TrafficClass.BATCH);
 
+    /** The runner's trace spans; {@link BatchSpans#OFF} until tracing is switched on. */
+    BatchSpans spans = BatchSpans.OFF;
+
     /** The route and the flex lane's settings (set once, before driving). */
     volatile FlexConfig flex = FlexConfig.ofDefaults();
 
@@ -41,6 +44,37 @@ final class RunnerContext {
         this.policy = policy;
         this.config = config;
         this.clock = clock;
+    }
+
+    /**
+     * The deadline of a batch create begun now: now plus the client's business timeout. The create
+     * call (one attempt, in-flight wait included) gets what is left of it as its budget.
+     */
+    long createDeadline() {
+        return clock.millis() + client.config().businessTimeout().toMillis();
+    }
+
+    /**
+     * Until when a create whose call ends by {@code deadline} may still land upstream: one per-call
+     * timeout more, for the upstream to finish a request it accepted just before the client gave up.
+     */
+    long createMayLandUntil(long deadline) {
+        return deadline + client.config().perCallTimeout().toMillis();
+    }
+
+    /**
+     * Runs {@code work} inside the span of chunk step {@code step} (current while it runs, so the
+     * step's upstream calls nest under it); a failure marks the span and goes on up.
+     */
+    <T> T inStep(ChunkRecord ch, String step, boolean reconcile, java.util.function.Function<BatchSpans.Step, T> work) {
+        try (BatchSpans.Step s = spans.step(ch, step, reconcile)) {
+            try {
+                return work.apply(s);
+            } catch (RuntimeException e) {
+                s.failed(e);
+                throw e;
+            }
+        }
     }
 
     /** Logs what a step did to {@code ch} and keeps it as the last event. */

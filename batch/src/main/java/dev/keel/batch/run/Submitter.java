@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.ChunkRecord;
 import dev.keel.batch.ledger.ChunkRedo;
+import dev.keel.batch.ledger.LeaseLostException;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.RunRecord;
 import dev.keel.core.CallOptions;
@@ -64,22 +65,36 @@ final class Submitter {
      * ceiling holds it; {@code reconcile} first looks for an upload made before a crash.
      */
     void upload(ChunkRecord ch, boolean reconcile, RunRecord run) {
+        ChunkRecord uploaded = ctx.inStep(ch, "upload", reconcile, s -> uploadStep(ch, reconcile, run, s));
+        if (uploaded != null && !ceilings.held(uploaded)) {
+            create(uploaded, false);
+        }
+    }
+
+    /** The upload step (its span is {@code s}): the chunk as UPLOADED, or null when the upstream refused it. */
+    private ChunkRecord uploadStep(ChunkRecord ch, boolean reconcile, RunRecord run, BatchSpans.Step s) {
         byte[] content = content(ch, run);
         String fileId = reconcile ? findUpload(ch.fileName(), content.length) : null;
         if (fileId == null) {
             fileId = idOrRefused(ch, "upload", () -> client.files().upload(ch.fileName(), content, "batch", options));
             if (fileId == null) {
-                return;
+                s.outcome("refused");
+                return null;
             }
             ctx.event(ch, "uploaded " + ch.fileName() + " (" + content.length + " bytes) as " + fileId);
+            s.outcome("uploaded");
         } else {
             ctx.event(ch, "found earlier upload " + fileId + " of " + ch.fileName());
+            s.outcome("found");
         }
+        s.set(BatchSpans.FILE_ID, fileId);
         ledger.uploaded(ch.runId(), ch.chunkNo(), config.workerId(), fileId);
         ChunkRecord uploaded = ledger.chunk(ch.runId(), ch.chunkNo()).orElseThrow();
-        if (!ceilings.held(uploaded)) {
-            create(uploaded, false);
+        if (uploaded.leaseGen() != ch.leaseGen()) {
+            throw new LeaseLostException(
+                    ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen(), uploaded.leaseGen());
         }
+        return uploaded;
     }
 
     /** The chunk's JSONL, rebuilt from the ledger and kept in the run folder for audit. */
@@ -124,14 +139,45 @@ final class Submitter {
      * Creates the chunk's batch (UPLOADED → CREATING with the estimate reserved, → SUBMITTED), or
      * holds it at a ceiling; {@code reconcile} (a chunk found CREATING) first looks for a batch made
      * before a crash and records that one instead.
+     *
+     * <p>A chunk whose earlier create may still land ({@link ChunkRecord#createUntil()}: that call's
+     * deadline plus one per-call timeout for the upstream to finish what it accepted) — another
+     * worker's that was taken over, or this worker's own that got no answer — and whose batch is not
+     * upstream yet is not created again: it is looked at again once that time has passed, when the
+     * earlier create has either landed (and is found by its metadata) or can no longer land. A create
+     * made while reconciling is recorded the same way first, so the same holds for the next holder.
      */
     void create(ChunkRecord ch, boolean reconcile) {
+        ctx.inStep(ch, "create", reconcile, s -> {
+            createStep(ch, reconcile, s);
+            return null;
+        });
+    }
+
+    /** The create step; its span is {@code s}. */
+    private void createStep(ChunkRecord ch, boolean reconcile, BatchSpans.Step s) {
         String batchId = reconcile ? findBatch(ch) : null;
         if (batchId == null) {
+            long deadline = ctx.createDeadline();
+            long until = ctx.createMayLandUntil(deadline);
             if (!reconcile) {
-                if (!ceilings.reserve(ch)) {
+                if (!ceilings.reserve(ch, until)) {
+                    s.outcome("held");
                     return;
                 }
+            } else if (aCreateMayStillLand(ch)) {
+                waitForTheEarlierCreate(ch);
+                s.outcome("waiting_for_other_create");
+                return;
+            } else {
+                ledger.createResumed(ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen(), until);
+            }
+            // The call may not outlive what the ledger says of it: its budget ends at its deadline.
+            long budget = deadline - clock.millis();
+            if (budget < 1) {
+                ledger.later(ch.runId(), ch.chunkNo(), config.workerId(), clock.millis());
+                s.outcome("deadline_passed");
+                return;
             }
             ObjectNode body = Json.object()
                     .put("input_file_id", ch.fileId())
@@ -143,28 +189,72 @@ final class Submitter {
                         .put("seconds", outputExpiresAfter.toSeconds());
             }
             BatchMetadata.write(body.putObject("metadata"), ch, ChunkRedo.count(ledger, ch.runId(), ch.chunkNo()));
-            batchId = idOrRefused(
-                    ch,
-                    "batch creation",
-                    () -> client.batches()
-                            .create(
-                                    body,
-                                    options.withIdempotencyKey(createKey(ch)).withMaxAttempts(1)));
+            try {
+                batchId = idOrRefused(
+                        ch,
+                        "batch creation",
+                        () -> client.batches()
+                                .create(
+                                        body,
+                                        options.withIdempotencyKey(createKey(ch))
+                                                .withMaxAttempts(1)
+                                                .withBudget(java.time.Duration.ofMillis(budget))));
+            } catch (KeelException e) {
+                answeredNo(ch, e);
+                throw e;
+            }
             if (batchId == null) {
+                s.outcome("refused");
                 return;
             }
             ctx.event(ch, "created " + batchId + " for chunk " + ch.chunkNo() + " (" + ch.items() + " items)");
+            s.outcome("created");
         } else {
             ctx.event(ch, "found batch " + batchId + " created before a restart for chunk " + ch.chunkNo());
+            s.outcome("found");
         }
+        s.set(BatchSpans.BATCH_ID, batchId);
         long now = clock.millis();
         ledger.submitted(
                 ch.runId(),
                 ch.chunkNo(),
                 config.workerId(),
+                ch.leaseGen(),
                 batchId,
                 now,
                 now + config.pollInterval().toMillis());
+    }
+
+    /**
+     * Whether an earlier create of this chunk — another worker's, or this worker's own that ended
+     * without an answer (a timeout, a dropped connection) — may still land upstream.
+     */
+    private boolean aCreateMayStillLand(ChunkRecord ch) {
+        return ch.createUntil() != null && clock.millis() < ch.createUntil();
+    }
+
+    /** Leaves the chunk CREATING and comes back to it when the earlier create can no longer land. */
+    private void waitForTheEarlierCreate(ChunkRecord ch) {
+        ledger.later(ch.runId(), ch.chunkNo(), config.workerId(), ch.createUntil());
+        ctx.event(
+                ch,
+                "the batch creation begun by worker " + ch.createOwner() + " may still land (until "
+                        + java.time.Instant.ofEpochMilli(ch.createUntil()) + "); no batch of chunk " + ch.chunkNo()
+                        + " upstream yet, so none is created now: looking for it again then");
+    }
+
+    /**
+     * A create the upstream answered with an error (any status) is over and made nothing: the chunk's
+     * next holder need not wait for it. One that got no answer keeps its {@code create_until}.
+     */
+    private void answeredNo(ChunkRecord ch, KeelException e) {
+        if (e.status() > 0) {
+            try {
+                ledger.createEnded(ch.runId(), ch.chunkNo(), config.workerId(), ch.leaseGen());
+            } catch (RuntimeException ignored) {
+                // another worker took the chunk over: its own record of the create stands
+            }
+        }
     }
 
     /**

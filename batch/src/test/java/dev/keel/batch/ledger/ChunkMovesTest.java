@@ -50,9 +50,9 @@ class ChunkMovesTest {
             case UPLOAD_BEGUN -> ledger.beginUpload(RUN, no, OWNER, 10);
             case UPLOADED -> ledger.uploaded(RUN, no, OWNER, "file-" + no);
             case CREATE_BEGUN ->
-                assertThat(ledger.beginCreate(RUN, no, OWNER, "2026-12-02", 0.1, null, null, 10))
+                assertThat(ledger.beginCreate(RUN, no, OWNER, 0, "2026-12-02", 0.1, null, null, 10, 40))
                         .isInstanceOf(Reservation.Reserved.class);
-            case SUBMITTED -> ledger.submitted(RUN, no, OWNER, "batch-" + no, 10, 20);
+            case SUBMITTED -> ledger.submitted(RUN, no, OWNER, 0, "batch-" + no, 10, 20);
             case FLEX_BEGUN -> new FlexRecords(ledger).begin(RUN, no, OWNER, 10);
             case POLLED -> ledger.polled(RUN, no, OWNER, "in_progress", 0, 0, 20, null);
             case REDONE -> ChunkRedo.redo(ledger, ledger.chunk(RUN, no).orElseThrow(), OWNER, 10);

@@ -301,19 +301,23 @@ class BatchRunnerTest {
     private ChunkRecord crashedAfterReserving(PlanResult p, Double cap) {
         ChunkRecord ch = f.ledger.chunks(p.runId()).get(0);
         String fileId = uploadAsTheRunnerWould(ch);
-        assertThat(f.ledger.claim(p.runId(), "local", System.currentTimeMillis(), 60_000))
-                .isPresent();
+        long gen = f.ledger
+                .claim(p.runId(), "local", System.currentTimeMillis(), 60_000)
+                .orElseThrow()
+                .leaseGen();
         f.ledger.beginUpload(p.runId(), ch.chunkNo(), "local", System.currentTimeMillis());
         f.ledger.uploaded(p.runId(), ch.chunkNo(), "local", fileId);
         assertThat(f.ledger.beginCreate(
                         p.runId(),
                         ch.chunkNo(),
                         "local",
+                        gen,
                         today(),
                         ch.estCostUsd(),
                         cap,
                         null,
-                        System.currentTimeMillis()))
+                        System.currentTimeMillis(),
+                        System.currentTimeMillis())) // the crashed create can no longer land
                 .isEqualTo(new dev.keel.batch.ledger.Reservation.Reserved());
         assertThat(f.ledger.spent(today())).isEqualTo(ch.estCostUsd());
         return ch;
