@@ -35,8 +35,12 @@ abstract class BatchDriving extends BatchBase {
                 drive.policy(),
                 guarded(s, listener),
                 giveUp);
-        boolean sandbox = s.sandbox();
-        return runner.wakeEvery(drive.wakeEvery(cfg(), sandbox, me.id()))
+        return driven(runner, s);
+    }
+
+    /** What every runner of a driving command takes from its options: webhook wake-ups, output expiry, flex. */
+    BatchRunner driven(BatchRunner runner, BatchSession s) {
+        return runner.wakeEvery(drive.wakeEvery(cfg(), s.sandbox(), me.id()))
                 .outputExpiresAfter(drive.outputExpiresAfter())
                 .flex(cfg().flexConfig());
     }

@@ -30,15 +30,17 @@ final class BatchWorkerCommand extends BatchDriving {
             Duration giveUp = cfg().get(Settings.BATCH_GIVE_UP);
             Duration lease = lease();
             s.keepLeases(me, lease);
-            BatchRunner runner = s.runner(
-                    upstream,
-                    cfg(),
-                    env,
-                    err(),
-                    sandbox -> drive.runConfig(cfg(), sandbox, me.id(), lease),
-                    drive.policy(),
-                    p -> {},
-                    giveUp);
+            BatchRunner runner = driven(
+                    s.runner(
+                            upstream,
+                            cfg(),
+                            env,
+                            err(),
+                            sandbox -> drive.runConfig(cfg(), sandbox, me.id(), lease),
+                            drive.policy(),
+                            p -> {},
+                            giveUp),
+                    s);
             err().println("keel: worker " + me.id() + " on " + s.ledger.database());
             err().flush();
             List<String> swept =

@@ -7,6 +7,10 @@ import dev.keel.batch.ledger.Database;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.ResultRecord;
 import dev.keel.batch.ledger.RunHistory;
+import dev.keel.batch.plan.PlanConfig;
+import dev.keel.batch.plan.Planner;
+import dev.keel.batch.plan.RunInput;
+import dev.keel.core.cost.PriceTable;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
 import dev.keel.emulator.RecordedRequest;
@@ -17,6 +21,7 @@ import dev.keel.wire.json.Json;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,6 +200,23 @@ class BatchFlexRouteTest {
                         prices.toString()))
                 .isZero();
         assertThat(emulator.requests("POST", "/v1/responses")).isEmpty();
+    }
+
+    @Test
+    void worker_withRouteFlex_drivesAPlannedRunThroughTheFlexLane() throws Exception {
+        String db = "jdbc:sqlite:" + dir.resolve("w.db");
+        var planner = new Planner(
+                PlanConfig.ofDefaults(), PriceTable.load(prices), new Ledger(Database.open(db)), Clock.systemUTC());
+        var plan = planner.plan(RunInput.of(input(40)), dir.resolve("runs-w.db").resolve("planned"));
+        assertThat(plan.accepted()).isTrue();
+
+        assertThat(keel("w.db", "batch", "worker", "--route", "flex", "--prices", prices.toString()))
+                .as(cli.err())
+                .isZero();
+
+        assertThat(emulator.requests("POST", "/v1/batches")).isEmpty();
+        assertThat(flexCalls()).hasSize(40);
+        assertThat(tiers(results(db, plan.runId()))).isEqualTo(Map.of("FLEX", 40L));
     }
 
     /** Flex refuses 70 % of flex attempts (only flex: the standard tier and batch lines pass). */
