@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -67,19 +68,11 @@ class BatchConcurrencyTest {
     }
 
     private Process keel(Path log, List<String> args) throws IOException {
-        var cmd = new ArrayList<String>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-XX:TieredStopAtLevel=1",
-                "dev.keel.cli.Main",
-                "batch"));
-        cmd.addAll(args);
-        var pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        pb.environment().put("OPENAI_API_KEY", "sk-test-concurrency");
-        pb.environment().put("KEEL_LOG_LEVEL", "WARN");
-        return pb.start();
+        Files.deleteIfExists(log);
+        var all = new ArrayList<String>(List.of("batch"));
+        all.addAll(args);
+        return ChildKeel.start(
+                dir, log, Map.of("OPENAI_API_KEY", "sk-test-concurrency", "KEEL_LOG_LEVEL", "WARN"), all);
     }
 
     private List<String> run(Path input, String db, String... more) {

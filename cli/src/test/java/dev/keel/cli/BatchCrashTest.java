@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -76,20 +77,9 @@ class BatchCrashTest {
     }
 
     private Process keel(Path log, String... args) throws IOException {
-        var cmd = new ArrayList<String>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1",
-                "dev.keel.cli.Main",
-                "batch"));
-        cmd.addAll(List.of(args));
-        var pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("OPENAI_API_KEY", "sk-test-crash");
-        pb.environment().put("KEEL_LOG_LEVEL", "WARN");
-        return pb.start();
+        var all = new ArrayList<String>(List.of("batch"));
+        all.addAll(List.of(args));
+        return ChildKeel.start(dir, log, Map.of("OPENAI_API_KEY", "sk-test-crash", "KEEL_LOG_LEVEL", "WARN"), all);
     }
 
     private List<String> common(String db) {

@@ -76,13 +76,7 @@ class BatchFlexCrashTest {
     }
 
     private Process keel(Path log, String db) throws IOException {
-        var cmd = new ArrayList<String>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1",
-                "dev.keel.cli.Main",
+        var args = List.of(
                 "batch",
                 "run",
                 input.toString(),
@@ -99,12 +93,9 @@ class BatchFlexCrashTest {
                 "--base-url",
                 emulator.baseUrl().toString(),
                 "--poll-interval",
-                "20ms"));
-        var pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("OPENAI_API_KEY", "sk-test-flex-crash");
-        pb.environment().put("KEEL_LOG_LEVEL", "WARN");
-        return pb.start();
+                "20ms");
+        return ChildKeel.start(
+                dir, log, Map.of("OPENAI_API_KEY", "sk-test-flex-crash", "KEEL_LOG_LEVEL", "WARN"), args);
     }
 
     private static String key(RecordedRequest r) {

@@ -45,26 +45,18 @@ class SandboxKillTest {
     Path dir;
 
     private Process keel(Path log, String... args) throws IOException {
-        var cmd = new ArrayList<String>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1",
-                "dev.keel.cli.Main",
-                "batch"));
-        cmd.addAll(List.of(args));
-        var pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        var env = pb.environment();
-        env.remove("OPENAI_API_KEY");
-        env.remove("OPENAI_BASE_URL");
-        env.remove("KEEL_REQUIRE_API_KEY");
+        var env = new java.util.HashMap<String, String>();
+        // the default mode: no key, no base URL, so the embedded emulator
+        env.put("OPENAI_API_KEY", null);
+        env.put("OPENAI_BASE_URL", null);
+        env.put("KEEL_REQUIRE_API_KEY", null);
         // Some batches come back partial (so replays run too), and every call takes 20-60 ms, so the
         // kills land in every phase.
         env.put("KEEL_SANDBOX_FAULTS", "POST /v1/batches=batch:partial@0.3;*=latency:20ms..60ms");
         env.put("KEEL_LOG_LEVEL", "WARN");
-        return pb.start();
+        var all = new ArrayList<String>(List.of("batch"));
+        all.addAll(List.of(args));
+        return ChildKeel.start(dir, log, env, all);
     }
 
     @Test
