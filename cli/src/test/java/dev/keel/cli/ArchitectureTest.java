@@ -369,6 +369,7 @@ class ArchitectureTest {
                         "dev.keel.batch..",
                         "dev.keel.structured..",
                         "dev.keel.realtime..",
+                        "dev.keel.gateway..",
                         "dev.keel.openai..")
                 .should()
                 .dependOnClassesThat()

@@ -236,6 +236,11 @@ public final class KeelClient implements Caller, AutoCloseable {
             this.config = config;
         }
 
+        /** The configuration the client is built with (e.g. its base URL, for a listener that names it). */
+        public KeelClientConfig config() {
+            return config;
+        }
+
         /** Where the metrics go (e.g. a {@code PrometheusMeterRegistry}); default an in-memory registry. */
         public Builder meterRegistry(MeterRegistry r) {
             registry = r;

@@ -18,6 +18,10 @@ import dev.keel.core.idempotency.IdempotencyStore;
 import dev.keel.core.time.Sleeper;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.json.JsonSyntaxException;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -42,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * from the key's buckets and reserve the worst-case spend; answer a duplicate {@code
  * Idempotency-Key} from the store; forward through keel's pipeline ({@link RawCall} → {@link
  * KeelClient#execute}); write the answer (a stream as it arrives); settle spend and tokens to the
- * real usage. Thread-safe; one instance serves every request.
+ * real usage. With tracing on, the context the request carries (its {@code traceparent}) is current
+ * while it is served, so keel's call span continues the client's trace. Thread-safe; one instance
+ * serves every request.
  */
 final class Forwarder {
 
@@ -53,6 +59,19 @@ final class Forwarder {
     private static final String BATCH_CREATE = "POST /v1/batches";
     /** The largest streamed answer kept for an Idempotency-Key replay; a longer one is not stored. */
     static final int MAX_STORED_STREAM = 16 * 1024 * 1024;
+
+    /** Reads a request's propagation headers (the servlet API's header lookup ignores case). */
+    private static final TextMapGetter<HttpServletRequest> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(HttpServletRequest req) {
+            return Collections.list(req.getHeaderNames());
+        }
+
+        @Override
+        public String get(HttpServletRequest req, String key) {
+            return req == null ? null : req.getHeader(key);
+        }
+    };
 
     private final KeelClient client;
     private final java.util.concurrent.atomic.AtomicReference<GatewayKeys> keys;
@@ -65,6 +84,8 @@ final class Forwarder {
     private final UpstreamStrain strain;
     private final GatewayMetrics metrics;
     private final Sleeper sleeper;
+    /** Reads the client's trace context; null when tracing is off. */
+    private final TextMapPropagator propagator;
 
     Forwarder(Gateway.Parts p, UpstreamStrain strain, GatewayMetrics metrics) {
         this.client = p.client();
@@ -78,6 +99,7 @@ final class Forwarder {
         this.strain = strain;
         this.metrics = metrics;
         this.sleeper = p.sleeper();
+        this.propagator = p.propagator();
     }
 
     /** A refusal thrown inside a step, answered as it is. */
@@ -105,18 +127,34 @@ final class Forwarder {
 
     void handle(HttpServletRequest req, HttpServletResponse res, String route) throws IOException {
         var call = new Call(route);
+        if (propagator == null) {
+            served(req, res, call);
+        } else {
+            // The client's context (or none: a new trace) is the parent of keel's call span.
+            Context parent = propagator.extract(Context.root(), req, HEADERS);
+            try (Scope ignored = parent.makeCurrent()) {
+                served(req, res, call);
+            }
+        }
+        metrics.request(call.key, route, call.status);
+    }
+
+    private void served(HttpServletRequest req, HttpServletResponse res, Call call) throws IOException {
         try {
             serve(req, res, call);
         } catch (Refused r) {
             refuse(res, call, r.refusal);
         }
-        metrics.request(call.key, route, call.status);
     }
 
     private void serve(HttpServletRequest req, HttpServletResponse res, Call call) throws IOException {
         call.key = authenticate(req.getHeader("Authorization"));
         GatewayKey key = call.key;
         Map<String, List<String>> headers = headers(req);
+        if (propagator != null) {
+            // keel's span names itself upstream; the client's traceparent/tracestate would contradict it.
+            propagator.fields().forEach(f -> headers.remove(f.toLowerCase(Locale.ROOT)));
+        }
         byte[] body = readBody(req);
         if (isClientRetry(headers)) {
             metrics.nestedRetry(key);

@@ -7,9 +7,12 @@ import dev.keel.core.cost.PriceTable;
 import dev.keel.core.idempotency.IdempotencyStore;
 import dev.keel.core.idempotency.MemoryIdempotencyStore;
 import dev.keel.core.time.Sleeper;
+import dev.keel.core.trace.KeelTracing;
 import dev.keel.wire.json.Json;
 import dev.keel.wire.time.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +46,8 @@ public final class Gateway implements AutoCloseable {
             RateLimits rates,
             SpendCaps caps,
             IdempotencyStore idempotency,
-            Sleeper sleeper) {}
+            Sleeper sleeper,
+            TextMapPropagator propagator) {}
 
     private final Parts parts;
     private final GatewayServer server;
@@ -119,6 +123,7 @@ public final class Gateway implements AutoCloseable {
         private Path keysFile;
         private KeyLimits keyDefaults = KeyLimits.NONE;
         private Duration keysReload;
+        private OpenTelemetry otel;
 
         private Builder(GatewaySettings settings, GatewayKeys keys, KeelClient.Builder client) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -189,9 +194,27 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Traces every forwarded call with {@code otel} (its tracer, sampler and propagators): installs
+         * {@link KeelTracing} on the client, and makes the context a client's request carries (W3C
+         * {@code traceparent}/{@code tracestate} with the usual propagator) the parent of the call's
+         * span, so the gateway continues the client's trace and the upstream's {@code traceparent}
+         * names keel's attempt in that trace; a request without one starts a new trace. The client's
+         * own propagation headers are then not forwarded as they came. Default: no tracing, and the
+         * client's headers are forwarded untouched. Do not install {@code KeelTracing} on the client
+         * builder as well.
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            otel = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
         /** Builds the client, starts listening and returns once it does. */
         public Gateway start() {
             var strain = new UpstreamStrain(ticker, Duration.ofSeconds(10));
+            if (otel != null) {
+                client.listener(KeelTracing.listener(otel, client.config().baseUrl()));
+            }
             KeelClient built = client.listener(strain).build();
             var parts = new Parts(
                     built,
@@ -204,7 +227,8 @@ public final class Gateway implements AutoCloseable {
                             clock,
                             settings.defaultOutputTokens()),
                     idempotency != null ? idempotency : new MemoryIdempotencyStore(clock),
-                    sleeper);
+                    sleeper,
+                    otel == null ? null : otel.getPropagators().getTextMapPropagator());
             var metrics = new GatewayMetrics(built.meterRegistry());
             Supplier<ObjectNode> upstream = upstreamView != null
                     ? upstreamView
