@@ -4,6 +4,7 @@ import dev.keel.batch.ledger.RunRecord;
 import dev.keel.batch.run.BatchRunner;
 import dev.keel.batch.run.ProgressListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code keel batch collect}: advance a run once (poll, collect, route, replay) without waiting. */
@@ -19,19 +20,32 @@ final class BatchCollectCommand extends BatchDriving {
     @Option(names = "--run", paramLabel = "RUN_ID", description = "The run (default: the newest).")
     String runId;
 
+    @Mixin
+    TracingOptions tracing;
+
     @Override
     public Integer call() {
         try (var s = BatchSession.open(cfg())) {
             RunRecord run = s.run(runId);
             claimRun(s, run.runId());
             s.ledger.makeDue(run.runId());
+            s.tracing = tracing.open(env, "keel-batch");
             BatchRunner runner = localRunner(s, ProgressListener.NONE);
+            if (s.tracing != null) {
+                runner.openTelemetry(s.tracing.sdk()); // run and chunk-step spans, the calls under them
+            }
             s.bindUpstream(run.runId());
             s.sweep(run.runId(), me);
             int budget = 10_000;
-            while (budget-- > 0 && s.stillHeld() && runner.step(run.runId())) {
-                // each step advances one due chunk; polled chunks come due again only after --poll-interval
+            try {
+                while (budget-- > 0 && s.stillHeld() && runner.step(run.runId())) {
+                    // each step advances one due chunk; polled chunks come due again only after --poll-interval
+                }
+            } catch (RuntimeException e) {
+                runner.endRunSpans(null, e);
+                throw e;
             }
+            runner.endRunSpans("advanced", null);
             printStatus(s, run.runId());
             return ExitCodes.OK;
         }

@@ -5,6 +5,7 @@ import dev.keel.batch.run.BatchRunner;
 import dev.keel.batch.run.ProgressListener;
 import java.util.ArrayList;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code keel batch submit FILE}: plan (or resume) and submit without waiting for results. */
 @Command(
@@ -17,6 +18,8 @@ import picocli.CommandLine.Command;
                     + "nothing could be submitted."
         })
 final class BatchSubmitCommand extends BatchFileDriving {
+    @Mixin
+    TracingOptions tracing;
 
     @Override
     public Integer call() {
@@ -27,6 +30,7 @@ final class BatchSubmitCommand extends BatchFileDriving {
             }
             s.ledger.releaseHolds(run.runId());
             var waits = new ArrayList<String>();
+            s.tracing = tracing.open(env, "keel-batch");
             BatchRunner runner = localRunner(s, new ProgressListener() {
                 @Override
                 public void progress(dev.keel.batch.run.RunProgress p) {}
@@ -36,11 +40,20 @@ final class BatchSubmitCommand extends BatchFileDriving {
                     waits.add(line);
                 }
             });
+            if (s.tracing != null) {
+                runner.openTelemetry(s.tracing.sdk()); // run and chunk-step spans, the calls under them
+            }
             s.bindUpstream(run.runId());
             s.sweep(run.runId(), me);
-            while (s.stillHeld() && SubmitCheck.waiting(s.ledger, run.runId()) && runner.step(run.runId())) {
-                // each step uploads or creates one chunk
+            try {
+                while (s.stillHeld() && SubmitCheck.waiting(s.ledger, run.runId()) && runner.step(run.runId())) {
+                    // each step uploads or creates one chunk
+                }
+            } catch (RuntimeException e) {
+                runner.endRunSpans(null, e);
+                throw e;
             }
+            runner.endRunSpans("submitted", null);
             printStatus(s, run.runId());
             if (SubmitCheck.nothingSubmitted(s.ledger, run.runId())) {
                 err().println("keel: nothing was submitted"

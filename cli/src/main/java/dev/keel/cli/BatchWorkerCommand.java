@@ -6,6 +6,7 @@ import dev.keel.config.Settings;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code keel batch worker}: work on every active run of a shared ledger until none has work left. */
 @Command(
@@ -18,6 +19,8 @@ import picocli.CommandLine.Command;
                     + "over when its lease expires."
         })
 final class BatchWorkerCommand extends BatchDriving {
+    @Mixin
+    TracingOptions tracing;
 
     @Override
     Duration defaultLease() {
@@ -30,6 +33,7 @@ final class BatchWorkerCommand extends BatchDriving {
             Duration giveUp = cfg().get(Settings.BATCH_GIVE_UP);
             Duration lease = lease();
             s.keepLeases(me, lease);
+            s.tracing = tracing.open(env, "keel-batch");
             BatchRunner runner = driven(
                     s.runner(
                             upstream,
@@ -41,6 +45,9 @@ final class BatchWorkerCommand extends BatchDriving {
                             p -> {},
                             giveUp),
                     s);
+            if (s.tracing != null) {
+                runner.openTelemetry(s.tracing.sdk()); // a run span per run it touches, the steps and calls under them
+            }
             err().println("keel: worker " + me.id() + " on " + s.ledger.database());
             err().flush();
             List<String> swept =

@@ -54,6 +54,9 @@ final class GatewayCommand extends CliCommand implements Callable<Integer> {
     @Mixin
     LogOptions logs;
 
+    @Mixin
+    TracingOptions tracing;
+
     // Each option sets a key of the gateway section (docs/configuration.md); the fields are not read:
     // a flag given on the command line is one layer of the configuration model, above keel.yaml.
     @Option(
@@ -122,7 +125,8 @@ final class GatewayCommand extends CliCommand implements Callable<Integer> {
         var priceTable = PricesOption.table(cfg);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RedisClient redisClient = redisUrl == null ? null : RedisClient.create(redisUrl);
-        try (var up = upstream.resolve(cfg, dev.keel.core.TrafficClass.ONLINE, env, err())) {
+        try (var up = upstream.resolve(cfg, dev.keel.core.TrafficClass.ONLINE, env, err());
+                var traces = tracing.open(env, "keel-gateway")) {
             var builder = Gateway.builder(
                             settings,
                             loaded,
@@ -132,6 +136,9 @@ final class GatewayCommand extends CliCommand implements Callable<Integer> {
                     .prices(priceTable)
                     .upstreamView(() -> upstreamView(up))
                     .watchKeys(keysFile, defaults, cfg.get(Settings.GATEWAY_KEYS_RELOAD));
+            if (traces != null) {
+                builder.openTelemetry(traces.sdk()); // continues a client's traceparent
+            }
             shared(builder, redisClient, jdbcUrl);
             try (var gateway = builder.start()) {
                 var out = out();

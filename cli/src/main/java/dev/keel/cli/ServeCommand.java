@@ -180,7 +180,7 @@ final class ServeCommand extends CliCommand implements Callable<Integer> {
                     err,
                     next -> ServeReload.apply(live.getAndSet(next), next, client, tokens, structured));
             var server = SidecarServer.start(settings, views);
-            var gateway = keys == null ? null : gateway(keys, keyDefaults, up, priceTable, cfg);
+            var gateway = keys == null ? null : gateway(keys, keyDefaults, up, priceTable, cfg, traces);
             var out = out();
             out.println("keel sidecar listening on http://" + cfg.get(Settings.SERVE_HOST) + ":" + server.port()
                     + " (/metrics, /debug/config, /healthz, /readyz, POST /v1/realtime/token"
@@ -203,23 +203,27 @@ final class ServeCommand extends CliCommand implements Callable<Integer> {
 
     /**
      * The gateway in this process: its own KeelClient and registry on the sidecar's upstream, state
-     * in this process.
+     * in this process, traced like the sidecar's calls when tracing is on.
      */
     private dev.keel.gateway.Gateway gateway(
             dev.keel.gateway.GatewayKeys keys,
             dev.keel.gateway.KeyLimits keyDefaults,
             UpstreamOptions.Upstream up,
             dev.keel.core.cost.PriceTable prices,
-            dev.keel.config.KeelConfig cfg) {
+            dev.keel.config.KeelConfig cfg,
+            TracingOptions.Tracing traces) {
         var settings = GatewayCommand.settings(cfg, cfg.get(Settings.SERVE_HOST));
-        return dev.keel.gateway.Gateway.builder(
+        var builder = dev.keel.gateway.Gateway.builder(
                         settings,
                         keys,
                         KeelClient.builder(up.config())
                                 .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                                 .priceTable(prices))
                 .prices(prices)
-                .watchKeys(gatewayKeys, keyDefaults, cfg.get(Settings.GATEWAY_KEYS_RELOAD))
-                .start();
+                .watchKeys(gatewayKeys, keyDefaults, cfg.get(Settings.GATEWAY_KEYS_RELOAD));
+        if (traces != null) {
+            builder.openTelemetry(traces.sdk()); // continues a client's traceparent
+        }
+        return builder.start();
     }
 }

@@ -1,13 +1,20 @@
 package dev.keel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.keel.core.testing.Http11Server;
 import dev.keel.emulator.Emulator;
 import dev.keel.emulator.EmulatorConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +114,118 @@ class TracingOptionsTest {
                     .doesNotContain("a secret ticket");
             assertThat(emulator.requests("POST", "/v1/batches").get(0).header("traceparent"))
                     .isPresent();
+        }
+    }
+
+    @Test
+    void gateway_withOtlpEndpoint_continuesTheClientsTrace_andExportsItsCallSpan(@TempDir Path dir)
+            throws Exception {
+        try (var emulator = Emulator.start();
+                var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
+            assertThat(cli.run("gateway", "key", "--id", "traced")).as(cli.err()).isZero();
+            var secret = Pattern.compile("secret: (keel-\\S+)").matcher(cli.out());
+            var entry = Pattern.compile("entry:  (\\{.*})").matcher(cli.out());
+            assertThat(secret.find() && entry.find()).as(cli.out()).isTrue();
+            Path keys = dir.resolve("keys.json");
+            Files.writeString(keys, "{\"keys\": [" + entry.group(1) + "]}");
+
+            var gateway = new GatewayCommand();
+            gateway.env = Map.of(
+                    "OPENAI_API_KEY",
+                    "sk-test-otlp",
+                    "OPENAI_BASE_URL",
+                    emulator.baseUrl().toString());
+            var exit = cli.start(
+                    gateway, "--keys", keys.toString(), "--port", "0", "--otlp-endpoint", collectorUrl(collector));
+            await().atMost(Duration.ofSeconds(30)).until(() -> cli.out().contains("listening on") || exit.isDone());
+            var base = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
+            assertThat(base.find()).as("gateway started; stderr: %s", cli.err()).isTrue();
+            String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+            try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                var answer = http.send(
+                        HttpRequest.newBuilder(URI.create(base.group(1) + "/responses"))
+                                .header("Authorization", "Bearer " + secret.group(1))
+                                .header("Content-Type", "application/json")
+                                .header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"gpt-4.1-mini\",\"input\":\"a secret word\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            } finally {
+                gateway.stop.countDown();
+                assertThat(exit.get()).as(cli.err()).isZero();
+            }
+            // The upstream got keel's span in the client's trace; the spans were flushed when the gateway stopped.
+            assertThat(emulator.requests("POST", "/v1/responses").get(0).header("traceparent"))
+                    .hasValueSatisfying(v -> assertThat(v)
+                            .matches("00-" + trace + "-[0-9a-f]{16}-01")
+                            .doesNotContain("00f067aa0ba902b7"));
+            String exported = String.join(
+                    "",
+                    collector.requests().stream().map(Http11Server.Seen::body).toList());
+            assertThat(collector.requests()).extracting(Http11Server.Seen::path).contains("/v1/traces");
+            assertThat(exported)
+                    .contains("keel-gateway", "chat gpt-4.1-mini", "gen_ai.provider.name")
+                    .doesNotContain("a secret word")
+                    .doesNotContain("sk-test-otlp")
+                    .doesNotContain(secret.group(1));
+        }
+    }
+
+    @Test
+    void batchSubmitAndWorker_withOtlpEndpoint_exportTheirRunSpansAndChunkSteps(@TempDir Path dir) throws Exception {
+        try (var emulator = Emulator.start(
+                        EmulatorConfig.builder().batchSpeed(20_000).build());
+                var submitted = Http11Server.start(Http11Server.Answer.json(200, "{}"));
+                var worked = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
+            Path in = dir.resolve("in.jsonl");
+            Files.writeString(
+                    in,
+                    "{\"custom_id\":\"t-1\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
+                            + "{\"model\":\"gpt-4.1-mini\",\"input\":\"a secret ticket\",\"max_output_tokens\":20}}\n");
+            String db = "jdbc:sqlite:" + dir.resolve("keel.db");
+            int code = cli.run(
+                    "batch",
+                    "submit",
+                    in.toString(),
+                    "--db",
+                    db,
+                    "--run-dir",
+                    dir.resolve("runs").toString(),
+                    "--base-url",
+                    emulator.baseUrl().toString(),
+                    "--otlp-endpoint",
+                    collectorUrl(submitted));
+            assertThat(code).as(cli.err()).isZero();
+            String exported = String.join(
+                    "", submitted.requests().stream().map(Http11Server.Seen::body).toList());
+            assertThat(exported)
+                    .contains("keel-batch", "batch run", "batch upload", "batch create", "submitted")
+                    .contains("keel.batch.run_id", "POST /files", "POST /batches")
+                    .doesNotContain("batch poll")
+                    .doesNotContain("a secret ticket");
+            assertThat(emulator.requests("POST", "/v1/batches").get(0).header("traceparent"))
+                    .isPresent();
+
+            code = cli.run(
+                    "batch",
+                    "worker",
+                    "--db",
+                    db,
+                    "--base-url",
+                    emulator.baseUrl().toString(),
+                    "--poll-interval",
+                    "20ms",
+                    "--otlp-endpoint",
+                    collectorUrl(worked));
+            assertThat(code).as(cli.err()).isZero();
+            exported = String.join(
+                    "", worked.requests().stream().map(Http11Server.Seen::body).toList());
+            assertThat(exported)
+                    .contains("keel-batch", "batch run", "batch poll", "batch collect", "no_work_left")
+                    .contains("keel.batch.resumed", "keel.batch.run_id")
+                    .doesNotContain("a secret ticket");
         }
     }
 

@@ -124,6 +124,28 @@ class GatewayTracingTest {
     }
 
     @Test
+    void aStreamedCall_continuesTheClientsTrace_andItsCallSpanEndsWithTheStream() {
+        var r = post(
+                traced,
+                "/chat/completions",
+                alice.secret(),
+                "{\"model\":\"gpt-4.1-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                        + "\"stream\":true}",
+                "traceparent",
+                "00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("data: [DONE]");
+
+        SpanData call = callSpan();
+        assertThat(call.getTraceId()).isEqualTo(CLIENT_TRACE);
+        assertThat(call.getParentSpanId()).isEqualTo(CLIENT_SPAN);
+        assertThat(call.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("keel.stream.end")))
+                .isEqualTo("finished");
+        assertThat(emulator.requests("POST", "/v1/chat/completions").get(0).header("traceparent"))
+                .hasValue("00-" + CLIENT_TRACE + "-" + attemptSpan(call).getSpanId() + "-01");
+    }
+
+    @Test
     void aRequestWithoutATraceparent_isANewRoot_andTheUpstreamGetsItsTrace() {
         var r = post(traced, "/responses", alice.secret(), HELLO);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -237,6 +237,20 @@ public final class BatchRunner {
         }
     }
 
+    /**
+     * Ends the run spans this process opened by driving with {@link #step} alone (which, unlike
+     * {@link #drive} and {@link #work}, cannot know when the caller is done): with {@code
+     * keel.batch.run.outcome} {@code outcome}, or {@code failed} and the error when {@code error} is
+     * not null. Does nothing when not tracing.
+     */
+    public void endRunSpans(String outcome, Throwable error) {
+        if (error != null) {
+            ctx.spans.endRun(null, error);
+        } else {
+            ctx.spans.endRuns(outcome);
+        }
+    }
+
     /** Claims one chunk with work due and advances it; false when none was due. */
     public boolean step(String runId) {
         long now = clock.millis();
