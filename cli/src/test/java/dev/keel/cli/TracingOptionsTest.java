@@ -118,11 +118,12 @@ class TracingOptionsTest {
     }
 
     @Test
-    void gateway_withOtlpEndpoint_continuesTheClientsTrace_andExportsItsCallSpan(@TempDir Path dir)
-            throws Exception {
+    void gateway_withOtlpEndpoint_continuesTheClientsTrace_andExportsItsCallSpan(@TempDir Path dir) throws Exception {
         try (var emulator = Emulator.start();
                 var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
-            assertThat(cli.run("gateway", "key", "--id", "traced")).as(cli.err()).isZero();
+            assertThat(cli.run("gateway", "key", "--id", "traced"))
+                    .as(cli.err())
+                    .isZero();
             var secret = Pattern.compile("secret: (keel-\\S+)").matcher(cli.out());
             var entry = Pattern.compile("entry:  (\\{.*})").matcher(cli.out());
             assertThat(secret.find() && entry.find()).as(cli.out()).isTrue();
@@ -141,7 +142,8 @@ class TracingOptionsTest {
             var base = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
             assertThat(base.find()).as("gateway started; stderr: %s", cli.err()).isTrue();
             String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
-            try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            try (var http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                 var answer = http.send(
                         HttpRequest.newBuilder(URI.create(base.group(1) + "/responses"))
                                 .header("Authorization", "Bearer " + secret.group(1))
@@ -199,7 +201,8 @@ class TracingOptionsTest {
                     collectorUrl(submitted));
             assertThat(code).as(cli.err()).isZero();
             String exported = String.join(
-                    "", submitted.requests().stream().map(Http11Server.Seen::body).toList());
+                    "",
+                    submitted.requests().stream().map(Http11Server.Seen::body).toList());
             assertThat(exported)
                     .contains("keel-batch", "batch run", "batch upload", "batch create", "submitted")
                     .contains("keel.batch.run_id", "POST /files", "POST /batches")
