@@ -233,6 +233,52 @@ class TracingOptionsTest {
     }
 
     @Test
+    void batchCollect_withOtlpEndpoint_exportsItsRunSpanEndedAsAdvanced_andThePollItMade(@TempDir Path dir)
+            throws Exception {
+        try (var emulator = Emulator.start(
+                        EmulatorConfig.builder().batchSpeed(20_000).build());
+                var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
+            Path in = dir.resolve("in.jsonl");
+            Files.writeString(
+                    in,
+                    "{\"custom_id\":\"t-1\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
+                            + "{\"model\":\"gpt-4.1-mini\",\"input\":\"a secret ticket\",\"max_output_tokens\":20}}\n");
+            String db = "jdbc:sqlite:" + dir.resolve("keel.db");
+            String base = emulator.baseUrl().toString();
+            int code = cli.run(
+                    "batch",
+                    "submit",
+                    in.toString(),
+                    "--db",
+                    db,
+                    "--run-dir",
+                    dir.resolve("runs").toString(),
+                    "--base-url",
+                    base);
+            assertThat(code).as(cli.err()).isZero();
+            assertThat(collector.requests()).isEmpty(); // submit was not traced
+
+            code = cli.run(
+                    "batch", "collect", "--db", db, "--base-url", base, "--otlp-endpoint", collectorUrl(collector));
+            assertThat(code).as(cli.err()).isZero();
+            String exported = String.join(
+                    "",
+                    collector.requests().stream().map(Http11Server.Seen::body).toList());
+            assertThat(exported)
+                    .contains("keel-batch", "batch run", "batch poll", "advanced", "keel.batch.run_id")
+                    .doesNotContain("batch upload")
+                    .doesNotContain("a secret ticket");
+            // The poll went upstream with keel's traceparent.
+            assertThat(emulator.requests().stream()
+                            .filter(r -> r.method().equals("GET") && r.path().startsWith("/v1/batches/"))
+                            .findFirst()
+                            .orElseThrow()
+                            .header("traceparent"))
+                    .isPresent();
+        }
+    }
+
+    @Test
     void noEndpoint_tracesNothing_andSendsNoTraceparent() {
         try (var emulator = Emulator.start()) {
             var call = new CallCommand();
