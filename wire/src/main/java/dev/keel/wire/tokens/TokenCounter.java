@@ -27,8 +27,10 @@ public final class TokenCounter {
     private static final int MAX_CACHED_PIECE = 24;
     /**
      * Remembered pieces, open addressing over a fixed table: no resizing, no locks. Entries are
-     * immutable, so a racing reader sees a whole entry or none; a racing writer may overwrite an
-     * equal one. Where four probes find no room the piece is counted each time.
+     * immutable, so a racing reader sees a whole entry or none; two threads filling the same empty
+     * slot at once both write, one entry is lost and that piece is counted again next time. Where
+     * four probes find no room the piece is counted each time. A piece's count is jtokkit's count of
+     * the piece alone: the regex splits a piece into itself.
      */
     private static final int SLOTS = 1 << 16;
 
