@@ -27,6 +27,22 @@ class TracingOptionsTest {
 
     private final CliHarness cli = new CliHarness();
 
+    /** Everything the collector received, the bodies one after another. */
+    private static String exported(Http11Server collector) {
+        return String.join(
+                "", collector.requests().stream().map(Http11Server.Seen::body).toList());
+    }
+
+    /** A one-line batch input whose prompt must never show up in a span. */
+    private static Path secretTicket(Path dir) throws java.io.IOException {
+        Path in = dir.resolve("in.jsonl");
+        Files.writeString(
+                in,
+                "{\"custom_id\":\"t-1\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
+                        + "{\"model\":\"gpt-4.1-mini\",\"input\":\"a secret ticket\",\"max_output_tokens\":20}}\n");
+        return in;
+    }
+
     private static String collectorUrl(Http11Server collector) {
         return "http://127.0.0.1:" + collector.baseUrl().getPort();
     }
@@ -48,10 +64,8 @@ class TracingOptionsTest {
                 assertThat(r.method()).isEqualTo("POST");
                 assertThat(r.path()).isEqualTo("/v1/traces");
             });
-            String exported = String.join(
-                    "",
-                    collector.requests().stream().map(Http11Server.Seen::body).toList());
-            assertThat(exported)
+            String spans = exported(collector);
+            assertThat(spans)
                     .contains("chat gpt-4.1-mini", "gen_ai.provider.name", "openai", "gen_ai.usage.output_tokens")
                     .doesNotContain("Tell me a secret word")
                     .doesNotContain("sk-test-otlp");
@@ -85,11 +99,7 @@ class TracingOptionsTest {
         try (var emulator = Emulator.start(
                         EmulatorConfig.builder().batchSpeed(20_000).build());
                 var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
-            Path in = dir.resolve("in.jsonl");
-            Files.writeString(
-                    in,
-                    "{\"custom_id\":\"t-1\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
-                            + "{\"model\":\"gpt-4.1-mini\",\"input\":\"a secret ticket\",\"max_output_tokens\":20}}\n");
+            Path in = secretTicket(dir);
             int code = cli.run(
                     "batch",
                     "run",
@@ -105,10 +115,8 @@ class TracingOptionsTest {
                     "--otlp-endpoint",
                     collectorUrl(collector));
             assertThat(code).as(cli.err()).isZero();
-            String exported = String.join(
-                    "",
-                    collector.requests().stream().map(Http11Server.Seen::body).toList());
-            assertThat(exported)
+            String spans = exported(collector);
+            assertThat(spans)
                     .contains("keel-batch", "batch run", "batch upload", "batch create", "batch poll", "batch collect")
                     .contains("keel.batch.run_id", "keel.batch.chunk", "POST /files", "POST /batches")
                     .doesNotContain("a secret ticket");
@@ -163,11 +171,9 @@ class TracingOptionsTest {
                     .hasValueSatisfying(v -> assertThat(v)
                             .matches("00-" + trace + "-[0-9a-f]{16}-01")
                             .doesNotContain("00f067aa0ba902b7"));
-            String exported = String.join(
-                    "",
-                    collector.requests().stream().map(Http11Server.Seen::body).toList());
+            String spans = exported(collector);
             assertThat(collector.requests()).extracting(Http11Server.Seen::path).contains("/v1/traces");
-            assertThat(exported)
+            assertThat(spans)
                     .contains("keel-gateway", "chat gpt-4.1-mini", "gen_ai.provider.name")
                     .doesNotContain("a secret word")
                     .doesNotContain("sk-test-otlp")
@@ -181,11 +187,7 @@ class TracingOptionsTest {
                         EmulatorConfig.builder().batchSpeed(20_000).build());
                 var submitted = Http11Server.start(Http11Server.Answer.json(200, "{}"));
                 var worked = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
-            Path in = dir.resolve("in.jsonl");
-            Files.writeString(
-                    in,
-                    "{\"custom_id\":\"t-1\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
-                            + "{\"model\":\"gpt-4.1-mini\",\"input\":\"a secret ticket\",\"max_output_tokens\":20}}\n");
+            Path in = secretTicket(dir);
             String db = "jdbc:sqlite:" + dir.resolve("keel.db");
             int code = cli.run(
                     "batch",
@@ -200,10 +202,8 @@ class TracingOptionsTest {
                     "--otlp-endpoint",
                     collectorUrl(submitted));
             assertThat(code).as(cli.err()).isZero();
-            String exported = String.join(
-                    "",
-                    submitted.requests().stream().map(Http11Server.Seen::body).toList());
-            assertThat(exported)
+            String spans = exported(submitted);
+            assertThat(spans)
                     .contains("keel-batch", "batch run", "batch upload", "batch create", "submitted")
                     .contains("keel.batch.run_id", "POST /files", "POST /batches")
                     .doesNotContain("batch poll")
@@ -223,9 +223,8 @@ class TracingOptionsTest {
                     "--otlp-endpoint",
                     collectorUrl(worked));
             assertThat(code).as(cli.err()).isZero();
-            exported = String.join(
-                    "", worked.requests().stream().map(Http11Server.Seen::body).toList());
-            assertThat(exported)
+            spans = exported(worked);
+            assertThat(spans)
                     .contains("keel-batch", "batch run", "batch poll", "batch collect", "no_work_left")
                     .contains("keel.batch.resumed", "keel.batch.run_id")
                     .doesNotContain("a secret ticket");
@@ -238,11 +237,7 @@ class TracingOptionsTest {
         try (var emulator = Emulator.start(
                         EmulatorConfig.builder().batchSpeed(20_000).build());
                 var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
-            Path in = dir.resolve("in.jsonl");
-            Files.writeString(
-                    in,
-                    "{\"custom_id\":\"t-1\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":"
-                            + "{\"model\":\"gpt-4.1-mini\",\"input\":\"a secret ticket\",\"max_output_tokens\":20}}\n");
+            Path in = secretTicket(dir);
             String db = "jdbc:sqlite:" + dir.resolve("keel.db");
             String base = emulator.baseUrl().toString();
             int code = cli.run(
@@ -261,10 +256,8 @@ class TracingOptionsTest {
             code = cli.run(
                     "batch", "collect", "--db", db, "--base-url", base, "--otlp-endpoint", collectorUrl(collector));
             assertThat(code).as(cli.err()).isZero();
-            String exported = String.join(
-                    "",
-                    collector.requests().stream().map(Http11Server.Seen::body).toList());
-            assertThat(exported)
+            String spans = exported(collector);
+            assertThat(spans)
                     .contains("keel-batch", "batch run", "batch poll", "advanced", "keel.batch.run_id")
                     .doesNotContain("batch upload")
                     .doesNotContain("a secret ticket");
