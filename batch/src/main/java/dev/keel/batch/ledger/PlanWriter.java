@@ -24,7 +24,9 @@ import java.util.concurrent.Future;
  * <p>A full batch is written behind: one writer thread executes it while the caller fills the next
  * (two statements take turns), so reading and writing the ledger overlap. At most one batch is in
  * flight, and every other use of the connection (a single insert, a look-up, a chunk, the commit)
- * first waits for it, so the connection is never used by two threads at once.
+ * first waits for it. While a batch is in flight only the writer thread talks to the database; the
+ * caller meanwhile only binds parameters of the other statement, which the SQLite and PostgreSQL
+ * drivers keep in memory until the statement executes.
  */
 public final class PlanWriter implements AutoCloseable {
 
