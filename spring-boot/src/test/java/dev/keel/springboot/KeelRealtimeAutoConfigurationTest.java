@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
 /** The realtime token service bean: configured from {@code keel.realtime.*}, replaceable, switchable. */
 class KeelRealtimeAutoConfigurationTest {
 
-    static final String KEY = "sk-realtime-boot-0123456789";
+    static final String KEY = "realtime-boot-key-test";
     static final Emulator EMULATOR =
             Emulator.start(EmulatorConfig.builder().requiredKey(KEY).build());
 

@@ -63,7 +63,7 @@ import org.springframework.test.context.DynamicPropertySource;
         })
 class KeelSpringBootBeansTest {
 
-    static final String KEY = "sk-boot-beans-0123456789";
+    static final String KEY = "boot-beans-key-test";
     static final Emulator EMULATOR =
             Emulator.start(EmulatorConfig.builder().requiredKey(KEY).build());
     static final Path TMP = tempDir();
