@@ -70,6 +70,7 @@ final class ServeReload implements AutoCloseable {
     static String describe(ConfigWatcher.Outcome outcome) {
         return switch (outcome) {
             case ConfigWatcher.Outcome.Unchanged u -> null;
+            case ConfigWatcher.Outcome.Settling s -> null; // acted on at the next check
             case ConfigWatcher.Outcome.Refused r ->
                 "keel: config reload refused, keeping the running configuration: "
                         + r.reason().replace("\n", "; ");

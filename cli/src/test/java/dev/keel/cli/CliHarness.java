@@ -49,10 +49,26 @@ final class CliHarness {
         return commandLine(command).execute(args);
     }
 
-    /** Starts {@code command} on another thread (a server that runs until stopped); the future is its exit code. */
+    /**
+     * Starts {@code command} on a thread of its own (a server that runs until stopped); the future is
+     * its exit code. Its own daemon thread, not the common pool: on a 2-core machine that pool has
+     * one worker, so a server a failed test left running would keep every later one from starting.
+     */
     CompletableFuture<Integer> start(Object command, String... args) {
         var cl = commandLine(command);
-        return CompletableFuture.supplyAsync(() -> cl.execute(args));
+        var exit = new CompletableFuture<Integer>();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        exit.complete(cl.execute(args));
+                    } catch (Throwable e) {
+                        exit.completeExceptionally(e);
+                    }
+                },
+                "cli-" + cl.getCommandName());
+        t.setDaemon(true);
+        t.start();
+        return exit;
     }
 
     /** Parses {@code args} into {@code command} without running it (picocli fills its fields); returns the command. */

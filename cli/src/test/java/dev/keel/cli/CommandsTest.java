@@ -214,7 +214,7 @@ class CommandsTest {
         var serve = new ServeCommand();
         serve.env = Map.of(
                 "OPENAI_API_KEY", "sk-proj-test-serve-secret-abcdef0123", "OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.run(serve, "--port", "0"));
+        CompletableFuture<Integer> exit = cli.start(serve, "--port", "0");
         await().atMost(Duration.ofSeconds(20)).until(() -> cli.out().contains("listening on"));
         var m = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
         assertThat(m.find()).isTrue();

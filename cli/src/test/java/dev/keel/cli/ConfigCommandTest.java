@@ -174,8 +174,7 @@ class ConfigCommandTest {
         Path f = file("traffic:\n  online:\n    in-flight: 8\nserve:\n  reload-interval: 100ms\n");
         var serve = new ServeCommand();
         serve.env = Map.of("OPENAI_API_KEY", "sk-test-reload-secret", "OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
-        CompletableFuture<Integer> exit =
-                CompletableFuture.supplyAsync(() -> cli.run(serve, "--port", "0", "--config", f.toString()));
+        CompletableFuture<Integer> exit = cli.start(serve, "--port", "0", "--config", f.toString());
         await().atMost(Duration.ofSeconds(20)).until(() -> cli.out().contains("listening on"));
         var m = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
         assertThat(m.find()).isTrue();

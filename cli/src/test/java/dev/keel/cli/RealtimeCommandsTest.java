@@ -68,8 +68,8 @@ class RealtimeCommandsTest {
                     "sk-test-serve-rt",
                     "OPENAI_BASE_URL",
                     emulator.baseUrl().toString());
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-                    () -> cli.run(serve, "--port", "0", "--app-token", "app-secret-1=alice", "--token-rate", "2"));
+            CompletableFuture<Integer> exit =
+                    cli.start(serve, "--port", "0", "--app-token", "app-secret-1=alice", "--token-rate", "2");
             await().atMost(Duration.ofSeconds(20)).until(() -> cli.out().contains("listening on"));
             var m = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
             assertThat(m.find()).isTrue();

@@ -175,14 +175,14 @@ class SchemaCommandTest {
                 "keel.yaml", "structured_output: {schema_version: v2, canary_percent: 5, reload_interval: 1ms}\n");
         var serve = new ServeCommand();
         serve.env = Map.of("OPENAI_API_KEY", "sk-test-serve", "OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.run(
+        CompletableFuture<Integer> exit = cli.start(
                 serve,
                 "--port",
                 "0",
                 "--config",
                 config.toString(),
                 "--schemas",
-                EXAMPLE.resolve("schemas").toString()));
+                EXAMPLE.resolve("schemas").toString());
         await().atMost(Duration.ofSeconds(20)).until(() -> cli.out().contains("listening on"));
         var m = Pattern.compile("listening on (http://\\S+) ").matcher(cli.out());
         assertThat(m.find()).isTrue();

@@ -111,6 +111,7 @@ public final class ConfigReference {
             **Live keys** (`live: yes`): `keel serve` checks the file every `serve.reload-interval` and
             applies a valid change of these while running, naming them on stderr; a change of any
             other key is named as needing a restart; a file that fails validation is refused with its
-            problems and the running configuration stays.
+            problems and the running configuration stays. A change is acted on once two checks in a
+            row read the same bytes, so a file caught half-written is never applied.
             """;
 }

@@ -11,17 +11,26 @@ import java.util.function.Supplier;
 
 /**
  * Follows a configuration file while a process runs: on each {@link #check()} it compares the
- * file's bytes with the last ones seen and, when they changed, reads the configuration again. A
- * configuration that fails validation (or a file that is gone) is refused and the running one
- * stays; a valid one has its {@link Setting#live() live} settings applied, and the other changed
- * keys are reported as needing a restart. Thread-safe; the caller schedules the checks.
+ * file's bytes with the last ones acted on. A change is acted on only once two checks in a row
+ * read the same new bytes, so a file caught half-written (an editor or {@code Files.writeString}
+ * truncates first, then writes; a truncated YAML file is often still valid YAML) is never applied;
+ * until then the check says {@link Outcome.Settling}. Then the configuration is read again: one that
+ * fails validation (or a file that is gone) is refused and the running one stays; a valid one has
+ * its {@link Setting#live() live} settings applied, and the other changed keys are reported as
+ * needing a restart. Thread-safe; the caller schedules the checks.
  */
 public final class ConfigWatcher {
 
     /** What one check found. */
     public sealed interface Outcome {
-        /** The file's bytes are the same as at the last check. */
+        /** The file's bytes are the ones last acted on. */
         record Unchanged() implements Outcome {}
+
+        /**
+         * The file changed since the last check and may still be being written: nothing is done
+         * until the next check reads the same bytes.
+         */
+        record Settling() implements Outcome {}
 
         /**
          * A new configuration was applied.
@@ -40,6 +49,8 @@ public final class ConfigWatcher {
     private final Consumer<KeelConfig> apply;
     private KeelConfig current;
     private byte[] seen;
+    private byte[] pending;
+    private boolean pendingSet;
 
     /**
      * @param file the file to follow
@@ -64,8 +75,15 @@ public final class ConfigWatcher {
     public synchronized Outcome check() {
         byte[] now = bytes();
         if (Arrays.equals(now, seen)) {
+            pendingSet = false;
             return new Outcome.Unchanged();
         }
+        if (!pendingSet || !Arrays.equals(now, pending)) {
+            pending = now;
+            pendingSet = true;
+            return new Outcome.Settling();
+        }
+        pendingSet = false;
         seen = now;
         if (now == null) {
             return new Outcome.Refused(file + ": the file is gone; keeping the running configuration");

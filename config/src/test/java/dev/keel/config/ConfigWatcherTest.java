@@ -18,6 +18,12 @@ class ConfigWatcherTest {
 
     private final List<KeelConfig> applied = new ArrayList<>();
 
+    /** The outcome once the file has read the same twice: the first check after a write settles. */
+    private static ConfigWatcher.Outcome settled(ConfigWatcher w) {
+        assertThat(w.check()).isEqualTo(new ConfigWatcher.Outcome.Settling());
+        return w.check();
+    }
+
     private ConfigWatcher watcher(Path file) {
         return new ConfigWatcher(file, Yaml.resolve(file, Map.of()), () -> Yaml.resolve(file, Map.of()), applied::add);
     }
@@ -34,7 +40,7 @@ class ConfigWatcherTest {
         Path f = Yaml.write(dir, "traffic:\n  online:\n    in-flight: 8\nstructured-output:\n  canary-percent: 5\n");
         var w = watcher(f);
         Files.writeString(f, "traffic:\n  online:\n    in-flight: 16\nstructured-output:\n  canary-percent: 0\n");
-        assertThat(w.check())
+        assertThat(settled(w))
                 .isEqualTo(new ConfigWatcher.Outcome.Applied(
                         List.of("traffic.online.in-flight", "structured-output.canary-percent"), List.of()));
         assertThat(w.current().get(Settings.ONLINE_IN_FLIGHT)).isEqualTo(16);
@@ -49,7 +55,7 @@ class ConfigWatcherTest {
         Path f = Yaml.write(dir, "pool:\n  max-connections: 10\n");
         var w = watcher(f);
         Files.writeString(f, "pool:\n  max-connections: 20\ndegrade:\n  fallback-model: gpt-4.1-mini\n");
-        assertThat(w.check())
+        assertThat(settled(w))
                 .isEqualTo(new ConfigWatcher.Outcome.Applied(
                         List.of("degrade.fallback-model"), List.of("pool.max-connections")));
         assertThat(w.current().get(Settings.MAX_CONNECTIONS)).isEqualTo(10);
@@ -61,13 +67,13 @@ class ConfigWatcherTest {
         Path f = Yaml.write(dir, "structured-output:\n  canary-percent: 5\n");
         var w = watcher(f);
         Files.writeString(f, "structured-output:\n  canary-percent: 150\n");
-        assertThat(w.check())
+        assertThat(settled(w))
                 .isEqualTo(new ConfigWatcher.Outcome.Refused(
                         f + ":2: structured-output.canary-percent: must be between 0 and 100, was 150"));
         assertThat(w.current().get(Settings.CANARY_PERCENT)).isEqualTo(5);
         assertThat(applied).isEmpty();
         Files.writeString(f, "structured-output:\n  canary-percent: 7\n");
-        assertThat(w.check()).isInstanceOf(ConfigWatcher.Outcome.Applied.class);
+        assertThat(settled(w)).isInstanceOf(ConfigWatcher.Outcome.Applied.class);
         assertThat(w.current().get(Settings.CANARY_PERCENT)).isEqualTo(7);
     }
 
@@ -76,7 +82,42 @@ class ConfigWatcherTest {
         Path f = Yaml.write(dir, "structured-output:\n  canary-percent: 5\n");
         var w = watcher(f);
         Files.delete(f);
-        assertThat(w.check()).isInstanceOf(ConfigWatcher.Outcome.Refused.class);
+        assertThat(settled(w)).isInstanceOf(ConfigWatcher.Outcome.Refused.class);
         assertThat(w.current().get(Settings.CANARY_PERCENT)).isEqualTo(5);
+    }
+
+    @Test
+    void halfWrittenFile_isNeverApplied_onlyTheFileOnceItReadsTheSameTwice() throws Exception {
+        Path f = Yaml.write(dir, "traffic:\n  online:\n    in-flight: 8\n");
+        var w = watcher(f);
+        // caught between the truncation and the write: an empty file is valid YAML (all defaults)
+        Files.writeString(f, "");
+        assertThat(w.check()).isEqualTo(new ConfigWatcher.Outcome.Settling());
+        Files.writeString(f, "traffic:\n  online:\n    in-flight: 16\n");
+        assertThat(w.check())
+                .as("different bytes than the check before: still settling")
+                .isEqualTo(new ConfigWatcher.Outcome.Settling());
+        assertThat(applied).isEmpty();
+        assertThat(w.current().get(Settings.ONLINE_IN_FLIGHT)).isEqualTo(8);
+        assertThat(w.check())
+                .isEqualTo(new ConfigWatcher.Outcome.Applied(List.of("traffic.online.in-flight"), List.of()));
+        assertThat(w.current().get(Settings.ONLINE_IN_FLIGHT)).isEqualTo(16);
+        assertThat(applied).hasSize(1);
+    }
+
+    @Test
+    void fileChangedAndChangedBack_beforeItSettled_isUnchanged() throws Exception {
+        String text = "traffic:\n  online:\n    in-flight: 8\n";
+        Path f = Yaml.write(dir, text);
+        var w = watcher(f);
+        Files.writeString(f, "");
+        assertThat(w.check()).isEqualTo(new ConfigWatcher.Outcome.Settling());
+        Files.writeString(f, text);
+        assertThat(w.check()).isEqualTo(new ConfigWatcher.Outcome.Unchanged());
+        Files.writeString(f, "");
+        assertThat(w.check())
+                .as("the earlier half-read does not count towards settling")
+                .isEqualTo(new ConfigWatcher.Outcome.Settling());
+        assertThat(applied).isEmpty();
     }
 }
