@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies edits of the gateway keys file while the gateway runs: every interval the file is read
- * and, when its bytes changed, checked whole; a file that passes replaces the keys in force at once
+ * and, when its bytes changed and the next read finds the same bytes (so a file caught half-written
+ * is never judged), checked whole; a file that passes replaces the keys in force at once
  * (the log names the key ids added, revoked, removed or changed — never a secret or its hash), one
  * that fails is refused with its {@code file:line} message and the keys in force stay. A missing
  * file (an editor's rename in progress, a deleted mount) keeps them too. Thread-safe; one daemon
@@ -35,6 +36,7 @@ final class KeysFileWatcher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AtomicReference<String> problem = new AtomicReference<>();
     private byte[] seen;
+    private byte[] pending;
 
     /**
      * @param keys the keys in force, loaded from {@code file} with {@code defaults}; replaced on a good edit
@@ -67,8 +69,14 @@ final class KeysFileWatcher implements AutoCloseable {
             }
             byte[] d = digest(text);
             if (Arrays.equals(d, seen)) {
+                pending = null;
                 return;
             }
+            if (!Arrays.equals(d, pending)) {
+                pending = d; // may still be being written: judged when the next read agrees
+                return;
+            }
+            pending = null;
             seen = d;
             GatewayKeys before = keys.get();
             GatewayKeys next;
