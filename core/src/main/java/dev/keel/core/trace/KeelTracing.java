@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Traces keel's calls as an {@link EventListener}, through the OpenTelemetry API alone (the SDK and
@@ -94,6 +95,9 @@ public final class KeelTracing implements EventListener {
     private final String host;
     private final long port;
     private final Clock clock;
+    /** The system clock: read once per call, then {@link System#nanoTime()} (cheap and monotonic). */
+    private final boolean systemClock;
+
     private final Map<Long, CallSpans> calls = new ConcurrentHashMap<>();
     private final Map<String, String> urls = new ConcurrentHashMap<>();
     /** The call running on this thread, for breaker transitions (which name a breaker, not a call). */
@@ -102,23 +106,27 @@ public final class KeelTracing implements EventListener {
     /** One call's spans; touched by the calling thread, and at its end by the thread reading its stream. */
     private static final class CallSpans {
         final Span call;
-        final Instant start;
+        /** Epoch nanoseconds at the call's start, and {@link System#nanoTime()} then. */
+        final long start;
+
+        final long startTicks;
         Span attempt;
-        Instant attemptStart;
+        long attemptStart;
         /** A failed attempt's span, kept open until the retry layer's decision is on it. */
         Span failed;
 
-        Instant failedEnd;
+        long failedEnd;
         boolean attempted;
 
-        CallSpans(Span call, Instant start) {
+        CallSpans(Span call, long start, long startTicks) {
             this.call = call;
             this.start = start;
+            this.startTicks = startTicks;
         }
 
         synchronized void endFailed() {
             if (failed != null) {
-                failed.end(failedEnd);
+                failed.end(failedEnd, TimeUnit.NANOSECONDS);
                 failed = null;
             }
         }
@@ -134,6 +142,20 @@ public final class KeelTracing implements EventListener {
         this.host = baseUrl.getHost();
         this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : "https".equals(baseUrl.getScheme()) ? 443 : 80;
         this.clock = clock;
+        this.systemClock = clock.equals(Clock.systemUTC());
+    }
+
+    private static long epochNanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    /**
+     * Now, in epoch nanoseconds, for a timestamp of {@code spans}' call: with the system clock, the
+     * call's start plus the monotonic time since (one wall-clock read per call, and a span never
+     * ends before it starts); with an injected clock, that clock.
+     */
+    private long now(CallSpans spans) {
+        return systemClock ? spans.start + (System.nanoTime() - spans.startTicks) : epochNanos(clock.instant());
     }
 
     /** Traces the calls of a client whose base URL is {@code baseUrl}, timestamps from the system clock. */
@@ -155,12 +177,13 @@ public final class KeelTracing implements EventListener {
         String name = op == null
                 ? request.method() + " " + GenAiOperation.pathWithoutQuery(request.path())
                 : model == null ? op.name() : op.name() + " " + model;
-        Instant start = clock.instant();
+        long start = epochNanos(clock.instant());
+        long startTicks = System.nanoTime();
         // What a sampler may look at goes on the builder; the rest only on a span that records.
         SpanBuilder b = tracer.spanBuilder(name)
                 .setSpanKind(SpanKind.CLIENT)
                 .setParent(Context.current())
-                .setStartTimestamp(start)
+                .setStartTimestamp(start, TimeUnit.NANOSECONDS)
                 .setAttribute(PROVIDER, "openai")
                 .setAttribute(SERVER_ADDRESS, host)
                 .setAttribute(SERVER_PORT, port);
@@ -180,7 +203,7 @@ public final class KeelTracing implements EventListener {
                 call.setAttribute(REQUEST_TIER, tier);
             }
         }
-        CallSpans spans = new CallSpans(call, start);
+        CallSpans spans = new CallSpans(call, start, startTicks);
 
         calls.put(c.callId(), spans);
         current.set(spans);
@@ -196,26 +219,27 @@ public final class KeelTracing implements EventListener {
         if (!spans.call.isRecording()) {
             return; // not sampled: no attempt spans; the traceparent names the call span (flags 00)
         }
-        Instant start = clock.instant();
+        long start = now(spans);
         if (!spans.attempted) {
             spans.attempted = true;
-            spans.call.setAttribute(
-                    INFLIGHT_WAIT_MS, Duration.between(spans.start, start).toNanos() / 1e6);
+            spans.call.setAttribute(INFLIGHT_WAIT_MS, (start - spans.start) / 1e6);
         }
         HttpCall request = c.original();
         spans.attemptStart = start;
-        spans.attempt = tracer.spanBuilder(request.method())
+        SpanBuilder b = tracer.spanBuilder(request.method())
                 .setSpanKind(SpanKind.CLIENT)
                 .setParent(Context.root().with(spans.call))
-                .setStartTimestamp(start)
+                .setStartTimestamp(start, TimeUnit.NANOSECONDS)
                 .setAttribute(METHOD, request.method())
                 .setAttribute(URL, url(request.path()))
                 .setAttribute(SERVER_ADDRESS, host)
                 .setAttribute(SERVER_PORT, port)
                 .setAttribute(ATTEMPT, c.attempt())
-                .setAttribute(ATTEMPT_TIMEOUT_MS, timeout.toMillis())
-                .setAttribute(RESEND_COUNT, (long) c.attempt() - 1)
-                .startSpan();
+                .setAttribute(ATTEMPT_TIMEOUT_MS, timeout.toMillis());
+        if (c.attempt() > 1) {
+            b.setAttribute(RESEND_COUNT, (long) c.attempt() - 1); // the HTTP conventions: only on a resend
+        }
+        spans.attempt = b.startSpan();
     }
 
     @Override
@@ -245,7 +269,7 @@ public final class KeelTracing implements EventListener {
             span.setAttribute(PROTOCOL, protocol.startsWith("HTTP/2") ? "2" : protocol.replace("HTTP/", ""));
         }
         if (timings != null) {
-            Instant t0 = spans.attemptStart;
+            long t0 = spans.attemptStart;
             phase(span, "http.queued", t0, timings.queued());
             phase(span, "http.connected", t0, timings.connect());
             phase(span, "http.tls_done", t0, timings.tls());
@@ -254,9 +278,9 @@ public final class KeelTracing implements EventListener {
             phase(span, "http.first_byte", t0, timings.firstByte());
             phase(span, "http.complete", t0, timings.complete());
         }
-        Instant end = clock.instant();
+        long end = now(spans);
         if (error == null) {
-            span.end(end);
+            span.end(end, TimeUnit.NANOSECONDS);
             return;
         }
         span.setAttribute(ERROR_TYPE, errorType(error));
@@ -279,9 +303,9 @@ public final class KeelTracing implements EventListener {
         return url;
     }
 
-    private static void phase(Span span, String name, Instant t0, Duration at) {
+    private static void phase(Span span, String name, long t0, Duration at) {
         if (at != null) {
-            span.addEvent(name, t0.plus(at));
+            span.addEvent(name, t0 + at.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -310,10 +334,10 @@ public final class KeelTracing implements EventListener {
         synchronized (spans) {
             if (spans.failed != null) {
                 spans.failed.setAllAttributes(attrs);
-                spans.failed.addEvent("keel.retry_decided", attrs, spans.failedEnd);
+                spans.failed.addEvent("keel.retry_decided", attrs, spans.failedEnd, TimeUnit.NANOSECONDS);
                 spans.endFailed();
             } else {
-                spans.call.addEvent("keel.retry_decided", attrs, clock.instant());
+                spans.call.addEvent("keel.retry_decided", attrs, now(spans), TimeUnit.NANOSECONDS);
             }
         }
     }
@@ -338,13 +362,13 @@ public final class KeelTracing implements EventListener {
         CallSpans spans = calls.get(c.callId());
         if (spans != null) {
             spans.call.setAttribute(FALLBACK, source.name().toLowerCase(Locale.ROOT));
-            spans.call.addEvent("keel.fallback_served", clock.instant());
+            spans.call.addEvent("keel.fallback_served", now(spans), TimeUnit.NANOSECONDS);
         }
     }
 
     @Override
     public void callEnd(CallContext c, HttpResult result, Duration elapsed) {
-        current.remove();
+        current.set(null); // keeps this thread's entry for its next call
         CallSpans spans = result.stream() == null ? calls.remove(c.callId()) : calls.get(c.callId());
         if (spans == null) {
             return;
@@ -357,7 +381,7 @@ public final class KeelTracing implements EventListener {
         if (spans.call.isRecording() && !result.partial() && GenAiOperation.of(c.original()) != null) {
             response(spans.call, GenAiResponse.of(result.body()));
         }
-        spans.call.end(clock.instant());
+        spans.call.end(now(spans), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -381,12 +405,12 @@ public final class KeelTracing implements EventListener {
             }
             case StreamOutcome.Abandoned a -> spans.call.setAttribute(STREAM_END, "abandoned");
         }
-        spans.call.end(clock.instant());
+        spans.call.end(now(spans), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void callFailed(CallContext c, KeelException error, Duration elapsed) {
-        current.remove();
+        current.set(null); // keeps this thread's entry for its next call
         CallSpans spans = calls.remove(c.callId());
         if (spans == null) {
             return;
@@ -398,7 +422,7 @@ public final class KeelTracing implements EventListener {
             spans.call.setAttribute(STATUS, error.status());
         }
         spans.call.setStatus(StatusCode.ERROR, errorType(error));
-        spans.call.end(clock.instant());
+        spans.call.end(now(spans), TimeUnit.NANOSECONDS);
     }
 
     private static void response(Span span, GenAiResponse r) {

@@ -146,11 +146,22 @@ class KeelTracingTest {
                 .isEqualTo(emulator.baseUrl().toString().replaceAll("/$", "") + "/responses");
         assertThat(longAttr(attempt, "http.response.status_code")).isEqualTo(200);
         assertThat(attr(attempt, "network.protocol.version")).isIn("1.1", "2");
-        assertThat(longAttr(attempt, "http.request.resend_count")).isZero();
+        assertThat(attempt.getAttributes().get(AttributeKey.longKey("http.request.resend_count")))
+                .as("set only on a resend (HTTP semantic conventions)")
+                .isNull();
         assertThat(attempt.getEvents())
                 .extracting(EventData::getName)
                 .contains("http.request_sent", "http.response_headers", "http.complete");
         assertThat(attempt.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        // the system clock is read once per call, monotonic time after: every timestamp in order
+        assertThat(call.getStartEpochNanos())
+                .isCloseTo(
+                        System.currentTimeMillis() * 1_000_000L, org.assertj.core.data.Offset.offset(60_000_000_000L));
+        assertThat(attempt.getStartEpochNanos()).isGreaterThanOrEqualTo(call.getStartEpochNanos());
+        assertThat(attempt.getEvents())
+                .allSatisfy(e -> assertThat(e.getEpochNanos())
+                        .isBetween(attempt.getStartEpochNanos(), attempt.getEndEpochNanos()));
+        assertThat(attempt.getEndEpochNanos()).isLessThanOrEqualTo(call.getEndEpochNanos());
 
         List<RecordedRequest> requests = emulator.requests("POST", "/v1/responses");
         assertThat(requests).hasSize(1);
@@ -179,6 +190,9 @@ class KeelTracingTest {
         assertThat(longAttr(call, "keel.attempts")).isEqualTo(3);
         List<SpanData> attempts = childrenOf(all, call);
         assertThat(attempts).extracting(a -> longAttr(a, "keel.attempt")).containsExactly(1L, 2L, 3L);
+        assertThat(attempts)
+                .extracting(a -> a.getAttributes().get(AttributeKey.longKey("http.request.resend_count")))
+                .containsExactly(null, 1L, 2L);
         assertThat(attempts)
                 .extracting(a -> longAttr(a, "http.response.status_code"))
                 .containsExactly(503L, 503L, 200L);
