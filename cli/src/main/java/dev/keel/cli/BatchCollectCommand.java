@@ -29,7 +29,7 @@ final class BatchCollectCommand extends BatchDriving {
             RunRecord run = s.run(runId);
             claimRun(s, run.runId());
             s.ledger.makeDue(run.runId());
-            s.tracing = tracing.open(env, "keel-batch");
+            s.tracing = TracingOptions.open(cfg(), "keel-batch");
             BatchRunner runner = localRunner(s, ProgressListener.NONE);
             if (s.tracing != null) {
                 runner.openTelemetry(s.tracing.sdk()); // run and chunk-step spans, the calls under them

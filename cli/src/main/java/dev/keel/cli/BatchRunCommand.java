@@ -32,7 +32,7 @@ final class BatchRunCommand extends BatchFileDriving {
             if (run == null) {
                 return ExitCodes.BAD_INPUT;
             }
-            s.tracing = tracing.open(env, "keel-batch");
+            s.tracing = TracingOptions.open(cfg(), "keel-batch");
             BatchRunner runner = localRunner(s, progress());
             if (s.tracing != null) {
                 runner.openTelemetry(s.tracing.sdk()); // run and chunk-step spans, the calls under them

@@ -30,7 +30,7 @@ final class BatchSubmitCommand extends BatchFileDriving {
             }
             s.ledger.releaseHolds(run.runId());
             var waits = new ArrayList<String>();
-            s.tracing = tracing.open(env, "keel-batch");
+            s.tracing = TracingOptions.open(cfg(), "keel-batch");
             BatchRunner runner = localRunner(s, new ProgressListener() {
                 @Override
                 public void progress(dev.keel.batch.run.RunProgress p) {}

@@ -33,7 +33,7 @@ final class BatchWorkerCommand extends BatchDriving {
             Duration giveUp = cfg().get(Settings.BATCH_GIVE_UP);
             Duration lease = lease();
             s.keepLeases(me, lease);
-            s.tracing = tracing.open(env, "keel-batch");
+            s.tracing = TracingOptions.open(cfg(), "keel-batch");
             BatchRunner runner = driven(
                     s.runner(
                             upstream,

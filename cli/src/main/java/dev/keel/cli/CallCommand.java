@@ -77,7 +77,7 @@ final class CallCommand extends CliCommand implements Callable<Integer> {
         var cfg = config.load(env);
         var priceTable = prices.table(cfg);
         try (var up = upstream.resolve(cfg, dev.keel.core.TrafficClass.ONLINE, env, err());
-                var traces = tracing.open(env, "keel");
+                var traces = TracingOptions.open(cfg, "keel");
                 var client = TracingOptions.installed(
                                 traces, KeelClient.builder(up.config()).priceTable(priceTable), up.config())
                         .build()) {

@@ -126,7 +126,7 @@ final class GatewayCommand extends CliCommand implements Callable<Integer> {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RedisClient redisClient = redisUrl == null ? null : RedisClient.create(redisUrl);
         try (var up = upstream.resolve(cfg, dev.keel.core.TrafficClass.ONLINE, env, err());
-                var traces = tracing.open(env, "keel-gateway")) {
+                var traces = TracingOptions.open(cfg, "keel-gateway")) {
             var builder = Gateway.builder(
                             settings,
                             loaded,

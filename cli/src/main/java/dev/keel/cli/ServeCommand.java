@@ -147,7 +147,7 @@ final class ServeCommand extends CliCommand implements Callable<Integer> {
         var structured = StructuredSection.start(live::get, source, registry);
         var err = err();
         try (var up = upstream.resolve(cfg, TrafficClass.ONLINE, env, err);
-                var traces = tracing.open(env, "keel-sidecar");
+                var traces = TracingOptions.open(cfg, "keel-sidecar");
                 var client = TracingOptions.installed(
                                 traces,
                                 KeelClient.builder(up.config())

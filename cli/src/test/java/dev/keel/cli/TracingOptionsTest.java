@@ -291,6 +291,68 @@ class TracingOptionsTest {
         var call = new CallCommand();
         call.env = Map.of();
         assertThat(cli.run(call, "--otlp-endpoint", "collector:4318", "Hi")).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(cli.err()).contains("--otlp-endpoint='collector:4318'", "http://");
+        assertThat(cli.err())
+                .contains(
+                        "keel: flag --otlp-endpoint: tracing.otlp-endpoint: must be a URL such as http://127.0.0.1:4318"
+                                + " (it needs an http:// or https:// scheme), was 'collector:4318'");
+    }
+
+    @Test
+    void keelYamlTracingSection_switchesTracingOn(@TempDir Path dir) throws Exception {
+        try (var emulator = Emulator.start();
+                var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
+            Path yaml = dir.resolve("keel.yaml");
+            Files.writeString(yaml, "tracing:\n  otlp-endpoint: " + collectorUrl(collector) + "\n");
+            var call = new CallCommand();
+            call.env = Map.of(
+                    "OPENAI_API_KEY",
+                    "sk-test-otlp",
+                    "OPENAI_BASE_URL",
+                    emulator.baseUrl().toString());
+            assertThat(cli.run(call, "--config", yaml.toString(), "Hi"))
+                    .as(cli.err())
+                    .isZero();
+            assertThat(exported(collector)).contains("chat gpt-4.1-mini");
+            assertThat(emulator.requests("POST", "/v1/responses").get(0).header("traceparent"))
+                    .hasValueSatisfying(v -> assertThat(v).endsWith("-01"));
+        }
+    }
+
+    @Test
+    void traceSampleRatio_belowEveryTraceId_recordsNothing_butStillPropagatesTheUnsampledTrace() {
+        try (var emulator = Emulator.start();
+                var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
+            var call = new CallCommand();
+            call.env = Map.of(
+                    "OPENAI_API_KEY",
+                    "sk-test-otlp",
+                    "OPENAI_BASE_URL",
+                    emulator.baseUrl().toString());
+            // a share of 1e-15: no trace id's low 8 bytes fall under it but those starting with 15 zero digits
+            assertThat(cli.run(
+                            call,
+                            "--otlp-endpoint",
+                            collectorUrl(collector),
+                            "--trace-sample-ratio",
+                            "0.000000000000001",
+                            "Hi"))
+                    .as(cli.err())
+                    .isZero();
+            assertThat(collector.requests())
+                    .as("nothing sampled, nothing exported")
+                    .isEmpty();
+            assertThat(emulator.requests("POST", "/v1/responses").get(0).header("traceparent"))
+                    .hasValueSatisfying(v -> assertThat(v).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00"));
+        }
+    }
+
+    @Test
+    void traceSampleRatioOfZero_isRefusedNamingTheFlagAndTheRange() {
+        var call = new CallCommand();
+        call.env = Map.of();
+        assertThat(cli.run(call, "--otlp-endpoint", "http://127.0.0.1:4318", "--trace-sample-ratio", "0", "Hi"))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(cli.err())
+                .contains("keel: flag --trace-sample-ratio: tracing.sample-ratio: must be within (0, 1], was 0");
     }
 }

@@ -32,6 +32,7 @@ public final class Settings {
     }
 
     private static final Duration MS = Duration.ofMillis(1);
+    private static final ValueType<URI> OTLP_URL = ValueType.url("http://127.0.0.1:4318");
 
     // upstream
     public static final Setting<URI> BASE_URL = add(Setting.of("upstream.base-url", ValueType.URL)
@@ -482,6 +483,21 @@ public final class Settings {
             .check(durationBetween(Duration.ofMillis(100), null))
             .doc("How often keel serve checks the configuration file for changes."));
 
+    // tracing (the CLI, keel serve, keel gateway and the batch commands; the Spring Boot starter traces
+    // into the application's own OpenTelemetry instead, see spring.tracing.enabled)
+    public static final Setting<URI> TRACING_OTLP_ENDPOINT = add(Setting.of("tracing.otlp-endpoint", OTLP_URL)
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT")
+            .flags("--otlp-endpoint")
+            .defaultText("unset: no tracing, and nothing of OpenTelemetry starts")
+            .doc("Send traces of every upstream call over OTLP/HTTP (protobuf) to this collector, e.g."
+                    + " http://127.0.0.1:4318; spans go to URL/v1/traces."));
+    public static final Setting<Double> TRACING_SAMPLE_RATIO = add(Setting.of("tracing.sample-ratio", ValueType.NUMBER)
+            .defaultValue(1.0)
+            .check(within(0, true, 1, false))
+            .flags("--trace-sample-ratio")
+            .doc("The share of traces recorded when tracing is on (by trace id; a call inside a caller's"
+                    + " trace, or a gateway request carrying a traceparent, follows that trace's decision)."));
+
     // the Spring Boot starter's switches (keel serve and the CLI do not read them)
     public static final Setting<Boolean> SPRING_OPENAI_CLIENT = add(Setting.of(
                     "spring.openai-client.enabled", ValueType.BOOLEAN)
@@ -497,6 +513,10 @@ public final class Settings {
                     .defaultValue(false)
                     .doc("Spring Boot starter: auto-configure a BatchQueue that plans its flushed tasks as runs in"
                             + " batch.ledger (off by default: it opens the ledger at start-up)."));
+    public static final Setting<Boolean> SPRING_TRACING = add(Setting.of("spring.tracing.enabled", ValueType.BOOLEAN)
+            .defaultValue(true)
+            .doc("Spring Boot starter: trace keel's calls (docs/observability.md) into the application's"
+                    + " OpenTelemetry bean when it has one; the tracing.* keys are the CLI's."));
     public static final Setting<Boolean> SPRING_TOKEN_SERVICE =
             add(Setting.of("spring.token-service.enabled", ValueType.BOOLEAN)
                     .defaultValue(true)

@@ -77,28 +77,33 @@ public interface ValueType<T> {
 
     ValueType<Long> SIZE = simple("size", ValueType::size, ValueType::formatSize);
 
-    ValueType<URI> URL = simple(
-            "http(s) URL",
-            s -> {
-                String problem;
-                try {
-                    URI uri = new URI(s);
-                    String scheme =
-                            uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                    if (!scheme.equals("http") && !scheme.equals("https")) {
-                        problem = "it needs an http:// or https:// scheme";
-                    } else if (uri.getHost() == null) {
-                        problem = "it has no host";
-                    } else {
-                        return uri;
+    ValueType<URI> URL = url("https://api.openai.com/v1");
+
+    /** An http(s) URL; a bad one is refused with {@code example} as the shape to follow. */
+    static ValueType<URI> url(String example) {
+        return simple(
+                "http(s) URL",
+                s -> {
+                    String problem;
+                    try {
+                        URI uri = new URI(s);
+                        String scheme =
+                                uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                        if (!scheme.equals("http") && !scheme.equals("https")) {
+                            problem = "it needs an http:// or https:// scheme";
+                        } else if (uri.getHost() == null) {
+                            problem = "it has no host";
+                        } else {
+                            return uri;
+                        }
+                    } catch (java.net.URISyntaxException e) {
+                        problem = e.getReason();
                     }
-                } catch (java.net.URISyntaxException e) {
-                    problem = e.getReason();
-                }
-                throw new IllegalArgumentException(
-                        "must be a URL such as https://api.openai.com/v1 (" + problem + "), was '" + s + "'");
-            },
-            URI::toString);
+                    throw new IllegalArgumentException(
+                            "must be a URL such as " + example + " (" + problem + "), was '" + s + "'");
+                },
+                URI::toString);
+    }
 
     ValueType<Path> PATH = simple(
             "path",

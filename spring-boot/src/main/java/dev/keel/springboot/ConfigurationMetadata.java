@@ -75,7 +75,7 @@ public final class ConfigurationMetadata {
         if (t == ValueType.SIZE) {
             return "org.springframework.util.unit.DataSize";
         }
-        if (t == ValueType.URL) {
+        if (t.describe().equals(ValueType.URL.describe())) {
             return "java.net.URI";
         }
         if (t == ValueType.PATH) {

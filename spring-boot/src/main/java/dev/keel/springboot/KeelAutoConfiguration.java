@@ -12,8 +12,10 @@ import dev.keel.core.idempotency.ExactlyOnceToolExecutor;
 import dev.keel.core.idempotency.IdempotencyStore;
 import dev.keel.core.idempotency.MemoryIdempotencyStore;
 import dev.keel.core.time.Sleeper;
+import dev.keel.core.trace.KeelTracing;
 import dev.keel.wire.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -38,7 +40,8 @@ import org.springframework.util.ClassUtils;
  * (a Spring Data {@code RedisConnectionFactory} or a Lettuce {@code RedisClient} bean); a Redis URL,
  * on a Lettuce connection of its own, closed with the context), the {@link ExactlyOnceToolExecutor},
  * {@link KeelShutdown}, and the official SDK's {@code OpenAIClient} on keel ({@code
- * keel.spring.openai-client.enabled}). keel's meters go to the application's {@link MeterRegistry}
+ * keel.spring.openai-client.enabled}). When the application has an {@link OpenTelemetry} bean, both
+ * clients trace their calls into it ({@code keel.spring.tracing.enabled}). keel's meters go to the application's {@link MeterRegistry}
  * when it has one. The structured, batch and realtime beans have auto-configurations of their own
  * ({@link KeelStructuredAutoConfiguration}, {@link KeelBatchAutoConfiguration}, {@link
  * KeelRealtimeAutoConfiguration}).
@@ -60,21 +63,29 @@ public class KeelAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public KeelClients keelClients(KeelConfig config, ObjectProvider<MeterRegistry> registry) {
+    public KeelClients keelClients(
+            KeelConfig config, ObjectProvider<MeterRegistry> registry, ObjectProvider<OpenTelemetry> openTelemetry) {
         MeterRegistry meters = registry.getIfAvailable();
-        KeelClient online = client(config, TrafficClass.ONLINE, meters);
+        OpenTelemetry otel = config.get(Settings.SPRING_TRACING) ? openTelemetry.getIfUnique() : null;
+        KeelClient online = client(config, TrafficClass.ONLINE, meters, otel);
         try {
-            return new KeelClients(online, client(config, TrafficClass.BATCH, meters));
+            return new KeelClients(online, client(config, TrafficClass.BATCH, meters, otel));
         } catch (RuntimeException e) {
             online.close();
             throw e;
         }
     }
 
-    private static KeelClient client(KeelConfig config, TrafficClass traffic, MeterRegistry meters) {
-        var builder = KeelClient.builder(config.clientConfig(traffic).build());
+    private static KeelClient client(
+            KeelConfig config, TrafficClass traffic, MeterRegistry meters, OpenTelemetry otel) {
+        var clientConfig = config.clientConfig(traffic).build();
+        var builder = KeelClient.builder(clientConfig);
         if (meters != null) {
             builder.meterRegistry(meters);
+        }
+        if (otel != null) {
+            // a span per call and per attempt, children of the caller's current span (docs/observability.md)
+            builder.listener(KeelTracing.listener(otel, clientConfig.baseUrl()));
         }
         return builder.build();
     }
