@@ -161,30 +161,6 @@ final class UpstreamOptions {
         return new dev.keel.emulator.fault.FaultPlan(1, rules);
     }
 
-    /**
-     * An absolute http(s) URL with a host.
-     *
-     * @throws IllegalArgumentException naming {@code source} and saying what a good value looks like
-     */
-    static URI checkedUrl(String source, String text) {
-        String problem;
-        try {
-            URI uri = new URI(text.strip());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                problem = "it needs an http:// or https:// scheme";
-            } else if (uri.getHost() == null) {
-                problem = "it has no host";
-            } else {
-                return uri;
-            }
-        } catch (java.net.URISyntaxException e) {
-            problem = e.getReason();
-        }
-        throw new IllegalArgumentException(
-                source + "='" + text + "': not a URL (" + problem + "); use e.g. http://127.0.0.1:8080/v1");
-    }
-
     private static String nonBlank(String s) {
         return s == null || s.isBlank() ? null : s;
     }
