@@ -113,17 +113,24 @@ final class GatewayOverhead {
                     "targets: added p50 <= %.1f ms, added p99 <= %.0f ms%n", TARGET_ADDED_P50_MS, TARGET_ADDED_P99_MS);
             boolean met = true;
             for (int concurrency : settings.concurrency()) {
-                interleave(concurrency, settings.warmup(), clients, emulator, new long[clients.size()]);
+                interleave(
+                        concurrency,
+                        settings.warmup(),
+                        clients,
+                        emulator,
+                        new long[clients.size()],
+                        new long[clients.size()]);
                 DistributionSummary own = registry.find("gateway_overhead_ms").summary();
                 double ownBefore = own.totalAmount();
                 long ownCountBefore = own.count();
                 long[] emulatorCpu = new long[clients.size()];
-                var tallies = interleave(concurrency, settings.measure(), clients, emulator, emulatorCpu);
+                long[] kernelCpu = new long[clients.size()];
+                var tallies = interleave(concurrency, settings.measure(), clients, emulator, emulatorCpu, kernelCpu);
                 var d = tallies.get(0).result();
                 var g = tallies.get(1).result();
                 var k = tallies.get(2).result();
                 double ownMean = (own.totalAmount() - ownBefore) / Math.max(1, own.count() - ownCountBefore);
-                met &= report(concurrency, d, g, k, ownMean, emulatorCpu);
+                met &= report(concurrency, d, g, k, ownMean, emulatorCpu, kernelCpu);
             }
             return met ? 0 : 1;
         }
@@ -131,10 +138,16 @@ final class GatewayOverhead {
 
     /**
      * Each client gets {@code total} of load in slices, taking turns; the order rotates every slice.
-     * Adds the emulator's CPU nanoseconds during each client's slices to {@code emulatorCpu}.
+     * Adds the emulator's CPU nanoseconds during each client's slices to {@code emulatorCpu}, and this
+     * JVM's kernel-mode CPU nanoseconds to {@code kernelCpu} (-1 once it cannot be read).
      */
     private static List<ClosedLoop.Tally> interleave(
-            int concurrency, Duration total, List<ClientUnderTest> clients, ChildEmulator emulator, long[] emulatorCpu)
+            int concurrency,
+            Duration total,
+            List<ClientUnderTest> clients,
+            ChildEmulator emulator,
+            long[] emulatorCpu,
+            long[] kernelCpu)
             throws InterruptedException {
         var tallies = new java.util.ArrayList<ClosedLoop.Tally>();
         clients.forEach(c -> tallies.add(new ClosedLoop.Tally(concurrency)));
@@ -144,12 +157,31 @@ final class GatewayOverhead {
             for (int i = 0; i < clients.size(); i++) {
                 int c = (first + i) % clients.size();
                 long before = emulator.cpuNanos();
+                long kernelBefore = kernelNanos();
                 tallies.get(c).add(turn, clients.get(c));
                 emulatorCpu[c] += emulator.cpuNanos() - before;
+                long kernelAfter = kernelNanos();
+                kernelCpu[c] = kernelBefore < 0 || kernelAfter < 0 || kernelCpu[c] < 0
+                        ? -1
+                        : kernelCpu[c] + kernelAfter - kernelBefore;
             }
             first = (first + 1) % clients.size();
         }
         return tallies;
+    }
+
+    /**
+     * This JVM's CPU time in the kernel so far (system calls, loopback TCP, wake-ups), from {@code
+     * /proc/self/stat} in clock ticks of 10 ms; -1 where there is no such file.
+     */
+    private static long kernelNanos() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[12]) * 10_000_000L; // stime, the 15th field; USER_HZ is 100 on Linux
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static boolean report(
@@ -158,19 +190,28 @@ final class GatewayOverhead {
             ClosedLoop.Result g,
             ClosedLoop.Result k,
             double ownMeanMs,
-            long[] emulatorCpu) {
+            long[] emulatorCpu,
+            long[] kernelCpu) {
         double addedP50 = g.p50Millis() - d.p50Millis();
         double addedP99 = g.p99Millis() - d.p99Millis();
         System.out.printf("%nconcurrency %d%n", concurrency);
         System.out.printf(
-                "  %-12s %10s %10s %10s %10s %8s %14s %14s%n",
-                "client", "requests", "req/s", "p50 ms", "p99 ms", "errors", "this-jvm us/req", "emulator us/req");
+                "  %-12s %10s %10s %10s %10s %8s %15s %15s %15s%n",
+                "client",
+                "requests",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "this-jvm us/req",
+                "(of it kernel)",
+                "emulator us/req");
         List<ClosedLoop.Result> rows = List.of(d, g, k);
         List<String> names = List.of("direct", "via-gateway", "keel-client");
         for (int i = 0; i < rows.size(); i++) {
             var r = rows.get(i);
             System.out.printf(
-                    "  %-12s %10d %10.0f %10.3f %10.3f %8d %14.1f %14.1f%n",
+                    "  %-12s %10d %10.0f %10.3f %10.3f %8d %15.1f %15.1f %15.1f%n",
                     names.get(i),
                     r.requests(),
                     r.successesPerSecond(),
@@ -178,13 +219,14 @@ final class GatewayOverhead {
                     r.p99Millis(),
                     r.errors(),
                     r.cpuMicrosPerRequest(),
+                    kernelCpu[i] < 0 ? Double.NaN : kernelCpu[i] / 1e3 / Math.max(1, r.requests()),
                     emulatorCpu[i] < 0 ? Double.NaN : emulatorCpu[i] / 1e3 / Math.max(1, r.requests()));
         }
-        // This JVM (load generator + gateway) runs on its own core when pinned: in a closed loop of N
-        // workers that core alone bounds the mean latency at N x its CPU per request.
+        // This JVM (load generator + gateway) runs on one core when pinned: when that core is what
+        // bounds a closed loop of N workers, each request waits about N x the CPU it costs there.
         System.out.printf(
                 "  CPU per request in this JVM: via-gateway %.1f us - direct %.1f us = %.1f us added;"
-                        + " at concurrency %d a closed loop bound by that one core waits at least %d x that = %.3f ms"
+                        + " where this JVM's one core bounds the loop, %d workers wait about %d x that = %.3f ms"
                         + " more per request%n",
                 g.cpuMicrosPerRequest(),
                 d.cpuMicrosPerRequest(),
