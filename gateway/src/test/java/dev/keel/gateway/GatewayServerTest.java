@@ -194,6 +194,35 @@ class GatewayServerTest {
         assertThat(next.getVersion()).isEqualTo(HttpVersion.HTTP_2);
     }
 
+    @Test
+    void aFailureInsideTheGateway_isAnOpenAiShaped500_nothingGoesUpstream_andTheServerServesOn() throws Exception {
+        // A real failure: the spend ledger's Redis connection is closed under the gateway.
+        String url = System.getenv().getOrDefault("KEEL_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+        var capped = issue("capped", new KeyLimits(0, 0, 0, new java.math.BigDecimal("5"), null, false));
+        var redis = io.lettuce.core.RedisClient.create(url);
+        try {
+            var connection = redis.connect();
+            try (var broken = GatewayFixture.start(
+                    emulator,
+                    GatewayKeys.of(List.of(capped.key())),
+                    GatewaySettings.ofDefaults().withPort(0),
+                    b -> b.spendLedger(new RedisSpendLedger(connection.sync(), "keel:t:gwserver:")))) {
+                connection.close();
+                var r = GatewayFixture.post(broken, "/responses", capped.secret(), HELLO);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
+                assertThat(r.headers().firstValue("content-type")).contains("application/json");
+                assertThat(Json.parse(r.body()).path("error").path("code").asText())
+                        .isEqualTo("keel_gateway_error");
+                assertThat(r.body()).doesNotContain(url);
+                assertThat(GatewayFixture.get(broken, "/healthz", null).statusCode())
+                        .isEqualTo(200);
+            }
+        } finally {
+            redis.shutdown();
+        }
+        assertThat(emulator.requests()).isEmpty();
+    }
+
     /** Reads an HTTP/1.1 head up to its blank line. */
     private static String readHead(InputStream in) throws java.io.IOException {
         var head = new StringBuilder();
