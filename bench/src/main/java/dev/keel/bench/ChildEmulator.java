@@ -70,6 +70,11 @@ final class ChildEmulator implements AutoCloseable {
         return process.pid();
     }
 
+    /** The child's CPU time so far (all its threads), in nanoseconds; -1 when the OS does not say. */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
     /** Asks the child to stop (SIGTERM), kills it after 5 s if it has not, and waits for it to go. */
     @Override
     public void close() {

@@ -44,9 +44,21 @@ final class RawJettyClient implements ClientUnderTest {
 
     /** Starts a client for the server at {@code baseUrl}, sending {@code apiKey}, reported as {@code name}. */
     static RawJettyClient open(URI baseUrl, String apiKey, String name) {
+        return open(baseUrl, apiKey, name, false);
+    }
+
+    /**
+     * As {@link #open(URI, String, String)}; with {@code http1} the client speaks HTTP/1.1 only (a
+     * connection per request in flight, as most non-JVM SDKs do) instead of prior-knowledge h2c.
+     */
+    static RawJettyClient open(URI baseUrl, String apiKey, String name, boolean http1) {
         var connector = new ClientConnector();
-        var h2 = new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector));
-        var client = new HttpClient(new HttpClientTransportDynamic(connector, h2, HttpClientConnectionFactory.HTTP11));
+        var client = http1
+                ? new HttpClient(new HttpClientTransportDynamic(connector, HttpClientConnectionFactory.HTTP11))
+                : new HttpClient(new HttpClientTransportDynamic(
+                        connector,
+                        new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector)),
+                        HttpClientConnectionFactory.HTTP11));
         client.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
         client.setMaxRequestsQueuedPerDestination(MAX_CONNECTIONS * 16);
         client.setFollowRedirects(false);

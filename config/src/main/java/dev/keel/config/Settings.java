@@ -572,9 +572,9 @@ public final class Settings {
             add(Setting.of("gateway.worker-threads", ValueType.INTEGER)
                     .defaultValue(0)
                     .check(v -> v == 0 || (v >= 8 && v <= 100_000) ? null : "must be 0 or 8..100000, was " + v)
-                    .doc("0: each request on a virtual thread of its own; N: a pool of N platform threads (less"
-                            + " added latency at low concurrency, measured in docs/benchmarks.md; every call in flight,"
-                            + " a long stream too, holds one, and calls past N wait)."));
+                    .doc("0: each request on a virtual thread of its own; N: a pool of N platform threads (every call"
+                            + " in flight, a long stream too, holds one, and calls past N wait; no clear latency gain"
+                            + " over virtual threads measured, docs/benchmarks.md)."));
     public static final Setting<String> GATEWAY_REDIS = add(Setting.of("gateway.redis", ValueType.STRING)
             .check(v -> v.startsWith("redis://") || v.startsWith("rediss://")
                     ? null

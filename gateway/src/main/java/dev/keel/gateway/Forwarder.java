@@ -20,18 +20,13 @@ import dev.keel.wire.json.Json;
 import dev.keel.wire.json.JsonSyntaxException;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,19 +54,6 @@ final class Forwarder {
     private static final String BATCH_CREATE = "POST /v1/batches";
     /** The largest streamed answer kept for an Idempotency-Key replay; a longer one is not stored. */
     static final int MAX_STORED_STREAM = 16 * 1024 * 1024;
-
-    /** Reads a request's propagation headers (the servlet API's header lookup ignores case). */
-    private static final TextMapGetter<HttpServletRequest> HEADERS = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(HttpServletRequest req) {
-            return Collections.list(req.getHeaderNames());
-        }
-
-        @Override
-        public String get(HttpServletRequest req, String key) {
-            return req == null ? null : req.getHeader(key);
-        }
-    };
 
     private final KeelClient client;
     private final java.util.concurrent.atomic.AtomicReference<GatewayKeys> keys;
@@ -125,58 +107,58 @@ final class Forwarder {
         }
     }
 
-    void handle(HttpServletRequest req, HttpServletResponse res, String route) throws IOException {
+    void handle(Exchange ex, String route) throws IOException {
         var call = new Call(route);
         if (propagator == null) {
-            served(req, res, call);
+            served(ex, call);
         } else {
             // The client's context (or none: a new trace) is the parent of keel's call span.
-            Context parent = propagator.extract(Context.root(), req, HEADERS);
+            Context parent = propagator.extract(Context.root(), ex, Exchange.HEADERS);
             try (Scope ignored = parent.makeCurrent()) {
-                served(req, res, call);
+                served(ex, call);
             }
         }
         metrics.request(call.key, route, call.status);
     }
 
-    private void served(HttpServletRequest req, HttpServletResponse res, Call call) throws IOException {
+    private void served(Exchange ex, Call call) throws IOException {
         try {
-            serve(req, res, call);
+            serve(ex, call);
         } catch (Refused r) {
-            refuse(res, call, r.refusal);
+            refuse(ex, call, r.refusal);
         }
     }
 
-    private void serve(HttpServletRequest req, HttpServletResponse res, Call call) throws IOException {
-        call.key = authenticate(req.getHeader("Authorization"));
+    private void serve(Exchange ex, Call call) throws IOException {
+        call.key = authenticate(ex.header("Authorization"));
         GatewayKey key = call.key;
-        Map<String, List<String>> headers = headers(req);
+        Map<String, List<String>> headers = ex.headers();
         if (propagator != null) {
             // keel's span names itself upstream; the client's traceparent/tracestate would contradict it.
             propagator.fields().forEach(f -> headers.remove(f.toLowerCase(Locale.ROOT)));
         }
-        byte[] body = readBody(req);
+        byte[] body = readBody(ex);
         if (isClientRetry(headers)) {
             metrics.nestedRetry(key);
-            res.setHeader(Answers.CLIENT_RETRIES, "disable; the keel gateway retries with a budget, set max_retries=0");
+            ex.setHeader(Answers.CLIENT_RETRIES, "disable; the keel gateway retries with a budget, set max_retries=0");
             if (key.limits().refuseNestedRetries() && strain.strained()) {
                 throw new Refused(Refusal.nestedRetry());
             }
         }
         CallOptions options = options(headers);
-        HttpCall upstream = RawCall.of(
-                req.getMethod(), upstreamPath(req), headers, body == null ? null : req.getContentType(), body, true);
+        HttpCall upstream =
+                RawCall.of(ex.method(), upstreamPath(ex), headers, body == null ? null : ex.contentType(), body, true);
         if (!concurrency.tryAcquire(key)) {
             throw new Refused(Refusal.concurrency(key.limits().concurrency()));
         }
         try {
-            limited(res, call, upstream, body, options);
+            limited(ex, call, upstream, body, options);
         } finally {
             concurrency.release(key);
         }
     }
 
-    private void limited(HttpServletResponse res, Call call, HttpCall upstream, byte[] body, CallOptions options)
+    private void limited(Exchange ex, Call call, HttpCall upstream, byte[] body, CallOptions options)
             throws IOException {
         GatewayKey key = call.key;
         refuseIf(rates.takeRequest(key));
@@ -191,8 +173,8 @@ final class Forwarder {
         boolean settled = false;
         try {
             settled = options.idempotencyKey() != null
-                    ? exactlyOnce(res, call, upstream, options, held)
-                    : forward(res, call, upstream, options, held);
+                    ? exactlyOnce(ex, call, upstream, options, held)
+                    : forward(ex, call, upstream, options, held);
         } finally {
             if (!settled) {
                 caps.release(held);
@@ -238,8 +220,7 @@ final class Forwarder {
      *
      * @return whether the reservation was settled (otherwise the caller gives it back whole)
      */
-    private boolean forward(
-            HttpServletResponse res, Call call, HttpCall upstream, CallOptions options, SpendCaps.Reservation held)
+    private boolean forward(Exchange ex, Call call, HttpCall upstream, CallOptions options, SpendCaps.Reservation held)
             throws IOException {
         HttpResult result;
         long sent = System.nanoTime();
@@ -247,19 +228,19 @@ final class Forwarder {
             result = client.execute(upstream, options);
         } catch (KeelException e) {
             call.upstreamNanos = System.nanoTime() - sent;
-            failed(res, call, e);
+            failed(ex, call, e);
             return false;
         }
         call.upstreamNanos = System.nanoTime() - sent;
         if (result.stream() != null) {
-            stream(res, call, upstream, result, held, null);
+            stream(ex, call, upstream, result, held, null);
             return true;
         }
         // Settled before the answer is written: the upstream has billed it even if the client is gone.
         settleAnswer(call, held, result.body());
         try (result) {
-            head(res, call, result.status(), result.headers(), result.attempts());
-            Answers.body(res, result.body());
+            head(ex, call, result.status(), result.headers(), result.attempts());
+            Answers.body(ex, result.body());
         }
         return true;
     }
@@ -271,18 +252,13 @@ final class Forwarder {
      * @return whether the stream reached its terminal event and the client took all of it
      */
     private boolean stream(
-            HttpServletResponse res,
-            Call call,
-            HttpCall upstream,
-            HttpResult result,
-            SpendCaps.Reservation held,
-            StreamCopy copy)
+            Exchange ex, Call call, HttpCall upstream, HttpResult result, SpendCaps.Reservation held, StreamCopy copy)
             throws IOException {
         boolean delivered = false;
         SseMeter meter = new SseMeter(result, RawCall.isChatStream(upstream));
         try (meter) {
-            head(res, call, result.status(), result.headers(), result.attempts());
-            OutputStream out = res.getOutputStream();
+            head(ex, call, result.status(), result.headers(), result.attempts());
+            OutputStream out = ex.stream();
             out.flush();
             byte[] buf = new byte[8192];
             while (true) {
@@ -350,7 +326,7 @@ final class Forwarder {
      * 409; a final failure releases the key.
      */
     private boolean exactlyOnce(
-            HttpServletResponse res, Call call, HttpCall upstream, CallOptions options, SpendCaps.Reservation held)
+            Exchange ex, Call call, HttpCall upstream, CallOptions options, SpendCaps.Reservation held)
             throws IOException {
         var key = new IdempotencyKey("gw:" + call.key.id() + ":" + options.idempotencyKey());
         String fingerprint = IdempotencyStore.hash(upstream.describe() + "\n"
@@ -360,7 +336,7 @@ final class Forwarder {
             IdempotencyStore.Claim claim = idempotency.claim(key, IDEMPOTENCY_TTL);
             switch (claim) {
                 case IdempotencyStore.Claim.Done d -> {
-                    replay(res, call, d.result(), fingerprint, options.idempotencyKey());
+                    replay(ex, call, d.result(), fingerprint, options.idempotencyKey());
                     return false; // this duplicate made no upstream call: its reservation goes back whole
                 }
                 case IdempotencyStore.Claim.InProgress p -> {
@@ -370,14 +346,14 @@ final class Forwarder {
                     pause();
                 }
                 case IdempotencyStore.Claim.Acquired a -> {
-                    return owned(res, call, upstream, options, held, key, a.token(), fingerprint);
+                    return owned(ex, call, upstream, options, held, key, a.token(), fingerprint);
                 }
             }
         }
     }
 
     private boolean owned(
-            HttpServletResponse res,
+            Exchange ex,
             Call call,
             HttpCall upstream,
             CallOptions options,
@@ -393,7 +369,7 @@ final class Forwarder {
         } catch (KeelException e) {
             call.upstreamNanos = System.nanoTime() - sent;
             idempotency.release(key, token);
-            failed(res, call, e);
+            failed(ex, call, e);
             return false;
         }
         call.upstreamNanos = System.nanoTime() - sent;
@@ -403,7 +379,7 @@ final class Forwarder {
             var copy = new StreamCopy(MAX_STORED_STREAM);
             boolean whole = false;
             try {
-                whole = stream(res, call, upstream, result, held, copy);
+                whole = stream(ex, call, upstream, result, held, copy);
             } finally {
                 byte[] bytes = copy.whole();
                 if (whole && bytes != null) {
@@ -425,8 +401,8 @@ final class Forwarder {
                     token,
                     stored(result.status(), result.attempts(), result.headers(), result.body(), fingerprint),
                     IDEMPOTENCY_TTL);
-            head(res, call, result.status(), result.headers(), result.attempts());
-            Answers.body(res, result.body());
+            head(ex, call, result.status(), result.headers(), result.attempts());
+            Answers.body(ex, result.body());
         }
         return true;
     }
@@ -459,8 +435,7 @@ final class Forwarder {
         return Json.write(o);
     }
 
-    private void replay(HttpServletResponse res, Call call, String stored, String fingerprint, String idemKey)
-            throws IOException {
+    private void replay(Exchange ex, Call call, String stored, String fingerprint, String idemKey) throws IOException {
         JsonNode o = Json.parse(stored);
         if (!fingerprint.equals(o.path("fingerprint").asText())) {
             throw new Refused(Refusal.conflictingBody(idemKey));
@@ -469,49 +444,48 @@ final class Forwarder {
         o.path("headers")
                 .properties()
                 .forEach(e -> headers.put(e.getKey(), List.of(e.getValue().asText())));
-        res.setHeader(Answers.REPLAYED, "true");
-        head(res, call, o.path("status").asInt(), headers, 0);
-        Answers.body(res, Base64.getDecoder().decode(o.path("body").asText()));
+        ex.setHeader(Answers.REPLAYED, "true");
+        head(ex, call, o.path("status").asInt(), headers, 0);
+        Answers.body(ex, Base64.getDecoder().decode(o.path("body").asText()));
     }
 
     /** keel's final failure: the upstream's own answer when there was one, else keel's verdict. */
-    private void failed(HttpServletResponse res, Call call, KeelException e) throws IOException {
+    private void failed(Exchange ex, Call call, KeelException e) throws IOException {
         if (e.status() >= 300 && e.upstreamError() != null) {
-            head(res, call, e.status(), e.headers(), e.attempts());
-            res.setHeader(Answers.SHOULD_RETRY, "false"); // keel's retry layer has already retried
+            head(ex, call, e.status(), e.headers(), e.attempts());
+            ex.setHeader(Answers.SHOULD_RETRY, "false"); // keel's retry layer has already retried
             String raw = e.rawBody();
-            Answers.body(res, raw == null ? new byte[0] : raw.getBytes(StandardCharsets.UTF_8));
+            Answers.body(ex, raw == null ? new byte[0] : raw.getBytes(StandardCharsets.UTF_8));
             return;
         }
-        res.setHeader(Answers.ATTEMPTS, Integer.toString(e.attempts()));
-        refuse(res, call, Answers.rejection(e));
+        ex.setHeader(Answers.ATTEMPTS, Integer.toString(e.attempts()));
+        refuse(ex, call, Answers.rejection(e));
     }
 
-    private void head(
-            HttpServletResponse res, Call call, int status, Map<String, List<String>> upstreamHeaders, int attempts) {
+    private void head(Exchange ex, Call call, int status, Map<String, List<String>> upstreamHeaders, int attempts) {
         call.status = status;
-        res.setStatus(status);
-        Answers.upstreamHeaders(res, upstreamHeaders);
-        if (res.getHeader(Answers.REQUEST_ID) == null) {
-            res.setHeader(Answers.REQUEST_ID, ownRequestId());
+        ex.status(status);
+        Answers.upstreamHeaders(ex, upstreamHeaders);
+        if (ex.answerHeader(Answers.REQUEST_ID) == null) {
+            ex.setHeader(Answers.REQUEST_ID, ownRequestId());
         }
-        res.setHeader(Answers.ATTEMPTS, Integer.toString(attempts));
+        ex.setHeader(Answers.ATTEMPTS, Integer.toString(attempts));
         long overhead = Math.max(0, System.nanoTime() - call.start - call.upstreamNanos);
-        res.setHeader(Answers.OVERHEAD, Answers.millis(overhead));
+        ex.setHeader(Answers.OVERHEAD, Answers.millis(overhead));
         metrics.overhead(overhead / 1_000_000.0);
     }
 
-    private void refuse(HttpServletResponse res, Call call, Refusal r) throws IOException {
+    private void refuse(Exchange ex, Call call, Refusal r) throws IOException {
         call.status = r.status();
         metrics.refusal(call.key, r.reason());
-        if (res.isCommitted()) {
+        if (ex.committed()) {
             return;
         }
-        if (res.getHeader(Answers.REQUEST_ID) == null) {
-            res.setHeader(Answers.REQUEST_ID, ownRequestId());
+        if (ex.answerHeader(Answers.REQUEST_ID) == null) {
+            ex.setHeader(Answers.REQUEST_ID, ownRequestId());
         }
-        res.setHeader(Answers.OVERHEAD, Answers.millis(System.nanoTime() - call.start - call.upstreamNanos));
-        Answers.refusal(res, r);
+        ex.setHeader(Answers.OVERHEAD, Answers.millis(System.nanoTime() - call.start - call.upstreamNanos));
+        Answers.refusal(ex, r);
     }
 
     /**
@@ -586,16 +560,16 @@ final class Forwarder {
      * The body, at most {@code maxBodyBytes}: refused from its declared length before a byte is read,
      * or as soon as it passes the bound; a body that stalls past the body timeout gets 408.
      */
-    private byte[] readBody(HttpServletRequest req) {
-        long declared = req.getContentLengthLong();
+    private byte[] readBody(Exchange ex) {
+        long declared = ex.declaredLength();
         int max = settings.maxBodyBytes();
         if (declared > max) {
             throw new Refused(Refusal.tooLarge(declared + " bytes", max));
         }
-        if (declared == 0 || (declared < 0 && !"POST".equals(req.getMethod()))) {
+        if (declared == 0 || (declared < 0 && !"POST".equals(ex.method()))) {
             return null;
         }
-        try (InputStream in = req.getInputStream()) {
+        try (InputStream in = ex.body()) {
             // A declared length is read as one array of that size (a body sent short is cut by the server);
             // a chunked one in steps, up to one byte past the bound.
             byte[] body = in.readNBytes(declared >= 0 ? (int) declared : max + 1);
@@ -608,19 +582,10 @@ final class Forwarder {
         }
     }
 
-    private static String upstreamPath(HttpServletRequest req) {
-        String path = req.getRequestURI().substring("/v1".length());
-        String query = req.getQueryString();
+    private static String upstreamPath(Exchange ex) {
+        String path = ex.path().substring("/v1".length());
+        String query = ex.query();
         return query == null ? path : path + "?" + query;
-    }
-
-    private static Map<String, List<String>> headers(HttpServletRequest req) {
-        var m = new LinkedHashMap<String, List<String>>();
-        for (String name : Collections.list(req.getHeaderNames())) {
-            m.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                    .addAll(Collections.list(req.getHeaders(name)));
-        }
-        return m;
     }
 
     private static String first(Map<String, List<String>> headers, String name) {

@@ -2,24 +2,35 @@ package dev.keel.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.wire.json.Json;
-import io.javalin.Javalin;
-import io.javalin.compression.CompressionStrategy;
-import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's HTTP server: Javalin on Jetty 12, HTTP/1.1 and h2c on one port, handlers on virtual
- * threads (or a pool of platform threads, {@link GatewaySettings#workerThreads()}), no compression (streams pass through as they arrive). OpenAI's paths go to the {@link
- * Forwarder}; {@code /metrics}, {@code /healthz} and {@code /debug/config} show the process; every
- * other path gets an OpenAI-shaped 404. Thread-safe.
+ * The gateway's HTTP server: one Jetty 12 core {@link Handler} (no servlet or web-framework layer)
+ * on a connector that speaks HTTP/1.1 and h2c on one port. Jetty's selectors run on a pool of
+ * platform threads; each request is handled on a virtual thread of its own (or, with {@link
+ * GatewaySettings#workerThreads()}, on that pool of platform threads). No compression (streams pass
+ * through as they arrive). OpenAI's paths go to the {@link Forwarder}; {@code /metrics}, {@code
+ * /healthz} and {@code /debug/config} show the process; every other path or method gets an
+ * OpenAI-shaped 404. Thread-safe.
  */
 final class GatewayServer implements AutoCloseable {
 
@@ -44,18 +55,52 @@ final class GatewayServer implements AutoCloseable {
             "GET /v1/models/{id}",
             "POST /v1/realtime/client_secrets");
 
-    private final Javalin app;
-    private ServerConnector connector;
+    private final Server server;
+    private final ServerConnector connector;
+    /** The virtual threads requests run on; null with a pool of platform threads. */
+    private final ExecutorService virtual;
 
     private GatewayServer(
             GatewaySettings settings, Forwarder forwarder, Supplier<String> metrics, Supplier<ObjectNode> config) {
-        this.app = Javalin.create(cfg -> configure(cfg, settings, forwarder, metrics, config));
+        QueuedThreadPool pool;
+        if (settings.workerThreads() == 0) {
+            // Selectors and Jetty's own tasks on platform threads; a handler (it blocks) on a virtual thread.
+            pool = new QueuedThreadPool();
+            virtual = Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("keel-gateway-request-", 0).factory());
+            pool.setVirtualThreadsExecutor(virtual);
+        } else {
+            pool = new QueuedThreadPool(settings.workerThreads(), 8);
+            virtual = null;
+        }
+        pool.setName("keel-gateway");
+        server = new Server(pool);
+        long bodyTimeoutMs = settings.bodyTimeout().toMillis();
+        var http = new HttpConfiguration();
+        http.setIdleTimeout(bodyTimeoutMs); // a read or write of the client stalled this long fails
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        connector =
+                new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(Math.max(bodyTimeoutMs, 120_000));
+        connector.setAcceptQueueSize(1024); // bursts of new client connections wait in the kernel, not fail
+        server.addConnector(connector);
+        server.setHandler(new Routes(forwarder, metrics, config));
     }
 
     static GatewayServer start(
             GatewaySettings settings, Forwarder forwarder, Supplier<String> metrics, Supplier<ObjectNode> config) {
         var server = new GatewayServer(settings, forwarder, metrics, config);
-        server.app.start();
+        try {
+            server.server.start();
+        } catch (Exception e) {
+            server.close();
+            throw new IllegalStateException(
+                    "could not start the gateway on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(),
+                    e);
+        }
         return server;
     }
 
@@ -65,86 +110,142 @@ final class GatewayServer implements AutoCloseable {
 
     @Override
     public void close() {
-        app.stop();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the gateway's server failed: {}", e.toString());
+        }
+        if (virtual != null) {
+            virtual.shutdown();
+        }
     }
 
-    private void configure(
-            JavalinConfig cfg,
-            GatewaySettings settings,
-            Forwarder forwarder,
-            Supplier<String> metrics,
-            Supplier<ObjectNode> config) {
-        cfg.startup.showJavalinBanner = false;
-        cfg.startup.showOldJavalinVersionWarning = false;
-        if (settings.workerThreads() == 0) {
-            cfg.concurrency.useVirtualThreads = true;
-        } else {
-            cfg.concurrency.useVirtualThreads = false;
-            var pool = new QueuedThreadPool(settings.workerThreads(), 8);
-            pool.setName("keel-gateway");
-            cfg.jetty.threadPool = pool;
-        }
-        cfg.http.compressionStrategy = CompressionStrategy.NONE;
-        cfg.http.asyncTimeout = 0;
-        long bodyTimeoutMs = settings.bodyTimeout().toMillis();
-        cfg.jetty.modifyHttpConfiguration(http -> {
-            http.setIdleTimeout(bodyTimeoutMs);
-            http.setSendServerVersion(false);
-        });
-        cfg.jetty.addConnector((server, http) -> {
-            connector = new ServerConnector(
-                    server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
-            connector.setHost(settings.host());
-            connector.setPort(settings.port());
-            connector.setIdleTimeout(Math.max(bodyTimeoutMs, 120_000));
-            connector.setAcceptQueueSize(1024); // bursts of new client connections wait in the kernel, not fail
-            return connector;
-        });
-        var r = cfg.routes;
-        for (String route : ROUTES) {
-            String method = route.substring(0, route.indexOf(' '));
-            String path = route.substring(route.indexOf(' ') + 1);
-            io.javalin.http.Handler h = ctx -> forwarder.handle(ctx.req(), ctx.res(), route);
-            switch (method) {
-                case "GET" -> r.get(path, h);
-                case "POST" -> r.post(path, h);
-                case "DELETE" -> r.delete(path, h);
-                default -> throw new IllegalStateException("no such method in ROUTES: " + route);
-            }
-        }
-        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
-        r.get("/healthz", ctx -> json(ctx, 200, Json.object().put("status", "ok")));
-        r.get("/debug/config", ctx -> json(ctx, 200, config.get()));
-        for (int status : new int[] {404, 405}) {
-            r.error(status, "*", ctx -> {
-                if (!ctx.res().isCommitted()
-                        && !"application/json".equals(ctx.res().getContentType())) {
-                    json(
-                            ctx,
-                            status,
-                            Refusal.notFound(ctx.method().name(), ctx.path()).body());
+    /**
+     * Which route a request takes: the fixed paths by a map lookup, paths with an id by their
+     * segments. A path with one trailing slash is the path without it.
+     */
+    static final class RouteTable {
+        private final Map<String, String> exact = new HashMap<>();
+        private final List<String[]> patterns = new ArrayList<>();
+        private final List<String> patternRoutes = new ArrayList<>();
+
+        RouteTable(List<String> routes) {
+            for (String route : routes) {
+                if (route.contains("{")) {
+                    String method = route.substring(0, route.indexOf(' '));
+                    String path = route.substring(route.indexOf(' ') + 1);
+                    String[] segments = (method + path).split("/", -1);
+                    patterns.add(segments);
+                    patternRoutes.add(route);
+                } else {
+                    exact.put(route, route);
                 }
-            });
-        }
-        r.exception(Exception.class, (e, ctx) -> {
-            LOG.warn("gateway request failed method={} path={} error={}", ctx.method(), ctx.path(), e.toString());
-            if (!ctx.res().isCommitted()) {
-                json(
-                        ctx,
-                        500,
-                        new Refusal(
-                                        500,
-                                        "server_error",
-                                        "keel_gateway_error",
-                                        "The gateway failed to handle the request; see its log.",
-                                        "gateway_error",
-                                        null)
-                                .body());
             }
-        });
+        }
+
+        /** The route ({@code METHOD /path/{id}}) this request takes, or null. */
+        String route(String method, String path) {
+            if (path.length() > 1 && path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            String found = exact.get(method + " " + path);
+            if (found != null || !path.startsWith("/v1/")) {
+                return found;
+            }
+            String[] segments = (method + path).split("/", -1);
+            for (int i = 0; i < patterns.size(); i++) {
+                if (matches(patterns.get(i), segments)) {
+                    return patternRoutes.get(i);
+                }
+            }
+            return null;
+        }
+
+        private static boolean matches(String[] pattern, String[] segments) {
+            if (pattern.length != segments.length) {
+                return false;
+            }
+            for (int i = 0; i < pattern.length; i++) {
+                String p = pattern[i];
+                if (p.startsWith("{") ? segments[i].isEmpty() : !p.equals(segments[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
-    private static void json(Context ctx, int status, ObjectNode body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
+    /** Every request: blocking, so Jetty runs it on a request thread (virtual, or one of the pool's). */
+    private static final class Routes extends Handler.Abstract {
+        private final Forwarder forwarder;
+        private final Supplier<String> metrics;
+        private final Supplier<ObjectNode> config;
+        private final RouteTable table = new RouteTable(ROUTES);
+
+        Routes(Forwarder forwarder, Supplier<String> metrics, Supplier<ObjectNode> config) {
+            this.forwarder = forwarder;
+            this.metrics = metrics;
+            this.config = config;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            // An idle client connection while the upstream answers is not a failure: only a read of the
+            // body or a write of the answer that stalls past the idle timeout is (Jetty fails those).
+            request.addIdleTimeoutListener(timeout -> false);
+            var ex = new Exchange(request, response);
+            try {
+                serve(ex);
+                callback.succeeded();
+            } catch (Exception e) {
+                LOG.warn("gateway request failed method={} path={} error={}", ex.method(), ex.path(), e.toString());
+                if (ex.committed()) {
+                    callback.failed(e);
+                    return true;
+                }
+                try {
+                    json(
+                            ex,
+                            500,
+                            new Refusal(
+                                            500,
+                                            "server_error",
+                                            "keel_gateway_error",
+                                            "The gateway failed to handle the request; see its log.",
+                                            "gateway_error",
+                                            null)
+                                    .body());
+                    callback.succeeded();
+                } catch (Exception again) {
+                    callback.failed(again);
+                }
+            }
+            return true;
+        }
+
+        private void serve(Exchange ex) throws Exception {
+            String method = ex.method();
+            String path = ex.path();
+            String route = table.route(method, path);
+            if (route != null) {
+                forwarder.handle(ex, route);
+            } else if (method.equals("GET") && path.equals("/metrics")) {
+                ex.status(200);
+                ex.contentType("text/plain; version=0.0.4");
+                ex.send(metrics.get().getBytes(StandardCharsets.UTF_8));
+            } else if (method.equals("GET") && path.equals("/healthz")) {
+                json(ex, 200, Json.object().put("status", "ok"));
+            } else if (method.equals("GET") && path.equals("/debug/config")) {
+                json(ex, 200, config.get());
+            } else {
+                json(ex, 404, Refusal.notFound(method, path).body());
+            }
+        }
+    }
+
+    private static void json(Exchange ex, int status, ObjectNode body) throws java.io.IOException {
+        ex.status(status);
+        ex.contentType("application/json");
+        ex.send(Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 }

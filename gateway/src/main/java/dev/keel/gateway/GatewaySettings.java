@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param idempotencyWait how long a duplicate of an in-flight {@code Idempotency-Key} call waits for
  *     the first one's answer before it gets 409
  * @param workerThreads 0: each request on a virtual thread of its own; N: a pool of N platform threads
- *     (less latency per call at low concurrency on a busy machine, but each call in flight — a long
- *     stream, a duplicate waiting — holds one, and calls past N wait for a free one)
+ *     (each call in flight — a long stream, a duplicate waiting — holds one, and calls past N wait for a
+ *     free one; on the Jetty core server it measured no clear latency gain, docs/benchmarks.md)
  */
 public record GatewaySettings(
         String host,
