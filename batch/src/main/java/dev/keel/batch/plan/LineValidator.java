@@ -42,6 +42,16 @@ public final class LineValidator {
                     "line is " + length + " bytes, over the " + maxLineBytes
                             + "-byte limit (--max-line-bytes); is a newline missing?");
         }
+        JsonNode accepted = StrictJson.parseAccepted(raw);
+        return accepted != null ? check(accepted) : checkStrictly(raw);
+    }
+
+    /**
+     * The check of a line {@link StrictJson#parseAccepted} did not take, reading it the exact way
+     * (decoded, then parsed) so a refusal says where and why; also the reference the fast way is
+     * tested against.
+     */
+    LineCheck checkStrictly(byte[] raw) {
         String text;
         try {
             text = StrictJson.utf8(raw);

@@ -21,6 +21,11 @@ import java.nio.charset.StandardCharsets;
  * second object, NULs — is refused with its offset) and no duplicate keys (which parsers resolve
  * differently). Jackson's defaults allow all three, and they are how a line passes keel's check
  * yet fails its whole batch upstream. Stateless and thread-safe.
+ *
+ * <p>{@link #parseAccepted} is the planner's fast way for the common case, a line that passes: it
+ * checks the bytes as UTF-8 without decoding them and lets Jackson parse the bytes, and answers only
+ * when the line is certainly accepted, with the same tree; for anything else it answers null, and
+ * {@link #utf8} and {@link #parse} give the refusal and its exact message as before.
  */
 final class StrictJson {
 
@@ -73,6 +78,9 @@ final class StrictJson {
                             + " appears twice in one object; keep one");
                 }
                 throw new Refusal("not valid JSON: " + m);
+            } catch (NumberFormatException e) {
+                // A number Jackson reads but BigDecimal cannot hold (an exponent of ten digits, say).
+                throw new Refusal("not valid JSON: " + e.getMessage());
             }
             if (value == null) {
                 return null;
@@ -91,6 +99,32 @@ final class StrictJson {
             return value;
         } catch (IOException e) {
             throw new Refusal("not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The JSON object of {@code raw} when {@code parse(utf8(raw))} certainly gives an object, as the
+     * same tree; null otherwise (not UTF-8, not JSON, not an object, a duplicate key, trailing bytes,
+     * or a form this way does not take: a NUL byte, which would make Jackson guess UTF-16 or UTF-32,
+     * or anything but whitespace before the opening brace, such as a byte order mark).
+     */
+    static JsonNode parseAccepted(byte[] raw) {
+        int i = 0;
+        while (i < raw.length && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\r' || raw[i] == '\n')) {
+            i++;
+        }
+        if (i == raw.length || raw[i] != '{' || !Utf8.isValid(raw)) {
+            return null;
+        }
+        try (JsonParser p = Json.mapper().getFactory().createParser(raw)) {
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            JsonNode value = EXACT.readTree(p);
+            if (value == null || !value.isObject() || p.nextToken() != null) {
+                return null;
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
