@@ -43,7 +43,7 @@ public final class LineValidator {
                             + "-byte limit (--max-line-bytes); is a newline missing?");
         }
         JsonNode accepted = StrictJson.parseAccepted(raw);
-        return accepted != null ? check(accepted) : checkStrictly(raw);
+        return accepted != null ? check(accepted, StrictJson.isCompact(raw) ? raw : null) : checkStrictly(raw);
     }
 
     /**
@@ -72,10 +72,11 @@ public final class LineValidator {
                                     ? "an empty line"
                                     : line.getNodeType().toString().toLowerCase()));
         }
-        return check(line);
+        return check(line, null);
     }
 
-    private LineCheck check(JsonNode line) {
+    /** Checks a parsed line; {@code compact} is its input when that is already its canonical form, else null. */
+    private LineCheck check(JsonNode line, byte[] compact) {
         JsonNode id = line.get("custom_id");
         if (id == null || !id.isTextual() || id.asText().isBlank()) {
             return new Invalid(null, "missing custom_id: every line needs a unique, non-blank string custom_id");
@@ -89,9 +90,11 @@ public final class LineValidator {
         if (problem != null) {
             return new Invalid(customId, problem);
         }
-        byte[] canonical;
+        byte[] canonical = compact;
         try {
-            canonical = Json.writeBytes(line);
+            if (canonical == null) {
+                canonical = Json.writeBytes(line);
+            }
         } catch (RuntimeException e) {
             return new Invalid(
                     customId,

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.keel.wire.json.Json;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -126,6 +127,55 @@ final class StrictJson {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether {@code raw}, a line {@link #parseAccepted} took, is already what keel's mapper writes
+     * for its tree, so it can stand as the canonical line without writing the tree out: no white
+     * space outside strings; strings of printable ASCII without escapes (the mapper escapes control
+     * characters and re-escapes others its own way); integers that are not {@code -0}; decimals
+     * whose {@code BigDecimal} text is their own ({@code 0.50} is, {@code 1e5} and {@code -0.0}
+     * are not). Anything else answers false and the tree is written out.
+     */
+    static boolean isCompact(byte[] raw) {
+        int n = raw.length;
+        for (int i = 0; i < n; i++) {
+            byte b = raw[i];
+            if (b == '"') {
+                for (i++; i < n && raw[i] != '"'; i++) {
+                    if (raw[i] < 0x20 || raw[i] == '\\' || raw[i] == 0x7F) {
+                        return false;
+                    }
+                }
+            } else if (b == '-' || (b >= '0' && b <= '9')) {
+                int end = i + 1;
+                boolean decimal = false;
+                while (end < n && isNumberByte(raw[end])) {
+                    decimal |= raw[end] == '.' || raw[end] == 'e' || raw[end] == 'E';
+                    end++;
+                }
+                String number = new String(raw, i, end - i, StandardCharsets.ISO_8859_1);
+                if (decimal ? !ownDecimalText(number) : number.equals("-0")) {
+                    return false;
+                }
+                i = end - 1;
+            } else if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean ownDecimalText(String number) {
+        try {
+            return new BigDecimal(number).toString().equals(number);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean isNumberByte(byte b) {
+        return (b >= '0' && b <= '9') || b == '.' || b == 'e' || b == 'E' || b == '+' || b == '-';
     }
 
     private static long byteOffset(String text, JsonLocation at) {

@@ -49,6 +49,35 @@ class FastParseTest {
             lines.add(HEAD + b + "}");
             lines.add("  " + HEAD.replace(",", " , ").replace(":", " : ") + b + " }\t");
         }
+        String[] numbers = {
+            "0",
+            "-0",
+            "-1",
+            "12",
+            "0.50",
+            "1.0",
+            "100.0",
+            "-0.0",
+            "0.0",
+            "1e5",
+            "1E+5",
+            "1E5",
+            "0.0000001",
+            "0.000001",
+            "1.5e300",
+            "12345678901234567890",
+            "-9223372036854775809",
+            "123.456e-2",
+            "1E-7",
+            "10.10"
+        };
+        for (String number : numbers) {
+            lines.add(HEAD + "{\"model\":\"m\",\"t\":" + number + ",\"a\":[" + number + "," + number + "]}}");
+        }
+        for (String text :
+                new String[] {"plain", "caf\u00e9", "café", "a\\/b", "tab\\t", "\\u0041", "\u007f", "~!@#$%^&*()"}) {
+            lines.add(HEAD + "{\"model\":\"m\",\"input\":\"" + text + "\",\"" + text + "\":{}}}");
+        }
         lines.add("\uFEFF" + HEAD + bodies[0] + "}");
         lines.add(HEAD + bodies[0] + "}x");
         lines.add(HEAD + bodies[0] + "}{}");
@@ -113,6 +142,25 @@ class FastParseTest {
                 .isEqualTo(HEAD
                         + "{\"model\":\"m\",\"a\":1.0,\"b\":1E+5,\"c\":0,\"d\":0.50,\"s\":\"café / \\uD83D\\uDE00\"}}");
         assertThat(v.canonical()).isEqualTo(((Valid) validator.checkStrictly(raw)).canonical());
+    }
+
+    @Test
+    void aCompactLine_isItsOwnCanonicalForm_andAnythingElseIsWrittenOut() {
+        String compact = HEAD + "{\"model\":\"m\",\"t\":0.50,\"n\":[1,-2,null,true],\"s\":\"a b\"}}";
+        assertThat(StrictJson.isCompact(compact.getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
+        for (String other : new String[] {
+            HEAD + " {\"model\":\"m\"}}",
+            HEAD + "{\"model\":\"m\",\"t\":1e5}}",
+            HEAD + "{\"model\":\"m\",\"t\":-0}}",
+            HEAD + "{\"model\":\"m\",\"t\":-0.0}}",
+            HEAD + "{\"model\":\"m\",\"s\":\"\\/\"}}",
+            HEAD + "{\"model\":\"m\",\"s\":\"é\"}}"
+        }) {
+            byte[] raw = other.getBytes(StandardCharsets.UTF_8);
+            assertThat(StrictJson.isCompact(raw)).as(other).isFalse();
+            sameAnswer(raw);
+        }
     }
 
     @Test
