@@ -14,12 +14,16 @@ import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Plans generated batch input (read, validate, count tokens, price, split, write chunks, record in
@@ -29,7 +33,8 @@ import java.util.Locale;
 final class BatchPlanBench {
 
     static final String SUMMARY =
-            "plan 100k and 1M generated lines vs a plain read: MB/s, lines/s, CPU seconds and cores used, peak heap";
+            "plan 100k and 1M generated lines vs a plain read: MB/s, lines/s, CPU seconds (by thread) and cores used,"
+                    + " peak heap";
 
     private BatchPlanBench() {}
 
@@ -48,8 +53,9 @@ final class BatchPlanBench {
                     Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().maxMemory() >> 20);
             System.out.println("| lines | MB | plain read MB/s | plan MB/s | plan lines/s | plan / read time"
-                    + " | plan CPU s | cores used | plan MB per CPU s | peak heap MB |");
-            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                    + " | plan CPU s | cores used | plan MB per CPU s | peak heap MB"
+                    + " | CPU s: reader | workers | ledger writer | rest |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (long n : new long[] {big / 10, big}) {
                 Path input = generate(dir, n);
                 measure(dir, input, n);
@@ -87,10 +93,14 @@ final class BatchPlanBench {
         resetPeaks();
         Ledger ledger = new Ledger(Database.open("jdbc:sqlite:" + dir.resolve("ledger-" + n + ".db")));
         RunInput in = RunInput.of(input);
+        var threads = new ThreadCpu();
         long cpu1 = processCpuNanos();
         long t1 = System.nanoTime();
-        PlanResult r = new Planner(PlanConfig.ofDefaults(), PriceTable.builtIn(), ledger, Clock.systemUTC())
-                .plan(in, dir.resolve("run-" + n));
+        PlanResult r;
+        try (threads) {
+            r = new Planner(PlanConfig.ofDefaults(), PriceTable.builtIn(), ledger, Clock.systemUTC())
+                    .plan(in, dir.resolve("run-" + n));
+        }
         double planSeconds = (System.nanoTime() - t1) / 1e9;
         double planCpuSeconds = (processCpuNanos() - cpu1) / 1e9;
         if (!r.accepted() || r.items() != n) {
@@ -98,7 +108,7 @@ final class BatchPlanBench {
         }
         System.out.printf(
                 Locale.ROOT,
-                "| %,d | %.0f | %.0f | %.1f | %,.0f | %.0fx | %.1f | %.1f | %.1f | %d |%n",
+                "| %,d | %.0f | %.0f | %.1f | %,.0f | %.0fx | %.1f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f |%n",
                 n,
                 mb,
                 mb / readSeconds,
@@ -108,7 +118,79 @@ final class BatchPlanBench {
                 planCpuSeconds,
                 planCpuSeconds / planSeconds,
                 mb / planCpuSeconds,
-                peakHeapMb());
+                peakHeapMb(),
+                threads.seconds(ThreadCpu.READER),
+                threads.seconds(ThreadCpu.WORKERS),
+                threads.seconds(ThreadCpu.WRITER),
+                planCpuSeconds
+                        - threads.seconds(ThreadCpu.READER)
+                        - threads.seconds(ThreadCpu.WORKERS)
+                        - threads.seconds(ThreadCpu.WRITER));
+    }
+
+    /**
+     * CPU time of the plan's threads by role, read every 20 ms while it runs (the planner's threads
+     * end with the plan, so their last reading stands): the reading thread (this one), the planning
+     * workers ({@code keel-plan-*}) and the ledger's writer ({@code keel-plan-writer-*}). What is left
+     * of the process's CPU time is GC, JIT and the rest.
+     */
+    private static final class ThreadCpu implements AutoCloseable {
+        static final int READER = 0;
+        static final int WORKERS = 1;
+        static final int WRITER = 2;
+
+        private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        private final Map<Long, long[]> seen = new ConcurrentHashMap<>();
+        private final long reader = Thread.currentThread().threadId();
+        private final long readerStart = mx.getCurrentThreadCpuTime();
+        private final Thread sampler;
+        private volatile boolean done;
+
+        ThreadCpu() {
+            sampler = Thread.ofPlatform().daemon().name("bench-thread-cpu").start(() -> {
+                while (!done) {
+                    sample();
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private void sample() {
+            for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+                if (t == null) {
+                    continue;
+                }
+                String name = t.getThreadName();
+                int role = name.startsWith("keel-plan-writer-") ? WRITER : name.startsWith("keel-plan-") ? WORKERS : -1;
+                long cpu = mx.getThreadCpuTime(t.getThreadId());
+                if (role >= 0 && cpu > 0) {
+                    seen.computeIfAbsent(t.getThreadId(), k -> new long[] {role, 0})[1] = cpu;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            seen.put(reader, new long[] {READER, mx.getCurrentThreadCpuTime() - readerStart});
+            done = true;
+            try {
+                sampler.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        double seconds(int role) {
+            return seen.values().stream()
+                            .filter(v -> v[0] == role)
+                            .mapToLong(v -> v[1])
+                            .sum()
+                    / 1e9;
+        }
     }
 
     private static long plainRead(Path input) throws IOException {

@@ -54,6 +54,36 @@ public final class Database {
         return db;
     }
 
+    /** The page size of a new SQLite ledger. */
+    static final int SQLITE_PAGE_BYTES = 16 * 1024;
+
+    /**
+     * Gives a ledger file that does not exist yet 16 KiB pages instead of SQLite's 4 KiB: a plan
+     * writes all its items (a line of JSON each) in one transaction, and with bigger pages its writer
+     * and the commit's checkpoint cost less CPU (D144). SQLite fixes the page size when the
+     * file gets its header, which switching it to WAL does here, so a ledger made before keeps its
+     * pages. {@code SQLiteConfig}'s own page-size setting cannot do this: it may be applied after the
+     * switch to WAL, when the size can no longer change.
+     */
+    private static void createWithPageSize(String jdbcUrl, Path file) {
+        String name = file.toString();
+        if (name.isEmpty() || name.startsWith(":memory:") || name.startsWith("file:")) {
+            return;
+        }
+        try {
+            if (Files.exists(file) && Files.size(file) > 0) {
+                return;
+            }
+            try (var c = java.sql.DriverManager.getConnection(jdbcUrl);
+                    var s = c.createStatement()) {
+                s.execute("PRAGMA page_size = " + SQLITE_PAGE_BYTES);
+                s.execute("PRAGMA journal_mode = WAL");
+            }
+        } catch (java.io.IOException | java.sql.SQLException e) {
+            throw new IllegalArgumentException("cannot create the ledger " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Database sqlite(String jdbcUrl) {
         String path = jdbcUrl.substring("jdbc:sqlite:".length());
         int q = path.indexOf('?');
@@ -66,6 +96,7 @@ public final class Database {
             throw new IllegalArgumentException(
                     "cannot create the folder for ledger " + file + ": " + e.getMessage(), e);
         }
+        createWithPageSize(jdbcUrl, file);
         var config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);

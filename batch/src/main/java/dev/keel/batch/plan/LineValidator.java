@@ -42,6 +42,16 @@ public final class LineValidator {
                     "line is " + length + " bytes, over the " + maxLineBytes
                             + "-byte limit (--max-line-bytes); is a newline missing?");
         }
+        JsonNode accepted = StrictJson.parseAccepted(raw);
+        return accepted != null ? check(accepted, StrictJson.isCompact(raw) ? raw : null) : checkStrictly(raw);
+    }
+
+    /**
+     * The check of a line {@link StrictJson#parseAccepted} did not take, reading it the exact way
+     * (decoded, then parsed) so a refusal says where and why; also the reference the fast way is
+     * tested against.
+     */
+    LineCheck checkStrictly(byte[] raw) {
         String text;
         try {
             text = StrictJson.utf8(raw);
@@ -62,10 +72,11 @@ public final class LineValidator {
                                     ? "an empty line"
                                     : line.getNodeType().toString().toLowerCase()));
         }
-        return check(line);
+        return check(line, null);
     }
 
-    private LineCheck check(JsonNode line) {
+    /** Checks a parsed line; {@code compact} is its input when that is already its canonical form, else null. */
+    private LineCheck check(JsonNode line, byte[] compact) {
         JsonNode id = line.get("custom_id");
         if (id == null || !id.isTextual() || id.asText().isBlank()) {
             return new Invalid(null, "missing custom_id: every line needs a unique, non-blank string custom_id");
@@ -79,9 +90,11 @@ public final class LineValidator {
         if (problem != null) {
             return new Invalid(customId, problem);
         }
-        byte[] canonical;
+        byte[] canonical = compact;
         try {
-            canonical = Json.writeBytes(line);
+            if (canonical == null) {
+                canonical = Json.writeBytes(line);
+            }
         } catch (RuntimeException e) {
             return new Invalid(
                     customId,

@@ -27,16 +27,22 @@ public record RequestReuse(String upstream, boolean enabled) {
         }
     }
 
-    /** The request hash of a canonical line, hex SHA-256 over {@code upstream \n line}. */
-    public String hash(byte[] canonicalLine) {
+    /** One digest per thread, so hashing a line does not look up a provider each time. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(upstream.getBytes(StandardCharsets.UTF_8));
-            md.update((byte) '\n');
-            md.update(canonicalLine);
-            return HexFormat.of().formatHex(md.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    /** The request hash of a canonical line, hex SHA-256 over {@code upstream \n line}. */
+    public String hash(byte[] canonicalLine) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        md.update(upstream.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) '\n');
+        md.update(canonicalLine);
+        return HexFormat.of().formatHex(md.digest());
     }
 }

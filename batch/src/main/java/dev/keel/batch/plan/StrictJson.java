@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.keel.wire.json.Json;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -21,6 +22,11 @@ import java.nio.charset.StandardCharsets;
  * second object, NULs — is refused with its offset) and no duplicate keys (which parsers resolve
  * differently). Jackson's defaults allow all three, and they are how a line passes keel's check
  * yet fails its whole batch upstream. Stateless and thread-safe.
+ *
+ * <p>{@link #parseAccepted} is the planner's fast way for the common case, a line that passes: it
+ * checks the bytes as UTF-8 without decoding them and lets Jackson parse the bytes, and answers only
+ * when the line is certainly accepted, with the same tree; for anything else it answers null, and
+ * {@link #utf8} and {@link #parse} give the refusal and its exact message as before.
  */
 final class StrictJson {
 
@@ -73,6 +79,9 @@ final class StrictJson {
                             + " appears twice in one object; keep one");
                 }
                 throw new Refusal("not valid JSON: " + m);
+            } catch (NumberFormatException e) {
+                // A number Jackson reads but BigDecimal cannot hold (an exponent of ten digits, say).
+                throw new Refusal("not valid JSON: " + e.getMessage());
             }
             if (value == null) {
                 return null;
@@ -92,6 +101,81 @@ final class StrictJson {
         } catch (IOException e) {
             throw new Refusal("not valid JSON: " + e.getMessage());
         }
+    }
+
+    /**
+     * The JSON object of {@code raw} when {@code parse(utf8(raw))} certainly gives an object, as the
+     * same tree; null otherwise (not UTF-8, not JSON, not an object, a duplicate key, trailing bytes,
+     * or a form this way does not take: a NUL byte, which would make Jackson guess UTF-16 or UTF-32,
+     * or anything but whitespace before the opening brace, such as a byte order mark).
+     */
+    static JsonNode parseAccepted(byte[] raw) {
+        int i = 0;
+        while (i < raw.length && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\r' || raw[i] == '\n')) {
+            i++;
+        }
+        if (i == raw.length || raw[i] != '{' || !Utf8.isValid(raw)) {
+            return null;
+        }
+        try (JsonParser p = Json.mapper().getFactory().createParser(raw)) {
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            JsonNode value = EXACT.readTree(p);
+            if (value == null || !value.isObject() || p.nextToken() != null) {
+                return null;
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code raw}, a line {@link #parseAccepted} took, is already what keel's mapper writes
+     * for its tree, so it can stand as the canonical line without writing the tree out: no white
+     * space outside strings; strings of printable ASCII without escapes (the mapper escapes control
+     * characters and re-escapes others its own way); integers that are not {@code -0}; decimals
+     * whose {@code BigDecimal} text is their own ({@code 0.50} is, {@code 1e5} and {@code -0.0}
+     * are not). Anything else answers false and the tree is written out.
+     */
+    static boolean isCompact(byte[] raw) {
+        int n = raw.length;
+        for (int i = 0; i < n; i++) {
+            byte b = raw[i];
+            if (b == '"') {
+                for (i++; i < n && raw[i] != '"'; i++) {
+                    if (raw[i] < 0x20 || raw[i] == '\\' || raw[i] == 0x7F) {
+                        return false;
+                    }
+                }
+            } else if (b == '-' || (b >= '0' && b <= '9')) {
+                int end = i + 1;
+                boolean decimal = false;
+                while (end < n && isNumberByte(raw[end])) {
+                    decimal |= raw[end] == '.' || raw[end] == 'e' || raw[end] == 'E';
+                    end++;
+                }
+                String number = new String(raw, i, end - i, StandardCharsets.ISO_8859_1);
+                if (decimal ? !ownDecimalText(number) : number.equals("-0")) {
+                    return false;
+                }
+                i = end - 1;
+            } else if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean ownDecimalText(String number) {
+        try {
+            return new BigDecimal(number).toString().equals(number);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean isNumberByte(byte b) {
+        return (b >= '0' && b <= '9') || b == '.' || b == 'e' || b == 'E' || b == '+' || b == '-';
     }
 
     private static long byteOffset(String text, JsonLocation at) {
