@@ -43,6 +43,17 @@ class TracingOptionsTest {
         return in;
     }
 
+    /** {@code keel call} with a key and {@code emulator} as its upstream. */
+    private static CallCommand callOn(Emulator emulator) {
+        var call = new CallCommand();
+        call.env = Map.of(
+                "OPENAI_API_KEY",
+                "sk-test-otlp",
+                "OPENAI_BASE_URL",
+                emulator.baseUrl().toString());
+        return call;
+    }
+
     private static String collectorUrl(Http11Server collector) {
         return "http://127.0.0.1:" + collector.baseUrl().getPort();
     }
@@ -51,12 +62,7 @@ class TracingOptionsTest {
     void otlpEndpointFlag_sendsTheCallSpansToTheCollector_andTraceparentUpstream_withoutThePrompt() {
         try (var emulator = Emulator.start();
                 var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
-            var call = new CallCommand();
-            call.env = Map.of(
-                    "OPENAI_API_KEY",
-                    "sk-test-otlp",
-                    "OPENAI_BASE_URL",
-                    emulator.baseUrl().toString());
+            var call = callOn(emulator);
             assertThat(cli.run(call, "--otlp-endpoint", collectorUrl(collector), "Tell me a secret word"))
                     .isZero();
 
@@ -274,12 +280,7 @@ class TracingOptionsTest {
     @Test
     void noEndpoint_tracesNothing_andSendsNoTraceparent() {
         try (var emulator = Emulator.start()) {
-            var call = new CallCommand();
-            call.env = Map.of(
-                    "OPENAI_API_KEY",
-                    "sk-test-otlp",
-                    "OPENAI_BASE_URL",
-                    emulator.baseUrl().toString());
+            var call = callOn(emulator);
             assertThat(cli.run(call, "Hi")).isZero();
             assertThat(emulator.requests("POST", "/v1/responses").get(0).header("traceparent"))
                     .isEmpty();
@@ -303,12 +304,7 @@ class TracingOptionsTest {
                 var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
             Path yaml = dir.resolve("keel.yaml");
             Files.writeString(yaml, "tracing:\n  otlp-endpoint: " + collectorUrl(collector) + "\n");
-            var call = new CallCommand();
-            call.env = Map.of(
-                    "OPENAI_API_KEY",
-                    "sk-test-otlp",
-                    "OPENAI_BASE_URL",
-                    emulator.baseUrl().toString());
+            var call = callOn(emulator);
             assertThat(cli.run(call, "--config", yaml.toString(), "Hi"))
                     .as(cli.err())
                     .isZero();
@@ -322,12 +318,7 @@ class TracingOptionsTest {
     void traceSampleRatio_belowEveryTraceId_recordsNothing_butStillPropagatesTheUnsampledTrace() {
         try (var emulator = Emulator.start();
                 var collector = Http11Server.start(Http11Server.Answer.json(200, "{}"))) {
-            var call = new CallCommand();
-            call.env = Map.of(
-                    "OPENAI_API_KEY",
-                    "sk-test-otlp",
-                    "OPENAI_BASE_URL",
-                    emulator.baseUrl().toString());
+            var call = callOn(emulator);
             // a share of 1e-15: no trace id's low 8 bytes fall under it but those starting with 15 zero digits
             assertThat(cli.run(
                             call,
