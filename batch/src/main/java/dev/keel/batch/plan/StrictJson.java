@@ -114,7 +114,7 @@ final class StrictJson {
         while (i < raw.length && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\r' || raw[i] == '\n')) {
             i++;
         }
-        if (i == raw.length || raw[i] != '{' || !Utf8.isValid(raw)) {
+        if (i == raw.length || raw[i] != '{' || nulInFirstFour(raw) || !Utf8.isValid(raw)) {
             return null;
         }
         try (JsonParser p = Json.mapper().getFactory().createParser(raw)) {
@@ -127,6 +127,20 @@ final class StrictJson {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether a NUL is among the first four bytes, the ones Jackson reads to guess the encoding: with
+     * one there it may take the line for UTF-16 or UTF-32 (and accept a line the exact way refuses);
+     * a NUL further on is refused by Jackson's UTF-8 parser itself.
+     */
+    private static boolean nulInFirstFour(byte[] raw) {
+        for (int i = 0; i < Math.min(4, raw.length); i++) {
+            if (raw[i] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -134,6 +134,20 @@ class FastParseTest {
     }
 
     @Test
+    void aLineInUtf16OrUtf32_whichJacksonWouldGuessFromItsNulBytes_getsTheExactWaysRefusal() {
+        String line = HEAD + "{\"model\":\"gpt-4.1-mini\",\"input\":\"hi\"}}";
+        for (var charset : List.of(
+                StandardCharsets.UTF_16LE,
+                StandardCharsets.UTF_16BE,
+                java.nio.charset.Charset.forName("UTF-32LE"),
+                java.nio.charset.Charset.forName("UTF-32BE"))) {
+            byte[] raw = line.getBytes(charset);
+            assertThat(validator.checkStrictly(raw)).as(charset.name()).isInstanceOf(Invalid.class);
+            sameAnswer(raw);
+        }
+    }
+
+    @Test
     void numbersAndEscapes_comeBackAsTheTreeWroteThem() {
         byte[] raw = (HEAD + "{\"model\":\"m\",\"a\":1.0,\"b\":1e5,\"c\":-0,\"d\":0.50,\"s\":\"caf\\u00e9 \\/ 😀\"}}")
                 .getBytes(StandardCharsets.UTF_8);
