@@ -135,13 +135,6 @@ final class Exchange {
         return stream;
     }
 
-    /** Ends the answer (a last write) if it has not ended yet. */
-    void finish() throws IOException {
-        if (!response.hasLastWrite()) {
-            Content.Sink.write(response, true, ByteBuffer.allocate(0));
-        }
-    }
-
     @Override
     public String toString() {
         return request.getMethod() + " " + path();
