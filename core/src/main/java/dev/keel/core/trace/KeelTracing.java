@@ -13,6 +13,7 @@ import dev.keel.core.pipeline.CallContext;
 import dev.keel.core.pipeline.EventListener;
 import dev.keel.core.policy.CircuitBreaker;
 import dev.keel.core.policy.RetryDecision;
+import dev.keel.wire.time.Ticker;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -25,9 +26,9 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,9 +95,10 @@ public final class KeelTracing implements EventListener {
     private final String baseUrl;
     private final String host;
     private final long port;
-    private final Clock clock;
-    /** The system clock: read once per call, then {@link System#nanoTime()} (cheap and monotonic). */
-    private final boolean systemClock;
+    /** Read once per call, at its start; every later timestamp of the call is that plus {@link #ticker}'s time since. */
+    private final InstantSource clock;
+
+    private final Ticker ticker;
 
     private final Map<Long, CallSpans> calls = new ConcurrentHashMap<>();
     private final Map<String, String> urls = new ConcurrentHashMap<>();
@@ -132,7 +134,7 @@ public final class KeelTracing implements EventListener {
         }
     }
 
-    private KeelTracing(OpenTelemetry otel, URI baseUrl, Clock clock) {
+    private KeelTracing(OpenTelemetry otel, URI baseUrl, InstantSource clock, Ticker ticker) {
         var tracerBuilder = otel.tracerBuilder("dev.keel.core");
         String version = KeelTracing.class.getPackage().getImplementationVersion();
         this.tracer = (version == null ? tracerBuilder : tracerBuilder.setInstrumentationVersion(version)).build();
@@ -142,7 +144,7 @@ public final class KeelTracing implements EventListener {
         this.host = baseUrl.getHost();
         this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : "https".equals(baseUrl.getScheme()) ? 443 : 80;
         this.clock = clock;
-        this.systemClock = clock.equals(Clock.systemUTC());
+        this.ticker = ticker;
     }
 
     private static long epochNanos(Instant t) {
@@ -150,22 +152,21 @@ public final class KeelTracing implements EventListener {
     }
 
     /**
-     * Now, in epoch nanoseconds, for a timestamp of {@code spans}' call: with the system clock, the
-     * call's start plus the monotonic time since (one wall-clock read per call, and a span never
-     * ends before it starts); with an injected clock, that clock.
+     * Now, in epoch nanoseconds, for a timestamp of {@code spans}' call: the call's start plus the
+     * monotonic time since (one wall-clock read per call, and a span never ends before it starts).
      */
     private long now(CallSpans spans) {
-        return systemClock ? spans.start + (System.nanoTime() - spans.startTicks) : epochNanos(clock.instant());
+        return spans.start + (ticker.read() - spans.startTicks);
     }
 
     /** Traces the calls of a client whose base URL is {@code baseUrl}, timestamps from the system clock. */
     public static KeelTracing listener(OpenTelemetry otel, URI baseUrl) {
-        return listener(otel, baseUrl, Clock.systemUTC());
+        return listener(otel, baseUrl, InstantSource.system(), Ticker.SYSTEM);
     }
 
-    /** The same with the timestamps of {@code clock}. */
-    public static KeelTracing listener(OpenTelemetry otel, URI baseUrl, Clock clock) {
-        return new KeelTracing(otel, baseUrl, clock);
+    /** The same with a call's start read from {@code clock} and its later timestamps measured by {@code ticker}. */
+    public static KeelTracing listener(OpenTelemetry otel, URI baseUrl, InstantSource clock, Ticker ticker) {
+        return new KeelTracing(otel, baseUrl, clock, ticker);
     }
 
     @Override
@@ -178,7 +179,7 @@ public final class KeelTracing implements EventListener {
                 ? request.method() + " " + GenAiOperation.pathWithoutQuery(request.path())
                 : model == null ? op.name() : op.name() + " " + model;
         long start = epochNanos(clock.instant());
-        long startTicks = System.nanoTime();
+        long startTicks = ticker.read();
         // What a sampler may look at goes on the builder; the rest only on a span that records.
         SpanBuilder b = tracer.spanBuilder(name)
                 .setSpanKind(SpanKind.CLIENT)

@@ -404,4 +404,26 @@ class KeelTracingTest {
     private static Long longAttr(SpanData s, String key) {
         return s.getAttributes().get(AttributeKey.longKey(key));
     }
+
+    @Test
+    void injectedClockAndTicker_giveEveryTimestamp_theCallsStartFromTheClock_theRestFromTheTicker() {
+        emulator = Emulator.start();
+        var fake = new FakeClock(java.time.Instant.parse("2026-01-02T03:04:05Z"));
+        KeelClientConfig c =
+                KeelClientConfig.builder("sk-test", emulator.baseUrl()).build();
+        client = KeelClient.builder(c)
+                .listener(KeelTracing.listener(otel, c.baseUrl(), fake, fake))
+                .build();
+        client.responses().create(HELLO, CallOptions.defaults());
+
+        long start = 1_767_323_045_000_000_000L; // 2026-01-02T03:04:05Z
+        SpanData call = named(spans.getFinishedSpanItems(), "chat gpt-4.1-mini");
+        SpanData attempt = childrenOf(spans.getFinishedSpanItems(), call).get(0);
+        assertThat(call.getStartEpochNanos()).isEqualTo(start);
+        assertThat(attempt.getStartEpochNanos())
+                .as("the ticker did not move: no time passed for the spans")
+                .isEqualTo(start);
+        assertThat(attempt.getEndEpochNanos()).isEqualTo(start);
+        assertThat(call.getEndEpochNanos()).isEqualTo(start);
+    }
 }
