@@ -4,6 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,12 +33,28 @@ import java.util.concurrent.Future;
  * first waits for it. While a batch is in flight only the writer thread talks to the database; the
  * caller meanwhile only binds parameters of the other statement, which the SQLite and PostgreSQL
  * drivers keep in memory until the statement executes.
+ *
+ * <p>An item answered from an earlier run ({@link #reused}) joins the same batch, and the copy of its
+ * result is written by the writer thread right after the batch's items. What earlier runs hold for
+ * a line ({@link #priors}) is read on a second connection, in one query per batch of lines, so
+ * looking up the ledger's history never waits for a write: that connection sees only committed
+ * runs, which is what a look-up wants (this run's own items are not history).
  */
 public final class PlanWriter implements AutoCloseable {
 
     private static final String INSERT_ITEM = "INSERT INTO keel_batch_item (run_id, custom_id, line_no, chunk_no, line,"
             + " est_in_tokens, est_out_tokens, state, replay_count, updated_at, request_hash)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (run_id, custom_id) DO NOTHING";
+
+    /** Copies run {@code ?2}'s result for a custom_id as this run's {@code ?1}, costing nothing here. */
+    private static final String COPY_RESULT = "INSERT INTO keel_batch_result (run_id, custom_id, replay_count,"
+            + " status_code, body, batch_id, request_id, tier, input_tokens, cached_tokens, output_tokens, cost_usd,"
+            + " sync_cost_usd, completed_at, reused_from) SELECT ?, custom_id, replay_count, status_code, body, batch_id,"
+            + " request_id, tier, input_tokens, cached_tokens, output_tokens, 0, 0, completed_at,"
+            + " COALESCE(reused_from, run_id) FROM keel_batch_result WHERE run_id = ? AND custom_id = ?";
+
+    /** The most rows of earlier runs a look-up reads per custom_id, newest first. */
+    static final int PRIORS_PER_ID = 50;
 
     /** The chunk number of reused items: they are in no chunk (chunks count from 1). */
     public static final int NO_CHUNK = 0;
@@ -41,6 +63,10 @@ public final class PlanWriter implements AutoCloseable {
     private final Connection c;
     private final PreparedStatement insertItem;
     private final PreparedStatement[] insertItems = new PreparedStatement[2];
+    private final PreparedStatement[] copyResults = new PreparedStatement[2];
+    private final int[] copies = new int[2];
+    private Connection history;
+    private Boolean hasHistory;
     private int filling;
     private long firstPendingLine;
     private long lastPendingLine;
@@ -78,6 +104,8 @@ public final class PlanWriter implements AutoCloseable {
         this.insertItem = c.prepareStatement(INSERT_ITEM);
         this.insertItems[0] = c.prepareStatement(INSERT_ITEM);
         this.insertItems[1] = c.prepareStatement(INSERT_ITEM);
+        this.copyResults[0] = c.prepareStatement(COPY_RESULT);
+        this.copyResults[1] = c.prepareStatement(COPY_RESULT);
         this.writes = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "keel-plan-writer-" + runId);
             t.setDaemon(true);
@@ -132,8 +160,16 @@ public final class PlanWriter implements AutoCloseable {
     private void writeBehind() throws SQLException {
         awaitWritten();
         PreparedStatement batch = insertItems[filling];
+        PreparedStatement copy = copies[filling] > 0 ? copyResults[filling] : null;
         writtenLines = "lines " + firstPendingLine + "-" + lastPendingLine;
-        written = writes.submit(batch::executeBatch);
+        written = writes.submit(() -> {
+            int[] counts = batch.executeBatch();
+            if (copy != null) {
+                copy.executeBatch();
+            }
+            return counts;
+        });
+        copies[filling] = 0;
         filling ^= 1;
         pending = 0;
     }
@@ -207,34 +243,103 @@ public final class PlanWriter implements AutoCloseable {
     }
 
     /**
-     * What earlier runs hold for {@code customId}: the newest run where the request with {@code hash}
-     * succeeded (its result can stand in), else the newest run that had the id with another request.
+     * Whether the ledger holds items of any other run. When it does not, no line can have a prior
+     * request and a planner need not look any up. Asked once per plan.
      */
-    public PriorRequest prior(String customId, String hash) {
-        String sql = "SELECT i.run_id, i.request_hash, i.state, r.status_code FROM keel_batch_item i"
-                + " LEFT JOIN keel_batch_result r ON r.run_id = i.run_id AND r.custom_id = i.custom_id"
-                + " WHERE i.custom_id = ? AND i.run_id <> ? AND i.request_hash IS NOT NULL"
-                + " ORDER BY i.updated_at DESC, i.run_id DESC LIMIT 50";
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            flush();
-            Ledger.bind(p, customId, runId);
-            String changed = null;
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    boolean answered = ("SUCCEEDED".equals(rs.getString(3)) || "REUSED".equals(rs.getString(3)))
-                            && rs.getInt(4) == 200;
-                    if (hash.equals(rs.getString(2))) {
-                        if (answered) {
-                            return new PriorRequest(rs.getString(1), null);
+    public boolean hasHistory() {
+        if (hasHistory == null) {
+            try (PreparedStatement p =
+                    historyConnection().prepareStatement("SELECT 1 FROM keel_batch_item WHERE run_id <> ? LIMIT 1")) {
+                Ledger.bind(p, runId);
+                try (ResultSet rs = p.executeQuery()) {
+                    hasHistory = rs.next();
+                }
+            } catch (SQLException e) {
+                throw ledger.failure("look up earlier runs", e);
+            }
+        }
+        return hasHistory;
+    }
+
+    /**
+     * What earlier runs hold for each of {@code customIds}, in one query per up to {@value #BATCH}
+     * ids on the look-up connection (it never waits for this plan's writes). For each id at most
+     * {@value #PRIORS_PER_ID} rows are read, newest first.
+     */
+    public Priors priors(Collection<String> customIds) {
+        var rows = new HashMap<String, List<PriorRow>>();
+        var ids = new ArrayList<>(new LinkedHashSet<>(customIds));
+        try {
+            for (int from = 0; from < ids.size(); from += BATCH) {
+                var part = ids.subList(from, Math.min(ids.size(), from + BATCH));
+                String sql = "SELECT custom_id, run_id, request_hash, state, status_code FROM (SELECT i.custom_id,"
+                        + " i.run_id, i.request_hash, i.state, r.status_code, ROW_NUMBER() OVER (PARTITION BY"
+                        + " i.custom_id ORDER BY i.updated_at DESC, i.run_id DESC) AS n FROM keel_batch_item i"
+                        + " LEFT JOIN keel_batch_result r ON r.run_id = i.run_id AND r.custom_id = i.custom_id"
+                        + " WHERE i.custom_id IN (" + "?, ".repeat(part.size() - 1) + "?) AND i.run_id <> ?"
+                        + " AND i.request_hash IS NOT NULL) t WHERE n <= " + PRIORS_PER_ID + " ORDER BY custom_id, n";
+                try (PreparedStatement p = historyConnection().prepareStatement(sql)) {
+                    int i = 1;
+                    for (String id : part) {
+                        p.setString(i++, id);
+                    }
+                    p.setString(i, runId);
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                                    .add(new PriorRow(
+                                            rs.getString(2),
+                                            rs.getString(3),
+                                            ("SUCCEEDED".equals(rs.getString(4)) || "REUSED".equals(rs.getString(4)))
+                                                    && rs.getInt(5) == 200));
                         }
-                    } else if (changed == null) {
-                        changed = rs.getString(1);
                     }
                 }
             }
-            return new PriorRequest(null, changed);
         } catch (SQLException e) {
-            throw ledger.failure("look up earlier requests of custom_id " + customId, e);
+            throw ledger.failure(
+                    "look up earlier requests of custom_id " + ids.getFirst()
+                            + (ids.size() > 1 ? " and " + (ids.size() - 1) + " more" : ""),
+                    e);
+        }
+        return new Priors(rows);
+    }
+
+    private Connection historyConnection() throws SQLException {
+        if (history == null) {
+            history = ledger.database().connect();
+            history.setAutoCommit(true);
+        }
+        return history;
+    }
+
+    /** An earlier run's item of a custom_id: its run, its request hash, whether it was answered. */
+    private record PriorRow(String runId, String hash, boolean answered) {}
+
+    /** The rows of earlier runs for a set of custom_ids, from {@link #priors}. Immutable. */
+    public static final class Priors {
+        private final Map<String, List<PriorRow>> rows;
+
+        private Priors(Map<String, List<PriorRow>> rows) {
+            this.rows = rows;
+        }
+
+        /**
+         * The newest run where the request with {@code hash} succeeded (its result can stand in),
+         * else the newest run that had {@code customId} with another request.
+         */
+        public PriorRequest of(String customId, String hash) {
+            String changed = null;
+            for (PriorRow r : rows.getOrDefault(customId, List.of())) {
+                if (hash.equals(r.hash())) {
+                    if (r.answered()) {
+                        return new PriorRequest(r.runId(), null);
+                    }
+                } else if (changed == null) {
+                    changed = r.runId();
+                }
+            }
+            return new PriorRequest(null, changed);
         }
     }
 
@@ -253,22 +358,29 @@ public final class PlanWriter implements AutoCloseable {
      */
     public boolean reused(String customId, long lineNo, String line, String hash, String fromRun, long now) {
         try {
+            long h = hash64(customId);
+            if (!maybeSeen(h)) {
+                markSeen(h);
+                Ledger.bind(insertItems[filling], runId, customId, lineNo, NO_CHUNK, line, 0, 0, "REUSED", now, hash);
+                insertItems[filling].addBatch();
+                Ledger.bind(copyResults[filling], runId, fromRun, customId);
+                copyResults[filling].addBatch();
+                copies[filling]++;
+                if (pending++ == 0) {
+                    firstPendingLine = lineNo;
+                }
+                lastPendingLine = lineNo;
+                if (pending == BATCH) {
+                    writeBehind();
+                }
+                return true;
+            }
             flush();
-            markSeen(hash64(customId));
             Ledger.bind(insertItem, runId, customId, lineNo, NO_CHUNK, line, 0, 0, "REUSED", now, hash);
             if (insertItem.executeUpdate() != 1) {
                 return false;
             }
-            Ledger.update(
-                    c,
-                    "INSERT INTO keel_batch_result (run_id, custom_id, replay_count, status_code, body, batch_id,"
-                            + " request_id, tier, input_tokens, cached_tokens, output_tokens, cost_usd, sync_cost_usd,"
-                            + " completed_at, reused_from) SELECT ?, custom_id, replay_count, status_code, body, batch_id,"
-                            + " request_id, tier, input_tokens, cached_tokens, output_tokens, 0, 0, completed_at,"
-                            + " COALESCE(reused_from, run_id) FROM keel_batch_result WHERE run_id = ? AND custom_id = ?",
-                    runId,
-                    fromRun,
-                    customId);
+            Ledger.update(c, COPY_RESULT, runId, fromRun, customId);
             return true;
         } catch (SQLException e) {
             throw ledger.failure("reuse the result of " + customId + " (line " + lineNo + ") from run " + fromRun, e);
@@ -363,7 +475,12 @@ public final class PlanWriter implements AutoCloseable {
             insertItem.close();
             insertItems[0].close();
             insertItems[1].close();
+            copyResults[0].close();
+            copyResults[1].close();
             c.close();
+            if (history != null) {
+                history.close();
+            }
         } catch (SQLException e) {
             throw ledger.failure("close the plan of run " + runId, e);
         }

@@ -262,6 +262,16 @@ public final class Planner {
                 }
                 throw new IllegalStateException("cannot plan " + input + ": " + e.getCause(), e.getCause());
             }
+            PlanWriter.Priors priors = null;
+            if (reuse.enabled() && writer.hasHistory()) {
+                var ids = new ArrayList<String>(batch.size());
+                for (Analysed a : batch) {
+                    if (a.check() instanceof Valid ok && a.priced() != null) {
+                        ids.add(ok.customId());
+                    }
+                }
+                priors = ids.isEmpty() ? null : writer.priors(ids);
+            }
             for (Analysed a : batch) {
                 lines = a.lineNo();
                 if (a.check() == null) {
@@ -272,12 +282,14 @@ public final class Planner {
                 requestLines++;
                 switch (a.check()) {
                     case Invalid bad -> problem(bad.customId(), bad.reason(), a.raw());
-                    case Valid ok -> accept(writer, ok, a.priced(), a.raw());
+                    case Valid ok -> accept(writer, priors, ok, a.priced(), a.raw());
                 }
             }
         }
 
-        void accept(PlanWriter writer, Valid ok, Priced priced, byte[] raw) throws IOException {
+        /** Records a valid line: answered from an earlier run when {@code priors} (null: none) allow, else in a chunk. */
+        void accept(PlanWriter writer, PlanWriter.Priors priors, Valid ok, Priced priced, byte[] raw)
+                throws IOException {
             if (priced == null) {
                 problem(
                         ok.customId(),
@@ -289,7 +301,7 @@ public final class Planner {
             byte[] line = ok.canonical();
             String text = priced.text();
             String hash = priced.hash();
-            if (reuse.enabled() && reusedOrWarned(writer, ok, text, hash, raw)) {
+            if (priors != null && reusedOrWarned(writer, priors.of(ok.customId(), hash), ok, text, hash, raw)) {
                 return;
             }
             RequestTokens tokens = priced.tokens();
@@ -329,8 +341,9 @@ public final class Planner {
          * Answers the line from an earlier run when the same request succeeded there (true, also for a
          * duplicate); warns when the custom_id was used before with another request (false: submit).
          */
-        boolean reusedOrWarned(PlanWriter writer, Valid ok, String text, String hash, byte[] raw) throws IOException {
-            PlanWriter.PriorRequest prior = writer.prior(ok.customId(), hash);
+        boolean reusedOrWarned(
+                PlanWriter writer, PlanWriter.PriorRequest prior, Valid ok, String text, String hash, byte[] raw)
+                throws IOException {
             if (prior.answeredIn() != null) {
                 if (writer.reused(ok.customId(), lines, text, hash, prior.answeredIn(), now)) {
                     reused++;

@@ -204,4 +204,54 @@ class EditedInputTest {
                 .endsWith("item-10");
         assertThat(second.reused()).isZero();
     }
+
+    @Test
+    void moreReusedLinesThanOneLedgerBatch_areEachRecordedAndCopiedOnce() throws Exception {
+        int n = 1_203; // the plan writes items in batches of 500: two full ones and a partial third
+        var config = PlanConfig.ofDefaults();
+        Path in = f.write("in.jsonl", lines(n));
+        PlanResult first = new Planner(config, f.prices, f.ledger, Clock.systemUTC())
+                .withReuse(SAME_UPSTREAM)
+                .plan(RunInput.of(in), dir.resolve("runs/first"));
+        assertThat(f.runner(BatchFixture.fast()).drive(first.runId()))
+                .isEqualTo(new RunOutcome.Finished(first.runId(), n, 0, false));
+
+        PlanResult second = new Planner(config, f.prices, f.ledger, Clock.systemUTC())
+                .withReuse(SAME_UPSTREAM)
+                .plan(RunInput.of(f.write("in.jsonl", lines(n + 1))), dir.resolve("runs/second"));
+
+        assertThat(second.reused()).isEqualTo(n);
+        assertThat(second.chunks()).isEqualTo(1);
+        assertThat(f.ledger.itemCounts(second.runId())).containsEntry(ItemState.REUSED, (long) n);
+        var results = f.history().results(second.runId());
+        assertThat(results).hasSize(n);
+        assertThat(results)
+                .extracting(r -> r.customId())
+                .doesNotHaveDuplicates()
+                .contains("item-1", "item-500", "item-501", "item-1000", "item-1001", "item-" + n);
+        assertThat(results).allSatisfy(r -> assertThat(r.reusedFrom()).isEqualTo(first.runId()));
+        assertThat(f.runner(BatchFixture.fast()).drive(second.runId()))
+                .isEqualTo(new RunOutcome.Finished(second.runId(), n + 1, 0, false));
+        assertThat(upstreamItems()).isEqualTo(n + 1L);
+    }
+
+    @Test
+    void aReusedCustomIdUsedTwice_isADuplicateAtItsSecondLine() throws Exception {
+        finish(f.write("in.jsonl", lines(6)));
+        List<String> edited = new ArrayList<>(lines(6));
+        edited.add(BatchFixture.responsesLine("item-2", "Summarise ticket 2"));
+        Path in = f.write("in.jsonl", edited);
+
+        PlanResult second = plan(in, SAME_UPSTREAM);
+
+        assertThat(second.accepted()).isFalse();
+        assertThat(second.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(7);
+            assertThat(p.customId()).isEqualTo("item-2");
+            assertThat(p.reason()).contains("duplicate custom_id: first used at line 2");
+        });
+        assertThat(f.ledger.itemCounts(second.runId()).values())
+                .as("a refused plan records nothing")
+                .allMatch(c -> c == 0);
+    }
 }
