@@ -4,12 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,15 +30,14 @@ import java.util.concurrent.Future;
  *
  * <p>An item answered from an earlier run ({@link #reused}) joins the same batch, and the copy of its
  * result is written by the writer thread right after the batch's items. What earlier runs hold for
- * a line ({@link #priors}) is read on a second connection, in one query per batch of lines, so
- * looking up the ledger's history never waits for a write: that connection sees only committed
- * runs, which is what a look-up wants (this run's own items are not history).
+ * a line is read through {@link History}, on connections of its own, so looking up the ledger's
+ * history never waits for a write.
  */
 public final class PlanWriter implements AutoCloseable {
 
     private static final String INSERT_ITEM = "INSERT INTO keel_batch_item (run_id, custom_id, line_no, chunk_no, line,"
             + " est_in_tokens, est_out_tokens, state, replay_count, updated_at, request_hash)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (run_id, custom_id) DO NOTHING";
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (custom_id, run_id) DO NOTHING";
 
     /** Copies run {@code ?2}'s result for a custom_id as this run's {@code ?1}, costing nothing here. */
     private static final String COPY_RESULT = "INSERT INTO keel_batch_result (run_id, custom_id, replay_count,"
@@ -52,9 +45,6 @@ public final class PlanWriter implements AutoCloseable {
             + " sync_cost_usd, completed_at, reused_from) SELECT ?, custom_id, replay_count, status_code, body, batch_id,"
             + " request_id, tier, input_tokens, cached_tokens, output_tokens, 0, 0, completed_at,"
             + " COALESCE(reused_from, run_id) FROM keel_batch_result WHERE run_id = ? AND custom_id = ?";
-
-    /** The most rows of earlier runs a look-up reads per custom_id, newest first. */
-    static final int PRIORS_PER_ID = 50;
 
     /** The chunk number of reused items: they are in no chunk (chunks count from 1). */
     public static final int NO_CHUNK = 0;
@@ -65,8 +55,6 @@ public final class PlanWriter implements AutoCloseable {
     private final PreparedStatement[] insertItems = new PreparedStatement[2];
     private final PreparedStatement[] copyResults = new PreparedStatement[2];
     private final int[] copies = new int[2];
-    private Connection history;
-    private Boolean hasHistory;
     private int filling;
     private long firstPendingLine;
     private long lastPendingLine;
@@ -243,115 +231,6 @@ public final class PlanWriter implements AutoCloseable {
     }
 
     /**
-     * Whether the ledger holds items of any other run. When it does not, no line can have a prior
-     * request and a planner need not look any up. Asked once per plan.
-     */
-    public boolean hasHistory() {
-        if (hasHistory == null) {
-            try (PreparedStatement p =
-                    historyConnection().prepareStatement("SELECT 1 FROM keel_batch_item WHERE run_id <> ? LIMIT 1")) {
-                Ledger.bind(p, runId);
-                try (ResultSet rs = p.executeQuery()) {
-                    hasHistory = rs.next();
-                }
-            } catch (SQLException e) {
-                throw ledger.failure("look up earlier runs", e);
-            }
-        }
-        return hasHistory;
-    }
-
-    /**
-     * What earlier runs hold for each of {@code customIds}, in one query per up to {@value #BATCH}
-     * ids on the look-up connection (it never waits for this plan's writes). For each id at most
-     * {@value #PRIORS_PER_ID} rows are read, newest first.
-     */
-    public Priors priors(Collection<String> customIds) {
-        var rows = new HashMap<String, List<PriorRow>>();
-        var ids = new ArrayList<>(new LinkedHashSet<>(customIds));
-        try {
-            for (int from = 0; from < ids.size(); from += BATCH) {
-                var part = ids.subList(from, Math.min(ids.size(), from + BATCH));
-                String sql = "SELECT custom_id, run_id, request_hash, state, status_code FROM (SELECT i.custom_id,"
-                        + " i.run_id, i.request_hash, i.state, r.status_code, ROW_NUMBER() OVER (PARTITION BY"
-                        + " i.custom_id ORDER BY i.updated_at DESC, i.run_id DESC) AS n FROM keel_batch_item i"
-                        + " LEFT JOIN keel_batch_result r ON r.run_id = i.run_id AND r.custom_id = i.custom_id"
-                        + " WHERE i.custom_id IN (" + "?, ".repeat(part.size() - 1) + "?) AND i.run_id <> ?"
-                        + " AND i.request_hash IS NOT NULL) t WHERE n <= " + PRIORS_PER_ID + " ORDER BY custom_id, n";
-                try (PreparedStatement p = historyConnection().prepareStatement(sql)) {
-                    int i = 1;
-                    for (String id : part) {
-                        p.setString(i++, id);
-                    }
-                    p.setString(i, runId);
-                    try (ResultSet rs = p.executeQuery()) {
-                        while (rs.next()) {
-                            rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                                    .add(new PriorRow(
-                                            rs.getString(2),
-                                            rs.getString(3),
-                                            ("SUCCEEDED".equals(rs.getString(4)) || "REUSED".equals(rs.getString(4)))
-                                                    && rs.getInt(5) == 200));
-                        }
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw ledger.failure(
-                    "look up earlier requests of custom_id " + ids.getFirst()
-                            + (ids.size() > 1 ? " and " + (ids.size() - 1) + " more" : ""),
-                    e);
-        }
-        return new Priors(rows);
-    }
-
-    private Connection historyConnection() throws SQLException {
-        if (history == null) {
-            history = ledger.database().connect();
-            history.setAutoCommit(true);
-        }
-        return history;
-    }
-
-    /** An earlier run's item of a custom_id: its run, its request hash, whether it was answered. */
-    private record PriorRow(String runId, String hash, boolean answered) {}
-
-    /** The rows of earlier runs for a set of custom_ids, from {@link #priors}. Immutable. */
-    public static final class Priors {
-        private final Map<String, List<PriorRow>> rows;
-
-        private Priors(Map<String, List<PriorRow>> rows) {
-            this.rows = rows;
-        }
-
-        /**
-         * The newest run where the request with {@code hash} succeeded (its result can stand in),
-         * else the newest run that had {@code customId} with another request.
-         */
-        public PriorRequest of(String customId, String hash) {
-            String changed = null;
-            for (PriorRow r : rows.getOrDefault(customId, List.of())) {
-                if (hash.equals(r.hash())) {
-                    if (r.answered()) {
-                        return new PriorRequest(r.runId(), null);
-                    }
-                } else if (changed == null) {
-                    changed = r.runId();
-                }
-            }
-            return new PriorRequest(null, changed);
-        }
-    }
-
-    /**
-     * What earlier runs hold for a request.
-     *
-     * @param answeredIn the run whose result for the same request can be reused, or null
-     * @param changedIn a run that had the same {@code custom_id} with a different request, or null
-     */
-    public record PriorRequest(String answeredIn, String changedIn) {}
-
-    /**
      * Records an item answered by run {@code fromRun}'s result for the same request: the item is
      * {@link ItemState#REUSED}, in no chunk, and its result row is a copy costing nothing in this run;
      * false when the run already has this {@code custom_id}.
@@ -478,9 +357,6 @@ public final class PlanWriter implements AutoCloseable {
             copyResults[0].close();
             copyResults[1].close();
             c.close();
-            if (history != null) {
-                history.close();
-            }
         } catch (SQLException e) {
             throw ledger.failure("close the plan of run " + runId, e);
         }

@@ -2,6 +2,7 @@ package dev.keel.batch.plan;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.batch.ledger.ChunkRecord;
+import dev.keel.batch.ledger.History;
 import dev.keel.batch.ledger.Ledger;
 import dev.keel.batch.ledger.PlanWriter;
 import dev.keel.batch.ledger.RunRecord;
@@ -26,10 +27,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a JSONL input once, streaming: validates every line, counts its tokens, prices it, assigns
@@ -155,6 +159,7 @@ public final class Planner {
                 t.setDaemon(true);
                 return t;
             });
+            Lookups lookups = reuse.enabled() ? Lookups.ifHistory(ledger, runId) : null;
             try (var writer = PlanWriter.open(ledger, runId);
                     var reader = new LineReader(Files.newInputStream(input), config.maxLineBytes())) {
                 var inFlight = new ArrayDeque<Future<List<Analysed>>>();
@@ -166,7 +171,7 @@ public final class Planner {
                     batch.add(new Read(read, raw, length, blank(raw, length)));
                     if (batch.size() == BATCH_LINES) {
                         List<Read> full = batch;
-                        inFlight.add(pool.submit(() -> analyse(full)));
+                        inFlight.add(pool.submit(() -> analyse(full, lookups)));
                         batch = new ArrayList<>(BATCH_LINES);
                         while (inFlight.size() > workers * IN_FLIGHT_PER_WORKER) {
                             consume(writer, inFlight.poll());
@@ -175,7 +180,7 @@ public final class Planner {
                 }
                 if (!batch.isEmpty()) {
                     List<Read> last = batch;
-                    inFlight.add(pool.submit(() -> analyse(last)));
+                    inFlight.add(pool.submit(() -> analyse(last, lookups)));
                 }
                 while (!inFlight.isEmpty()) {
                     consume(writer, inFlight.poll());
@@ -204,6 +209,10 @@ public final class Planner {
                 }
             } finally {
                 pool.shutdownNow();
+                if (lookups != null) {
+                    awaitWorkers(pool);
+                    lookups.close();
+                }
                 closeProblemFiles();
                 if (!committed) {
                     for (Path p : written) {
@@ -262,16 +271,6 @@ public final class Planner {
                 }
                 throw new IllegalStateException("cannot plan " + input + ": " + e.getCause(), e.getCause());
             }
-            PlanWriter.Priors priors = null;
-            if (reuse.enabled() && writer.hasHistory()) {
-                var ids = new ArrayList<String>(batch.size());
-                for (Analysed a : batch) {
-                    if (a.check() instanceof Valid ok && a.priced() != null) {
-                        ids.add(ok.customId());
-                    }
-                }
-                priors = ids.isEmpty() ? null : writer.priors(ids);
-            }
             for (Analysed a : batch) {
                 lines = a.lineNo();
                 if (a.check() == null) {
@@ -282,13 +281,16 @@ public final class Planner {
                 requestLines++;
                 switch (a.check()) {
                     case Invalid bad -> problem(bad.customId(), bad.reason(), a.raw());
-                    case Valid ok -> accept(writer, priors, ok, a.priced(), a.raw());
+                    case Valid ok -> accept(writer, ok, a.priced(), a.prior(), a.raw());
                 }
             }
         }
 
-        /** Records a valid line: answered from an earlier run when {@code priors} (null: none) allow, else in a chunk. */
-        void accept(PlanWriter writer, PlanWriter.Priors priors, Valid ok, Priced priced, byte[] raw)
+        /**
+         * Records a valid line: answered from an earlier run when {@code prior} (null: not looked up)
+         * allows, else in a chunk.
+         */
+        void accept(PlanWriter writer, Valid ok, Priced priced, History.PriorRequest prior, byte[] raw)
                 throws IOException {
             if (priced == null) {
                 problem(
@@ -301,7 +303,7 @@ public final class Planner {
             byte[] line = ok.canonical();
             String text = priced.text();
             String hash = priced.hash();
-            if (priors != null && reusedOrWarned(writer, priors.of(ok.customId(), hash), ok, text, hash, raw)) {
+            if (prior != null && reusedOrWarned(writer, prior, ok, text, hash, raw)) {
                 return;
             }
             RequestTokens tokens = priced.tokens();
@@ -342,7 +344,7 @@ public final class Planner {
          * duplicate); warns when the custom_id was used before with another request (false: submit).
          */
         boolean reusedOrWarned(
-                PlanWriter writer, PlanWriter.PriorRequest prior, Valid ok, String text, String hash, byte[] raw)
+                PlanWriter writer, History.PriorRequest prior, Valid ok, String text, String hash, byte[] raw)
                 throws IOException {
             if (prior.answeredIn() != null) {
                 if (writer.reused(ok.customId(), lines, text, hash, prior.answeredIn(), now)) {
@@ -450,9 +452,17 @@ public final class Planner {
     /**
      * What the parallel stage made of a line: null {@code check} for a blank line; for a valid line
      * its check without the parsed body (only what the reading thread needs is kept) and, when its
-     * model has a price, the figures.
+     * model has a price, the figures and (when earlier runs were looked up) what they hold for it.
      */
-    private record Analysed(long lineNo, byte[] raw, LineCheck check, Priced priced) {}
+    private record Analysed(long lineNo, byte[] raw, LineCheck check, Priced priced, History.PriorRequest prior) {
+        Analysed(long lineNo, byte[] raw, LineCheck check, Priced priced) {
+            this(lineNo, raw, check, priced, null);
+        }
+
+        Analysed withPrior(History.PriorRequest p) {
+            return new Analysed(lineNo, raw, check, priced, p);
+        }
+    }
 
     /** A valid line's stored text, request hash, tokens and prices, computed off the reading thread. */
     private record Priced(
@@ -463,13 +473,78 @@ public final class Planner {
             BigDecimal batchUsd,
             BigDecimal standardUsd) {}
 
-    /** Validates, counts and prices {@code batch} on a worker thread; stateless, so any thread may. */
-    private List<Analysed> analyse(List<Read> batch) {
+    /**
+     * Validates, counts and prices {@code batch} on a worker thread, and looks up what earlier runs
+     * hold for its priced lines in one query when {@code lookups} is not null; any thread may.
+     */
+    private List<Analysed> analyse(List<Read> batch, Lookups lookups) {
         var out = new ArrayList<Analysed>(batch.size());
+        var ids = new ArrayList<String>(lookups == null ? 0 : batch.size());
         for (Read r : batch) {
-            out.add(r.blank() ? new Analysed(r.lineNo(), r.raw(), null, null) : analyse(r));
+            Analysed a = r.blank() ? new Analysed(r.lineNo(), r.raw(), null, null) : analyse(r);
+            if (lookups != null && a.priced() != null && a.check() instanceof Valid ok) {
+                ids.add(ok.customId());
+            }
+            out.add(a);
+        }
+        if (!ids.isEmpty()) {
+            History.Priors priors = lookups.mine().priors(ids);
+            out.replaceAll(a -> a.priced() != null && a.check() instanceof Valid ok
+                    ? a.withPrior(priors.of(ok.customId(), a.priced().hash()))
+                    : a);
         }
         return out;
+    }
+
+    /** Waits for the planning threads to stop, so no look-up is running when its connection closes. */
+    private static void awaitWorkers(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the planning threads did not stop within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * One look-up of earlier runs per planning thread (a connection is not shared between threads),
+     * all closed with the plan.
+     */
+    private static final class Lookups implements AutoCloseable {
+        private final Ledger ledger;
+        private final String runId;
+        private final ThreadLocal<History> mine = new ThreadLocal<>();
+        private final Queue<History> opened = new ConcurrentLinkedQueue<>();
+
+        private Lookups(Ledger ledger, String runId) {
+            this.ledger = ledger;
+            this.runId = runId;
+        }
+
+        /** Look-ups for a plan of {@code runId}, or null when the ledger holds no other run to look up. */
+        static Lookups ifHistory(Ledger ledger, String runId) {
+            try (History h = History.open(ledger, runId)) {
+                return h.any() ? new Lookups(ledger, runId) : null;
+            }
+        }
+
+        History mine() {
+            History h = mine.get();
+            if (h == null) {
+                h = History.open(ledger, runId);
+                mine.set(h);
+                opened.add(h);
+            }
+            return h;
+        }
+
+        @Override
+        public void close() {
+            for (History h; (h = opened.poll()) != null; ) {
+                h.close();
+            }
+        }
     }
 
     private Analysed analyse(Read r) {
