@@ -82,8 +82,8 @@ final class BatchEndToEnd {
                 new Route("flex, 429 on 40 % of flex attempts", BatchRoute.FLEX, Duration.ofHours(24), 0.4),
                 new Route("auto, tolerance 6h", BatchRoute.AUTO, Duration.ofHours(6), p),
                 new Route("auto, tolerance 1h", BatchRoute.AUTO, Duration.ofHours(1), p));
-        try {
-            Path dir = Files.createTempDirectory("keel-bench-e2e");
+        try (Scratch scratch = Scratch.create("keel-bench-e2e")) {
+            Path dir = scratch.dir();
             Path input = dir.resolve("input.jsonl");
             try (BufferedWriter w = Files.newBufferedWriter(input, StandardCharsets.UTF_8)) {
                 for (int i = 0; i < items; i++) {

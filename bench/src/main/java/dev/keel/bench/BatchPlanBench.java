@@ -46,7 +46,6 @@ final class BatchPlanBench {
         }
         long big = args.contains("--lines") ? Long.parseLong(args.get(args.indexOf("--lines") + 1)) : 1_000_000;
         try {
-            Path dir = Files.createTempDirectory("keel-bench-plan");
             System.out.printf(
                     Locale.ROOT,
                     "# batch-plan: JDK %s, %d CPUs, max heap %d MB%n",
@@ -58,10 +57,12 @@ final class BatchPlanBench {
                     + " | CPU s: reader | workers | ledger writer | rest |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (long n : new long[] {big / 10, big}) {
-                Path input = generate(dir, n);
-                measure(dir, input, n, RunInput.of(input), "");
-                measure(dir, input, n, RunInput.fresh(input, Clock.systemUTC()), " again");
-                Files.delete(input);
+                try (Scratch scratch = Scratch.create("keel-bench-plan")) {
+                    Path dir = scratch.dir();
+                    Path input = generate(dir, n);
+                    measure(dir, input, n, RunInput.of(input), "");
+                    measure(dir, input, n, RunInput.fresh(input, Clock.systemUTC()), " again");
+                }
             }
             System.out.println();
             System.out.println(

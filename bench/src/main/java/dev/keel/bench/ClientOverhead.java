@@ -499,7 +499,8 @@ final class ClientOverhead {
                     + (traceRatio == 1.0
                             ? "every call sampled"
                             : "parent-based, " + traceRatio + " of the calls sampled")
-                    + ", W3C traceparent, BatchSpanProcessor) exporting to a no-op");
+                    + ", W3C traceparent, the commands' BatchSpanProcessor: batches of " + dev.keel.cli.SpanExport.BATCH
+                    + " spans) exporting to a no-op");
         }
         if (!withSdk) {
             return;

@@ -1,6 +1,7 @@
 package dev.keel.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.cli.SpanExport;
 import dev.keel.core.CallOptions;
 import dev.keel.core.KeelClient;
 import dev.keel.core.KeelClientConfig;
@@ -13,7 +14,6 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.URI;
@@ -51,7 +51,7 @@ final class KeelPipelineClient implements ClientUnderTest {
     /**
      * The same client with tracing on, as {@code keel call --otlp-endpoint} sets it up ({@link
      * KeelTracing} on an OpenTelemetry SDK: every call sampled (or the share {@code ratio}), W3C {@code traceparent} on each
-     * attempt, a {@link BatchSpanProcessor}) but exporting to a no-op, so what is measured is keel's
+     * attempt, the commands' batch processor, {@link SpanExport}) but exporting to a no-op, so what is measured is keel's
      * tracing and the SDK's span handling, not a collector.
      */
     static KeelPipelineClient traced(URI baseUrl, double ratio) {
@@ -61,8 +61,7 @@ final class KeelPipelineClient implements ClientUnderTest {
                                 ratio >= 1.0
                                         ? Sampler.alwaysOn()
                                         : Sampler.parentBased(Sampler.traceIdRatioBased(ratio)))
-                        .addSpanProcessor(
-                                BatchSpanProcessor.builder(new NoopExporter()).build())
+                        .addSpanProcessor(SpanExport.processor(new NoopExporter()))
                         .build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
