@@ -127,13 +127,7 @@ public final class PlanWriter implements AutoCloseable {
                 PreparedStatement batch = insertItems[filling];
                 Ledger.bind(batch, runId, customId, lineNo, chunkNo, line, estIn, estOut, "PENDING", now, hash);
                 batch.addBatch();
-                if (pending++ == 0) {
-                    firstPendingLine = lineNo;
-                }
-                lastPendingLine = lineNo;
-                if (pending == BATCH) {
-                    writeBehind();
-                }
+                added(lineNo);
                 return true;
             }
             flush();
@@ -141,6 +135,17 @@ public final class PlanWriter implements AutoCloseable {
             return insertItem.executeUpdate() == 1;
         } catch (SQLException e) {
             throw ledger.failure("record item " + customId + " (line " + lineNo + ")", e);
+        }
+    }
+
+    /** Counts an insert just added to the batch of line {@code lineNo}; a full batch goes to the writer. */
+    private void added(long lineNo) throws SQLException {
+        if (pending++ == 0) {
+            firstPendingLine = lineNo;
+        }
+        lastPendingLine = lineNo;
+        if (pending == BATCH) {
+            writeBehind();
         }
     }
 
@@ -245,13 +250,7 @@ public final class PlanWriter implements AutoCloseable {
                 Ledger.bind(copyResults[filling], runId, fromRun, customId);
                 copyResults[filling].addBatch();
                 copies[filling]++;
-                if (pending++ == 0) {
-                    firstPendingLine = lineNo;
-                }
-                lastPendingLine = lineNo;
-                if (pending == BATCH) {
-                    writeBehind();
-                }
+                added(lineNo);
                 return true;
             }
             flush();
