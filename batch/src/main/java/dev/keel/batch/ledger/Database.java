@@ -140,6 +140,23 @@ public final class Database {
         return dataSource.getConnection();
     }
 
+    /**
+     * A new connection whose SQLite page cache is {@code cacheKib} KiB (this connection only;
+     * SQLite's default is 2 MB); on PostgreSQL the same as {@link #connect()}.
+     */
+    Connection connect(int cacheKib) throws SQLException {
+        Connection c = connect();
+        if (dialect == Dialect.SQLITE) {
+            try (var s = c.createStatement()) {
+                s.execute("PRAGMA cache_size = -" + cacheKib);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
+    }
+
     public Dialect dialect() {
         return dialect;
     }

@@ -35,14 +35,9 @@ public final class History implements AutoCloseable {
     private History(Ledger ledger, String runId) throws SQLException {
         this.ledger = ledger;
         this.runId = runId;
-        this.c = ledger.database().connect();
-        if (ledger.database().dialect() == Database.Dialect.SQLITE) {
-            try (var s = c.createStatement()) {
-                // Each look-up visits the key, the item and its result for hundreds of ids at a time;
-                // SQLite's default 2 MB cache would re-read those pages from the file.
-                s.execute("PRAGMA cache_size = -" + CACHE_KIB);
-            }
-        }
+        // Each look-up visits the key, the item and its result for hundreds of ids at a time; SQLite's
+        // default 2 MB cache would re-read those pages from the file.
+        this.c = ledger.database().connect(CACHE_KIB);
         c.setAutoCommit(true);
     }
 

@@ -80,14 +80,9 @@ public final class PlanWriter implements AutoCloseable {
     PlanWriter(Ledger ledger, String runId) throws SQLException {
         this.ledger = ledger;
         this.runId = runId;
-        this.c = ledger.database().connect();
-        if (ledger.database().dialect() == Database.Dialect.SQLITE) {
-            try (var s = c.createStatement()) {
-                // A plan inserts every item into one index; SQLite's default 2 MB page cache
-                // makes a million-line plan re-read index pages it had a moment ago.
-                s.execute("PRAGMA cache_size = -" + PLAN_CACHE_KIB);
-            }
-        }
+        // A plan inserts every item into its indexes; SQLite's default 2 MB page cache would make a
+        // million-line plan re-read index pages it had a moment ago.
+        this.c = ledger.database().connect(PLAN_CACHE_KIB);
         c.setAutoCommit(false);
         this.insertItem = c.prepareStatement(INSERT_ITEM);
         this.insertItems[0] = c.prepareStatement(INSERT_ITEM);
