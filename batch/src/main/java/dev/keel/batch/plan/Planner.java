@@ -153,13 +153,14 @@ public final class Planner {
 
         PlanResult run(String sha256) throws IOException {
             boolean committed = false;
+            // Holds no connection until a worker asks for its own, so nothing leaks if what follows fails.
+            Lookups lookups = reuse.enabled() ? Lookups.ifHistory(ledger, runId) : null;
             int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
             ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
                 Thread t = new Thread(r, "keel-plan-" + runId);
                 t.setDaemon(true);
                 return t;
             });
-            Lookups lookups = reuse.enabled() ? Lookups.ifHistory(ledger, runId) : null;
             try (var writer = PlanWriter.open(ledger, runId);
                     var reader = new LineReader(Files.newInputStream(input), config.maxLineBytes())) {
                 var inFlight = new ArrayDeque<Future<List<Analysed>>>();
@@ -209,8 +210,7 @@ public final class Planner {
                 }
             } finally {
                 pool.shutdownNow();
-                if (lookups != null) {
-                    awaitWorkers(pool);
+                if (lookups != null && stopped(pool)) {
                     lookups.close();
                 }
                 closeProblemFiles();
@@ -496,14 +496,16 @@ public final class Planner {
         return out;
     }
 
-    /** Waits for the planning threads to stop, so no look-up is running when its connection closes. */
-    private static void awaitWorkers(ExecutorService pool) {
+    /**
+     * Waits up to a minute for the planning threads to stop, so no look-up is running when its
+     * connection closes; false (the connections are then left to the collector) if they did not.
+     */
+    private static boolean stopped(ExecutorService pool) {
         try {
-            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("the planning threads did not stop within a minute");
-            }
+            return pool.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
