@@ -19,8 +19,11 @@ import java.util.Map;
  */
 public final class History implements AutoCloseable {
 
-    /** The most ids one query asks for. */
-    static final int IDS_PER_QUERY = 500;
+    /**
+     * The most ids one query asks for: more than a planner's batch of lines (512), so a batch is one
+     * query; well under the bind-variable limits of SQLite (32,766) and PostgreSQL (65,535).
+     */
+    static final int IDS_PER_QUERY = 1_000;
 
     /** The most rows of earlier runs a look-up keeps per custom_id, newest first. */
     static final int PRIORS_PER_ID = 50;
@@ -153,8 +156,5 @@ public final class History implements AutoCloseable {
      * @param answeredIn the run whose result for the same request can be reused, or null
      * @param changedIn a run that had the same {@code custom_id} with a different request, or null
      */
-    public record PriorRequest(String answeredIn, String changedIn) {
-        /** Neither answered nor changed: the request is new to the ledger. */
-        public static final PriorRequest NONE = new PriorRequest(null, null);
-    }
+    public record PriorRequest(String answeredIn, String changedIn) {}
 }

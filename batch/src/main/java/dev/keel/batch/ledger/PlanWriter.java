@@ -54,7 +54,6 @@ public final class PlanWriter implements AutoCloseable {
     private final PreparedStatement insertItem;
     private final PreparedStatement[] insertItems = new PreparedStatement[2];
     private final PreparedStatement[] copyResults = new PreparedStatement[2];
-    private final int[] copies = new int[2];
     private int filling;
     private long firstPendingLine;
     private long lastPendingLine;
@@ -148,16 +147,13 @@ public final class PlanWriter implements AutoCloseable {
     private void writeBehind() throws SQLException {
         awaitWritten();
         PreparedStatement batch = insertItems[filling];
-        PreparedStatement copy = copies[filling] > 0 ? copyResults[filling] : null;
+        PreparedStatement copy = copyResults[filling]; // empty unless the batch has reused items
         writtenLines = "lines " + firstPendingLine + "-" + lastPendingLine;
         written = writes.submit(() -> {
             int[] counts = batch.executeBatch();
-            if (copy != null) {
-                copy.executeBatch();
-            }
+            copy.executeBatch();
             return counts;
         });
-        copies[filling] = 0;
         filling ^= 1;
         pending = 0;
     }
@@ -244,7 +240,6 @@ public final class PlanWriter implements AutoCloseable {
                 insertItems[filling].addBatch();
                 Ledger.bind(copyResults[filling], runId, fromRun, customId);
                 copyResults[filling].addBatch();
-                copies[filling]++;
                 added(lineNo);
                 return true;
             }

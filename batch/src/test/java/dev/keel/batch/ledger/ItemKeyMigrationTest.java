@@ -74,7 +74,7 @@ class ItemKeyMigrationTest {
         try (var h = History.open(ledger, "run-d")) {
             assertThat(h.priors(List.of("id-1", "id-2", "id-3")).of("id-1", "hash-1"))
                     .as("failed there, so not answered; same request, so not changed")
-                    .isEqualTo(History.PriorRequest.NONE);
+                    .isEqualTo(new History.PriorRequest(null, null));
             assertThat(h.priors(List.of("id-2")).of("id-2", "hash-2").changedIn())
                     .isIn("run-a", "run-c");
         }
